@@ -1,0 +1,3 @@
+"""AppleUse Soporte."""
+
+__version__ = "0.1.0"

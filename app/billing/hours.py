@@ -1,0 +1,87 @@
+"""Business hours vs outside hours ("emergencia") of any instant or interval (RULES.md §1)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from functools import lru_cache
+from typing import Protocol
+from zoneinfo import ZoneInfo
+
+from app.billing.errors import BillingError
+from app.billing.tariff import Band, Tariff
+
+
+class _DateSet(Protocol):
+    def __contains__(self, key: object) -> bool: ...
+    def get(self, key: date) -> str | None: ...
+
+
+@lru_cache(maxsize=8)
+def zone(name: str) -> ZoneInfo:
+    return ZoneInfo(name)
+
+
+@lru_cache(maxsize=4)
+def _holiday_calendar(country: str) -> _DateSet:
+    import holidays  # imported on first use: `appleuse quote` pays for it only when needed
+
+    calendar: _DateSet = holidays.country_holidays(country, language="es")
+    return calendar
+
+
+def require_aware(moment: datetime, what: str = "La fecha") -> None:
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise BillingError(f"{what} no indica su zona horaria.")
+
+
+def holiday_name(day: date, tariff: Tariff) -> str | None:
+    """The official rest day's name on ``day`` (local date), or None."""
+    if not tariff.holidays_enabled:
+        return None
+    return _holiday_calendar(tariff.holidays_country).get(day)
+
+
+def is_business_day(day: date, tariff: Tariff) -> bool:
+    if day.weekday() not in tariff.business_weekdays:
+        return False
+    return not (tariff.holidays_enabled and day in _holiday_calendar(tariff.holidays_country))
+
+
+def band_at(moment: datetime, tariff: Tariff) -> Band:
+    """Band of one instant: windows are half-open, so 14:00:00 is already outside."""
+    require_aware(moment)
+    local = moment.astimezone(zone(tariff.timezone))
+    if is_business_day(local.date(), tariff):
+        clock = local.time().replace(tzinfo=None)
+        for start, end in tariff.business_windows:
+            if start <= clock < end:
+                return Band.BUSINESS
+    return Band.OUTSIDE
+
+
+def business_duration(start: datetime, end: datetime, tariff: Tariff) -> timedelta:
+    """How much of the real interval [start, end) lies inside business hours."""
+    require_aware(start)
+    require_aware(end)
+    if end <= start:
+        return timedelta(0)
+    tz = zone(tariff.timezone)
+    total = timedelta(0)
+    day = start.astimezone(tz).date()
+    last = end.astimezone(tz).date()
+    while day <= last:
+        if is_business_day(day, tariff):
+            for w_start, w_end in tariff.business_windows:
+                lo = max(start, datetime.combine(day, w_start, tzinfo=tz))
+                hi = min(end, datetime.combine(day, w_end, tzinfo=tz))
+                if hi > lo:
+                    total += hi - lo
+        day += timedelta(days=1)
+    return total
+
+
+def outside_duration(start: datetime, end: datetime, tariff: Tariff) -> timedelta:
+    """How much of [start, end) lies outside business hours."""
+    if end <= start:
+        return timedelta(0)
+    return (end - start) - business_duration(start, end, tariff)

@@ -1,0 +1,84 @@
+"""Command line: ``appleuse`` alone opens the window; sub-commands are the CLI.
+
+Heavy libraries (Qt, SQLAlchemy, ReportLab) are imported only by the command that needs them,
+so ``appleuse quote`` answers about as fast as Python imports ``holidays``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from collections.abc import Sequence
+from typing import NoReturn
+
+from app.billing.errors import BillingError
+from app.commands import COMMANDS
+from app.errors import DomainError
+
+
+class CliError(Exception):
+    """Bad command-line input: one Spanish line on stderr, exit code 2."""
+
+
+_ARGPARSE_MESSAGES = [
+    (r"the following arguments are required: (.*)", "faltan argumentos obligatorios: {0}"),
+    (r"unrecognized arguments: (.*)", "argumentos no reconocidos: {0}"),
+    (r"argument (\S+): expected (\w+) arguments?", "el argumento {0} espera {1} valor(es)"),
+    (r"argument (\S+): expected one argument", "el argumento {0} espera un valor"),
+    (r"argument (\S+): not allowed with argument (\S+)", "{0} no se puede usar junto con {1}"),
+    (r"argument (\S+): invalid choice: '?([^' ]*)'?.*", "valor no válido para {0}: «{1}»"),
+    (r"argument (\S+): invalid (\w+) value: '(.*)'", "valor no válido para {0}: «{2}»"),
+    (r"argument (\S+): (.*)", "argumento {0} no válido: {1}"),
+]
+
+
+def _spanish(message: str) -> str:
+    for pattern, template in _ARGPARSE_MESSAGES:
+        match = re.fullmatch(pattern, message)
+        if match:
+            return template.format(*match.groups())
+    return message
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse with its errors as one Spanish line and exit code 2 (no usage dump)."""
+
+    def error(self, message: str) -> NoReturn:
+        fail(_spanish(message))
+
+
+def fail(message: str) -> NoReturn:
+    sys.stderr.write(f"appleuse: error: {message}\n")
+    raise SystemExit(2)
+
+
+def build_parser() -> Parser:
+    parser = Parser(
+        prog="appleuse",
+        description="AppleUse Soporte. Sin subcomando abre la ventana.",
+        add_help=False,
+    )
+    parser.add_argument("-h", "--help", action="help", help="muestra esta ayuda y termina")
+    parser.add_argument("--db", metavar="URL", help="base de datos (URL de SQLAlchemy)")
+    sub = parser.add_subparsers(dest="command", metavar="COMANDO", parser_class=Parser)
+    for command in COMMANDS:
+        command.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    args = parser.parse_args(args_list)
+    if args.command is None:
+        from app.bootstrap import run
+
+        return run(args_list)
+    try:
+        result: int = args.handler(args)
+    except (CliError, BillingError, DomainError) as exc:
+        fail(str(exc))
+    except OSError as exc:
+        fail(f"{exc.strerror or exc}: {exc.filename or ''}".rstrip(": "))
+    return result

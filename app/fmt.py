@@ -1,0 +1,50 @@
+"""Spanish (es-MX) display of instants and durations, independent of the machine's locale."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+LOCAL_ZONE = "America/Mexico_City"
+WEEKDAYS = ("lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo")
+MONTHS = (
+    "enero", "febrero", "marzo", "abril", "mayo", "junio",
+    "julio", "agosto", "septiembre", "octubre", "noviembre", "diciembre",
+)  # fmt: skip
+
+
+def to_local(moment: datetime, zone: str = LOCAL_ZONE) -> datetime:
+    return moment.astimezone(ZoneInfo(zone))
+
+
+def format_datetime(moment: datetime, zone: str = LOCAL_ZONE, *, weekday: bool = False) -> str:
+    """``24/11/2026 13:50`` (24 h), optionally prefixed by the weekday: ``martes 24/11/2026 13:50``."""
+    local = to_local(moment, zone)
+    text = local.strftime("%d/%m/%Y %H:%M")
+    return f"{WEEKDAYS[local.weekday()]} {text}" if weekday else text
+
+
+def format_time(moment: datetime, zone: str = LOCAL_ZONE) -> str:
+    return to_local(moment, zone).strftime("%H:%M")
+
+
+def format_long_date(moment: datetime, zone: str = LOCAL_ZONE) -> str:
+    """``martes 24 de noviembre de 2026``."""
+    local = to_local(moment, zone)
+    return f"{WEEKDAYS[local.weekday()]} {local.day} de {MONTHS[local.month - 1]} de {local.year}"
+
+
+def format_duration(value: timedelta) -> str:
+    """``1 h 40 min`` (seconds dropped), ``0 min`` for nothing."""
+    minutes = max(0, int(value.total_seconds() // 60))
+    hours, rest = divmod(minutes, 60)
+    if hours and rest:
+        return f"{hours} h {rest} min"
+    return f"{hours} h" if hours else f"{rest} min"
+
+
+def format_clock(value: timedelta) -> str:
+    """Stopwatch display ``HH:MM:SS`` (hours may exceed 99)."""
+    seconds = max(0, int(value.total_seconds()))
+    hours, rest = divmod(seconds, 3600)
+    return f"{hours:02d}:{rest // 60:02d}:{rest % 60:02d}"
