@@ -74,9 +74,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         from app.bootstrap import run
 
-        return run(args_list)
+        return int(run(args_list))
     try:
-        result: int = args.handler(args)
+        result = int(args.handler(args))
     except (CliError, BillingError, DomainError) as exc:
         fail(str(exc))
     except OSError as exc:

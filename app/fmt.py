@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 LOCAL_ZONE = "America/Mexico_City"
@@ -18,7 +18,7 @@ def to_local(moment: datetime, zone: str = LOCAL_ZONE) -> datetime:
 
 
 def format_datetime(moment: datetime, zone: str = LOCAL_ZONE, *, weekday: bool = False) -> str:
-    """``24/11/2026 13:50`` (24 h), optionally prefixed by the weekday: ``martes 24/11/2026 13:50``."""
+    """``24/11/2026 13:50`` (24 h); with ``weekday``: ``martes 24/11/2026 13:50``."""
     local = to_local(moment, zone)
     text = local.strftime("%d/%m/%Y %H:%M")
     return f"{WEEKDAYS[local.weekday()]} {text}" if weekday else text
@@ -48,3 +48,18 @@ def format_clock(value: timedelta) -> str:
     seconds = max(0, int(value.total_seconds()))
     hours, rest = divmod(seconds, 3600)
     return f"{hours:02d}:{rest // 60:02d}:{rest % 60:02d}"
+
+
+def format_date(moment: datetime, zone: str = LOCAL_ZONE) -> str:
+    """``24/11/2026`` (local date of an instant)."""
+    return to_local(moment, zone).strftime("%d/%m/%Y")
+
+
+def format_long_day(day: date) -> str:
+    """``martes 24 de noviembre de 2026`` for a calendar date (no zone involved)."""
+    return f"{WEEKDAYS[day.weekday()]} {day.day} de {MONTHS[day.month - 1]} de {day.year}"
+
+
+def format_minutes(minutes: int) -> str:
+    """``1 h 40 min`` from whole minutes (``0 min`` for nothing)."""
+    return format_duration(timedelta(minutes=minutes))

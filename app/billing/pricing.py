@@ -143,7 +143,9 @@ def price_session(charge: SessionCharge, tariff: Tariff) -> Bill:
     quoted = charge.quoted_rate is not None or charge.quoted_amount is not None
 
     def bill(lines: Sequence[BillLine], requires_quote: bool = False, *notes: str) -> Bill:
-        return _finish(charge, tariff, work.worked, work.minutes, hour_slots, lines, requires_quote, notes)
+        return _finish(
+            charge, tariff, work.worked, work.minutes, hour_slots, lines, requires_quote, notes
+        )
 
     if charge.follow_up:
         label = f"Seguimiento sin costo del caso {charge.follow_up_case}".rstrip()
@@ -169,7 +171,9 @@ def price_session(charge: SessionCharge, tariff: Tariff) -> Bill:
             amount = round_money(amount * len(charged) / hours)
         if charged:
             lines.append(
-                BillLine(LineKind.QUOTED, "Importe cotizado de la sesión", amount, None, len(charged))
+                BillLine(
+                    LineKind.QUOTED, "Importe cotizado de la sesión", amount, None, len(charged)
+                )
             )
     elif charge.quoted_rate is not None:
         if charged:

@@ -90,7 +90,9 @@ class Tariff:
             raise BillingError("Los plazos y topes no pueden ser negativos.")
         for start, end in self.business_windows:
             if not start < end:
-                raise BillingError("Cada franja del horario laboral debe terminar después de empezar.")
+                raise BillingError(
+                    "Cada franja del horario laboral debe terminar después de empezar."
+                )
         if any(not 0 <= d <= 6 for d in self.business_weekdays):
             raise BillingError("Los días laborables van de lunes (0) a domingo (6).")
 
@@ -98,9 +100,7 @@ class Tariff:
     def hourly_rate(self, modality: Modality, band: Band) -> Decimal:
         """The list rate of one hour before IVA; onsite is office × (1 + surcharge)."""
         if modality is Modality.REMOTE:
-            return (
-                self.remote_business_rate if band is Band.BUSINESS else self.remote_outside_rate
-            )
+            return self.remote_business_rate if band is Band.BUSINESS else self.remote_outside_rate
         office = self.office_business_rate if band is Band.BUSINESS else self.office_outside_rate
         if modality is Modality.OFFICE:
             return office
@@ -147,9 +147,7 @@ class Tariff:
             if isinstance(current, Decimal):
                 values[key] = Decimal(str(raw))
             elif key == "business_windows":
-                values[key] = tuple(
-                    (time.fromisoformat(s), time.fromisoformat(e)) for s, e in raw
-                )
+                values[key] = tuple((time.fromisoformat(s), time.fromisoformat(e)) for s, e in raw)
             elif isinstance(current, tuple):
                 values[key] = tuple(raw)
             else:

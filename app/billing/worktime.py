@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from itertools import pairwise
 
 from app.billing.errors import BillingError
 from app.billing.hours import band_at, outside_duration, require_aware
@@ -87,7 +88,7 @@ def worked_time(start: datetime, end: datetime, gaps: Iterable[Interval] = ()) -
             raise BillingError("Cada desconexión o pausa debe terminar después de empezar.")
         if gap.start < start or gap.end > end:
             raise BillingError("Una desconexión o pausa queda fuera de la sesión.")
-    for before, after in zip(ordered, ordered[1:], strict=False):
+    for before, after in pairwise(ordered):
         if after.start < before.end:
             raise BillingError("Dos desconexiones o pausas se traslapan.")
     segments: list[Interval] = []
