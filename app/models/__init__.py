@@ -1,1 +1,49 @@
-"""SQLAlchemy 2 declarative models."""
+"""SQLAlchemy 2 declarative models; nothing else."""
+
+from app.models.base import Base
+from app.models.enums import (
+    CaseState,
+    Channel,
+    DeviceKind,
+    EventKind,
+    Outcome,
+    PaymentArrangement,
+    PaymentMethod,
+    ReceiptStatus,
+    RemoteTool,
+)
+from app.models.ledger import (
+    BusinessSetting,
+    FolioCounter,
+    Payment,
+    Receipt,
+    ReceiptLine,
+    TariffVersion,
+)
+from app.models.people import Advisor, Client, Device
+from app.models.work import Case, SessionEvent, WorkSession
+
+__all__ = [
+    "Advisor",
+    "Base",
+    "BusinessSetting",
+    "Case",
+    "CaseState",
+    "Channel",
+    "Client",
+    "Device",
+    "DeviceKind",
+    "EventKind",
+    "FolioCounter",
+    "Outcome",
+    "Payment",
+    "PaymentArrangement",
+    "PaymentMethod",
+    "Receipt",
+    "ReceiptLine",
+    "ReceiptStatus",
+    "RemoteTool",
+    "SessionEvent",
+    "TariffVersion",
+    "WorkSession",
+]

@@ -1,0 +1,167 @@
+"""Engines and schema migrations.
+
+By default the database is a SQLite file in the user data directory; any SQLAlchemy URL can be
+given with ``--db URL`` or ``APPLEUSE_DB`` (PostgreSQL via psycopg 3 is the shared database).
+
+SQLite is opened with foreign keys on, WAL, ``synchronous=FULL`` and a busy timeout. The
+driver's own transaction handling is switched off and ``BEGIN`` is emitted by SQLAlchemy, so
+a unit of work that will write begins with ``BEGIN IMMEDIATE`` and holds the write lock from the
+first statement (see the SQLite dialect docs, "Serializable isolation / Savepoints /
+Transactional DDL").
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.engine import make_url
+
+ENV_VAR = "APPLEUSE_DB"
+APP_NAME = "AppleUse Soporte"
+APP_AUTHOR = "AppleUse"
+BUSY_TIMEOUT_MS = 10_000
+#: Connection execution option: begin the transaction holding the write lock (SQLite).
+WRITE = "appleuse_write"
+
+
+def default_path() -> Path:
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir(APP_NAME, APP_AUTHOR)) / "appleuse.sqlite3"
+
+
+def resolve_url(url: str | None = None) -> str:
+    """``--db`` first, then ``APPLEUSE_DB``, then the default SQLite file."""
+    if url:
+        return url
+    env = os.environ.get(ENV_VAR, "").strip()
+    if env:
+        return env
+    path = default_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{path}"
+
+
+def make_engine(url: str | None = None, **kwargs: Any) -> Engine:
+    """An engine for ``url`` (resolved as :func:`resolve_url` says), tuned per dialect."""
+    resolved = make_url(resolve_url(url))
+    if resolved.get_backend_name() == "sqlite":
+        kwargs.setdefault("connect_args", {}).setdefault("timeout", BUSY_TIMEOUT_MS / 1000)
+        engine = create_engine(resolved, **kwargs)
+        _tune_sqlite(engine)
+        return engine
+    kwargs.setdefault("pool_pre_ping", True)
+    return create_engine(resolved, **kwargs)
+
+
+def _tune_sqlite(engine: Engine) -> None:
+    memory = engine.url.database in (None, "", ":memory:")
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, connection_record: Any) -> None:
+        dbapi_connection.isolation_level = None  # SQLAlchemy emits BEGIN itself
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        if not memory:
+            cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=FULL")
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        if conn.get_execution_options().get(WRITE):
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            conn.exec_driver_sql("BEGIN")
+
+
+def is_sqlite(engine: Engine) -> bool:
+    return engine.dialect.name == "sqlite"
+
+
+# -- migrations -------------------------------------------------------------------------------
+
+
+def alembic_config(engine: Engine | None = None) -> Any:
+    """An Alembic config whose scripts live in the ``app.migrations`` package."""
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(files("app.migrations")))
+    if engine is not None:
+        config.set_main_option(
+            "sqlalchemy.url", engine.url.render_as_string(hide_password=False).replace("%", "%%")
+        )
+    return config
+
+
+def head_revision() -> str | None:
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+def current_revision(engine: Engine) -> str | None:
+    from alembic.migration import MigrationContext
+
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def needs_upgrade(engine: Engine) -> bool:
+    return current_revision(engine) != head_revision()
+
+
+def backup_sqlite(engine: Engine, now: datetime | None = None) -> Path | None:
+    """Copy the SQLite file (consistently, via the backup API) next to itself, timestamped."""
+    database = engine.url.database
+    if not is_sqlite(engine) or not database or database == ":memory:":
+        return None
+    source = Path(database)
+    if not source.exists() or source.stat().st_size == 0:
+        return None
+    stamp = (now or datetime.now(UTC)).strftime("%Y%m%dT%H%M%SZ")
+    target = source.with_name(f"{source.stem}.backup-{stamp}{source.suffix}")
+    n = 1
+    while target.exists():
+        target = source.with_name(f"{source.stem}.backup-{stamp}-{n}{source.suffix}")
+        n += 1
+    import sqlite3
+
+    src = sqlite3.connect(str(source))
+    try:
+        dst = sqlite3.connect(str(target))
+        try:
+            src.backup(dst)
+        finally:
+            dst.close()
+    finally:
+        src.close()
+    return target
+
+
+def upgrade(engine: Engine, *, backup: bool = True) -> Path | None:
+    """Bring the schema to the newest revision. On SQLite, when a migration is pending and the
+    file already holds data, copy it first; return the backup path (None when none was made)."""
+    if not needs_upgrade(engine):
+        return None
+    made = backup_sqlite(engine) if backup and _has_tables(engine) else None
+    from alembic import command
+
+    config = alembic_config()
+    with engine.connect() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, "head")
+    return made
+
+
+def _has_tables(engine: Engine) -> bool:
+    from sqlalchemy import inspect
+
+    return bool(inspect(engine).get_table_names())

@@ -1,0 +1,1 @@
+"""Alembic migrations, shipped inside the package (``app.db.upgrade`` runs them)."""

@@ -1,0 +1,88 @@
+"""Migrations: from empty to head, metadata and migrations agree, backups before upgrading."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import Engine, inspect
+
+from app.db import (
+    backup_sqlite,
+    current_revision,
+    head_revision,
+    make_engine,
+    needs_upgrade,
+    upgrade,
+)
+from app.models import Base
+
+
+def test_upgrade_from_empty_reaches_head(engine: Engine) -> None:
+    assert current_revision(engine) == head_revision()
+    assert not needs_upgrade(engine)
+    tables = set(inspect(engine).get_table_names())
+    assert set(Base.metadata.tables) <= tables
+
+
+def test_metadata_matches_migrations(engine: Engine) -> None:
+    with engine.connect() as conn:
+        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        assert compare_metadata(context, Base.metadata) == []
+
+
+def test_upgrade_twice_is_a_no_op(engine: Engine) -> None:
+    assert upgrade(engine) is None
+    assert current_revision(engine) == head_revision()
+
+
+def test_downgrade_to_empty_and_back(engine: Engine) -> None:
+    from alembic import command
+
+    from app.db import alembic_config
+
+    config = alembic_config()
+    with engine.connect() as conn:
+        config.attributes["connection"] = conn
+        command.downgrade(config, "base")
+    assert current_revision(engine) is None
+    assert not set(Base.metadata.tables) & set(inspect(engine).get_table_names())
+    upgrade(engine)
+    assert current_revision(engine) == head_revision()
+
+
+def test_sqlite_file_is_backed_up_before_a_pending_migration(tmp_path: Path) -> None:
+    path = tmp_path / "shop.sqlite3"
+    with sqlite3.connect(path) as raw:  # a database from an older version, with data
+        raw.execute("CREATE TABLE legacy (x INTEGER)")
+        raw.execute("INSERT INTO legacy VALUES (42)")
+    engine = make_engine(f"sqlite:///{path}")
+    backup = upgrade(engine)
+    engine.dispose()
+    assert backup is not None and backup.exists() and backup != path
+    with sqlite3.connect(backup) as copy:
+        assert copy.execute("SELECT x FROM legacy").fetchall() == [(42,)]
+
+
+def test_fresh_sqlite_file_needs_no_backup(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'new.sqlite3'}")
+    assert upgrade(engine) is None
+    engine.dispose()
+    assert [p.name for p in tmp_path.iterdir() if "backup" in p.name] == []
+
+
+def test_backup_of_memory_database_is_none() -> None:
+    engine = make_engine("sqlite://")
+    assert backup_sqlite(engine) is None
+
+
+def test_sqlite_pragmas(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'p.sqlite3'}")
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 1000
+    engine.dispose()
