@@ -1,0 +1,513 @@
+"""What a receipt and a day summary show, as plain immutable values (standard library only).
+
+A service fills these from the database; the renderers (``receipt_pdf``, ``summary_pdf``,
+``summary_csv``) only lay them out. Money is ``Decimal`` with 2 places (MXN); instants are
+aware ``datetime`` values (stored UTC, shown in ``BusinessProfile.timezone``). Labels meant for
+the reader (outcome, payment status) are already Spanish.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from enum import StrEnum
+from pathlib import Path
+
+from app.billing import ZERO, Band, Bill, BillLine, LineKind, Modality, round_money
+from app.fmt import LOCAL_ZONE
+
+__all__ = [
+    "BandTotal",
+    "BusinessProfile",
+    "ConsentRecord",
+    "DaySummary",
+    "Disconnection",
+    "ModalityTotal",
+    "PendingCase",
+    "ReceiptDocument",
+    "ReceiptLine",
+    "ReceiptMoney",
+    "ReceiptStatus",
+    "SummaryConsent",
+    "SummaryDisconnection",
+    "SummaryEscalation",
+    "SummaryReceipt",
+    "SummarySession",
+    "band_totals",
+    "hours_by_band",
+    "money_from_bill",
+]
+
+CHARGE_KINDS = frozenset({LineKind.HOURS, LineKind.COVERED, LineKind.QUOTED})
+
+
+def _require_aware(moment: datetime | None, what: str) -> None:
+    if moment is not None and (moment.tzinfo is None or moment.utcoffset() is None):
+        raise ValueError(f"{what} debe llevar zona horaria.")
+
+
+@dataclass(frozen=True)
+class BusinessProfile:
+    """The header of every document (from the business settings)."""
+
+    name: str
+    phones: tuple[str, ...] = ()
+    address: str = ""
+    logo_path: Path | None = None
+    email: str = ""
+    website: str = ""
+    timezone: str = LOCAL_ZONE  # documents show local time in this zone
+
+
+class ReceiptStatus(StrEnum):
+    ISSUED = "issued"
+    CANCELLED = "cancelled"
+
+
+@dataclass(frozen=True)
+class ReceiptLine:
+    """One row of the receipt's table. Charges are positive; discount and credits negative."""
+
+    kind: LineKind
+    description: str
+    amount: Decimal
+    hours: int | None = None
+    rate: Decimal | None = None
+    band: Band | None = None
+
+
+@dataclass(frozen=True)
+class ReceiptMoney:
+    """The money part of a receipt, exactly as issued (a receipt keeps its own numbers).
+
+    ``subtotal`` is the sum of the charge lines (hours, covered, quoted) before discount and
+    credits, as on a Mexican invoice; ``base`` = subtotal − discount − credits (never below 0);
+    ``iva`` = base × iva_rate rounded half-up; ``total`` = base + iva.
+    """
+
+    lines: tuple[ReceiptLine, ...]
+    subtotal: Decimal
+    discount: Decimal  # positive amount subtracted
+    credits: Decimal  # positive amount subtracted
+    base: Decimal
+    iva_rate: Decimal
+    iva: Decimal
+    total: Decimal
+
+    def __post_init__(self) -> None:
+        charges = sum((x.amount for x in self.charge_lines), ZERO)
+        if charges != self.subtotal:
+            raise ValueError(f"El subtotal {self.subtotal} no es la suma de conceptos {charges}.")
+        if self.base != max(ZERO, self.subtotal - self.discount - self.credits):
+            raise ValueError("La base no es subtotal − descuento − abonos.")
+        if self.total != self.base + self.iva:
+            raise ValueError("El total no es base + IVA.")
+
+    @property
+    def charge_lines(self) -> tuple[ReceiptLine, ...]:
+        return tuple(x for x in self.lines if x.kind in CHARGE_KINDS)
+
+    @property
+    def discount_lines(self) -> tuple[ReceiptLine, ...]:
+        return tuple(x for x in self.lines if x.kind is LineKind.DISCOUNT)
+
+    @property
+    def credit_lines(self) -> tuple[ReceiptLine, ...]:
+        return tuple(x for x in self.lines if x.kind is LineKind.CREDIT)
+
+    @property
+    def iva_percent(self) -> str:
+        """``"16"`` for 0.16 (``"10.5"`` for 0.105)."""
+        return f"{(self.iva_rate * 100).normalize():f}"
+
+
+def _line_description(line: BillLine, modality: Modality) -> str:
+    """A receipt concept: the table has its own hours and rate columns, so no "N h × $rate"."""
+    _, _, note = line.description.partition(" — ")
+    if line.kind is LineKind.HOURS and line.band is not None:
+        text = f"Soporte {modality.label.lower()}, {line.band.label}"
+        return f"{text} — {note}" if note else text
+    if line.kind is LineKind.COVERED and line.band is not None:
+        return f"Soporte {modality.label.lower()}, {line.band.label} — Cubierto por póliza"
+    if line.kind is LineKind.QUOTED and line.rate is not None:
+        return f"Soporte {modality.label.lower()}, tarifa cotizada"
+    return line.description
+
+
+def money_from_bill(bill: Bill) -> ReceiptMoney:
+    """The receipt's money part from a priced session. A bill that requires a quote has no
+    total and cannot become a receipt: ``ValueError``."""
+    if bill.requires_quote or bill.total is None:
+        raise ValueError("La sesión requiere cotización: no se puede emitir un recibo sin total.")
+    assert bill.subtotal is not None and bill.discount is not None
+    assert bill.credits is not None and bill.base is not None and bill.iva is not None
+    lines = tuple(
+        ReceiptLine(
+            kind=line.kind,
+            description=_line_description(line, bill.modality),
+            amount=line.amount,
+            hours=line.hours,
+            rate=line.rate,
+            band=line.band,
+        )
+        for line in bill.lines
+    )
+    return ReceiptMoney(
+        lines=lines,
+        subtotal=bill.subtotal,
+        discount=bill.discount,
+        credits=bill.credits,
+        base=bill.base,
+        iva_rate=bill.iva_rate,
+        iva=bill.iva,
+        total=bill.total,
+    )
+
+
+@dataclass(frozen=True)
+class ConsentRecord:
+    """One remote-control request (RULES §8). ``accepted`` None: the client never answered."""
+
+    requested_at: datetime
+    accepted: bool | None = None
+    answered_at: datetime | None = None
+    ended_at: datetime | None = None  # when control stopped (client, advisor, disconnection)
+    device: str = ""
+
+    def __post_init__(self) -> None:
+        for moment, what in (
+            (self.requested_at, "La solicitud de control remoto"),
+            (self.answered_at, "La respuesta de control remoto"),
+            (self.ended_at, "El fin del control remoto"),
+        ):
+            _require_aware(moment, what)
+
+    @property
+    def answer_label(self) -> str:
+        if self.accepted is None:
+            return "Sin respuesta"
+        return "Aceptado" if self.accepted else "Rechazado"
+
+
+@dataclass(frozen=True)
+class Disconnection:
+    """From a disconnection to the reconnection (``end`` None: the session ended disconnected)."""
+
+    start: datetime
+    end: datetime | None = None
+
+    def __post_init__(self) -> None:
+        _require_aware(self.start, "La desconexión")
+        _require_aware(self.end, "La reconexión")
+
+    @property
+    def duration(self) -> timedelta | None:
+        return None if self.end is None else self.end - self.start
+
+
+@dataclass(frozen=True)
+class ReceiptDocument:
+    """Everything a printed receipt shows (RULES §10). Built once when the receipt is issued
+    (or re-built from the stored receipt, which keeps its own lines and totals)."""
+
+    business: BusinessProfile
+    series: str
+    number: int
+    issued_at: datetime
+    client_name: str
+    advisor: str
+    modality: Modality
+    case_number: str
+    session_start: datetime
+    session_end: datetime
+    worked: timedelta
+    business_hours: int  # billable hours in business hours
+    outside_hours: int  # billable hours outside business hours
+    outcome: str  # Spanish label, e.g. "Resuelto: solución aplicada"
+    payment_status: str  # Spanish, e.g. "Pagado — transferencia, 24/11/2026 11:40"
+    money: ReceiptMoney
+    client_rfc: str = ""
+    channel: str = ""  # remote sessions: "Teléfono", "Chat", "Escritorio remoto (TeamViewer)"
+    device: str = ""  # e.g. "MacBook Air M2 (C02XXXXX)"
+    city: str = ""  # onsite sessions
+    case_opened_at: datetime | None = None
+    consents: tuple[ConsentRecord, ...] = ()
+    disconnections: tuple[Disconnection, ...] = ()
+    pending_until: datetime | None = None  # free follow-up deadline when the case is pending
+    notes: tuple[str, ...] = ()
+    status: ReceiptStatus = ReceiptStatus.ISSUED
+    cancel_reason: str = ""
+    cancelled_at: datetime | None = None
+
+    def __post_init__(self) -> None:
+        for moment, what in (
+            (self.issued_at, "La fecha de emisión"),
+            (self.session_start, "El inicio de la sesión"),
+            (self.session_end, "El fin de la sesión"),
+            (self.case_opened_at, "La apertura del caso"),
+            (self.pending_until, "El plazo de seguimiento"),
+            (self.cancelled_at, "La fecha de cancelación"),
+        ):
+            _require_aware(moment, what)
+        if self.number < 0:
+            raise ValueError("El número de folio no puede ser negativo.")
+        if self.status is ReceiptStatus.CANCELLED and not self.cancel_reason.strip():
+            raise ValueError("Un recibo cancelado necesita el motivo de la cancelación.")
+
+    @property
+    def folio(self) -> str:
+        """``A-000042``: series and gapless number."""
+        return f"{self.series}-{self.number:06d}"
+
+    @property
+    def billable_hours(self) -> int:
+        return self.business_hours + self.outside_hours
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status is ReceiptStatus.CANCELLED
+
+
+# -- end-of-day summary ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SummarySession:
+    """One session of the day. ``amount`` is its charge before IVA (the bill's base);
+    ``None`` when it still requires a quote."""
+
+    client: str
+    modality: Modality
+    start: datetime
+    end: datetime
+    worked_minutes: int
+    billable_hours: int
+    outcome: str
+    amount: Decimal | None
+    advisor: str = ""
+    case_number: str = ""
+    folio: str = ""  # receipt issued for it, if any
+
+    def __post_init__(self) -> None:
+        _require_aware(self.start, "El inicio de la sesión")
+        _require_aware(self.end, "El fin de la sesión")
+
+
+@dataclass(frozen=True)
+class ModalityTotal:
+    modality: Modality
+    sessions: int
+    worked_minutes: int
+    billable_hours: int
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class BandTotal:
+    """Billable hours and their charge by band; ``band`` None is work at a quoted price."""
+
+    band: Band | None
+    hours: int
+    amount: Decimal
+
+    @property
+    def label(self) -> str:
+        return "Tarifa cotizada" if self.band is None else self.band.label.capitalize()
+
+
+@dataclass(frozen=True)
+class SummaryReceipt:
+    """A receipt issued or cancelled on the day. ``base``/``iva``/``total`` as issued."""
+
+    folio: str
+    issued_at: datetime
+    client: str
+    base: Decimal
+    iva: Decimal
+    total: Decimal
+    status: ReceiptStatus = ReceiptStatus.ISSUED
+    cancel_reason: str = ""
+    advisor: str = ""
+
+    def __post_init__(self) -> None:
+        _require_aware(self.issued_at, "La fecha de emisión")
+
+
+@dataclass(frozen=True)
+class PendingCase:
+    case_number: str
+    client: str
+    pending_since: datetime
+    deadline: datetime  # free follow-up until
+    advisor: str = ""
+
+    def __post_init__(self) -> None:
+        _require_aware(self.pending_since, "La fecha de pendiente")
+        _require_aware(self.deadline, "El plazo de seguimiento")
+
+
+@dataclass(frozen=True)
+class SummaryEscalation:
+    case_number: str
+    client: str
+    at: datetime
+    note: str = ""  # e.g. "Revisión de hardware: batería"
+    advisor: str = ""
+
+    def __post_init__(self) -> None:
+        _require_aware(self.at, "La fecha de escalamiento")
+
+
+@dataclass(frozen=True)
+class SummaryConsent:
+    case_number: str
+    client: str
+    requested_at: datetime
+    accepted: bool | None
+
+    def __post_init__(self) -> None:
+        _require_aware(self.requested_at, "La solicitud de control remoto")
+
+    @property
+    def answer_label(self) -> str:
+        if self.accepted is None:
+            return "Sin respuesta"
+        return "Aceptado" if self.accepted else "Rechazado"
+
+
+@dataclass(frozen=True)
+class SummaryDisconnection:
+    case_number: str
+    client: str
+    start: datetime
+    end: datetime | None
+
+    def __post_init__(self) -> None:
+        _require_aware(self.start, "La desconexión")
+        _require_aware(self.end, "La reconexión")
+
+    @property
+    def minutes(self) -> int | None:
+        return None if self.end is None else int((self.end - self.start).total_seconds() // 60)
+
+
+@dataclass(frozen=True)
+class DaySummary:
+    """The end-of-day summary (corte del día, RULES §11) for one local date.
+
+    Sessions, receipts and events are the service's selection for ``day`` and ``advisor``
+    (``advisor`` None: all advisors). Totals by modality and the money totals are derived
+    from the rows here, so the PDF and the CSV cannot disagree; totals by band need the bills'
+    lines and are given (see :func:`band_totals`). ``payments_received`` is money received on
+    the day; ``outstanding`` what the day's issued receipts still owe.
+    """
+
+    business: BusinessProfile
+    day: date
+    generated_at: datetime
+    advisor: str | None = None
+    sessions: tuple[SummarySession, ...] = ()
+    by_band: tuple[BandTotal, ...] = ()
+    receipts: tuple[SummaryReceipt, ...] = ()
+    payments_received: Decimal = ZERO
+    outstanding: Decimal = ZERO
+    pending_opened: tuple[PendingCase, ...] = ()
+    pending_expiring: tuple[PendingCase, ...] = ()  # free follow-up ends within 2 days
+    escalations: tuple[SummaryEscalation, ...] = ()
+    consents: tuple[SummaryConsent, ...] = ()
+    disconnections: tuple[SummaryDisconnection, ...] = ()
+
+    def __post_init__(self) -> None:
+        _require_aware(self.generated_at, "La fecha de elaboración")
+
+    @property
+    def advisor_label(self) -> str:
+        return self.advisor or "Todos los asesores"
+
+    @property
+    def by_modality(self) -> tuple[ModalityTotal, ...]:
+        """One total per modality present, in the order remote, office, onsite."""
+        out = []
+        for modality in Modality:
+            rows = [s for s in self.sessions if s.modality is modality]
+            if rows:
+                out.append(
+                    ModalityTotal(
+                        modality=modality,
+                        sessions=len(rows),
+                        worked_minutes=sum(s.worked_minutes for s in rows),
+                        billable_hours=sum(s.billable_hours for s in rows),
+                        amount=sum((s.amount or ZERO for s in rows), ZERO),
+                    )
+                )
+        return tuple(out)
+
+    @property
+    def worked_minutes(self) -> int:
+        return sum(s.worked_minutes for s in self.sessions)
+
+    @property
+    def billable_hours(self) -> int:
+        return sum(s.billable_hours for s in self.sessions)
+
+    @property
+    def sessions_amount(self) -> Decimal:
+        """Charges of the day's sessions before IVA (sessions still to quote count 0)."""
+        return sum((s.amount or ZERO for s in self.sessions), ZERO)
+
+    @property
+    def receipts_issued(self) -> tuple[SummaryReceipt, ...]:
+        return tuple(r for r in self.receipts if r.status is ReceiptStatus.ISSUED)
+
+    @property
+    def receipts_cancelled(self) -> tuple[SummaryReceipt, ...]:
+        return tuple(r for r in self.receipts if r.status is ReceiptStatus.CANCELLED)
+
+    @property
+    def subtotal(self) -> Decimal:
+        """Base (before IVA) of the receipts issued and not cancelled."""
+        return sum((r.base for r in self.receipts_issued), ZERO)
+
+    @property
+    def iva(self) -> Decimal:
+        return sum((r.iva for r in self.receipts_issued), ZERO)
+
+    @property
+    def total(self) -> Decimal:
+        return sum((r.total for r in self.receipts_issued), ZERO)
+
+    @property
+    def consents_accepted(self) -> int:
+        return sum(1 for c in self.consents if c.accepted is True)
+
+    @property
+    def consents_declined(self) -> int:
+        return sum(1 for c in self.consents if c.accepted is False)
+
+
+def band_totals(bills: Iterable[Bill]) -> tuple[BandTotal, ...]:
+    """Totals by band from the day's priced sessions: hours from the slots, money from the
+    charge lines (covered hours count with $0.00; quoted work under ``band`` None).
+
+    Policy discounts and credits are not spread over bands: these are list charges.
+    """
+    hours: dict[Band | None, int] = {Band.BUSINESS: 0, Band.OUTSIDE: 0}
+    amounts: dict[Band | None, Decimal] = {Band.BUSINESS: ZERO, Band.OUTSIDE: ZERO}
+    for bill in bills:
+        if bill.requires_quote:
+            continue
+        for line in bill.lines:
+            if line.kind not in CHARGE_KINDS:
+                continue
+            key = None if line.kind is LineKind.QUOTED else line.band
+            hours[key] = hours.get(key, 0) + (line.hours or 0)
+            amounts[key] = amounts.get(key, ZERO) + line.amount
+    out = [BandTotal(band, hours[band], round_money(amounts[band])) for band in hours]
+    return tuple(x for x in out if x.band is not None or x.hours or x.amount)
+
+
+def hours_by_band(counts: Mapping[Band, int]) -> tuple[int, int]:
+    """``(business, outside)`` from ``Bill.hours_by_band()``."""
+    return counts.get(Band.BUSINESS, 0), counts.get(Band.OUTSIDE, 0)
