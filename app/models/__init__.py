@@ -21,10 +21,11 @@ from app.models.ledger import (
     TariffVersion,
 )
 from app.models.people import Advisor, Client, Device
-from app.models.work import Case, SessionEvent, WorkSession
+from app.models.work import AppendOnlyError, Case, SessionEvent, WorkSession
 
 __all__ = [
     "Advisor",
+    "AppendOnlyError",
     "Base",
     "BusinessSetting",
     "Case",

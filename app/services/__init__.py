@@ -1,0 +1,55 @@
+"""Use cases (services): one unit of work each, clock injected, plain values out.
+
+Build them once in the composition root::
+
+    services = Services.create(engine, clock)
+    view = services.sessions.start(advisor_id, client_id, Modality.OFFICE)
+
+Every refused action raises :class:`app.errors.DomainError` (Spanish message) and changes nothing.
+"""
+
+from app.services.clients import ClientService
+from app.services.errors import ConflictError, NotFoundError, RuleError
+from app.services.facade import Services
+from app.services.receipts import ReceiptService
+from app.services.sessions import Checklist, SessionService
+from app.services.settings import BusinessProfile, SettingsService
+from app.services.timeline import RemoteState, SessionStatus, derive_status
+from app.services.uow import Database
+from app.services.values import (
+    AdvisorView,
+    CaseView,
+    ClientView,
+    DeviceView,
+    EventView,
+    PaymentView,
+    ReceiptLineView,
+    ReceiptView,
+    SessionView,
+)
+
+__all__ = [
+    "AdvisorView",
+    "BusinessProfile",
+    "CaseView",
+    "Checklist",
+    "ClientService",
+    "ClientView",
+    "ConflictError",
+    "Database",
+    "DeviceView",
+    "EventView",
+    "NotFoundError",
+    "PaymentView",
+    "ReceiptLineView",
+    "ReceiptService",
+    "ReceiptView",
+    "RemoteState",
+    "RuleError",
+    "Services",
+    "SessionService",
+    "SessionStatus",
+    "SessionView",
+    "SettingsService",
+    "derive_status",
+]

@@ -1,0 +1,41 @@
+"""The client list for the window, column by column, in one query (fast for 100,000 rows)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.models import Client
+from app.services.uow import Database
+
+
+@dataclass(frozen=True)
+class ClientColumns:
+    """Active clients as parallel columns: cheap to build, cheap to hand to a table model."""
+
+    ids: Sequence[int]
+    names: Sequence[str]
+    phones: Sequence[str]
+    cities: Sequence[str]
+    rfcs: Sequence[str]
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+
+def client_columns(db: Database) -> ClientColumns:
+    def work(s: Session) -> ClientColumns:
+        rows = s.execute(
+            select(Client.id, Client.name, Client.phone, Client.city, Client.rfc)
+            .where(Client.active.is_(True))
+            .order_by(Client.name, Client.id)
+        ).all()
+        if not rows:
+            return ClientColumns((), (), (), (), ())
+        ids, names, phones, cities, rfcs = zip(*rows, strict=True)
+        return ClientColumns(ids, names, phones, cities, tuple(r or "" for r in rfcs))
+
+    return db.read(work)

@@ -1,0 +1,210 @@
+"""Advisors, clients and devices: create, edit, list (with validation)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+from stdnum.exceptions import ValidationError as StdnumError
+from stdnum.mx import rfc as mx_rfc
+
+from app.clock import Clock
+from app.models import Advisor, Client, Device, DeviceKind
+from app.services.common import advisor_view, client_view, device_view, get_or_fail
+from app.services.errors import RuleError
+from app.services.uow import Database
+from app.services.values import AdvisorView, ClientView, DeviceView
+
+
+@dataclass(frozen=True)
+class ClientData:
+    """What the client form edits."""
+
+    name: str
+    phone: str = ""
+    email: str = ""
+    rfc: str | None = None
+    city: str = ""
+    address: str = ""
+    notes: str = ""
+
+
+@dataclass(frozen=True)
+class DeviceData:
+    kind: DeviceKind
+    model: str = ""
+    serial: str = ""
+    os_version: str = ""
+    notes: str = ""
+
+
+def clean_rfc(value: str | None) -> str | None:
+    """Empty → None; otherwise a valid RFC in compact upper-case form, or RuleError."""
+    if value is None or not value.strip():
+        return None
+    try:
+        return str(mx_rfc.validate(value.strip().upper()))
+    except StdnumError:
+        raise RuleError(f"El RFC «{value.strip()}» no es válido.") from None
+
+
+def clean_client(data: ClientData) -> ClientData:
+    name = " ".join(data.name.split())
+    if not name:
+        raise RuleError("El nombre del cliente es obligatorio.")
+    email = data.email.strip()
+    if email and ("@" not in email or email.startswith("@") or email.endswith("@")):
+        raise RuleError(f"El correo «{email}» no es válido.")
+    phone = data.phone.strip()
+    if phone and not any(ch.isdigit() for ch in phone):
+        raise RuleError(f"El teléfono «{phone}» no es válido.")
+    return ClientData(
+        name=name,
+        phone=phone,
+        email=email,
+        rfc=clean_rfc(data.rfc),
+        city=" ".join(data.city.split()),
+        address=data.address.strip(),
+        notes=data.notes.strip(),
+    )
+
+
+class ClientService:
+    def __init__(self, db: Database, clock: Clock) -> None:
+        self.db = db
+        self.clock = clock
+
+    # -- advisors ------------------------------------------------------------------------------
+    def create_advisor(self, name: str) -> AdvisorView:
+        clean = " ".join(name.split())
+        if not clean:
+            raise RuleError("El nombre del asesor es obligatorio.")
+
+        def work(s: Session) -> AdvisorView:
+            advisor = Advisor(name=clean, active=True, created_at=self.clock())
+            s.add(advisor)
+            s.flush()
+            return advisor_view(advisor)
+
+        return self.db.write(work)
+
+    def advisors(self, *, include_inactive: bool = False) -> list[AdvisorView]:
+        def work(s: Session) -> list[AdvisorView]:
+            query = select(Advisor).order_by(Advisor.name, Advisor.id)
+            if not include_inactive:
+                query = query.where(Advisor.active.is_(True))
+            return [advisor_view(a) for a in s.scalars(query)]
+
+        return self.db.read(work)
+
+    # -- clients -------------------------------------------------------------------------------
+    def create_client(self, data: ClientData) -> ClientView:
+        clean = clean_client(data)
+
+        def work(s: Session) -> ClientView:
+            now = self.clock()
+            client = Client(**_as_dict(clean), active=True, created_at=now, updated_at=now)
+            s.add(client)
+            s.flush()
+            return client_view(client)
+
+        return self.db.write(work)
+
+    def update_client(self, client_id: int, data: ClientData) -> ClientView:
+        clean = clean_client(data)
+
+        def work(s: Session) -> ClientView:
+            client = get_or_fail(s, Client, client_id)
+            for key, value in _as_dict(clean).items():
+                setattr(client, key, value)
+            client.updated_at = self.clock()
+            s.flush()
+            return client_view(client)
+
+        return self.db.write(work)
+
+    def set_client_active(self, client_id: int, active: bool) -> ClientView:
+        def work(s: Session) -> ClientView:
+            client = get_or_fail(s, Client, client_id)
+            client.active = active
+            client.updated_at = self.clock()
+            s.flush()
+            return client_view(client)
+
+        return self.db.write(work)
+
+    def client(self, client_id: int) -> ClientView:
+        return self.db.read(lambda s: client_view(get_or_fail(s, Client, client_id)))
+
+    def clients(self, search: str = "", *, include_inactive: bool = False) -> list[ClientView]:
+        def work(s: Session) -> list[ClientView]:
+            query = select(Client).order_by(Client.name, Client.id)
+            if not include_inactive:
+                query = query.where(Client.active.is_(True))
+            text = search.strip().lower()
+            if text:
+                like = f"%{text}%"
+                query = query.where(
+                    func.lower(Client.name).like(like)
+                    | func.lower(Client.phone).like(like)
+                    | func.lower(Client.email).like(like)
+                    | func.lower(func.coalesce(Client.rfc, "")).like(like)
+                )
+            return [client_view(c) for c in s.scalars(query)]
+
+        return self.db.read(work)
+
+    # -- devices -------------------------------------------------------------------------------
+    def add_device(self, client_id: int, data: DeviceData) -> DeviceView:
+        clean = _clean_device(data)
+
+        def work(s: Session) -> DeviceView:
+            get_or_fail(s, Client, client_id)
+            device = Device(
+                client_id=client_id, **_as_dict(clean), active=True, created_at=self.clock()
+            )
+            s.add(device)
+            s.flush()
+            return device_view(device)
+
+        return self.db.write(work)
+
+    def update_device(self, device_id: int, data: DeviceData) -> DeviceView:
+        clean = _clean_device(data)
+
+        def work(s: Session) -> DeviceView:
+            device = get_or_fail(s, Device, device_id)
+            for key, value in _as_dict(clean).items():
+                setattr(device, key, value)
+            s.flush()
+            return device_view(device)
+
+        return self.db.write(work)
+
+    def devices(self, client_id: int) -> list[DeviceView]:
+        def work(s: Session) -> list[DeviceView]:
+            get_or_fail(s, Client, client_id)
+            query = select(Device).where(Device.client_id == client_id).order_by(Device.id)
+            return [device_view(d) for d in s.scalars(query)]
+
+        return self.db.read(work)
+
+
+def _clean_device(data: DeviceData) -> DeviceData:
+    try:
+        kind = DeviceKind(data.kind)
+    except ValueError:
+        raise RuleError(f"Tipo de equipo desconocido «{data.kind}».") from None
+    return DeviceData(
+        kind=kind,
+        model=data.model.strip(),
+        serial=data.serial.strip().upper(),
+        os_version=data.os_version.strip(),
+        notes=data.notes.strip(),
+    )
+
+
+def _as_dict(data: Any) -> dict[str, Any]:
+    return {f.name: getattr(data, f.name) for f in fields(data)}

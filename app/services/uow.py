@@ -1,0 +1,73 @@
+"""The unit of work: one database session and transaction per use case.
+
+``Database.write(fn)`` runs ``fn(session)`` in a transaction that holds the write lock from its
+first statement (``BEGIN IMMEDIATE`` on SQLite; row locks on PostgreSQL), commits it, and retries
+the whole function when the database reports a lock or serialization conflict.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable
+from typing import TypeVar
+
+from sqlalchemy import Engine
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.db import WRITE
+from app.services.errors import ConflictError
+
+T = TypeVar("T")
+
+#: PostgreSQL SQLSTATEs worth a retry: serialization failure, deadlock, lock not available.
+_RETRY_SQLSTATES = {"40001", "40P01", "55P03"}
+
+
+def is_retryable(exc: BaseException) -> bool:
+    if not isinstance(exc, DBAPIError):
+        return False
+    sqlstate = getattr(exc.orig, "sqlstate", None)
+    if sqlstate in _RETRY_SQLSTATES:
+        return True
+    if isinstance(exc, OperationalError):
+        text = str(exc.orig).lower()
+        return "locked" in text or "busy" in text
+    return False
+
+
+class Database:
+    """Sessions on one engine; ``write`` and ``read`` are the two ways in."""
+
+    def __init__(self, engine: Engine, *, attempts: int = 10) -> None:
+        self.engine = engine
+        self.attempts = attempts
+        self._sessions = sessionmaker(engine, expire_on_commit=False)
+
+    def write(self, fn: Callable[[Session], T]) -> T:
+        """Run ``fn`` in one write transaction and commit; retry on lock conflicts."""
+        for attempt in range(1, self.attempts + 1):
+            try:
+                with self._sessions() as session:
+                    session.connection(execution_options={WRITE: True})
+                    result = fn(session)
+                    session.commit()
+                    return result
+            except DBAPIError as exc:
+                if not is_retryable(exc):
+                    raise
+                if attempt == self.attempts:
+                    raise ConflictError(
+                        "La base de datos está ocupada por otro usuario; intente de nuevo."
+                    ) from exc
+                time.sleep(random.uniform(0.005, 0.02) * attempt)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def read(self, fn: Callable[[Session], T]) -> T:
+        """Run ``fn`` in a read-only transaction (rolled back at the end)."""
+        with self._sessions() as session:
+            try:
+                return fn(session)
+            finally:
+                session.rollback()
