@@ -488,24 +488,28 @@ class DaySummary:
 
 
 def band_totals(bills: Iterable[Bill]) -> tuple[BandTotal, ...]:
-    """Totals by band from the day's priced sessions: hours from the slots, money from the
-    charge lines (covered hours count with $0.00; quoted work under ``band`` None).
+    """Totals by band from the day's priced sessions.
 
-    Policy discounts and credits are not spread over bands: these are list charges.
+    Hours: every billable hour (slot) under its band, whatever its price, so the bands add up
+    to the day's billable hours. Amounts: the list charges of hour and covered lines by band;
+    work at a quoted price goes to its own row (``band`` None, 0 hours). Policy discounts and
+    credits are not spread over bands.
     """
-    hours: dict[Band | None, int] = {Band.BUSINESS: 0, Band.OUTSIDE: 0}
-    amounts: dict[Band | None, Decimal] = {Band.BUSINESS: ZERO, Band.OUTSIDE: ZERO}
+    hours = {Band.BUSINESS: 0, Band.OUTSIDE: 0}
+    amounts = {Band.BUSINESS: ZERO, Band.OUTSIDE: ZERO}
+    quoted = ZERO
     for bill in bills:
-        if bill.requires_quote:
-            continue
+        for slot in bill.slots:
+            hours[slot.band] += 1
         for line in bill.lines:
-            if line.kind not in CHARGE_KINDS:
-                continue
-            key = None if line.kind is LineKind.QUOTED else line.band
-            hours[key] = hours.get(key, 0) + (line.hours or 0)
-            amounts[key] = amounts.get(key, ZERO) + line.amount
+            if line.kind is LineKind.QUOTED:
+                quoted += line.amount
+            elif line.kind in CHARGE_KINDS and line.band is not None:
+                amounts[line.band] += line.amount
     out = [BandTotal(band, hours[band], round_money(amounts[band])) for band in hours]
-    return tuple(x for x in out if x.band is not None or x.hours or x.amount)
+    if quoted:
+        out.append(BandTotal(None, 0, round_money(quoted)))
+    return tuple(out)
 
 
 def hours_by_band(counts: Mapping[Band, int]) -> tuple[int, int]:

@@ -57,7 +57,7 @@ __all__ = ["CFDI_LEGEND", "qr_payload", "receipt_pdf_bytes", "render_receipt"]
 CFDI_LEGEND = "Este documento no es un comprobante fiscal digital (CFDI)."
 MARGIN = 16 * mm
 PAGE_W, PAGE_H = letter
-WIDTH = PAGE_W - 2 * MARGIN
+WIDTH = PAGE_W - 2 * MARGIN - 12  # the frame keeps 6 pt of padding on each side
 QR_SIZE = 30 * mm
 
 
@@ -132,13 +132,13 @@ def _page(doc: ReceiptDocument, st: Styles):  # type: ignore[no-untyped-def]
         y = MARGIN - 2 * mm
         canvas.setStrokeColor(RULE)
         canvas.setLineWidth(0.5)
-        canvas.line(MARGIN, y + 9 * mm, PAGE_W - MARGIN, y + 9 * mm)
+        canvas.line(MARGIN + 6, y + 9 * mm, PAGE_W - MARGIN - 6, y + 9 * mm)
         canvas.setFont(FONT_BOLD, 8)
         canvas.setFillColor(MUTED)
         canvas.drawCentredString(PAGE_W / 2, y + 4.5 * mm, CFDI_LEGEND)
         canvas.setFont(FONT, 7)
-        canvas.drawString(MARGIN, y, printable(f"{doc.business.name} · Recibo {doc.folio}"))
-        canvas.drawRightString(PAGE_W - MARGIN, y, f"Página {canvas.getPageNumber()}")
+        canvas.drawString(MARGIN + 6, y, printable(f"{doc.business.name} · Recibo {doc.folio}"))
+        canvas.drawRightString(PAGE_W - MARGIN - 6, y, f"Página {canvas.getPageNumber()}")
         canvas.restoreState()
 
     return draw
@@ -301,10 +301,10 @@ def _info_grid(doc: ReceiptDocument, st: Styles) -> Table:
 def _hours_text(doc: ReceiptDocument) -> str:
     parts = []
     if doc.business_hours:
-        parts.append(f"{doc.business_hours} en horario laboral")
+        parts.append(f"{doc.business_hours} laboral")
     if doc.outside_hours:
         parts.append(f"{doc.outside_hours} fuera de horario")
-    detail = f" ({' y '.join(parts)})" if parts else ""
+    detail = f" ({', '.join(parts)})" if parts else ""
     return f"{doc.billable_hours} h{detail}"
 
 
@@ -457,7 +457,7 @@ def _totals_block(doc: ReceiptDocument, st: Styles) -> Table:
         )
     )
     qr_caption = p("Folio y total verificables con este código.", st.small)
-    qr_cell = [_qr(doc), Spacer(1, 1 * mm), qr_caption]
+    qr_cell = [_qr(doc), Spacer(1, 2 * mm), qr_caption]
     t = Table([[qr_cell, "", totals]], colWidths=[40 * mm, WIDTH - 40 * mm - 88 * mm, 88 * mm])
     t.setStyle(
         table_style(

@@ -6,6 +6,7 @@ Not business data: names and numbers are invented (Xalapa, Veracruz).
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -255,6 +256,11 @@ def sample_summary(
             )
         for gap in gaps:
             disconnections.append(SummaryDisconnection(case, client, gap.start, gap.end))
+    # folios follow the order receipts were issued in
+    receipts.sort(key=lambda r: r.issued_at)
+    renumber = {r.folio: f"A-{41 + k:06d}" for k, r in enumerate(receipts)}
+    receipts = [replace(r, folio=renumber[r.folio]) for r in receipts]
+    sessions = [replace(s, folio=renumber.get(s.folio, "")) for s in sessions]
     issued_total = sum(
         (r.total for r in receipts if r.status is ReceiptStatus.ISSUED), Decimal("0.00")
     )

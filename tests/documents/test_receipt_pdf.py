@@ -55,7 +55,7 @@ def test_session_times_hours_and_outcome(receipt_text: str) -> None:
         "martes 24/11/2026 13:20",
         "15:16",
         "1 h 51 min (111 min)",
-        "2 h (1 en horario laboral y 1 fuera de horario)",
+        "2 h (1 laboral, 1 fuera de horario)",
         "No resuelto — requiere seguimiento (¿falla de disco? se programa revisión)",
         "Sin costo hasta el martes 01/12/2026 15:16",
         "Pagado por transferencia el 24/11/2026 15:24",
