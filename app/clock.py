@@ -30,9 +30,21 @@ class FakeClock:
         return self._now
 
     def advance(
-        self, delta: timedelta | None = None, *, minutes: float = 0, seconds: float = 0
+        self,
+        delta: timedelta | None = None,
+        *,
+        days: float = 0,
+        hours: float = 0,
+        minutes: float = 0,
+        seconds: float = 0,
     ) -> datetime:
-        self._now += (delta or timedelta(0)) + timedelta(minutes=minutes, seconds=seconds)
+        """Move forward (never back: a clock going backwards is ``set``'s business)."""
+        step = (delta or timedelta(0)) + timedelta(
+            days=days, hours=hours, minutes=minutes, seconds=seconds
+        )
+        if step < timedelta(0):
+            raise ValueError("FakeClock.advance only moves forward")
+        self._now += step
         return self._now
 
     def set(self, moment: datetime) -> datetime:
