@@ -121,7 +121,7 @@ def _page(doc: ReceiptDocument, st: Styles):  # type: ignore[no-untyped-def]
             canvas.setStrokeAlpha(0.16)
             canvas.translate(PAGE_W / 2, PAGE_H / 2 - 15 * mm)
             canvas.rotate(35)
-            size = 80
+            size = 74
             half = canvas.stringWidth("CANCELADO", FONT_BOLD, size) / 2 + 22
             canvas.setFont(FONT_BOLD, size)
             canvas.drawCentredString(0, -size * 0.36, "CANCELADO")
@@ -299,13 +299,13 @@ def _info_grid(doc: ReceiptDocument, st: Styles) -> Table:
 
 
 def _hours_text(doc: ReceiptDocument) -> str:
-    parts = []
-    if doc.business_hours:
-        parts.append(f"{doc.business_hours} laboral")
-    if doc.outside_hours:
-        parts.append(f"{doc.outside_hours} fuera de horario")
-    detail = f" ({', '.join(parts)})" if parts else ""
-    return f"{doc.billable_hours} h{detail}"
+    """``2 h en horario laboral`` or ``2 h (1 laboral, 1 fuera de horario)``."""
+    b, o = doc.business_hours, doc.outside_hours
+    if b and o:
+        return f"{b + o} h ({b} laboral, {o} fuera de horario)"
+    if o:
+        return f"{o} h fuera de horario"
+    return f"{b} h en horario laboral"
 
 
 def _session_grid(doc: ReceiptDocument, st: Styles) -> Table:

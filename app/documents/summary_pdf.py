@@ -29,6 +29,7 @@ from app.billing import ZERO
 from app.documents.data import DaySummary, PendingCase, ReceiptStatus
 from app.documents.pdfkit import (
     ACCENT,
+    DANGER,
     FILL,
     FILL_ACCENT,
     FONT,
@@ -121,6 +122,7 @@ def _grid(
     right: Sequence[int] = (),
     total: Sequence[object] | None = None,
     center: Sequence[int] = (),
+    extra: Sequence[Any] = (),
 ) -> Table:
     """A data table: grey header repeated on every page, hairlines, optional bold total row."""
     data: list[list[object]] = [[printable(h) for h in head]]
@@ -153,7 +155,7 @@ def _grid(
             ("LINEABOVE", (0, -1), (-1, -1), 0.8, ACCENT),
         ]
     t = Table(data, colWidths=list(widths), repeatRows=1, hAlign="LEFT")
-    t.setStyle(table_style(cmds))
+    t.setStyle(table_style([*cmds, *extra]))
     return t
 
 
@@ -207,7 +209,7 @@ def _kpis(summary: DaySummary, st: Styles) -> Table:
         ("Horas cobrables", f"{summary.billable_hours} h"),
         ("Recibos / cancelados", f"{issued} / {cancelled}"),
         ("Total con IVA (MXN)", money_short(summary.total)),
-        ("Cobrado (MXN)", money_short(summary.payments_received)),
+        ("Pagos recibidos (MXN)", money_short(summary.payments_received)),
         ("Por cobrar (MXN)", money_short(summary.outstanding)),
     ]
     label = style("kpi_l", 6.8, color=MUTED, align=TA_CENTER)
@@ -367,19 +369,25 @@ def _receipts(summary: DaySummary, st: Styles) -> Flowable:
         return _empty("No se emitieron ni cancelaron recibos.", st)
     tz = summary.business.timezone
     cell = style("rc_cell", CELL, leading=CELL * 1.2)
+    cell_cancelled = style("rc_cell_x", CELL, leading=CELL * 1.2, color=DANGER)
     rows: list[list[object]] = []
-    for r in sorted(summary.receipts, key=lambda x: x.folio):
-        state = "Emitido" if r.status is ReceiptStatus.ISSUED else f"CANCELADO: {r.cancel_reason}"
+    extra: list[Any] = []
+    for i, r in enumerate(sorted(summary.receipts, key=lambda x: x.folio), start=1):
+        cancelled = r.status is ReceiptStatus.CANCELLED
+        state = f"CANCELADO: {r.cancel_reason}" if cancelled else "Emitido"
+        para = cell_cancelled if cancelled else cell
+        if cancelled:
+            extra.append(("TEXTCOLOR", (0, i), (-1, i), DANGER))
         rows.append(
             [
                 r.folio,
                 format_time(r.issued_at, tz),
-                Paragraph(escape(printable(r.client)), cell),
-                Paragraph(escape(printable(r.advisor or "—")), cell),
+                Paragraph(escape(printable(r.client)), para),
+                Paragraph(escape(printable(r.advisor or "—")), para),
                 money_short(r.base),
                 money_short(r.iva),
                 money_short(r.total),
-                Paragraph(escape(printable(state)), cell),
+                Paragraph(escape(printable(state)), para),
             ]
         )
     total = [
@@ -405,7 +413,7 @@ def _receipts(summary: DaySummary, st: Styles) -> Flowable:
         flexible * 0.45,
     ]
     head = ["Folio", "Hora", "Cliente", "Asesor", "Subtotal", "IVA", "Total", "Estado"]
-    return _grid(head, rows, widths, right=(4, 5, 6), total=total)
+    return _grid(head, rows, widths, right=(4, 5, 6), total=total, extra=extra)
 
 
 def _pending(cases: Sequence[PendingCase], summary: DaySummary, st: Styles, empty: str) -> Flowable:
