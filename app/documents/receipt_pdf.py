@@ -274,6 +274,9 @@ def _kv_table(rows: list[tuple[str, str, str, str]], st: Styles) -> Table:
                 ("TOPPADDING", (0, 0), (-1, -1), 2.2),
                 ("BOTTOMPADDING", (0, 0), (-1, -1), 2.2),
                 ("LINEBELOW", (0, 0), (-1, -1), 0.4, RULE),
+                # labels are smaller than values: lower them onto the values' baseline
+                ("TOPPADDING", (0, 0), (0, -1), 3.4),
+                ("TOPPADDING", (2, 0), (2, -1), 3.4),
             ]
         )
     )
@@ -438,7 +441,7 @@ def _totals_block(doc: ReceiptDocument, st: Styles) -> Table:
     big_l = style("tot_big_l", 11.5, bold=True, leading=14)
     big_r = style("tot_big_r", 11.5, bold=True, leading=14, align=TA_RIGHT)
     rows.append([p("TOTAL", big_l), p(money(m.total), big_r)])
-    totals = Table(rows, colWidths=[52 * mm, 36 * mm])
+    totals = Table(rows, colWidths=[64 * mm, 36 * mm])
     n = len(rows)
     totals.setStyle(
         table_style(
@@ -458,7 +461,7 @@ def _totals_block(doc: ReceiptDocument, st: Styles) -> Table:
     )
     qr_caption = p("Folio y total verificables con este código.", st.small)
     qr_cell = [_qr(doc), Spacer(1, 2 * mm), qr_caption]
-    t = Table([[qr_cell, "", totals]], colWidths=[40 * mm, WIDTH - 40 * mm - 88 * mm, 88 * mm])
+    t = Table([[qr_cell, "", totals]], colWidths=[40 * mm, WIDTH - 40 * mm - 100 * mm, 100 * mm])
     t.setStyle(
         table_style(
             [

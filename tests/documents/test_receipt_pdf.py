@@ -226,3 +226,21 @@ def test_naive_datetimes_are_refused() -> None:
 def test_package_import_does_not_load_reportlab() -> None:
     code = "import sys, app.documents; assert 'reportlab' not in sys.modules, 'reportlab loaded'"
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_logo_in_the_header(tmp_path: Path) -> None:
+    from PIL import Image, ImageDraw  # Pillow comes with ReportLab
+
+    logo = tmp_path / "logo.png"
+    image = Image.new("RGBA", (240, 120), (0, 0, 0, 0))
+    ImageDraw.Draw(image).ellipse((10, 10, 110, 110), fill=(11, 92, 173, 255))
+    image.save(logo)
+    doc = sample_receipt()
+    doc = replace(doc, business=replace(doc.business, logo_path=logo))
+    path = tmp_path / "logo.pdf"
+    render_receipt(doc, path)
+    qpdf_check(path)
+    reader = PdfReader(str(path))
+    xobjects = reader.pages[0]["/Resources"]["/XObject"]
+    assert any(x.get_object()["/Subtype"] == "/Image" for x in xobjects.values())
+    assert "Folio A-000042" in pdf_text(path)
