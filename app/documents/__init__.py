@@ -30,6 +30,7 @@ from app.documents.data import (
     band_totals,
     hours_by_band,
     money_from_bill,
+    receipt_line,
 )
 from app.documents.words import amount_in_words
 
@@ -54,6 +55,7 @@ __all__ = [
     "band_totals",
     "hours_by_band",
     "money_from_bill",
+    "receipt_line",
     "render_receipt",
     "render_summary_pdf",
     "write_summary_csv",

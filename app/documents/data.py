@@ -15,7 +15,7 @@ from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
 
-from app.billing import ZERO, Band, Bill, BillLine, LineKind, Modality, round_money
+from app.billing import ZERO, Band, Bill, LineKind, Modality, round_money
 from app.fmt import LOCAL_ZONE
 
 __all__ = [
@@ -38,6 +38,7 @@ __all__ = [
     "band_totals",
     "hours_by_band",
     "money_from_bill",
+    "receipt_line",
 ]
 
 CHARGE_KINDS = frozenset({LineKind.HOURS, LineKind.COVERED, LineKind.QUOTED})
@@ -123,17 +124,33 @@ class ReceiptMoney:
         return f"{(self.iva_rate * 100).normalize():f}"
 
 
-def _line_description(line: BillLine, modality: Modality) -> str:
-    """A receipt concept: the table has its own hours and rate columns, so no "N h × $rate"."""
-    _, _, note = line.description.partition(" — ")
-    if line.kind is LineKind.HOURS and line.band is not None:
-        text = f"Soporte {modality.label.lower()}, {line.band.label}"
-        return f"{text} — {note}" if note else text
-    if line.kind is LineKind.COVERED and line.band is not None:
-        return f"Soporte {modality.label.lower()}, {line.band.label} — Cubierto por póliza"
-    if line.kind is LineKind.QUOTED and line.rate is not None:
-        return f"Soporte {modality.label.lower()}, tarifa cotizada"
-    return line.description
+def receipt_line(
+    kind: LineKind | str,
+    description: str,
+    amount: Decimal,
+    *,
+    hours: int | None = None,
+    rate: Decimal | None = None,
+    band: Band | str | None = None,
+    modality: Modality | str,
+) -> ReceiptLine:
+    """One printed line from an engine line or a stored one (kinds and bands as enum values
+    or their strings). The table has its own hours and rate columns, so the engine's
+    "2 h horario laboral × 200.00" prints as "Soporte a distancia, horario laboral"; a
+    follow-up's note ("— Seguimiento sin costo del caso …") is kept; discount and credit lines
+    keep their text."""
+    kind = LineKind(kind)
+    band = Band(band) if band is not None else None
+    label = Modality(modality).label.lower()
+    _, _, note = description.partition(" — ")
+    text = description
+    if kind is LineKind.HOURS and band is not None:
+        text = f"Soporte {label}, {band.label}" + (f" — {note}" if note else "")
+    elif kind is LineKind.COVERED and band is not None:
+        text = f"Soporte {label}, {band.label} — Cubierto por póliza"
+    elif kind is LineKind.QUOTED and rate is not None:
+        text = f"Soporte {label}, tarifa cotizada"
+    return ReceiptLine(kind, text, amount, hours, rate, band)
 
 
 def money_from_bill(bill: Bill) -> ReceiptMoney:
@@ -144,13 +161,14 @@ def money_from_bill(bill: Bill) -> ReceiptMoney:
     assert bill.subtotal is not None and bill.discount is not None
     assert bill.credits is not None and bill.base is not None and bill.iva is not None
     lines = tuple(
-        ReceiptLine(
-            kind=line.kind,
-            description=_line_description(line, bill.modality),
-            amount=line.amount,
+        receipt_line(
+            line.kind,
+            line.description,
+            line.amount,
             hours=line.hours,
             rate=line.rate,
             band=line.band,
+            modality=bill.modality,
         )
         for line in bill.lines
     )

@@ -12,12 +12,14 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from app.billing import Modality, SessionCharge, Tariff, price_session
+from app.billing import Modality, SessionCharge, Tariff, format_money, price_session
 from app.documents import (
     ConsentRecord,
     Disconnection,
     ReceiptStatus,
+    hours_by_band,
     money_from_bill,
+    receipt_line,
     render_receipt,
 )
 from app.documents.receipt_pdf import CFDI_LEGEND, qr_payload, receipt_pdf_bytes
@@ -205,6 +207,32 @@ def test_money_from_bill_keeps_the_engine_numbers() -> None:
     ]
 
 
+def test_stored_lines_print_like_engine_lines() -> None:
+    """A service rebuilding a receipt from stored rows gets the same printed concepts."""
+    start, end = local(2026, 11, 24, 13, 50), local(2026, 11, 24, 15, 30)
+    bill = price_session(
+        SessionCharge(Modality.REMOTE, start, end, follow_up=True, follow_up_case="C-000099"),
+        Tariff(),
+    )
+    stored = [
+        receipt_line(
+            x.kind.value,
+            x.description,
+            x.amount,
+            hours=x.hours,
+            rate=x.rate,
+            band=x.band.value if x.band else None,
+            modality="remote",
+        )
+        for x in bill.lines
+    ]
+    assert tuple(stored) == money_from_bill(bill).lines
+    assert stored[0].description == (
+        "Soporte a distancia, fuera de horario — Seguimiento sin costo del caso C-000099"
+    )
+    assert money_from_bill(bill).total == Decimal("0.00")
+
+
 def test_receipt_money_checks_its_sums() -> None:
     money = sample_receipt().money
     with pytest.raises(ValueError):
@@ -244,3 +272,59 @@ def test_logo_in_the_header(tmp_path: Path) -> None:
     xobjects = reader.pages[0]["/Resources"]["/XObject"]
     assert any(x.get_object()["/Subtype"] == "/Image" for x in xobjects.values())
     assert "Folio A-000042" in pdf_text(path)
+
+
+EXAMPLES = [
+    # RULES §12 (remote, Tuesday 2026-11-24 unless said) plus a free follow-up and a quote
+    (Modality.REMOTE, (24, 10, 0), (24, 10, 20), {}, "232.00", "Doscientos treinta y dos pesos"),
+    (Modality.REMOTE, (24, 13, 50), (24, 15, 30), {}, "696.00", "Seiscientos noventa y seis pesos"),
+    (Modality.REMOTE, (28, 10, 0), (28, 10, 45), {}, "348.00", "Trescientos cuarenta y ocho pesos"),
+    (
+        Modality.ONSITE, (24, 17, 0), (24, 18, 10), {"city": "Coatepec"},
+        "417.60", "Cuatrocientos diecisiete pesos 60/100",
+    ),
+    (
+        Modality.REMOTE, (24, 10, 0), (24, 11, 0), {"follow_up": True, "follow_up_case": "C-7"},
+        "0.00", "Cero pesos 00/100",
+    ),
+    (
+        Modality.ONSITE, (24, 10, 0), (24, 12, 40),
+        {"city": "Veracruz", "quoted_rate": Decimal("500")},
+        "1740.00", "Mil setecientos cuarenta pesos",
+    ),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("modality", "start", "end", "extra", "total", "words"), EXAMPLES)
+def test_engine_examples_print_exactly(
+    tmp_path: Path,
+    modality: Modality,
+    start: tuple[int, int, int],
+    end: tuple[int, int, int],
+    extra: dict[str, object],
+    total: str,
+    words: str,
+) -> None:
+    begin, finish = local(2026, 11, start[0], *start[1:]), local(2026, 11, end[0], *end[1:])
+    bill = price_session(SessionCharge(modality, begin, finish, **extra), Tariff())  # type: ignore[arg-type]
+    business, outside = hours_by_band(bill.hours_by_band())
+    doc = replace(
+        sample_receipt(),
+        modality=modality,
+        session_start=begin,
+        session_end=finish,
+        worked=bill.worked,
+        business_hours=business,
+        outside_hours=outside,
+        money=money_from_bill(bill),
+        consents=(),
+        disconnections=(),
+    )
+    path = tmp_path / "r.pdf"
+    render_receipt(doc, path)
+    text = pdf_text(path)
+    assert f"TOTAL {format_money(Decimal(total))}" in text
+    assert f"IVA 16 % {format_money(bill.iva or Decimal(0))}" in text
+    assert f"({words}" in text
+    for line in doc.money.charge_lines:
+        assert line.description in text
