@@ -1,25 +1,164 @@
-"""The composition root: builds the application once (window, and later engine and services).
+"""The composition root: builds the application once — window, database, services.
 
-``run(argv, exec=True)`` is what ``main.py``, ``appleuse`` and ``python -m app`` call; tests
-call it with ``exec=False`` and get the window back without entering the event loop.
+``run(argv, exec=True)`` is what ``main.py``, ``appleuse`` and ``python -m app`` call. The
+window paints first; the database (SQLAlchemy, migrations) opens right after, so the advisor
+sees the window as soon as Qt can show it. Tests call ``run(..., exec=False, db_url=...,
+clock=..., advisor_name=...)`` and get the ready window back without entering the event loop.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+import hashlib
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from app.services import Services
+    from app.services.values import AdvisorView
+    from app.ui.main_window import MainWindow
+
+ORGANIZATION = "AppleUse"
+APPLICATION = "AppleUse Soporte"
 
 
-def run(argv: Sequence[str] | None = None, *, exec: bool = True) -> Any:
+def run(
+    argv: Sequence[str] | None = None,
+    *,
+    exec: bool = True,
+    db_url: str | None = None,
+    clock: Callable[[], datetime] | None = None,
+    advisor_name: str | None = None,
+) -> Any:
+    from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
     from app.ui.main_window import MainWindow
 
     app = QApplication.instance() or QApplication(["appleuse", *(argv or [])])
-    app.setApplicationName("AppleUse Soporte")
-    app.setOrganizationName("AppleUse")
-    window = MainWindow()
+    app.setApplicationName(APPLICATION)
+    app.setOrganizationName(ORGANIZATION)
+    app.setOrganizationDomain("appleuse.mx")
+    _install_spanish(app)
+    window = MainWindow(clock)
     window.show()
     if not exec:
+        open_database(window, db_url, clock, advisor_name, interactive=False)
         return window
+    QTimer.singleShot(0, lambda: open_database(window, db_url, clock, advisor_name))
     return app.exec()
+
+
+def open_database(
+    window: MainWindow,
+    db_url: str | None,
+    clock: Callable[[], datetime] | None,
+    advisor_name: str | None,
+    *,
+    interactive: bool = True,
+) -> Services | None:
+    """Open (and migrate) the database, choose the advisor, fill the window."""
+    from PySide6.QtCore import QLockFile
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    from app import db
+    from app.clock import MonotonicClock
+    from app.errors import DomainError
+    from app.services import Services
+
+    url = db.resolve_url(db_url)
+    lock = QLockFile(str(lock_path(url)))
+    lock.setStaleLockTime(0)
+    if not lock.tryLock(200):
+        message = "AppleUse Soporte ya está abierto con esta base de datos en este equipo."
+        if interactive:
+            QMessageBox.critical(window, APPLICATION, message)
+            QApplication.quit()
+            return None
+        raise DomainError(message)
+    window._db_lock = lock  # type: ignore[attr-defined]  # held while the window lives
+    try:
+        engine = db.make_engine(url)
+        backup = db.upgrade(engine)
+    except Exception as exc:  # the database could not be opened: say so, in Spanish
+        text = f"No se pudo abrir la base de datos ({describe(url)}): {exc}"
+        if interactive:
+            QMessageBox.critical(window, APPLICATION, text)
+            QApplication.quit()
+            return None
+        raise
+    services = Services.create(engine, clock or MonotonicClock())
+    services.sessions.expire_pending()
+    advisor = choose_advisor(window, services, advisor_name, interactive=interactive)
+    if advisor is None:
+        QApplication.quit()
+        return None
+    window.attach(services, advisor, describe(url))
+    window.load_clients()
+    window.load_pending()
+    window.restore_running_session()
+    if backup is not None:
+        window.statusBar().showMessage(f"Base de datos actualizada; respaldo en {backup}", 10000)
+    return services
+
+
+def choose_advisor(
+    window: Any, services: Services, name: str | None, *, interactive: bool
+) -> AdvisorView | None:
+    """The advisor given by name, else the one remembered, else asked (and remembered)."""
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QDialog
+
+    from app.ui.dialogs import AdvisorDialog
+
+    advisors = services.clients.advisors()
+    settings = QSettings()
+    if name:
+        chosen = next((a for a in advisors if a.name == name), None)
+        chosen = chosen or services.clients.create_advisor(name)
+    else:
+        remembered = settings.value("advisor/id")
+        chosen = next((a for a in advisors if str(a.id) == str(remembered)), None)
+        if chosen is None:
+            if not interactive:
+                return None
+            dialog = AdvisorDialog(advisors, services.clients.create_advisor, window)
+            if dialog.exec() != QDialog.DialogCode.Accepted or dialog.chosen is None:
+                return None
+            chosen = dialog.chosen
+    settings.setValue("advisor/id", chosen.id)
+    return chosen
+
+
+def lock_path(url: str) -> Path:
+    from platformdirs import user_data_dir
+
+    folder = Path(user_data_dir(APPLICATION, ORGANIZATION))
+    folder.mkdir(parents=True, exist_ok=True)
+    digest = hashlib.sha1(url.encode()).hexdigest()[:12]
+    return folder / f"appleuse-{digest}.lock"
+
+
+def _install_spanish(app: Any) -> None:
+    """Qt's own dialogs and buttons in Spanish (the qtbase translator)."""
+    from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+
+    if getattr(app, "_appleuse_translator", None) is not None:
+        return
+    QLocale.setDefault(QLocale(QLocale.Language.Spanish, QLocale.Country.Mexico))
+    translator = QTranslator(app)
+    path = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    if translator.load("qtbase_es", path):
+        app.installTranslator(translator)
+    app._appleuse_translator = translator
+
+
+def describe(url: str) -> str:
+    """Where the data lives, for the status bar (never the password)."""
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        return f"SQLite: {parsed.database or 'en memoria'}"
+    return f"PostgreSQL: {parsed.host or 'local'}/{parsed.database}"

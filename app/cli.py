@@ -74,7 +74,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         from app.bootstrap import run
 
-        return int(run(args_list))
+        return int(run(db_url=args.db))
     try:
         result = int(args.handler(args))
     except (CliError, BillingError, DomainError) as exc:

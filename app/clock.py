@@ -56,3 +56,28 @@ class FakeClock:
 
 def system_clock() -> Clock:
     return SystemClock()
+
+
+class MonotonicClock:
+    """Wall-clock time that cannot jump while the app runs.
+
+    It reads the wall clock once and then advances with ``time.monotonic()``, so a running
+    stopwatch is immune to the system clock being changed. It re-anchors when the two drift
+    apart by more than ``resync`` (e.g. after the machine slept), trusting the wall clock then.
+    """
+
+    def __init__(self, resync: timedelta = timedelta(minutes=5)) -> None:
+        import time
+
+        self._monotonic = time.monotonic
+        self._resync = resync
+        self._anchor_wall = datetime.now(UTC)
+        self._anchor_mono = self._monotonic()
+
+    def __call__(self) -> datetime:
+        now = self._anchor_wall + timedelta(seconds=self._monotonic() - self._anchor_mono)
+        wall = datetime.now(UTC)
+        if abs(wall - now) > self._resync:
+            self._anchor_wall, self._anchor_mono = wall, self._monotonic()
+            return wall
+        return now

@@ -2,28 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
-
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.models import Client
+from app.search import ClientColumns
 from app.services.uow import Database
-
-
-@dataclass(frozen=True)
-class ClientColumns:
-    """Active clients as parallel columns: cheap to build, cheap to hand to a table model."""
-
-    ids: Sequence[int]
-    names: Sequence[str]
-    phones: Sequence[str]
-    cities: Sequence[str]
-    rfcs: Sequence[str]
-
-    def __len__(self) -> int:
-        return len(self.ids)
 
 
 def client_columns(db: Database) -> ClientColumns:

@@ -1,16 +1,657 @@
-"""The main window (a first shell; the client list, stopwatch and billing panel come next)."""
+"""The main window: client list (left), live session (middle), billing panel (right).
+
+The window paints first, with nothing heavy imported; ``attach`` then builds the panels on the
+services (SQLAlchemy, NumPy…) once the database is open. Every action calls one service; a
+refused action shows its Spanish message in the banner and changes nothing.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QMainWindow
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QPushButton,
+    QSplitter,
+    QSystemTrayIcon,
+    QTableView,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+if TYPE_CHECKING:
+    from app.services import Services
+    from app.services.values import AdvisorView, ClientView, SessionView
+    from app.ui.billing_panel import BillingPanel
+    from app.ui.client_model import ClientTableModel
+    from app.ui.session_panel import SessionPanel
+
+T = TypeVar("T")
+FORGOTTEN_TIMER = timedelta(hours=4)
+
+STYLE = """
+QLabel#stopwatchLabel { color: #1d1d1f; padding: 8px 0; }
+QLabel#sessionTitle { font-size: 16px; font-weight: 600; }
+QLabel#sectionTitle { font-weight: 600; color: #3a3a3c; margin-top: 4px; }
+QLabel#stateLabel, QLabel#bandLabel { font-size: 14px; padding: 4px; border-radius: 6px; }
+QLabel#stateLabel { background: #eef3fb; color: #0b4a8b; }
+QLabel#bandLabel[band="business"] { background: #e8f6ec; color: #1b6b33; }
+QLabel#bandLabel[band="outside"] { background: #fdf0e2; color: #8a4b00; }
+QLabel#instructionsLabel { padding: 4px; border-radius: 6px; background: #eef3fb; }
+QLabel#instructionsLabel[over="true"] { background: #fde8e8; color: #9b1c1c; font-weight: 600; }
+QLabel#billTotalLabel { font-size: 18px; font-weight: 700; }
+QLabel#totalTitle { font-size: 18px; font-weight: 700; }
+QLabel#errorBanner { background: #fde8e8; color: #9b1c1c; padding: 6px 10px; border-radius: 6px; }
+QLabel#noticeBanner { background: #fff6db; color: #6b4e00; padding: 6px 10px; border-radius: 6px; }
+QLabel[role="fieldError"], QLabel#fieldError { color: #b00020; }
+QLabel#hintLabel { color: #6e6e73; }
+QLabel#receiptLabel { color: #1b6b33; font-weight: 600; }
+QPushButton { padding: 5px 10px; }
+"""
 
 
 class MainWindow(QMainWindow):
-    def __init__(self) -> None:
+    def __init__(self, clock: Callable[[], datetime] | None = None) -> None:
         super().__init__()
-        self.setWindowTitle(self.tr("AppleUse Soporte"))
-        label = QLabel(self.tr("AppleUse Soporte — soporte técnico Mac"))
-        label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.setCentralWidget(label)
-        self.resize(1100, 700)
+        self.setObjectName("mainWindow")
+        self.setWindowTitle("AppleUse Soporte")
+        self.setStyleSheet(STYLE)
+        self._clock = clock
+        self.services: Services | None = None
+        self.advisor: AdvisorView | None = None
+        self.session: SessionView | None = None
+        self.receipt_folio: str | None = None
+        self._forgotten_warned: set[int] = set()
+        self.placeholder = QLabel("Abriendo la base de datos…")
+        self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setCentralWidget(self.placeholder)
+        self.statusBar().showMessage("AppleUse Soporte")
+        self.resize(1280, 780)
+        self._restore_geometry()
+
+    # -- building ------------------------------------------------------------------------------
+    def attach(self, services: Services, advisor: AdvisorView, where: str = "") -> None:
+        """Build the panels on the open database, for ``advisor``."""
+        from app.ui.billing_panel import BillingPanel
+        from app.ui.client_model import ClientTableModel
+        from app.ui.session_panel import SessionPanel
+
+        self.services = services
+        self.advisor = advisor
+        self._clock = self._clock or services.clock
+        clock = self._clock
+
+        self.errorBanner = QLabel("")
+        self.errorBanner.setObjectName("errorBanner")
+        self.errorBanner.setWordWrap(True)
+        self.errorBanner.hide()
+        self.noticeBanner = QLabel("")
+        self.noticeBanner.setObjectName("noticeBanner")
+        self.noticeBanner.setWordWrap(True)
+        self.noticeBanner.hide()
+
+        # left: clients and pending cases
+        self.clientSearch = QLineEdit()
+        self.clientSearch.setObjectName("clientSearch")
+        self.clientSearch.setPlaceholderText("Buscar por nombre, teléfono, ciudad o RFC")
+        self.clientSearch.setClearButtonEnabled(True)
+        self.clientModel: ClientTableModel = ClientTableModel(self)
+        self.clientTable = QTableView()
+        self.clientTable.setObjectName("clientTable")
+        self.clientTable.setModel(self.clientModel)
+        self.clientTable.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.clientTable.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.clientTable.setSortingEnabled(True)
+        self.clientTable.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+        self.clientTable.verticalHeader().hide()
+        self.clientTable.setAlternatingRowColors(True)
+        self.clientTable.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        header = self.clientTable.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for col, width in ((1, 112), (2, 96), (3, 118)):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
+            self.clientTable.setColumnWidth(col, width)
+        self.clientCountLabel = QLabel("")
+        self.clientCountLabel.setObjectName("hintLabel")
+        self.newClientButton = QPushButton("Nuevo cliente")
+        self.newClientButton.setObjectName("newClientButton")
+        self.editClientButton = QPushButton("Editar cliente…")
+        self.editClientButton.setObjectName("editClientButton")
+        self.editClientButton.setEnabled(False)
+
+        self.pendingCasesTable = QTableWidget(0, 3)
+        self.pendingCasesTable.setObjectName("pendingCasesTable")
+        self.pendingCasesTable.setHorizontalHeaderLabels(
+            ["Caso", "Cliente", "Seguimiento sin costo hasta"]
+        )
+        self.pendingCasesTable.verticalHeader().hide()
+        self.pendingCasesTable.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.pendingCasesTable.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.pendingCasesTable.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        pheader = self.pendingCasesTable.horizontalHeader()
+        pheader.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        pheader.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        pheader.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        self.pendingCasesTable.setMaximumHeight(170)
+        self.followUpButton = QPushButton("Dar seguimiento")
+        self.followUpButton.setObjectName("followUpButton")
+        self.followUpButton.setEnabled(False)
+
+        self.clientTable.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        left = QFrame()
+        left.setMinimumWidth(480)
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(8, 8, 8, 8)
+        title = QLabel("Clientes")
+        title.setObjectName("sectionTitle")
+        left_layout.addWidget(title)
+        left_layout.addWidget(self.clientSearch)
+        left_layout.addWidget(self.clientTable, 1)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.clientCountLabel, 1)
+        buttons.addWidget(self.newClientButton)
+        buttons.addWidget(self.editClientButton)
+        left_layout.addLayout(buttons)
+        ptitle = QLabel("Casos pendientes")
+        ptitle.setObjectName("sectionTitle")
+        left_layout.addWidget(ptitle)
+        left_layout.addWidget(self.pendingCasesTable)
+        left_layout.addWidget(self.followUpButton, 0, Qt.AlignmentFlag.AlignRight)
+
+        self.sessionPanel: SessionPanel = SessionPanel(clock)
+        self.billingPanel: BillingPanel = BillingPanel()
+
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.setObjectName("mainSplitter")
+        splitter.addWidget(left)
+        splitter.addWidget(self.sessionPanel)
+        splitter.addWidget(self.billingPanel)
+        splitter.setStretchFactor(0, 4)
+        splitter.setStretchFactor(1, 4)
+        splitter.setStretchFactor(2, 3)
+        splitter.setSizes([500, 420, 360])
+        splitter.setChildrenCollapsible(False)
+        self.splitter = splitter
+
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(8, 8, 8, 8)
+        layout.addWidget(self.errorBanner)
+        layout.addWidget(self.noticeBanner)
+        layout.addWidget(splitter, 1)
+        self.setCentralWidget(central)
+        self.placeholder = None  # type: ignore[assignment]
+        self.statusBar().showMessage(f"Asesor: {advisor.name}" + (f" · {where}" if where else ""))
+        self.setWindowTitle(f"AppleUse Soporte — {advisor.name}")
+
+        # wiring
+        self.clientSearch.textChanged.connect(self.clientModel.set_query)
+        self.clientSearch.textChanged.connect(lambda *_: self._client_count())
+        self.clientModel.modelReset.connect(self._on_client_selection)
+        self.clientTable.selectionModel().selectionChanged.connect(self._on_client_selection)
+        self.clientTable.doubleClicked.connect(lambda *_: self.edit_client())
+        self.newClientButton.clicked.connect(lambda: self.new_client())
+        self.editClientButton.clicked.connect(lambda: self.edit_client())
+        self.pendingCasesTable.itemSelectionChanged.connect(self._on_pending_selection)
+        self.followUpButton.clicked.connect(self.follow_up)
+        sp = self.sessionPanel
+        sp.startRequested.connect(self.start_session)
+        sp.pauseRequested.connect(lambda: self._act(lambda s, i: s.sessions.pause(i)))
+        sp.resumeRequested.connect(lambda: self._act(lambda s, i: s.sessions.resume(i)))
+        sp.disconnectRequested.connect(lambda: self._act(lambda s, i: s.sessions.disconnect(i)))
+        sp.reconnectRequested.connect(lambda: self._act(lambda s, i: s.sessions.reconnect(i)))
+        sp.remoteRequested.connect(self.request_remote)
+        sp.remoteStartRequested.connect(lambda: self._act(lambda s, i: s.sessions.start_remote(i)))
+        sp.remoteStopRequested.connect(
+            lambda by_client: self._act(lambda s, i: s.sessions.stop_remote(i, by_client=by_client))
+        )
+        sp.instructionsStartRequested.connect(
+            lambda: self._act(lambda s, i: s.sessions.start_instructions(i))
+        )
+        sp.instructionsEndRequested.connect(
+            lambda: self._act(lambda s, i: s.sessions.end_instructions(i))
+        )
+        sp.endRequested.connect(lambda: self.end_session())
+        sp.newEventRequested.connect(lambda: self.end_session(new_event=True))
+        sp.minuteChanged.connect(self.refresh_bill)
+        self.billingPanel.issueRequested.connect(self.issue_receipt)
+        self.billingPanel.quoteEntered.connect(self.set_quote)
+
+        self._build_menus()
+        self._build_tray()
+        self.sessionPanel.set_tariff(services.settings.tariff())
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        bar.clear()
+        archivo = bar.addMenu("&Archivo")
+        self.newClientAction = self._action(
+            archivo, "Nuevo cliente…", QKeySequence.StandardKey.New, lambda: self.new_client()
+        )
+        self._action(
+            archivo, "Buscar cliente", QKeySequence.StandardKey.Find, self.clientSearch.setFocus
+        )
+        archivo.addSeparator()
+        self._action(archivo, "Salir", QKeySequence.StandardKey.Quit, self.close)
+        sesion = bar.addMenu("&Sesión")
+        sp = self.sessionPanel
+        self._menu_buttons: list[tuple[QPushButton, QAction]] = []
+        for button in (
+            sp.startSessionButton,
+            sp.pauseButton,
+            sp.disconnectButton,
+            sp.reconnectButton,
+            sp.requestRemoteButton,
+            sp.instructionsButton,
+            sp.endSessionButton,
+            sp.newEventButton,
+        ):
+            action = sesion.addAction(button.text())
+            action.triggered.connect(button.click)
+            action.setShortcut(button.shortcut())
+            button.setShortcut(QKeySequence())  # the menu owns the shortcut now
+            self._menu_buttons.append((button, action))
+        sp.actionsChanged.connect(self._sync_menu)
+        self._sync_menu()
+        ayuda = bar.addMenu("A&yuda")
+        self._action(ayuda, "Acerca de AppleUse Soporte", None, self._about)
+
+    def _sync_menu(self) -> None:
+        for button, action in self._menu_buttons:
+            action.setEnabled(button.isEnabled())
+            action.setText(button.text())
+
+    def _action(
+        self,
+        menu: Any,
+        text: str,
+        shortcut: QKeySequence.StandardKey | None,
+        slot: Callable[[], Any],
+    ) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(lambda *_: slot())
+        menu.addAction(action)
+        return action
+
+    def _build_tray(self) -> None:
+        self.tray: QSystemTrayIcon | None = None
+        if not QSystemTrayIcon.isSystemTrayAvailable():
+            return
+        icon = self.windowIcon() if not self.windowIcon().isNull() else QIcon.fromTheme("clock")
+        self.tray = QSystemTrayIcon(icon, self)
+        self.tray.setToolTip("AppleUse Soporte — sin sesión")
+        self.tray.activated.connect(lambda *_: self._bring_to_front())
+        self.tray.show()
+
+    def _bring_to_front(self) -> None:
+        self.showNormal()
+        self.raise_()
+        self.activateWindow()
+
+    # -- loading -------------------------------------------------------------------------------
+    def load_clients(self) -> None:
+        from app.services.client_list import client_columns
+
+        assert self.services is not None
+        self.clientModel.load(client_columns(self.services.db))
+        header = self.clientTable.horizontalHeader()
+        self.clientModel.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
+        self._client_count()
+
+    def load_pending(self) -> None:
+        from app.fmt import format_datetime
+        from app.models.enums import CaseState
+
+        assert self.services is not None
+        cases = self.services.sessions.cases(states=[CaseState.PENDING])
+        names = {}
+        table = self.pendingCasesTable
+        table.setRowCount(0)
+        for case in sorted(cases, key=lambda c: c.follow_up_deadline or c.opened_at):
+            if case.client_id not in names:
+                names[case.client_id] = self.services.clients.client(case.client_id).name
+            row = table.rowCount()
+            table.insertRow(row)
+            number = QTableWidgetItem(case.label)
+            number.setData(Qt.ItemDataRole.UserRole, case.id)
+            table.setItem(row, 0, number)
+            table.setItem(row, 1, QTableWidgetItem(names[case.client_id]))
+            deadline = case.follow_up_deadline
+            table.setItem(row, 2, QTableWidgetItem(format_datetime(deadline) if deadline else "—"))
+        self._on_pending_selection()
+
+    def restore_running_session(self) -> SessionView | None:
+        """A session left running (the app was closed or killed) continues where it was."""
+        assert self.services is not None and self.advisor is not None
+        view = self.services.sessions.running_session(self.advisor.id)
+        if view is not None:
+            self.show_notice(
+                f"Se recuperó la sesión en curso de {view.client_name} (caso {view.case.label}), "
+                "iniciada el "
+                + _local(view.started_at)
+                + ". El tiempo se calculó a partir de los registros guardados."
+            )
+            self.set_session(view)
+        return view
+
+    # -- helpers -------------------------------------------------------------------------------
+    def show_error(self, message: str) -> None:
+        self.errorBanner.setText(message)
+        self.errorBanner.setVisible(bool(message))
+
+    def show_notice(self, message: str) -> None:
+        self.noticeBanner.setText(message)
+        self.noticeBanner.setVisible(bool(message))
+
+    def _call(self, fn: Callable[[], T]) -> T | None:
+        """Run a service call; a refused action shows its message and changes nothing."""
+        from app.errors import DomainError
+
+        try:
+            result = fn()
+        except DomainError as exc:
+            self.show_error(str(exc))
+            return None
+        self.show_error("")
+        return result
+
+    def _act(self, fn: Callable[[Services, int], SessionView]) -> SessionView | None:
+        services, session = self.services, self.session
+        if services is None or session is None:
+            return None
+        view = self._call(lambda: fn(services, session.id))
+        if view is not None:
+            self.set_session(view)
+        return view
+
+    def selected_client_id(self) -> int | None:
+        rows = self.clientTable.selectionModel().selectedRows()
+        return self.clientModel.client_id(rows[0].row()) if rows else None
+
+    def select_client(self, client_id: int) -> None:
+        row = self.clientModel.row_of(client_id)
+        if row is not None:
+            self.clientTable.selectRow(row)
+            self.clientTable.scrollTo(self.clientModel.index(row, 0))
+
+    def _client_count(self) -> None:
+        shown, total = self.clientModel.rowCount(), self.clientModel.total
+        self.clientCountLabel.setText(
+            f"{total:,} clientes" if shown == total else f"{shown:,} de {total:,} clientes"
+        )
+
+    def _on_client_selection(self, *_: Any) -> None:
+        selected = self.selected_client_id() is not None
+        self.editClientButton.setEnabled(selected)
+        self.sessionPanel.set_client_selected(selected)
+
+    def _on_pending_selection(self) -> None:
+        running = self.session is not None and self.session.running
+        self.followUpButton.setEnabled(bool(self.pendingCasesTable.selectedItems()) and not running)
+
+    # -- clients -------------------------------------------------------------------------------
+    def new_client(self) -> ClientView | None:
+        from app.ui.dialogs import ClientDialog
+
+        assert self.services is not None
+        dialog = ClientDialog(self.services.clients.create_client, parent=self)
+        if dialog.exec() != QDialog.DialogCode.Accepted or dialog.saved is None:
+            return None
+        self._client_saved(dialog.saved)
+        return dialog.saved
+
+    def edit_client(self) -> ClientView | None:
+        from app.ui.dialogs import ClientDialog
+
+        assert self.services is not None
+        services = self.services
+        client_id = self.selected_client_id()
+        if client_id is None:
+            return None
+        client = services.clients.client(client_id)
+        dialog = ClientDialog(
+            lambda data: services.clients.update_client(client_id, data), client, parent=self
+        )
+        if dialog.exec() != QDialog.DialogCode.Accepted or dialog.saved is None:
+            return None
+        self._client_saved(dialog.saved)
+        return dialog.saved
+
+    def _client_saved(self, client: ClientView) -> None:
+        self.clientModel.upsert(client.id, client.name, client.phone, client.city, client.rfc or "")
+        self._client_count()
+        self.select_client(client.id)
+
+    # -- session actions -----------------------------------------------------------------------
+    def start_session(self) -> SessionView | None:
+        from app.ui.dialogs import DeviceDialog, StartSessionDialog
+
+        services, advisor = self.services, self.advisor
+        client_id = self.selected_client_id()
+        if services is None or advisor is None or client_id is None:
+            return None
+        client = services.clients.client(client_id)
+
+        def add_device() -> Any:
+            d = DeviceDialog(lambda data: services.clients.add_device(client_id, data), parent=self)
+            return d.saved if d.exec() == QDialog.DialogCode.Accepted else None
+
+        dialog = StartSessionDialog(client, services.clients.devices(client_id), add_device, self)
+        if dialog.exec() != QDialog.DialogCode.Accepted or dialog.request is None:
+            return None
+        r = dialog.request
+        view = self._call(
+            lambda: services.sessions.start(
+                advisor.id,
+                client_id,
+                r.modality,
+                device_id=r.device_id,
+                channel=r.channel,
+                city=r.city,
+                summary=r.summary,
+                checklist=r.checklist,
+            )
+        )
+        if view is not None:
+            self.receipt_folio = None
+            self.show_notice("")
+            self.set_session(view)
+        return view
+
+    def follow_up(self) -> SessionView | None:
+        services, advisor = self.services, self.advisor
+        items = self.pendingCasesTable.selectedItems()
+        if services is None or advisor is None or not items:
+            return None
+        cell = self.pendingCasesTable.item(items[0].row(), 0)
+        if cell is None:
+            return None
+        case_id = int(cell.data(Qt.ItemDataRole.UserRole))
+        view = self._call(lambda: services.sessions.follow_up(case_id, advisor.id))
+        if view is not None:
+            self.receipt_folio = None
+            self.set_session(view)
+            self.load_pending()
+        return view
+
+    def request_remote(self) -> SessionView | None:
+        from app.models.enums import Outcome
+        from app.ui.dialogs import ConsentDialog
+
+        services = self.services
+        view = self._act(lambda s, i: s.sessions.request_remote(i))
+        if view is None or services is None:
+            return None
+        dialog = ConsentDialog(self)
+        dialog.exec()
+        if dialog.answer == ConsentDialog.ACCEPTED:
+            return self._act(
+                lambda s, i: s.sessions.accept_remote(
+                    i, backup_notice_acknowledged=dialog.backupCheck.isChecked()
+                )
+            )
+        if dialog.answer == ConsentDialog.DECLINED:
+            declined = self._act(lambda s, i: s.sessions.decline_remote(i))
+            self.show_notice(
+                "El cliente rechazó el control remoto: el servicio no puede continuar. "
+                "Envíe las instrucciones y finalice la sesión."
+            )
+            self.end_session(preselect=Outcome.DECLINED_REMOTE)
+            return declined
+        return view
+
+    def end_session(self, *, new_event: bool = False, preselect: Any = None) -> SessionView | None:
+        from app.ui.dialogs import EndSessionDialog
+
+        services, session = self.services, self.session
+        if services is None or session is None or not session.running:
+            return None
+        dialog = EndSessionDialog(new_event=new_event, preselect=preselect, parent=self)
+        if dialog.exec() != QDialog.DialogCode.Accepted or dialog.outcome is None:
+            return None
+        outcome, note = dialog.outcome, dialog.noteEdit.text().strip()
+        if new_event:
+            pair = self._call(
+                lambda: services.sessions.another_request(
+                    session.id, outcome, summary=dialog.summaryEdit.text(), note=note
+                )
+            )
+            if pair is None:
+                return None
+            ended, new = pair
+            self.show_notice(
+                f"El caso {ended.case.label} terminó ({outcome.label}); "
+                f"se abrió el caso {new.case.label} para la nueva solicitud."
+            )
+            self.receipt_folio = None
+            self.set_session(new)
+            self.load_pending()
+            return new
+        view = self._call(lambda: services.sessions.end(session.id, outcome, note))
+        if view is not None:
+            self.set_session(view)
+            self.load_pending()
+        return view
+
+    def set_quote(self, kind: str, value: Decimal) -> None:
+        services, session = self.services, self.session
+        if services is None or session is None:
+            return
+        kwargs = {"rate": value} if kind == "rate" else {"amount": value}
+        view = self._call(lambda: services.sessions.set_quote(session.id, **kwargs))
+        if view is not None:
+            self.set_session(view)
+
+    def issue_receipt(self) -> str | None:
+        services, session = self.services, self.session
+        if services is None or session is None or session.running:
+            return None
+        advisor_id = self.advisor.id if self.advisor else None
+        receipt = self._call(
+            lambda: services.receipts.issue_for_session(session.id, advisor_id=advisor_id)
+        )
+        if receipt is None:
+            return None
+        self.receipt_folio = receipt.folio
+        self.show_notice(f"Recibo {receipt.folio} emitido por {_money(receipt.total)}.")
+        self.refresh_bill()
+        return receipt.folio
+
+    # -- showing the session -------------------------------------------------------------------
+    def set_session(self, view: SessionView | None) -> None:
+        self.session = view
+        self.sessionPanel.set_view(view)
+        self.refresh_bill()
+        self._on_pending_selection()
+        self._update_tray()
+
+    def refresh_bill(self) -> None:
+        services, session = self.services, self.session
+        if services is None or session is None:
+            self.billingPanel.show_bill(None)
+            return
+        if session.running:
+            bill = self._call(lambda: services.sessions.live_bill(session.id))
+            self.billingPanel.show_bill(bill)
+        else:
+            bill = self._call(lambda: services.sessions.final_bill(session.id))
+            self.billingPanel.show_bill(bill, final=True, receipt_folio=self.receipt_folio)
+        self._update_tray()
+
+    def tick(self) -> None:
+        """Redraw the time-dependent parts now (the panel also does it every second)."""
+        self.sessionPanel.tick()
+        self._update_tray()
+
+    def _update_tray(self) -> None:
+        session, clock = self.session, self._clock
+        if session is None or clock is None:
+            if getattr(self, "tray", None):
+                self.tray.setToolTip("AppleUse Soporte — sin sesión")  # type: ignore[union-attr]
+            return
+        worked = session.worked(clock())
+        from app.fmt import format_clock
+
+        text = f"{session.client_name}: {format_clock(worked)}"
+        if getattr(self, "tray", None):
+            self.tray.setToolTip(f"AppleUse Soporte — {text}")  # type: ignore[union-attr]
+        if (
+            session.running
+            and clock() - session.started_at > FORGOTTEN_TIMER
+            and session.id not in self._forgotten_warned
+        ):
+            self._forgotten_warned.add(session.id)
+            message = (
+                f"La sesión de {session.client_name} lleva más de 4 horas en curso. "
+                "¿Olvidó finalizarla?"
+            )
+            self.show_notice(message)
+            if getattr(self, "tray", None):
+                self.tray.showMessage("AppleUse Soporte", message)  # type: ignore[union-attr]
+
+    # -- window state --------------------------------------------------------------------------
+    def _restore_geometry(self) -> None:
+        settings = QSettings()
+        geometry = settings.value("window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        QSettings().setValue("window/geometry", self.saveGeometry())
+        if getattr(self, "tray", None):
+            self.tray.hide()  # type: ignore[union-attr]
+        super().closeEvent(event)
+
+    def _about(self) -> None:
+        self.show_notice(
+            "AppleUse Soporte — tiempo, cobro y recibos del soporte técnico Mac. "
+            "Los precios se muestran más IVA; los recibos no son CFDI."
+        )
+
+
+def _local(moment: datetime) -> str:
+    from app.fmt import format_datetime
+
+    return format_datetime(moment)
+
+
+def _money(value: Decimal) -> str:
+    from app.billing import format_money
+
+    return format_money(value)

@@ -1,0 +1,216 @@
+"""The billing panel: the live bill of the running session, then the final bill and
+"Emitir recibo". For onsite work outside the cities with a rate it asks for the quote first."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFormLayout,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.billing import Band, Bill, BillingError, format_money, parse_money
+from app.fmt import format_duration
+
+
+class BillingPanel(QFrame):
+    issueRequested = Signal()
+    quoteEntered = Signal(str, object)  # ("rate" | "amount", Decimal)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("billingPanel")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+
+        title = QLabel("Cuenta")
+        title.setObjectName("sectionTitle")
+        self.kindLabel = QLabel("Sin sesión")
+        self.kindLabel.setObjectName("billKindLabel")
+
+        self.workedLabel = QLabel("—")
+        self.hoursLabel = QLabel("—")
+        form = QFormLayout()
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft)
+        form.addRow("Tiempo trabajado:", self.workedLabel)
+        form.addRow("Horas cobrables:", self.hoursLabel)
+
+        self.linesTable = QTableWidget(0, 2)
+        self.linesTable.setObjectName("billLinesTable")
+        self.linesTable.setHorizontalHeaderLabels(["Concepto", "Importe"])
+        self.linesTable.verticalHeader().hide()
+        self.linesTable.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.linesTable.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.linesTable.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.linesTable.setWordWrap(True)
+        header = self.linesTable.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+
+        self.subtotalLabel = _amount_label()
+        self.discountLabel = _amount_label()
+        self.baseLabel = _amount_label()
+        self.ivaLabel = _amount_label()
+        self.billTotalLabel = _amount_label()
+        self.billTotalLabel.setObjectName("billTotalLabel")
+        self.ivaTitle = QLabel("IVA 16 %:")
+        totals = QFormLayout()
+        totals.addRow("Subtotal:", self.subtotalLabel)
+        totals.addRow("Descuento y abonos:", self.discountLabel)
+        totals.addRow("Base:", self.baseLabel)
+        totals.addRow(self.ivaTitle, self.ivaLabel)
+        total_title = QLabel("Total:")
+        total_title.setObjectName("totalTitle")
+        totals.addRow(total_title, self.billTotalLabel)
+
+        # The quote, asked only when the session requires one.
+        self.quoteBox = QFrame()
+        self.quoteBox.setObjectName("quoteBox")
+        self.quoteNote = QLabel("")
+        self.quoteNote.setWordWrap(True)
+        self.quoteKind = QComboBox()
+        self.quoteKind.setObjectName("quoteKind")
+        self.quoteKind.addItem("Importe de la sesión", "amount")
+        self.quoteKind.addItem("Tarifa por hora", "rate")
+        self.quoteEdit = QLineEdit()
+        self.quoteEdit.setObjectName("quoteEdit")
+        self.quoteEdit.setPlaceholderText("$0.00")
+        self.quoteButton = QPushButton("Aplicar cotización")
+        self.quoteButton.setObjectName("quoteButton")
+        self.quoteError = QLabel("")
+        self.quoteError.setObjectName("fieldError")
+        self.quoteError.setWordWrap(True)
+        self.quoteError.hide()
+        quote_row = QHBoxLayout()
+        quote_row.addWidget(self.quoteKind)
+        quote_row.addWidget(self.quoteEdit, 1)
+        quote_row.addWidget(self.quoteButton)
+        quote_layout = QVBoxLayout(self.quoteBox)
+        quote_layout.setContentsMargins(0, 0, 0, 0)
+        quote_layout.addWidget(self.quoteNote)
+        quote_layout.addLayout(quote_row)
+        quote_layout.addWidget(self.quoteError)
+        self.quoteBox.hide()
+        self.quoteButton.clicked.connect(self._apply_quote)
+        self.quoteEdit.returnPressed.connect(self._apply_quote)
+
+        self.issueReceiptButton = QPushButton("Emitir recibo")
+        self.issueReceiptButton.setObjectName("issueReceiptButton")
+        self.issueReceiptButton.setEnabled(False)
+        self.issueReceiptButton.clicked.connect(self.issueRequested.emit)
+        self.receiptLabel = QLabel("")
+        self.receiptLabel.setObjectName("receiptLabel")
+        self.receiptLabel.setWordWrap(True)
+        self.noteLabel = QLabel("Precios más IVA. Este recibo no es un CFDI.")
+        self.noteLabel.setObjectName("hintLabel")
+        self.noteLabel.setWordWrap(True)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 12, 16, 12)
+        layout.addWidget(title)
+        layout.addWidget(self.kindLabel)
+        layout.addLayout(form)
+        layout.addWidget(self.linesTable, 1)
+        layout.addLayout(totals)
+        layout.addWidget(self.quoteBox)
+        layout.addWidget(self.issueReceiptButton)
+        layout.addWidget(self.receiptLabel)
+        layout.addWidget(self.noteLabel)
+        self.show_bill(None)
+
+    def show_bill(
+        self, bill: Bill | None, *, final: bool = False, receipt_folio: str | None = None
+    ) -> None:
+        self.linesTable.setRowCount(0)
+        if bill is None:
+            self.kindLabel.setText("Sin sesión")
+            for label in (self.workedLabel, self.hoursLabel):
+                label.setText("—")
+            for label in self._amount_labels():
+                label.setText("—")
+            self.quoteBox.hide()
+            self.issueReceiptButton.setEnabled(False)
+            self.receiptLabel.setText("")
+            return
+        self.kindLabel.setText("Cuenta final" if final else "Cuenta en vivo (si terminara ahora)")
+        self.workedLabel.setText(f"{format_duration(bill.worked)} ({bill.worked_minutes} min)")
+        bands = bill.hours_by_band()
+        self.hoursLabel.setText(
+            f"{bill.billable_hours} h — {bands[Band.BUSINESS]} en horario laboral, "
+            f"{bands[Band.OUTSIDE]} fuera de horario"
+        )
+        iva_pct = (bill.iva_rate * 100).normalize()
+        self.ivaTitle.setText(f"IVA {iva_pct:f} %:")
+        if bill.requires_quote:
+            for label in self._amount_labels():
+                label.setText("—")
+            self.billTotalLabel.setText("Requiere cotización")
+            self.quoteNote.setText(" ".join(bill.notes) + " Indique la cotización acordada.")
+            self.quoteBox.show()
+            self.issueReceiptButton.setEnabled(False)
+        else:
+            self.quoteBox.setVisible(False)
+            for line in bill.lines:
+                self._add_line(line.description, line.amount)
+            assert bill.subtotal is not None and bill.base is not None
+            assert bill.iva is not None and bill.total is not None
+            reductions = (bill.discount or Decimal(0)) + (bill.credits or Decimal(0))
+            self.subtotalLabel.setText(format_money(bill.subtotal))
+            self.discountLabel.setText(format_money(-reductions) if reductions else "—")
+            self.baseLabel.setText(format_money(bill.base))
+            self.ivaLabel.setText(format_money(bill.iva))
+            self.billTotalLabel.setText(format_money(bill.total))
+            self.issueReceiptButton.setEnabled(final and receipt_folio is None)
+        if receipt_folio:
+            self.receiptLabel.setText(f"Recibo emitido: {receipt_folio}")
+        else:
+            self.receiptLabel.setText("")
+        self.linesTable.resizeRowsToContents()
+
+    def show_quote_error(self, message: str) -> None:
+        self.quoteError.setText(message)
+        self.quoteError.setVisible(bool(message))
+
+    def _amount_labels(self) -> list[QLabel]:
+        return [
+            self.subtotalLabel,
+            self.discountLabel,
+            self.baseLabel,
+            self.ivaLabel,
+            self.billTotalLabel,
+        ]
+
+    def _add_line(self, description: str, amount: Decimal) -> None:
+        row = self.linesTable.rowCount()
+        self.linesTable.insertRow(row)
+        self.linesTable.setItem(row, 0, QTableWidgetItem(description))
+        money = QTableWidgetItem(format_money(amount))
+        money.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.linesTable.setItem(row, 1, money)
+
+    def _apply_quote(self) -> None:
+        try:
+            value = parse_money(self.quoteEdit.text(), what="La cotización")
+        except BillingError as exc:
+            self.show_quote_error(str(exc))
+            return
+        self.show_quote_error("")
+        self.quoteEntered.emit(self.quoteKind.currentData(), value)
+
+
+def _amount_label() -> QLabel:
+    label = QLabel("—")
+    label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+    return label

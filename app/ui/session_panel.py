@@ -1,0 +1,405 @@
+"""The session area: the live stopwatch, its state, the actions the rules allow, the timeline.
+
+The panel only shows a ``SessionView`` and emits what the advisor asked for; the window calls
+the services. Elapsed time is always derived from the session's stored instants and the clock
+(never by counting timer ticks), so a restored session shows its true time at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QFont, QKeySequence
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.billing import Band, Modality, Tariff
+from app.billing.hours import band_at
+from app.fmt import format_clock, format_datetime, format_time
+
+# Imported for their values only; the enums module imports nothing heavy.
+from app.models.enums import Channel, EventKind
+from app.services.timeline import RemoteState
+from app.services.values import SessionView
+
+
+@dataclass(frozen=True)
+class Allowed:
+    """Which actions the rules allow right now (the buttons mirror the services' checks)."""
+
+    start: bool = False
+    pause: bool = False
+    resume: bool = False
+    disconnect: bool = False
+    reconnect: bool = False
+    request_remote: bool = False
+    start_remote: bool = False
+    stop_remote: bool = False
+    instructions_start: bool = False
+    instructions_end: bool = False
+    end: bool = False
+    new_event: bool = False
+
+
+def allowed_actions(view: SessionView | None, now: datetime, client_selected: bool) -> Allowed:
+    if view is None or not view.running:
+        return Allowed(start=client_selected)
+    status = view.status
+    active = not status.paused and not status.disconnected
+    remote = view.modality is Modality.REMOTE
+    desktop = remote and view.channel is Channel.REMOTE_DESKTOP and view.device_id is not None
+    in_instructions = status.instructions_since is not None
+    return Allowed(
+        pause=active,
+        resume=status.paused,
+        disconnect=active and remote,
+        reconnect=status.disconnected,
+        request_remote=active
+        and desktop
+        and status.remote in (RemoteState.NONE, RemoteState.DECLINED),
+        start_remote=active and status.remote is RemoteState.ACCEPTED,
+        stop_remote=status.remote is RemoteState.ACTIVE,
+        instructions_start=active and not in_instructions and not view.instructions_over_cap(now),
+        instructions_end=in_instructions,
+        end=True,
+        new_event=True,
+    )
+
+
+def state_text(view: SessionView | None) -> str:
+    if view is None:
+        return "Sin sesión en curso"
+    if not view.running:
+        outcome = view.outcome.label if view.outcome else ""
+        return f"Terminada — {outcome}" if outcome else "Terminada"
+    status = view.status
+    if status.disconnected:
+        return "Desconectado"
+    if status.paused:
+        return "En pausa"
+    if status.remote is RemoteState.ACTIVE:
+        return "Control remoto activo"
+    if status.remote is RemoteState.REQUESTED:
+        return "Esperando autorización del cliente"
+    if status.instructions_since is not None:
+        return "Instrucciones por chat"
+    return "En curso"
+
+
+class SessionPanel(QFrame):
+    startRequested = Signal()
+    pauseRequested = Signal()
+    resumeRequested = Signal()
+    disconnectRequested = Signal()
+    reconnectRequested = Signal()
+    remoteRequested = Signal()
+    remoteStartRequested = Signal()
+    remoteStopRequested = Signal(bool)  # by_client
+    instructionsStartRequested = Signal()
+    instructionsEndRequested = Signal()
+    endRequested = Signal()
+    newEventRequested = Signal()
+    minuteChanged = Signal()  # the worked minute changed: time to refresh the live bill
+    actionsChanged = Signal()  # a button's enabled state or text changed
+
+    def __init__(self, clock: Callable[[], datetime], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("sessionPanel")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self._clock = clock
+        self._tariff = Tariff()
+        self._view: SessionView | None = None
+        self._client_selected = False
+        self._last_minute = -1
+        self._last_allowed: Allowed | None = None
+
+        self.titleLabel = QLabel("Sesión")
+        self.titleLabel.setObjectName("sessionTitle")
+        self.titleLabel.setWordWrap(True)
+        self.detailLabel = QLabel("Seleccione un cliente y pulse «Iniciar sesión».")
+        self.detailLabel.setObjectName("sessionDetail")
+        self.detailLabel.setWordWrap(True)
+
+        self.stopwatchLabel = QLabel("00:00:00")
+        self.stopwatchLabel.setObjectName("stopwatchLabel")
+        self.stopwatchLabel.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        font = QFont()
+        font.setPointSize(44)
+        font.setBold(True)
+        font.setStyleHint(QFont.StyleHint.Monospace)
+        font.setFamilies(["Menlo", "SF Mono", "DejaVu Sans Mono", "Monospace"])
+        self.stopwatchLabel.setFont(font)
+        self.stopwatchLabel.setAccessibleName("Tiempo trabajado")
+
+        self.stateLabel = QLabel(state_text(None))
+        self.stateLabel.setObjectName("stateLabel")
+        self.stateLabel.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.bandLabel = QLabel("")
+        self.bandLabel.setObjectName("bandLabel")
+        self.bandLabel.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.instructionsLabel = QLabel("")
+        self.instructionsLabel.setObjectName("instructionsLabel")
+        self.instructionsLabel.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.instructionsLabel.hide()
+
+        def button(name: str, text: str, shortcut: str, slot: Callable[[], None]) -> QPushButton:
+            b = QPushButton(text)
+            b.setObjectName(name)
+            if shortcut:
+                b.setShortcut(QKeySequence(shortcut))
+                b.setToolTip(f"{text} ({QKeySequence(shortcut).toString()})")
+            b.clicked.connect(slot)
+            b.setEnabled(False)
+            return b
+
+        self.startSessionButton = button(
+            "startSessionButton", "Iniciar sesión", "Ctrl+N", self.startRequested.emit
+        )
+        self.pauseButton = button("pauseButton", "Pausar", "Ctrl+P", self._pause_or_resume)
+        self.disconnectButton = button(
+            "disconnectButton", "Desconexión", "Ctrl+D", self.disconnectRequested.emit
+        )
+        self.reconnectButton = button(
+            "reconnectButton", "Reconexión", "Ctrl+Shift+D", self.reconnectRequested.emit
+        )
+        self.requestRemoteButton = button(
+            "requestRemoteButton", "Solicitar control remoto", "Ctrl+R", self.remoteRequested.emit
+        )
+        self.startRemoteButton = button(
+            "startRemoteButton", "Iniciar control remoto", "", self.remoteStartRequested.emit
+        )
+        self.stopRemoteClientButton = button(
+            "stopRemoteClientButton",
+            "Control detenido por el cliente",
+            "",
+            lambda: self.remoteStopRequested.emit(True),
+        )
+        self.stopRemoteAdvisorButton = button(
+            "stopRemoteAdvisorButton",
+            "Control detenido por el asesor",
+            "",
+            lambda: self.remoteStopRequested.emit(False),
+        )
+        self.instructionsButton = button(
+            "instructionsButton", "Instrucciones por chat", "Ctrl+I", self._instructions
+        )
+        self.endSessionButton = button(
+            "endSessionButton", "Finalizar", "Ctrl+E", self.endRequested.emit
+        )
+        self.newEventButton = button(
+            "newEventButton", "Nuevo evento", "Ctrl+Shift+N", self.newEventRequested.emit
+        )
+        self.startSessionButton.setDefault(True)
+
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(8)
+        grid.setVerticalSpacing(6)
+        rows = [
+            (self.startSessionButton, self.endSessionButton),
+            (self.pauseButton, self.newEventButton),
+            (self.disconnectButton, self.reconnectButton),
+            (self.requestRemoteButton, self.startRemoteButton),
+            (self.stopRemoteClientButton, self.stopRemoteAdvisorButton),
+            (self.instructionsButton, None),
+        ]
+        for r, (left, right) in enumerate(rows):
+            grid.addWidget(left, r, 0)
+            if right is not None:
+                grid.addWidget(right, r, 1)
+
+        self.timelineList = QListWidget()
+        self.timelineList.setObjectName("timelineList")
+        self.timelineList.setSelectionMode(QListWidget.SelectionMode.NoSelection)
+        self.timelineList.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.timelineList.setAccessibleName("Bitácora de la sesión (no editable)")
+
+        timeline_title = QLabel("Bitácora de la sesión")
+        timeline_title.setObjectName("sectionTitle")
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 12, 16, 12)
+        layout.addWidget(self.titleLabel)
+        layout.addWidget(self.detailLabel)
+        layout.addSpacing(6)
+        layout.addWidget(self.stopwatchLabel)
+        status_row = QHBoxLayout()
+        status_row.addWidget(self.stateLabel, 1)
+        status_row.addWidget(self.bandLabel, 1)
+        layout.addLayout(status_row)
+        layout.addWidget(self.instructionsLabel)
+        layout.addSpacing(6)
+        layout.addLayout(grid)
+        layout.addSpacing(6)
+        layout.addWidget(timeline_title)
+        layout.addWidget(self.timelineList, 1)
+
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setTimerType(Qt.TimerType.CoarseTimer)
+        self._timer.timeout.connect(self._on_timer)
+
+    # -- state ---------------------------------------------------------------------------------
+    @property
+    def view(self) -> SessionView | None:
+        return self._view
+
+    def set_tariff(self, tariff: Tariff) -> None:
+        self._tariff = tariff
+        self.tick()
+
+    def set_client_selected(self, selected: bool) -> None:
+        self._client_selected = selected
+        self._apply_allowed()
+
+    def set_view(self, view: SessionView | None) -> None:
+        self._view = view
+        self._last_minute = -1
+        if view is None:
+            self.titleLabel.setText("Sesión")
+            self.detailLabel.setText("Seleccione un cliente y pulse «Iniciar sesión».")
+        else:
+            self.titleLabel.setText(f"{view.client_name} — caso {view.case.label}")
+            parts = [view.modality.label]
+            if view.channel is not None:
+                parts.append(view.channel.label)
+            if view.city and view.modality is Modality.ONSITE:
+                parts.append(view.city)
+            if view.follow_up:
+                parts.append("Seguimiento sin costo")
+            parts.append(f"inicio {format_datetime(view.started_at)}")
+            parts.append(f"asesor {view.advisor_name}")
+            self.detailLabel.setText(" · ".join(parts))
+        self._fill_timeline()
+        self.tick()
+
+    # -- the clock -----------------------------------------------------------------------------
+    def tick(self) -> None:
+        """Redraw from the stored instants and the clock; schedule the next whole second."""
+        now = self._clock()
+        view = self._view
+        if view is None:
+            self.stopwatchLabel.setText("00:00:00")
+            self.bandLabel.setText("")
+            self.instructionsLabel.hide()
+        else:
+            worked = view.worked(now)
+            text = format_clock(worked)
+            if self.stopwatchLabel.text() != text:
+                self.stopwatchLabel.setText(text)
+            band = band_at(now if view.running else view.ended_at or now, self._tariff)
+            self.bandLabel.setText(
+                "Horario laboral" if band is Band.BUSINESS else "Fuera de horario"
+            )
+            if self.bandLabel.property("band") != band.value:
+                self.bandLabel.setProperty("band", band.value)
+                self.bandLabel.style().polish(self.bandLabel)
+            self._show_instructions(now)
+            minute = int(worked.total_seconds() // 60)
+            if minute != self._last_minute:
+                self._last_minute = minute
+                self.minuteChanged.emit()
+        self.stateLabel.setText(state_text(view))
+        self._apply_allowed(now)
+        self._schedule(now)
+
+    def _schedule(self, now: datetime) -> None:
+        if self._view is not None and self._view.running:
+            wait = 1000 - now.microsecond // 1000
+            self._timer.start(max(20, wait))
+        else:
+            self._timer.stop()
+
+    def _on_timer(self) -> None:
+        self.tick()
+
+    def _show_instructions(self, now: datetime) -> None:
+        view = self._view
+        assert view is not None
+        status = view.status
+        elapsed = view.instructions_elapsed(now)
+        if status.instructions_since is None and not status.instructions:
+            self.instructionsLabel.hide()
+            return
+        cap = view.instructions_cap
+        left = cap - elapsed
+        if left.total_seconds() > 0:
+            text = f"Instrucciones por chat: quedan {format_clock(left)[3:]} de {_minutes(cap)}"
+            over = False
+        else:
+            text = f"¡Tope de {_minutes(cap)} de instrucciones alcanzado!"
+            over = True
+        if status.instructions_since is None and not over:
+            text = f"Instrucciones por chat: {format_clock(elapsed)[3:]} usados de {_minutes(cap)}"
+        self.instructionsLabel.setText(text)
+        if self.instructionsLabel.property("over") != over:
+            self.instructionsLabel.setProperty("over", over)
+            self.instructionsLabel.style().polish(self.instructionsLabel)
+        self.instructionsLabel.show()
+
+    # -- buttons -------------------------------------------------------------------------------
+    def _apply_allowed(self, now: datetime | None = None) -> None:
+        allowed = allowed_actions(self._view, now or self._clock(), self._client_selected)
+        self.startSessionButton.setEnabled(allowed.start)
+        self.pauseButton.setEnabled(allowed.pause or allowed.resume)
+        self.pauseButton.setText("Reanudar" if allowed.resume else "Pausar")
+        self.disconnectButton.setEnabled(allowed.disconnect)
+        self.reconnectButton.setEnabled(allowed.reconnect)
+        self.requestRemoteButton.setEnabled(allowed.request_remote)
+        self.startRemoteButton.setEnabled(allowed.start_remote)
+        self.stopRemoteClientButton.setEnabled(allowed.stop_remote)
+        self.stopRemoteAdvisorButton.setEnabled(allowed.stop_remote)
+        self.instructionsButton.setEnabled(allowed.instructions_start or allowed.instructions_end)
+        self.instructionsButton.setText(
+            "Terminar instrucciones" if allowed.instructions_end else "Instrucciones por chat"
+        )
+        self.endSessionButton.setEnabled(allowed.end)
+        self.newEventButton.setEnabled(allowed.new_event)
+        if allowed != self._last_allowed:
+            self._last_allowed = allowed
+            self.actionsChanged.emit()
+
+    def _pause_or_resume(self) -> None:
+        if self._view is not None and self._view.status.paused:
+            self.resumeRequested.emit()
+        else:
+            self.pauseRequested.emit()
+
+    def _instructions(self) -> None:
+        if self._view is not None and self._view.status.instructions_since is not None:
+            self.instructionsEndRequested.emit()
+        else:
+            self.instructionsStartRequested.emit()
+
+    def _fill_timeline(self) -> None:
+        self.timelineList.clear()
+        if self._view is None:
+            return
+        for event in self._view.events:
+            text = f"{format_time(event.at)}  {event.kind.label}"
+            if event.kind is EventKind.REMOTE_ACCEPTED and event.backup_notice_acknowledged:
+                text += " (aviso de respaldo aceptado)"
+            if event.note:
+                text += f" — {event.note}"
+            item = QListWidgetItem(text)
+            item.setFlags(Qt.ItemFlag.ItemIsEnabled)
+            self.timelineList.addItem(item)
+        self.timelineList.scrollToBottom()
+
+
+def _minutes(value: object) -> str:
+    from datetime import timedelta
+
+    assert isinstance(value, timedelta)
+    return f"{int(value.total_seconds() // 60)} min"
