@@ -25,7 +25,7 @@ from reportlab.platypus import (
     Table,
 )
 
-from app.billing import ZERO
+from app.billing import ZERO, Modality
 from app.documents.data import DaySummary, PendingCase, ReceiptStatus
 from app.documents.pdfkit import (
     ACCENT,
@@ -54,6 +54,12 @@ PAGE_W, PAGE_H = PAGE
 MARGIN = 12 * mm
 WIDTH = PAGE_W - 2 * MARGIN - 12  # the frame keeps 6 pt of padding on each side
 CELL = 7.5  # table font size
+# the sessions table is wide: short modality names there (the totals table has the full ones)
+SHORT_MODALITY = {
+    Modality.REMOTE: "A distancia",
+    Modality.OFFICE: "En AppleUse",
+    Modality.ONSITE: "A domicilio",
+}
 
 
 def render_summary_pdf(summary: DaySummary, out: str | os.PathLike[str] | BinaryIO) -> None:
@@ -250,7 +256,7 @@ def _sessions(summary: DaySummary, st: Styles) -> Flowable:
         if show_advisor:
             row.append(Paragraph(escape(printable(s.advisor or "—")), cell))
         row += [
-            s.modality.label,
+            SHORT_MODALITY[s.modality],
             format_minutes(s.worked_minutes),
             str(s.billable_hours),
             Paragraph(escape(printable(s.outcome)), cell),
@@ -260,12 +266,12 @@ def _sessions(summary: DaySummary, st: Styles) -> Flowable:
         rows.append(row)
     if not rows:
         return _empty("Sin sesiones en el día.", st)
-    advisor_w = [34 * mm] if show_advisor else []
-    fixed = 7 * mm + 19 * mm + 17 * mm + sum(advisor_w) + 33 * mm + 17 * mm + 11 * mm
-    fixed += 17 * mm + 22 * mm
-    flexible = WIDTH - fixed
-    widths = [7 * mm, 19 * mm, flexible * 0.45, 17 * mm, *advisor_w, 33 * mm, 17 * mm, 11 * mm]
-    widths += [flexible * 0.55, 17 * mm, 22 * mm]
+    advisor_w = [38 * mm] if show_advisor else []
+    before = [6 * mm, 18 * mm]  # #, horario | cliente (flexible)
+    middle = [16 * mm, *advisor_w, 19 * mm, 16 * mm, 10 * mm]  # caso … horas
+    after = [16 * mm, 20 * mm]  # resultado (flexible) | folio, importe
+    flexible = WIDTH - sum(before) - sum(middle) - sum(after)
+    widths = [*before, flexible * 0.42, *middle, flexible * 0.58, *after]
     n = len(head)
     total: list[object] = ["", "", f"{len(rows)} sesiones", ""]
     if show_advisor:
