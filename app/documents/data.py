@@ -4,6 +4,25 @@ A service fills these from the database; the renderers (``receipt_pdf``, ``summa
 ``summary_csv``) only lay them out. Money is ``Decimal`` with 2 places (MXN); instants are
 aware ``datetime`` values (stored UTC, shown in ``BusinessProfile.timezone``). Labels meant for
 the reader (outcome, payment status) are already Spanish.
+
+How a service fills a receipt (``ReceiptDocument``):
+- ``money``: at issue time ``money_from_bill(bill)``; from a stored receipt, build
+  ``ReceiptMoney`` from its stored lines with ``receipt_line(kind, description, amount,
+  hours=…, rate=…, band=…, modality=…)`` and its stored subtotal/discount/credits/base/IVA/total
+  (``iva_rate`` from the receipt's tariff snapshot). ``ReceiptMoney`` refuses sums that do not
+  add up.
+- ``series``/``number`` give ``folio`` (``A-000042``); ``worked`` may be
+  ``timedelta(minutes=worked_minutes)``; ``business_hours``/``outside_hours`` from
+  ``hours_by_band(bill.hours_by_band())`` (keep them with the receipt: quoted lines carry no band).
+- ``consents`` and ``disconnections`` from the session's append-only records;
+  ``pending_until`` only when the outcome left the case pending; ``status``/``cancel_reason``/
+  ``cancelled_at`` from the receipt.
+
+A day summary (``DaySummary``): one ``SummarySession`` per session of the local date (and
+advisor), ``by_band=band_totals(bills)`` from the same sessions' bills, the receipts issued or
+cancelled that day, payments received that day and what the day's receipts still owe, pending
+cases opened that day and those whose free follow-up ends within 2 days, escalations, consent
+requests and disconnections. Totals by modality and the money totals are derived here.
 """
 
 from __future__ import annotations

@@ -3,6 +3,8 @@
 from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from app.documents.words import amount_in_words, integer_in_words
 
@@ -97,3 +99,54 @@ def test_integer_in_words(n: int, plain: str, short: str) -> None:
 def test_refuses_out_of_range(bad: str) -> None:
     with pytest.raises(ValueError):
         amount_in_words(Decimal(bad))
+
+
+# -- round trip: an independent reader of Spanish numbers parses every output back -----------
+
+_VALUES = {
+    "cero": 0, "un": 1, "uno": 1, "dos": 2, "tres": 3, "cuatro": 4, "cinco": 5, "seis": 6,
+    "siete": 7, "ocho": 8, "nueve": 9, "diez": 10, "once": 11, "doce": 12, "trece": 13,
+    "catorce": 14, "quince": 15, "dieciséis": 16, "diecisiete": 17, "dieciocho": 18,
+    "diecinueve": 19, "veinte": 20, "veintiún": 21, "veintiuno": 21, "veintidós": 22,
+    "veintitrés": 23, "veinticuatro": 24, "veinticinco": 25, "veintiséis": 26,
+    "veintisiete": 27, "veintiocho": 28, "veintinueve": 29, "treinta": 30, "cuarenta": 40,
+    "cincuenta": 50, "sesenta": 60, "setenta": 70, "ochenta": 80, "noventa": 90, "cien": 100,
+    "ciento": 100, "doscientos": 200, "trescientos": 300, "cuatrocientos": 400,
+    "quinientos": 500, "seiscientos": 600, "setecientos": 700, "ochocientos": 800,
+    "novecientos": 900,
+}  # fmt: skip
+
+
+def parse_spanish(text: str) -> int:
+    total = current = 0
+    for word in text.lower().split():
+        if word in ("y", "de"):
+            continue
+        if word == "mil":
+            current = (current or 1) * 1000
+        elif word in ("millón", "millones"):
+            total += current * 10**6
+            current = 0
+        else:
+            current += _VALUES[word]
+    return total + current
+
+
+@given(st.integers(min_value=0, max_value=10**12 - 1))
+def test_words_read_back_to_the_number(n: int) -> None:
+    assert parse_spanish(integer_in_words(n)) == n
+    assert parse_spanish(integer_in_words(n, apocope=True)) == n
+
+
+@given(st.decimals(min_value=0, max_value=Decimal("99999999.99"), places=2))
+def test_amount_reads_back(amount: Decimal) -> None:
+    text = amount_in_words(amount)
+    words, _, tail = text.rpartition(" ")
+    assert tail == "M.N."
+    words, _, cents = words.rpartition(" ")
+    assert cents == f"{int(amount * 100) % 100:02d}/100"
+    words = words.removesuffix(" pesos").removesuffix(" peso")
+    assert text[0].isupper()
+    assert parse_spanish(words) == int(amount)
+    # "uno" never ends a number before "pesos"/"mil"/"millones"
+    assert " uno " not in f" {text.lower()} " and "veintiuno" not in text.lower()
