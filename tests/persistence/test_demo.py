@@ -1,0 +1,60 @@
+"""`appleuse demo`: realistic sample data through the services; refuses a database with data."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session
+
+from app.billing import Modality
+from app.commands.demo import fill, holds_data
+from app.models import CaseState, Client, EventKind, Outcome, Receipt, SessionEvent, WorkSession
+
+
+def test_demo_covers_every_modality_and_outcome(engine: Engine) -> None:
+    assert not holds_data(engine)
+    summary = fill(engine, date(2026, 11, 25), weeks=3, seed=2026)
+    assert "sesiones" in summary
+    assert holds_data(engine)
+    with Session(engine) as db:
+        modalities = set(db.scalars(select(WorkSession.modality).distinct()))
+        outcomes = set(db.scalars(select(WorkSession.outcome).distinct()))
+        kinds = set(db.scalars(select(SessionEvent.kind).distinct()))
+        cities = set(db.scalars(select(Client.city)))
+        numbers = db.scalars(select(Receipt.number).order_by(Receipt.number)).all()
+        running = db.scalar(
+            select(func.count()).select_from(WorkSession).where(WorkSession.ended_at.is_(None))
+        )
+        follow_ups = db.scalar(
+            select(func.count()).select_from(WorkSession).where(WorkSession.follow_up.is_(True))
+        )
+    assert modalities == set(Modality)
+    assert outcomes == set(Outcome)
+    assert {EventKind.REMOTE_DECLINED, EventKind.DISCONNECTED, EventKind.PAUSED} <= kinds
+    assert {"Xalapa", "Coatepec", "Veracruz"} <= cities
+    assert numbers == list(range(1, len(numbers) + 1)) and len(numbers) > 20
+    assert running == 0 and follow_ups
+
+
+def test_demo_command_refuses_a_database_with_data(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'demo.sqlite3'}"
+    cmd = [sys.executable, "-m", "app", "--db", url, "demo", "--weeks", "1"]
+    first = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    assert first.returncode == 0, first.stderr
+    assert first.stdout.startswith("Datos de demostración cargados")
+    second = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    assert second.returncode == 2
+    assert second.stderr.count("\n") == 1 and "ya tiene datos" in second.stderr
+
+
+def test_demo_leaves_cases_in_every_final_state(engine: Engine) -> None:
+    from app.models import Case
+
+    fill(engine, date(2026, 11, 25), weeks=3, seed=2026)
+    with Session(engine) as db:
+        states = set(db.scalars(select(Case.state).distinct()))
+    assert {CaseState.RESOLVED, CaseState.CLOSED, CaseState.ESCALATED, CaseState.EXPIRED} <= states
