@@ -8,10 +8,13 @@ embedded (subset) in every PDF so accents print everywhere (ó, ñ, ¡, ¿).
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable
+from datetime import datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
+from zoneinfo import ZoneInfo
 
 import reportlab
 from reportlab.lib import colors
@@ -137,6 +140,18 @@ def printable(text: str) -> str:
     return "".join(out)
 
 
+def pdf_date(moment: datetime, zone: str) -> Callable[..., str]:
+    """A ReportLab date formatter stamping the document's own instant (issue time, summary
+    time) as the PDF's creation date: meaningful, and the same bytes on every render."""
+    local = moment.astimezone(ZoneInfo(zone))
+    offset = local.utcoffset() or timedelta(0)
+    minutes = int(offset.total_seconds() // 60)
+    sign = "-" if minutes < 0 else "+"
+    hh, mm = divmod(abs(minutes), 60)
+    text = f"D:{local:%Y%m%d%H%M%S}{sign}{hh:02d}'{mm:02d}'"
+    return lambda *_: text
+
+
 def table_style(commands: list[Any]) -> TableStyle:
     """A TableStyle whose plain-string cells use the embedded font (not Helvetica)."""
     return TableStyle([("FONTNAME", (0, 0), (-1, -1), FONT), *commands])
@@ -178,6 +193,7 @@ __all__ = [
     "money",
     "money_short",
     "p",
+    "pdf_date",
     "pm",
     "printable",
     "register_fonts",

@@ -44,6 +44,7 @@ from app.documents.pdfkit import (
     money,
     money_short,
     p,
+    pdf_date,
     pm,
     printable,
     style,
@@ -112,7 +113,10 @@ def receipt_pdf_bytes(doc: ReceiptDocument) -> bytes:
 
 
 def _page(doc: ReceiptDocument, st: Styles):  # type: ignore[no-untyped-def]
+    stamp = pdf_date(doc.issued_at, doc.business.timezone)
+
     def draw(canvas: Canvas, template: SimpleDocTemplate) -> None:
+        canvas.setDateFormatter(stamp)
         canvas.saveState()
         if doc.is_cancelled:
             canvas.setFillColor(DANGER)

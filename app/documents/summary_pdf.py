@@ -40,6 +40,7 @@ from app.documents.pdfkit import (
     escape,
     money_short,
     p,
+    pdf_date,
     pm,
     printable,
     style,
@@ -96,7 +97,10 @@ def summary_pdf_bytes(summary: DaySummary) -> bytes:
 def _page(summary: DaySummary, day: str) -> Callable[[Canvas, Any], None]:
     left = printable(f"{summary.business.name} · Corte del día {day} · {summary.advisor_label}")
 
+    stamp = pdf_date(summary.generated_at, summary.business.timezone)
+
     def draw(canvas: Canvas, template: Any) -> None:
+        canvas.setDateFormatter(stamp)
         canvas.saveState()
         y = MARGIN - 1 * mm
         canvas.setStrokeColor(RULE)

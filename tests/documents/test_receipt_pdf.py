@@ -158,6 +158,7 @@ def test_to_buffer_and_bytes_match() -> None:
     assert buffer.getvalue() == data  # invariant output: same document, same bytes
     reader = PdfReader(io.BytesIO(data))
     assert reader.metadata is not None and reader.metadata.title == "Recibo A-000042"
+    assert reader.metadata.creation_date == doc.issued_at  # the issue instant, not "now"
     box = reader.pages[0].mediabox
     assert (round(float(box.width)), round(float(box.height))) == (612, 792)  # letter
 
@@ -328,3 +329,10 @@ def test_engine_examples_print_exactly(
     assert f"({words}" in text
     for line in doc.money.charge_lines:
         assert line.description in text
+
+
+def test_unwritable_path_raises_os_error(tmp_path: Path) -> None:
+    target = tmp_path / "missing-folder" / "r.pdf"
+    with pytest.raises(OSError):
+        render_receipt(sample_receipt(), target)
+    assert not target.exists()
