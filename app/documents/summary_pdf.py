@@ -516,9 +516,6 @@ def _story(summary: DaySummary, st: Styles) -> list[Flowable]:
         Spacer(1, 3 * mm),
         _kpis(summary, st),
         Spacer(1, 5 * mm),
-        _section("Sesiones"),
-        _sessions(summary, st),
-        Spacer(1, 6 * mm),
         _side_by_side(
             [
                 ("Por modalidad", _by_modality(summary), 108 * mm),
@@ -526,6 +523,9 @@ def _story(summary: DaySummary, st: Styles) -> list[Flowable]:
                 ("Recibos y pagos", _money(summary), 62 * mm),
             ]
         ),
+        Spacer(1, 6 * mm),
+        _section("Sesiones"),
+        _sessions(summary, st),
         Spacer(1, 6 * mm),
         _section("Recibos emitidos y cancelados"),
         _receipts(summary, st),
