@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from enum import Enum
+from typing import TypeVar
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -33,6 +35,8 @@ from app.models.enums import Channel, DeviceKind, Outcome, PaymentArrangement, R
 from app.services.clients import ClientData, DeviceData, clean_rfc
 from app.services.sessions import Checklist
 from app.services.values import AdvisorView, ClientView, DeviceView
+
+E = TypeVar("E", bound=Enum)
 
 
 def _error_label(name: str) -> QLabel:
@@ -209,7 +213,7 @@ class DeviceDialog(QDialog):
 
     def data(self) -> DeviceData:
         return DeviceData(
-            kind=self.kindCombo.currentData(),
+            kind=DeviceKind(self.kindCombo.currentData()),
             model=self.modelEdit.text(),
             serial=self.serialEdit.text(),
             os_version=self.osEdit.text(),
@@ -351,7 +355,7 @@ class StartSessionDialog(QDialog):
         remote = self.modality() is Modality.REMOTE
         self.channelCombo.setEnabled(remote)
         self.checklistBox.setVisible(remote)
-        desktop = remote and self.channelCombo.currentData() is Channel.REMOTE_DESKTOP
+        desktop = remote and self.channelCombo.currentData() == Channel.REMOTE_DESKTOP
         self.macosCheck.setEnabled(desktop)
         self.toolCombo.setEnabled(desktop)
         self.cityEdit.setEnabled(self.modality() is Modality.ONSITE)
@@ -365,14 +369,16 @@ class StartSessionDialog(QDialog):
 
     def try_accept(self) -> None:
         modality = self.modality()
-        channel = self.channelCombo.currentData() if modality is Modality.REMOTE else None
+        # Qt hands StrEnum values back as plain str: turn them into the enums again.
+        channel = _enum(Channel, self.channelCombo.currentData())
+        channel = channel if modality is Modality.REMOTE else None
         checklist = None
         if modality is Modality.REMOTE:
             checklist = Checklist(
-                payment=self.paymentCombo.currentData(),
+                payment=_enum(PaymentArrangement, self.paymentCombo.currentData()),  # type: ignore[arg-type]
                 internet=self.internetCheck.isChecked(),
                 macos=self.macosCheck.isChecked(),
-                remote_tool=self.toolCombo.currentData(),
+                remote_tool=_enum(RemoteTool, self.toolCombo.currentData()),
             )
             message = _checklist_problem(channel, checklist, self.deviceCombo.currentData())
             if message:
@@ -406,6 +412,10 @@ def _checklist_problem(channel: Channel | None, checklist: Checklist, device_id:
         if device_id is None:
             return "Elija el equipo del cliente: el control remoto aplica solo a ese equipo."
     return ""
+
+
+def _enum(kind: type[E], value: object) -> E | None:
+    return None if value is None else kind(value)
 
 
 def _device_text(d: DeviceView) -> str:
