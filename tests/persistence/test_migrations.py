@@ -20,37 +20,37 @@ from app.db import (
 from app.models import Base
 
 
-def test_upgrade_from_empty_reaches_head(engine: Engine) -> None:
-    assert current_revision(engine) == head_revision()
-    assert not needs_upgrade(engine)
-    tables = set(inspect(engine).get_table_names())
+def test_upgrade_from_empty_reaches_head(fresh_engine: Engine) -> None:
+    assert current_revision(fresh_engine) == head_revision()
+    assert not needs_upgrade(fresh_engine)
+    tables = set(inspect(fresh_engine).get_table_names())
     assert set(Base.metadata.tables) <= tables
 
 
-def test_metadata_matches_migrations(engine: Engine) -> None:
-    with engine.connect() as conn:
+def test_metadata_matches_migrations(fresh_engine: Engine) -> None:
+    with fresh_engine.connect() as conn:
         context = MigrationContext.configure(conn, opts={"compare_type": True})
         assert compare_metadata(context, Base.metadata) == []
 
 
-def test_upgrade_twice_is_a_no_op(engine: Engine) -> None:
-    assert upgrade(engine) is None
-    assert current_revision(engine) == head_revision()
+def test_upgrade_twice_is_a_no_op(fresh_engine: Engine) -> None:
+    assert upgrade(fresh_engine) is None
+    assert current_revision(fresh_engine) == head_revision()
 
 
-def test_downgrade_to_empty_and_back(engine: Engine) -> None:
+def test_downgrade_to_empty_and_back(fresh_engine: Engine) -> None:
     from alembic import command
 
     from app.db import alembic_config
 
     config = alembic_config()
-    with engine.connect() as conn:
+    with fresh_engine.connect() as conn:
         config.attributes["connection"] = conn
         command.downgrade(config, "base")
-    assert current_revision(engine) is None
-    assert not set(Base.metadata.tables) & set(inspect(engine).get_table_names())
-    upgrade(engine)
-    assert current_revision(engine) == head_revision()
+    assert current_revision(fresh_engine) is None
+    assert not set(Base.metadata.tables) & set(inspect(fresh_engine).get_table_names())
+    upgrade(fresh_engine)
+    assert current_revision(fresh_engine) == head_revision()
 
 
 def test_sqlite_file_is_backed_up_before_a_pending_migration(tmp_path: Path) -> None:
