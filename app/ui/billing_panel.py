@@ -42,6 +42,7 @@ class BillingPanel(QFrame):
 
         self.workedLabel = QLabel("—")
         self.hoursLabel = QLabel("—")
+        self.hoursLabel.setWordWrap(True)
         form = QFormLayout()
         form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft)
         form.addRow("Tiempo trabajado:", self.workedLabel)
@@ -122,12 +123,13 @@ class BillingPanel(QFrame):
         layout.addWidget(title)
         layout.addWidget(self.kindLabel)
         layout.addLayout(form)
-        layout.addWidget(self.linesTable, 1)
+        layout.addWidget(self.linesTable)
         layout.addLayout(totals)
         layout.addWidget(self.quoteBox)
         layout.addWidget(self.issueReceiptButton)
         layout.addWidget(self.receiptLabel)
         layout.addWidget(self.noteLabel)
+        layout.addStretch(1)
         self.show_bill(None)
 
     def show_bill(
@@ -178,6 +180,16 @@ class BillingPanel(QFrame):
         else:
             self.receiptLabel.setText("")
         self.linesTable.resizeRowsToContents()
+        self._fit_lines()
+
+    def _fit_lines(self) -> None:
+        """The lines table is as tall as its lines (at least three rows), never a blank page."""
+        table = self.linesTable
+        rows = max(3, table.rowCount())
+        height = table.horizontalHeader().height() + 2 * table.frameWidth()
+        height += sum(table.rowHeight(r) for r in range(table.rowCount()))
+        height += (rows - table.rowCount()) * table.verticalHeader().defaultSectionSize()
+        table.setFixedHeight(height + 2)
 
     def show_quote_error(self, message: str) -> None:
         self.quoteError.setText(message)

@@ -20,8 +20,11 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QGroupBox,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
+    QListWidget,
+    QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
     QRadioButton,
@@ -54,14 +57,25 @@ def _show(label: QLabel, message: str) -> None:
 
 
 # -- clients and devices ---------------------------------------------------------------------
+@dataclass(frozen=True)
+class DeviceActions:
+    """How the client dialog lists, adds and edits the client's devices (the window's calls)."""
+
+    list: Callable[[], Sequence[DeviceView]]
+    add: Callable[[], DeviceView | None]
+    edit: Callable[[DeviceView], DeviceView | None]
+
+
 class ClientDialog(QDialog):
-    """Create or edit a client. ``save`` stores the data (and may refuse with DomainError)."""
+    """Create or edit a client and their devices. ``save`` stores the data (and may refuse
+    with DomainError)."""
 
     def __init__(
         self,
         save: Callable[[ClientData], ClientView],
         client: ClientView | None = None,
         parent: QWidget | None = None,
+        devices: DeviceActions | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("clientDialog")
@@ -105,6 +119,37 @@ class ClientDialog(QDialog):
         form.addRow("Dirección:", self.addressEdit)
         form.addRow("Notas:", self.notesEdit)
 
+        # the client's devices (Mac, iPhone, iPad…)
+        self._devices = devices
+        self.devicesBox = QGroupBox("Equipos")
+        self.devicesList = QListWidget()
+        self.devicesList.setObjectName("devicesList")
+        self.devicesList.setMaximumHeight(90)
+        self.addDeviceButton = QPushButton("Agregar equipo…")
+        self.addDeviceButton.setObjectName("addDeviceButton")
+        self.editDeviceButton = QPushButton("Editar equipo…")
+        self.editDeviceButton.setObjectName("editDeviceButton")
+        self.editDeviceButton.setEnabled(False)
+        device_buttons = QHBoxLayout()
+        device_buttons.addStretch(1)
+        device_buttons.addWidget(self.addDeviceButton)
+        device_buttons.addWidget(self.editDeviceButton)
+        box = QVBoxLayout(self.devicesBox)
+        if devices is None:
+            hint = QLabel("Guarde el cliente para registrar sus equipos.")
+            hint.setObjectName("hintLabel")
+            box.addWidget(hint)
+        else:
+            box.addWidget(self.devicesList)
+            box.addLayout(device_buttons)
+            self.addDeviceButton.clicked.connect(self._add_device)
+            self.editDeviceButton.clicked.connect(self._edit_device)
+            self.devicesList.itemSelectionChanged.connect(
+                lambda: self.editDeviceButton.setEnabled(bool(self.devicesList.selectedItems()))
+            )
+            self.devicesList.itemDoubleClicked.connect(lambda *_: self._edit_device())
+            self._fill_devices()
+
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )
@@ -116,9 +161,29 @@ class ClientDialog(QDialog):
 
         layout = QVBoxLayout(self)
         layout.addLayout(form)
+        layout.addWidget(self.devicesBox)
         layout.addWidget(self.formError)
         layout.addWidget(buttons)
         self.setMinimumWidth(460)
+
+    def _fill_devices(self) -> None:
+        assert self._devices is not None
+        self.devicesList.clear()
+        for device in self._devices.list():
+            item = QListWidgetItem(_device_text(device))
+            item.setData(Qt.ItemDataRole.UserRole, device)
+            self.devicesList.addItem(item)
+
+    def _add_device(self) -> None:
+        assert self._devices is not None
+        if self._devices.add() is not None:
+            self._fill_devices()
+
+    def _edit_device(self) -> None:
+        assert self._devices is not None
+        items = self.devicesList.selectedItems()
+        if items and self._devices.edit(items[0].data(Qt.ItemDataRole.UserRole)) is not None:
+            self._fill_devices()
 
     def data(self) -> ClientData:
         return ClientData(

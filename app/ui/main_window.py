@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 
 if TYPE_CHECKING:
     from app.services import Services
-    from app.services.values import AdvisorView, ClientView, SessionView
+    from app.services.values import AdvisorView, ClientView, DeviceView, SessionView
     from app.ui.billing_panel import BillingPanel
     from app.ui.client_model import ClientTableModel
     from app.ui.session_panel import SessionPanel
@@ -119,6 +119,8 @@ class MainWindow(QMainWindow):
         self.clientTable.sortByColumn(0, Qt.SortOrder.AscendingOrder)
         self.clientTable.verticalHeader().hide()
         self.clientTable.setAlternatingRowColors(True)
+        self.clientTable.setWordWrap(False)
+        self.clientTable.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.clientTable.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         header = self.clientTable.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
@@ -417,7 +419,7 @@ class MainWindow(QMainWindow):
         return dialog.saved
 
     def edit_client(self) -> ClientView | None:
-        from app.ui.dialogs import ClientDialog
+        from app.ui.dialogs import ClientDialog, DeviceActions, DeviceDialog
 
         assert self.services is not None
         services = self.services
@@ -425,8 +427,23 @@ class MainWindow(QMainWindow):
         if client_id is None:
             return None
         client = services.clients.client(client_id)
+
+        def add() -> DeviceView | None:
+            dialog = DeviceDialog(lambda d: services.clients.add_device(client_id, d), parent=self)
+            return dialog.saved if dialog.exec() == QDialog.DialogCode.Accepted else None
+
+        def edit(device: DeviceView) -> DeviceView | None:
+            dialog = DeviceDialog(
+                lambda d: services.clients.update_device(device.id, d), device, parent=self
+            )
+            return dialog.saved if dialog.exec() == QDialog.DialogCode.Accepted else None
+
+        actions = DeviceActions(lambda: services.clients.devices(client_id), add, edit)
         dialog = ClientDialog(
-            lambda data: services.clients.update_client(client_id, data), client, parent=self
+            lambda data: services.clients.update_client(client_id, data),
+            client,
+            parent=self,
+            devices=actions,
         )
         if dialog.exec() != QDialog.DialogCode.Accepted or dialog.saved is None:
             return None

@@ -82,8 +82,10 @@ def state_text(view: SessionView | None) -> str:
     if view is None:
         return "Sin sesión en curso"
     if not view.running:
-        outcome = view.outcome.label if view.outcome else ""
-        return f"Terminada — {outcome}" if outcome else "Terminada"
+        text = f"Terminada — caso {view.case.state.label.lower()}"
+        if view.case.follow_up_deadline is not None:
+            text += f", seguimiento sin costo hasta {format_datetime(view.case.follow_up_deadline)}"
+        return text
     status = view.status
     if status.disconnected:
         return "Desconectado"
@@ -146,6 +148,7 @@ class SessionPanel(QFrame):
         self.stateLabel = QLabel(state_text(None))
         self.stateLabel.setObjectName("stateLabel")
         self.stateLabel.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.stateLabel.setWordWrap(True)
         self.bandLabel = QLabel("")
         self.bandLabel.setObjectName("bandLabel")
         self.bandLabel.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -292,6 +295,7 @@ class SessionPanel(QFrame):
         if view is None:
             self.stopwatchLabel.setText("00:00:00")
             self.bandLabel.setText("")
+            self.bandLabel.hide()
             self.instructionsLabel.hide()
         else:
             worked = view.worked(now)
@@ -302,6 +306,7 @@ class SessionPanel(QFrame):
             self.bandLabel.setText(
                 "Horario laboral" if band is Band.BUSINESS else "Fuera de horario"
             )
+            self.bandLabel.setVisible(view.running)
             if self.bandLabel.property("band") != band.value:
                 self.bandLabel.setProperty("band", band.value)
                 self.bandLabel.style().polish(self.bandLabel)

@@ -154,6 +154,7 @@ def test_a_remote_session_with_consent_and_a_disconnection_ending_pending(window
     assert table.rowCount() == 1
     assert table.item(0, 1).text() == "Ana López"
     assert table.item(0, 2).text() == "01/12/2026 11:05"  # 7 days after it became pending
+    assert "hasta 01/12/2026 11:05" in panel.stateLabel.text()
     assert billing.kindLabel.text() == "Cuenta final"
     assert billing.billTotalLabel.text() == "$232.00 MXN"
 
@@ -270,3 +271,31 @@ def test_a_session_running_over_four_hours_gets_a_notice(window, qtbot, ui_clock
     ui_clock.advance(timedelta(hours=4, minutes=1))
     window.tick()
     assert "más de 4 horas" in window.noticeBanner.text()
+
+
+def test_devices_are_added_and_edited_from_the_client_dialog(window, qtbot):
+    client = add_client(window, "Café Finca La Orduña", city="Coatepec")
+    pick(window, qtbot, "orduna")
+
+    def fill_device(dialog):
+        assert dialog.objectName() == "deviceDialog"
+        dialog.kindCombo.setCurrentIndex(dialog.kindCombo.findText("iPad"))
+        dialog.modelEdit.setText("iPad Air M2")
+        dialog.serialEdit.setText("DMPX77")
+        dialog.try_save()
+
+    def in_client_dialog(dialog):
+        assert dialog.objectName() == "clientDialog"
+        assert dialog.devicesList.count() == 0
+        when_modal(fill_device)
+        dialog.addDeviceButton.click()
+        assert dialog.devicesList.count() == 1
+        assert "iPad Air M2" in dialog.devicesList.item(0).text()
+        dialog.buttons.accepted.emit()
+
+    when_modal(in_client_dialog)
+    qtbot.mouseClick(window.editClientButton, Qt.MouseButton.LeftButton)
+    devices = window.services.clients.devices(client.id)
+    assert [(d.kind, d.model, d.serial) for d in devices] == [
+        (DeviceKind.IPAD, "iPad Air M2", "DMPX77")
+    ]
