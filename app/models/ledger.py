@@ -6,7 +6,17 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint, event, inspect
+from sqlalchemy import (
+    JSON,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
+    inspect,
+    text,
+)
 from sqlalchemy.orm import Mapped, Mapper, mapped_column, relationship
 
 from app.billing import Modality
@@ -42,6 +52,9 @@ class Receipt(Base):
     modality: Mapped[Modality] = mapped_column(StrEnumType(Modality))
     worked_minutes: Mapped[int] = mapped_column(Integer)
     billable_hours: Mapped[int] = mapped_column(Integer)
+    # by band, kept with the receipt: quoted lines carry no band (added in revision 0002)
+    business_hours: Mapped[int] = mapped_column(Integer, server_default=text("0"))
+    outside_hours: Mapped[int] = mapped_column(Integer, server_default=text("0"))
     subtotal: Mapped[Decimal] = mapped_column(Money())
     discount: Mapped[Decimal] = mapped_column(Money())
     credits: Mapped[Decimal] = mapped_column(Money())

@@ -207,6 +207,7 @@ def _store(
     assert bill.subtotal is not None and bill.base is not None
     assert bill.iva is not None and bill.total is not None
     number = next_number(s, series)
+    by_band = bill.hours_by_band()
     receipt = Receipt(
         series=series,
         number=number,
@@ -218,6 +219,8 @@ def _store(
         modality=bill.modality,
         worked_minutes=bill.worked_minutes,
         billable_hours=bill.billable_hours,
+        business_hours=by_band[Band.BUSINESS],
+        outside_hours=by_band[Band.OUTSIDE],
         subtotal=bill.subtotal,
         discount=bill.discount or Decimal("0.00"),
         credits=bill.credits or Decimal("0.00"),
@@ -274,6 +277,8 @@ def _view(s: Session, r: Receipt) -> ReceiptView:
         modality=r.modality,
         worked_minutes=r.worked_minutes,
         billable_hours=r.billable_hours,
+        business_hours=r.business_hours,
+        outside_hours=r.outside_hours,
         lines=tuple(
             ReceiptLineView(x.position, x.kind, x.description, x.band, x.hours, x.rate, x.amount)
             for x in r.lines

@@ -175,6 +175,8 @@ class ReceiptView:
     modality: Modality
     worked_minutes: int
     billable_hours: int
+    business_hours: int
+    outside_hours: int
     lines: tuple[ReceiptLineView, ...]
     subtotal: Decimal
     discount: Decimal

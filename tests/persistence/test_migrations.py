@@ -86,3 +86,63 @@ def test_sqlite_pragmas(tmp_path: Path) -> None:
         assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
         assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 1000
     engine.dispose()
+
+
+def _migrate(engine: Engine, revision: str, *, down: bool = False) -> None:
+    from alembic import command
+
+    from app.db import alembic_config
+
+    config = alembic_config()
+    with engine.connect() as conn:
+        config.attributes["connection"] = conn
+        (command.downgrade if down else command.upgrade)(config, revision)
+
+
+def test_upgrade_from_previous_revision_keeps_data(empty_db_url: str) -> None:
+    """0001 → head with an issued receipt: its rows survive and its hours by band are filled."""
+    from sqlalchemy import text
+
+    engine = make_engine(empty_db_url)
+    _migrate(engine, "0001")
+    assert current_revision(engine) == "0001" and needs_upgrade(engine)
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO advisors (id, name, active, created_at)"
+                " VALUES (1, 'Ana', true, '2026-11-24 16:00:00+00')"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO clients (id, name, phone, email, city, address, notes, active,"
+                " created_at, updated_at) VALUES (1, 'Lucía', '', '', 'Xalapa', '', '', true,"
+                " '2026-11-24 16:00:00+00', '2026-11-24 16:00:00+00')"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO receipts (id, series, number, folio, client_id, advisor_id,"
+                " issued_at, modality, worked_minutes, billable_hours, subtotal, discount,"
+                " credits, base, iva, total, tariff_snapshot, status) VALUES (1, 'A', 1,"
+                " 'A-000001', 1, 1, '2026-11-24 18:00:00+00', 'remote', 100, 2, 600, 0, 0,"
+                " 600, 96, 696, '{}', 'issued')"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO receipt_lines (receipt_id, position, kind, description, band,"
+                " hours, rate, amount) VALUES (1, 1, 'hours', 'x', 'outside', 2, 300, 600)"
+            )
+        )
+    upgrade(engine)
+    assert current_revision(engine) == head_revision()
+    with engine.connect() as conn:
+        row = conn.execute(
+            text("SELECT folio, total, business_hours, outside_hours FROM receipts")
+        ).one()
+    assert (row.folio, row.business_hours, row.outside_hours) == ("A-000001", 0, 2)
+    assert str(row.total) in ("696", "696.00")
+    _migrate(engine, "0001", down=True)
+    assert current_revision(engine) == "0001"
+    engine.dispose()

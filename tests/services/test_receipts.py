@@ -35,6 +35,7 @@ def test_issue_receipt(shop: Shop) -> None:
         Decimal("464.00"),
     )
     assert receipt.worked_minutes == 91 and receipt.billable_hours == 2
+    assert (receipt.business_hours, receipt.outside_hours) == (2, 0)
     assert [(x.kind, x.band, x.hours, x.rate, x.amount) for x in receipt.lines] == [
         ("hours", "business", 2, Decimal("200.00"), Decimal("400.00"))
     ]
