@@ -53,3 +53,8 @@ def next_number(s: Session, series: str) -> int:
 def folio_text(series: str, number: int) -> str:
     """``A-000042``."""
     return f"{series}-{number:06d}"
+
+
+def case_label(number: int) -> str:
+    """``C-000012``: how a case is named to people."""
+    return f"C-{number:06d}"

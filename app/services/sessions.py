@@ -34,7 +34,7 @@ from app.models import (
     WorkSession,
 )
 from app.services.common import case_view, get_or_fail, tariff_at
-from app.services.counters import CASE_SERIES, next_number
+from app.services.counters import CASE_SERIES, case_label, next_number
 from app.services.errors import RuleError
 from app.services.timeline import RemoteState, SessionStatus, derive_status
 from app.services.uow import Database
@@ -238,18 +238,18 @@ class SessionService:
             tariff = tariff_at(s, now)
             if case.state is CaseState.EXPIRED:
                 raise RuleError(
-                    f"El caso {case.number:06d} venció sin seguimiento; "
+                    f"El caso {case_label(case.number)} venció sin seguimiento; "
                     "una nueva solicitud es un caso nuevo con costo."
                 )
             if case.state is not CaseState.PENDING or case.pending_since is None:
                 raise RuleError(
-                    f"El caso {case.number:06d} no está pendiente "
+                    f"El caso {case_label(case.number)} no está pendiente "
                     f"(estado: {case.state.label.lower()}); no admite seguimiento."
                 )
             deadline = case.pending_since + timedelta(days=tariff.pending_days)
             if now > deadline:
                 raise RuleError(
-                    f"El plazo de seguimiento del caso {case.number:06d} terminó; "
+                    f"El plazo de seguimiento del caso {case_label(case.number)} terminó; "
                     "una nueva solicitud es un caso nuevo con costo."
                 )
             last = s.scalars(
@@ -534,7 +534,7 @@ class SessionService:
             quoted_rate=row.quoted_rate,
             quoted_amount=row.quoted_amount,
             follow_up=row.follow_up,
-            follow_up_case=f"{case.number:06d}",
+            follow_up_case=case_label(case.number),
         )
         try:
             return price_session(charge, tariff_at(s, row.started_at))
@@ -605,7 +605,7 @@ class SessionService:
         if running is not None:
             number = get_or_fail(s, Case, running.case_id).number
             raise RuleError(
-                f"{advisor.name} ya tiene una sesión en curso (caso {number:06d}); "
+                f"{advisor.name} ya tiene una sesión en curso (caso {case_label(number)}); "
                 "termínela antes de empezar otra."
             )
         payment, internet, macos, tool = stored

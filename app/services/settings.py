@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -27,6 +27,8 @@ class BusinessProfile:
     phones: tuple[str, ...] = ()
     address: str = "Xalapa, Veracruz"
     receipt_series: str = "A"
+    email: str = ""
+    website: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -41,6 +43,8 @@ class BusinessProfile:
             phones=tuple(str(p) for p in data.get("phones", ())),
             address=str(data.get("address", default.address)),
             receipt_series=str(data.get("receipt_series", default.receipt_series)),
+            email=str(data.get("email", "")),
+            website=str(data.get("website", "")),
         )
 
 
@@ -63,7 +67,7 @@ class SettingsService:
             raise RuleError("La serie de recibos debe ser de 1 a 10 letras o números.")
         if not profile.name.strip():
             raise RuleError("El nombre del negocio es obligatorio.")
-        clean = BusinessProfile(profile.name.strip(), profile.phones, profile.address, series)
+        clean = replace(profile, name=profile.name.strip(), receipt_series=series)
 
         def work(s: Session) -> BusinessProfile:
             row = s.get(BusinessSetting, PROFILE_KEY)

@@ -71,7 +71,7 @@ class CaseView:
 
     @property
     def label(self) -> str:
-        return f"{self.number:06d}"
+        return f"C-{self.number:06d}"
 
 
 @dataclass(frozen=True)

@@ -38,7 +38,7 @@ def test_free_follow_up_within_the_window(shop: Shop) -> None:
     bill = s.final_bill(follow.id)
     assert bill.total == Decimal("0.00") and bill.follow_up
     assert all(line.amount == 0 for line in bill.lines)
-    assert "Seguimiento sin costo del caso 000001" in bill.lines[0].description
+    assert "Seguimiento sin costo del caso C-000001" in bill.lines[0].description
 
 
 def test_follow_up_with_another_advisor(shop: Shop) -> None:
