@@ -8,6 +8,7 @@ from sqlalchemy import Engine
 
 from app.clock import Clock, SystemClock
 from app.services.clients import ClientService
+from app.services.documents import DocumentService
 from app.services.receipts import ReceiptService
 from app.services.sessions import SessionService
 from app.services.settings import SettingsService
@@ -22,6 +23,7 @@ class Services:
     sessions: SessionService
     receipts: ReceiptService
     settings: SettingsService
+    documents: DocumentService
 
     @classmethod
     def create(cls, engine: Engine, clock: Clock | None = None) -> Services:
@@ -34,4 +36,5 @@ class Services:
             sessions=SessionService(db, use_clock),
             receipts=ReceiptService(db, use_clock),
             settings=SettingsService(db, use_clock),
+            documents=DocumentService(db, use_clock),
         )
