@@ -47,19 +47,28 @@ def resolve_url(url: str | None = None) -> str:
     return f"sqlite:///{path}"
 
 
-def make_engine(url: str | None = None, **kwargs: Any) -> Engine:
-    """An engine for ``url`` (resolved as :func:`resolve_url` says), tuned per dialect."""
+def make_engine(
+    url: str | None = None, *, lock_timeout_ms: int = BUSY_TIMEOUT_MS, **kwargs: Any
+) -> Engine:
+    """An engine for ``url`` (resolved as :func:`resolve_url` says), tuned per dialect.
+
+    ``lock_timeout_ms``: how long a writer waits for another's lock before the unit of work
+    retries (SQLite ``busy_timeout``; PostgreSQL ``lock_timeout``).
+    """
     resolved = make_url(resolve_url(url))
     if resolved.get_backend_name() == "sqlite":
-        kwargs.setdefault("connect_args", {}).setdefault("timeout", BUSY_TIMEOUT_MS / 1000)
+        kwargs.setdefault("connect_args", {}).setdefault("timeout", lock_timeout_ms / 1000)
         engine = create_engine(resolved, **kwargs)
-        _tune_sqlite(engine)
+        _tune_sqlite(engine, lock_timeout_ms)
         return engine
     kwargs.setdefault("pool_pre_ping", True)
+    if resolved.get_backend_name() == "postgresql":
+        options = kwargs.setdefault("connect_args", {})
+        options.setdefault("options", f"-c lock_timeout={int(lock_timeout_ms)}")
     return create_engine(resolved, **kwargs)
 
 
-def _tune_sqlite(engine: Engine) -> None:
+def _tune_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
     memory = engine.url.database in (None, "", ":memory:")
 
     @event.listens_for(engine, "connect")
@@ -70,7 +79,7 @@ def _tune_sqlite(engine: Engine) -> None:
         if not memory:
             cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=FULL")
-        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
         cursor.close()
 
     @event.listens_for(engine, "begin")
