@@ -1,0 +1,51 @@
+"""The database itself refuses to rewrite session events and issued receipts (revision 0003),
+whatever program writes to it; cancelling a receipt is still allowed."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import Engine, text
+from sqlalchemy.exc import DBAPIError
+
+from app.billing import Modality
+from app.clock import FakeClock
+from app.models import Outcome
+from app.services import Services
+from app.services.clients import ClientData
+
+REFUSED = [
+    "UPDATE session_events SET note = 'x'",
+    "DELETE FROM session_events",
+    "UPDATE receipts SET total = 1",
+    "UPDATE receipts SET folio = 'A-999999'",
+    "DELETE FROM receipts",
+    "UPDATE receipt_lines SET amount = 1",
+    "DELETE FROM receipt_lines",
+]
+
+
+@pytest.fixture
+def stored(engine: Engine) -> Engine:
+    clock = FakeClock()
+    sv = Services.create(engine, clock)
+    ana = sv.clients.create_advisor("Ana").id
+    client = sv.clients.create_client(ClientData("Lucía", city="Xalapa")).id
+    sid = sv.sessions.start(ana, client, Modality.OFFICE).id
+    clock.advance(minutes=30)
+    sv.sessions.end(sid, Outcome.RESOLVED)
+    sv.receipts.issue_for_session(sid)
+    return engine
+
+
+@pytest.mark.parametrize("statement", REFUSED)
+def test_raw_sql_cannot_rewrite_history(stored: Engine, statement: str) -> None:
+    with pytest.raises(DBAPIError), stored.begin() as conn:
+        conn.execute(text(statement))
+    with stored.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM session_events")).scalar() == 2
+        assert conn.execute(text("SELECT total FROM receipts")).scalar() == 348
+
+
+def test_cancellation_columns_may_change(stored: Engine) -> None:
+    with stored.begin() as conn:
+        conn.execute(text("UPDATE receipts SET status = 'cancelled', cancel_reason = 'x'"))
