@@ -8,7 +8,8 @@ Build them once in the composition root::
 Every refused action raises :class:`app.errors.DomainError` (Spanish message) and changes nothing.
 """
 
-from app.services.clients import ClientService
+from app.services.clients import ClientData, ClientService, DeviceData
+from app.services.documents import DocumentService
 from app.services.errors import ConflictError, NotFoundError, RuleError
 from app.services.facade import Services
 from app.services.receipts import ReceiptService
@@ -33,11 +34,14 @@ __all__ = [
     "BusinessProfile",
     "CaseView",
     "Checklist",
+    "ClientData",
     "ClientService",
     "ClientView",
     "ConflictError",
     "Database",
+    "DeviceData",
     "DeviceView",
+    "DocumentService",
     "EventView",
     "NotFoundError",
     "PaymentView",
