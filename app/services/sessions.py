@@ -35,7 +35,7 @@ from app.models import (
 )
 from app.services.common import case_view, get_or_fail, tariff_at
 from app.services.counters import CASE_SERIES, case_label, next_number
-from app.services.errors import RuleError
+from app.services.errors import NotFoundError, RuleError
 from app.services.timeline import RemoteState, SessionStatus, derive_status
 from app.services.uow import Database
 from app.services.values import CaseView, EventView, SessionView
@@ -233,8 +233,7 @@ class SessionService:
 
         def work(s: Session) -> SessionView:
             now = self.clock()
-            case = get_or_fail(s, Case, case_id)
-            self._lock_case(s, case_id)
+            case = self._locked_case(s, case_id)
             tariff = tariff_at(s, now)
             if case.state is CaseState.EXPIRED:
                 raise RuleError(
@@ -566,8 +565,7 @@ class SessionService:
                 "El resultado «el cliente rechazó el control remoto» requiere que el "
                 "rechazo esté registrado en la sesión."
             )
-        case = get_or_fail(s, Case, x.row.case_id)
-        self._lock_case(s, case.id)
+        case = self._locked_case(s, x.row.case_id)
         if x.status.instructions_since is not None:
             self._append(s, x, EventKind.INSTRUCTIONS_ENDED, "", None)
         if x.status.remote is RemoteState.ACTIVE:
@@ -673,8 +671,17 @@ class SessionService:
         return _Loaded(row, events, derive_status((e.kind, e.at) for e in events))
 
     @staticmethod
-    def _lock_case(s: Session, case_id: int) -> None:
-        s.execute(select(Case.id).where(Case.id == case_id).with_for_update())
+    def _locked_case(s: Session, case_id: int) -> Case:
+        """The case row, locked against concurrent follow-ups and expiry (PostgreSQL)."""
+        case = s.scalars(
+            select(Case)
+            .where(Case.id == case_id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        ).first()
+        if case is None:
+            raise NotFoundError(f"El caso {case_id} no existe.")
+        return case
 
     def _check_device(self, s: Session, device_id: int | None, client_id: int) -> None:
         if device_id is None:
