@@ -62,3 +62,15 @@ def test_db_command_needs_an_action() -> None:
     )
     assert done.returncode == 2
     assert done.stderr.startswith("appleuse: error:")
+
+
+def test_cli_commands_import_no_database_library() -> None:
+    """`appleuse quote` (and the parser with every command registered) stays light."""
+    code = (
+        "import sys, app.cli; app.cli.build_parser();"
+        "roots = ('sqlalchemy', 'alembic', 'PySide6');"
+        "heavy = [m for m in sys.modules if m.split('.')[0] in roots];"
+        "print(heavy)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"

@@ -1,0 +1,64 @@
+"""The session state replayed from its events (pure: no database)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from app.billing import Interval
+from app.models import EventKind as K
+from app.services import RemoteState, derive_status
+
+T0 = datetime(2026, 11, 24, 16, 0, tzinfo=UTC)
+
+
+def m(minutes: int) -> datetime:
+    return T0 + timedelta(minutes=minutes)
+
+
+GRANTED = [(K.STARTED, 0), (K.REMOTE_REQUESTED, 1), (K.REMOTE_ACCEPTED, 2)]
+ACTIVE = [*GRANTED, (K.REMOTE_STARTED, 3)]
+
+
+@pytest.mark.parametrize(
+    ("events", "remote"),
+    [
+        ([(K.STARTED, 0)], RemoteState.NONE),
+        ([(K.STARTED, 0), (K.REMOTE_REQUESTED, 1)], RemoteState.REQUESTED),
+        ([(K.STARTED, 0), (K.REMOTE_REQUESTED, 1), (K.REMOTE_DECLINED, 2)], RemoteState.DECLINED),
+        (GRANTED, RemoteState.ACCEPTED),
+        (ACTIVE, RemoteState.ACTIVE),
+        ([*ACTIVE, (K.REMOTE_STOPPED_BY_CLIENT, 4)], RemoteState.NONE),
+        ([*ACTIVE, (K.REMOTE_STOPPED_BY_ADVISOR, 4)], RemoteState.NONE),
+        ([*ACTIVE, (K.DISCONNECTED, 4), (K.RECONNECTED, 5)], RemoteState.NONE),
+        ([*ACTIVE, (K.ENDED, 4)], RemoteState.NONE),
+    ],
+)
+def test_remote_state(events: list[tuple[K, int]], remote: RemoteState) -> None:
+    assert derive_status((k, m(t)) for k, t in events).remote is remote
+
+
+def test_gaps_and_worked_time() -> None:
+    status = derive_status(
+        [(K.STARTED, m(0)), (K.PAUSED, m(10)), (K.RESUMED, m(25)), (K.DISCONNECTED, m(40))]
+    )
+    assert status.gaps == (Interval(m(10), m(25)),)
+    assert status.open_gap_since == m(40) and status.disconnected and not status.paused
+    assert status.worked(m(0), m(60)) == timedelta(minutes=25)  # 60 − 15 − 20
+    assert status.all_gaps(m(60))[-1] == Interval(m(40), m(60))
+    assert status.disconnections == 1
+
+
+def test_ending_closes_open_gap_and_instructions() -> None:
+    status = derive_status(
+        [(K.STARTED, m(0)), (K.INSTRUCTIONS_STARTED, m(5)), (K.PAUSED, m(20)), (K.ENDED, m(30))]
+    )
+    assert status.ended and status.gaps == (Interval(m(20), m(30)),)
+    assert status.instructions == (Interval(m(5), m(30)),)
+    assert status.instructions_elapsed(m(99)) == timedelta(minutes=25)
+
+
+def test_zero_length_gaps_are_dropped() -> None:
+    status = derive_status([(K.STARTED, m(0)), (K.PAUSED, m(5)), (K.RESUMED, m(5))])
+    assert status.gaps == () and status.worked(m(0), m(10)) == timedelta(minutes=10)
