@@ -183,6 +183,17 @@ class ClientService:
 
         return self.db.write(work)
 
+    def set_device_active(self, device_id: int, active: bool) -> DeviceView:
+        """Retire a device (or bring it back); devices are never deleted: sessions name them."""
+
+        def work(s: Session) -> DeviceView:
+            device = get_or_fail(s, Device, device_id)
+            device.active = active
+            s.flush()
+            return device_view(device)
+
+        return self.db.write(work)
+
     def devices(self, client_id: int) -> list[DeviceView]:
         def work(s: Session) -> list[DeviceView]:
             get_or_fail(s, Client, client_id)

@@ -71,6 +71,8 @@ def test_devices(services: Services) -> None:
     assert phone.serial == "F2LX9" and phone.kind is DeviceKind.IPHONE
     services.clients.update_device(phone.id, DeviceData(DeviceKind.IPHONE, "iPhone 15 Pro"))
     assert [d.model for d in services.clients.devices(client.id)] == ["iPhone 15 Pro"]
+    assert not services.clients.set_device_active(phone.id, False).active
+    assert [d.active for d in services.clients.devices(client.id)] == [False]
 
 
 def test_unknown_records(services: Services) -> None:
