@@ -160,7 +160,8 @@ def receipt_line(
     keep their text."""
     kind = LineKind(kind)
     band = Band(band) if band is not None else None
-    label = Modality(modality).label.lower()
+    full = Modality(modality).label  # "Presencial en AppleUse": keep the proper noun
+    label = full[:1].lower() + full[1:]
     _, _, note = description.partition(" — ")
     text = description
     if kind is LineKind.HOURS and band is not None:

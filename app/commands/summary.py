@@ -1,0 +1,110 @@
+"""``appleuse summary --date YYYY-MM-DD [--advisor NOMBRE] -o ARCHIVO.pdf|ARCHIVO.csv``.
+
+The end-of-day summary (corte del día, RULES §11) of a local date, for one advisor or all, as
+a PDF or a CSV (UTF-8 with BOM), chosen by the file's extension. Errors: one Spanish line on
+stderr, exit code 2, nothing written.
+
+Only what the chosen format needs is imported: a CSV never loads ReportLab, and nothing here
+loads Qt.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING, Any
+
+from app.errors import DomainError
+
+if TYPE_CHECKING:
+    from app.services import Services
+
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def register(sub: argparse._SubParsersAction[Any]) -> None:
+    p = sub.add_parser(
+        "summary",
+        help="corte del día en PDF o CSV",
+        description="Corte del día (sesiones, recibos, pagos, casos pendientes) de una fecha, "
+        "de un asesor o de todos, en PDF o CSV según la extensión del archivo.",
+        add_help=False,
+    )
+    p.add_argument("-h", "--help", action="help", help="muestra esta ayuda y termina")
+    p.add_argument("--date", metavar="AAAA-MM-DD", help="fecha local del corte (hoy si se omite)")
+    p.add_argument("--advisor", metavar="NOMBRE", help="solo las sesiones de este asesor")
+    p.add_argument(
+        "-o",
+        "--output",
+        required=True,
+        metavar="ARCHIVO",
+        help="archivo de salida: .pdf o .csv",
+    )
+    p.set_defaults(handler=run)
+
+
+def parse_day(text: str | None) -> date:
+    """``YYYY-MM-DD`` as a calendar date; None is today in Xalapa."""
+    if text is None:
+        from zoneinfo import ZoneInfo
+
+        from app.fmt import LOCAL_ZONE
+
+        return datetime.now(UTC).astimezone(ZoneInfo(LOCAL_ZONE)).date()
+    clean = text.strip()
+    if _DATE.fullmatch(clean):
+        try:
+            return date.fromisoformat(clean)
+        except ValueError:
+            pass
+    raise DomainError(f"La fecha «{text}» no es válida; use AAAA-MM-DD, p. ej. 2026-11-24.")
+
+
+def find_advisor(services: Services, name: str) -> tuple[int, str]:
+    """The advisor called ``name`` (case, accents as typed, spaces ignored), or the only one
+    whose name starts with it."""
+    wanted = " ".join(name.split()).casefold()
+    if not wanted:
+        raise DomainError("Indique el nombre del asesor.")
+    found = services.clients.advisors(include_inactive=True)
+    exact = [a for a in found if " ".join(a.name.split()).casefold() == wanted]
+    if len(exact) == 1:
+        return exact[0].id, exact[0].name
+    starts = [a for a in found if " ".join(a.name.split()).casefold().startswith(wanted)]
+    if len(starts) == 1:
+        return starts[0].id, starts[0].name
+    if len(starts) > 1 or len(exact) > 1:
+        names = ", ".join(a.name for a in (exact or starts))
+        raise DomainError(
+            f"Hay varios asesores «{name.strip()}»: {names}. Escriba el nombre completo."
+        )
+    raise DomainError(f"El asesor «{name.strip()}» no existe.")
+
+
+def run(args: argparse.Namespace) -> int:
+    from app.commands.receipt import check_output, open_services, write_atomically
+
+    day = parse_day(args.date)
+    target = check_output(args.output, (".pdf", ".csv"))
+    with open_services(args.db) as services:
+        advisor_id = None
+        if args.advisor is not None:
+            advisor_id, _ = find_advisor(services, args.advisor)
+        summary = services.documents.day_summary(day, advisor_id)
+    if target.suffix.lower() == ".csv":
+        from app.documents.summary_csv import summary_csv_bytes
+
+        data = summary_csv_bytes(summary)
+    else:
+        from app.documents.summary_pdf import summary_pdf_bytes
+
+        data = summary_pdf_bytes(summary)
+    write_atomically(target, data)
+    n = len(summary.sessions)
+    sessions = "1 sesión" if n == 1 else f"{n} sesiones"
+    sys.stdout.write(
+        f"Corte del día {day:%d/%m/%Y} ({summary.advisor_label}, {sessions}) guardado en {target}\n"
+    )
+    return 0
