@@ -11,9 +11,10 @@ from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.mx import rfc as mx_rfc
 
 from app.clock import Clock
-from app.models import Advisor, Client, Device, DeviceKind
+from app.models import Advisor, Case, Client, Device, DeviceKind, WorkSession
 from app.services.common import advisor_view, client_view, device_view, get_or_fail
-from app.services.errors import RuleError
+from app.services.counters import case_label
+from app.services.errors import NotFoundError, RuleError
 from app.services.uow import Database
 from app.services.values import AdvisorView, ClientView, DeviceView
 
@@ -85,6 +86,37 @@ class ClientService:
         def work(s: Session) -> AdvisorView:
             advisor = Advisor(name=clean, active=True, created_at=self.clock())
             s.add(advisor)
+            s.flush()
+            return advisor_view(advisor)
+
+        return self.db.write(work)
+
+    def set_advisor_active(self, advisor_id: int, active: bool) -> AdvisorView:
+        """Retire an advisor (or bring them back); advisors are never deleted: sessions and
+        receipts name them. One with a running session cannot be retired."""
+
+        def work(s: Session) -> AdvisorView:
+            advisor = s.scalars(
+                select(Advisor)
+                .where(Advisor.id == advisor_id)
+                .with_for_update()
+                .execution_options(populate_existing=True)
+            ).first()
+            if advisor is None:
+                raise NotFoundError(f"El asesor {advisor_id} no existe.")
+            if not active and advisor.active:
+                running = s.scalars(
+                    select(WorkSession.case_id).where(
+                        WorkSession.advisor_id == advisor_id, WorkSession.ended_at.is_(None)
+                    )
+                ).first()
+                if running is not None:
+                    number = s.scalars(select(Case.number).where(Case.id == running)).one()
+                    raise RuleError(
+                        f"{advisor.name} tiene una sesión en curso (caso {case_label(number)}); "
+                        "termínela antes de darlo de baja."
+                    )
+            advisor.active = active
             s.flush()
             return advisor_view(advisor)
 
