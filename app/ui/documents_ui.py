@@ -23,6 +23,7 @@ import re
 import tempfile
 from collections.abc import Sequence
 from datetime import date
+from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -345,6 +346,8 @@ class SummarySessionsModel(QAbstractTableModel):
             return format_minutes(s.worked_minutes)
         if col == 7:
             return f"{s.billable_hours} h"
+        if col == 9:
+            return s.folio or "—"
         if col == 10:
             return "Por cotizar" if s.amount is None else format_money(s.amount)
         return str(self._raw(s, col))
@@ -409,6 +412,7 @@ class SummaryDialog(QDialog):
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(8, QHeaderView.ResizeMode.Stretch)
+        header.sectionResized.connect(lambda *_: self.table.resizeRowsToContents())
 
         self.totalLabel = QLabel(self)
         self.totalLabel.setObjectName("summaryTotalLabel")
@@ -488,6 +492,7 @@ class SummaryDialog(QDialog):
         self.errorLabel.hide()
         self.summary = summary
         self.model.set_rows(summary.sessions, summary.business.timezone)
+        self.table.resizeRowsToContents()
         self.titleLabel.setText(
             f"{format_long_day(summary.day).capitalize()} — {summary.advisor_label}"
         )
@@ -580,17 +585,23 @@ def details_text(summary: DaySummary) -> str:
         f"{m.modality.label} {m.sessions} ({format_money(m.amount)})" for m in summary.by_modality
     )
     bands = ", ".join(
-        f"{b.label.lower()} {b.hours} h ({format_money(b.amount)})" for b in summary.by_band
+        f"{b.label.lower()} ({format_money(b.amount)})"
+        if b.band is None
+        else f"{b.label.lower()} {b.hours} h ({format_money(b.amount)})"
+        for b in summary.by_band
     )
     gaps = sum(d.minutes or 0 for d in summary.disconnections)
-    parts = [
-        f"Por modalidad: {modalities or '—'}",
-        f"Por horario: {bands or '—'}",
-        f"Casos pendientes abiertos: {len(summary.pending_opened)}; "
-        f"vencen en 2 días: {len(summary.pending_expiring)}",
-        f"Escalamientos: {len(summary.escalations)}",
-        f"Control remoto: {summary.consents_accepted} aceptado(s), "
-        f"{summary.consents_declined} rechazado(s)",
-        f"Desconexiones: {len(summary.disconnections)} ({format_minutes(gaps)})",
-    ]
-    return " · ".join(parts)
+    events = " · ".join(
+        (
+            f"Casos pendientes abiertos: {len(summary.pending_opened)}, "
+            f"vencen en 2 días: {len(summary.pending_expiring)}",
+            f"Escalamientos: {len(summary.escalations)}",
+            f"Control remoto: {summary.consents_accepted} aceptado(s), "
+            f"{summary.consents_declined} rechazado(s)",
+            f"Desconexiones: {len(summary.disconnections)} ({format_minutes(gaps)})",
+        )
+    )
+    return (
+        f"<b>Por modalidad:</b> {escape(modalities or '—')}<br>"
+        f"<b>Por horario:</b> {escape(bands or '—')}<br>{escape(events)}"
+    )

@@ -91,7 +91,7 @@ def test_summary_dialog_shows_the_days_sessions_and_totals(dialog: SummaryDialog
     assert table.model().rowCount() == 5
     assert cells(table, 0) == ["10:00", "11:00", "13:50", "16:00", "17:00"]
     assert cells(table, 4)[1] == "Café Finca La Orduña"
-    assert cells(table, 9) == ["A-000002", "A-000003", "A-000004", "A-000005", ""]
+    assert cells(table, 9) == ["A-000002", "A-000003", "A-000004", "A-000005", "—"]
     assert cells(table, 10) == [
         "$200.00 MXN", "$360.00 MXN", "$600.00 MXN", "$900.00 MXN", "$200.00 MXN",
     ]  # fmt: skip
