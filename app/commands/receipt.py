@@ -124,12 +124,17 @@ def _umask() -> int:
 def open_services(url: str | None) -> Iterator[Services]:
     """Services on an existing, migrated database (never creates an empty SQLite file)."""
     from sqlalchemy.engine import make_url
-    from sqlalchemy.exc import DBAPIError
+    from sqlalchemy.exc import DBAPIError, OperationalError
 
-    from app.db import make_engine, resolve_url
+    from app.db import ENV_VAR, default_path, make_engine
     from app.services import Services
 
-    resolved = resolve_url(url)
+    resolved = url or os.environ.get(ENV_VAR, "").strip()
+    if not resolved:  # the default file: look before app.db creates its folder
+        path = default_path()
+        if not path.is_file():
+            raise DomainError(f"La base de datos «{path}» no existe; indíquela con --db URL.")
+        resolved = f"sqlite:///{path}"
     try:
         parsed = make_url(resolved)
     except Exception:  # ArgumentError, ValueError: not a URL at all
@@ -141,8 +146,8 @@ def open_services(url: str | None) -> Iterator[Services]:
             raise DomainError(f"La base de datos «{shown}» no existe.")
     try:
         engine = make_engine(resolved)
-    except Exception as exc:  # missing driver, bad options
-        raise DomainError(f"No se puede abrir la base de datos «{shown}»: {exc}") from None
+    except Exception:  # unknown dialect, missing driver, bad options
+        raise DomainError(f"La dirección de la base de datos «{shown}» no es válida.") from None
     try:
         yield Services.create(engine)
     except DBAPIError as exc:
@@ -152,7 +157,11 @@ def open_services(url: str | None) -> Iterator[Services]:
                 f"La base de datos «{shown}» no tiene las tablas de AppleUse; "
                 "ejecute «appleuse db upgrade»."
             ) from None
-        first = str(exc.orig).strip().splitlines()[0] if str(exc.orig).strip() else ""
-        raise DomainError(f"Error de la base de datos «{shown}»: {first}") from None
+        if (isinstance(exc, OperationalError) and exc.connection_invalidated) or "connect" in text:
+            raise DomainError(
+                f"No se puede conectar con la base de datos «{shown}»; "
+                "revise que el servidor esté en marcha y la dirección."
+            ) from None
+        raise DomainError(f"Error de la base de datos «{shown}»; nada se escribió.") from None
     finally:
         engine.dispose()

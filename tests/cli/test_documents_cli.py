@@ -240,3 +240,30 @@ def test_missing_or_empty_database(tmp_path: Path, capsys: Any) -> None:
 def test_output_is_required(db_url: str, capsys: Any) -> None:
     code, out, err = run(capsys, "--db", db_url, "receipt", "A-000001")
     assert_refused(code, out, err, "faltan argumentos obligatorios")
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("postgresql+psycopg://nadie@127.0.0.1:1/appleuse", "No se puede conectar"),
+        ("nada://", "no es válida"),
+    ],
+)
+def test_unreachable_or_bad_database_url(outdir: Path, capsys: Any, url: str, message: str) -> None:
+    code, out, err = run(
+        capsys, "--db", url, "summary", "--date", "2026-11-24", "-o", str(outdir / "d.csv")
+    )
+    assert_refused(code, out, err, message)
+    assert files_in(outdir) == []
+
+
+def test_summary_date_defaults_to_today(
+    shop_day: ShopDay, db_url: str, outdir: Path, capsys: Any
+) -> None:
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    code, out, err = run(capsys, "--db", db_url, "summary", "-o", str(outdir / "hoy.csv"))
+    today = datetime.now(UTC).astimezone(ZoneInfo("America/Mexico_City")).date()
+    assert (code, err) == (0, "")
+    assert out.startswith(f"Corte del día {today:%d/%m/%Y} (Todos los asesores")
