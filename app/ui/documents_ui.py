@@ -44,7 +44,7 @@ from PySide6.QtCore import (
     Qt,
     QUrl,
 )
-from PySide6.QtGui import QDesktopServices, QPainter
+from PySide6.QtGui import QDesktopServices, QPageSize, QPainter
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import (
@@ -99,8 +99,7 @@ def load_pdf(pdf_bytes: bytes, parent: QObject) -> QPdfDocument:
     document.load(buffer)
     if document.status() is not QPdfDocument.Status.Ready or document.pageCount() == 0:
         raise DomainError("El PDF no se pudo leer para imprimirlo.")
-    document.setProperty("appleuse_buffer", buffer)  # keep a Python reference too
-    return document
+    return document  # the buffer is the document's child: it lives as long
 
 
 def paint_pdf(document: QPdfDocument, printer: QPrinter) -> int:
@@ -139,10 +138,16 @@ def _fit(area: QRect, size: QSize) -> QRect:
     return QRect(x, y, scaled.width(), scaled.height())
 
 
-def _printer(title: str) -> QPrinter:
+def _printer(title: str, document: QPdfDocument) -> QPrinter:
+    """A printer set to the PDF's paper (letter for our documents); the advisor may still
+    choose another paper in the dialog, and the pages are then scaled to fit."""
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
     printer.setDocName(title)
     printer.setFullPage(True)  # the PDF already has its margins
+    paper = QPageSize(
+        document.pagePointSize(0), QPageSize.Unit.Point, "", QPageSize.SizeMatchPolicy.FuzzyMatch
+    )
+    printer.setPageSize(paper)
     return printer
 
 
@@ -151,14 +156,15 @@ def make_preview_dialog(
 ) -> QPrintPreviewDialog:
     """A print preview of the PDF (not shown yet). Its own "Imprimir" button opens the system
     print dialog and prints the same pages."""
-    printer = _printer(title)
+    holder = QObject()
+    document = load_pdf(pdf_bytes, holder)
+    printer = _printer(title, document)
     dialog = QPrintPreviewDialog(printer, parent)
     dialog.setObjectName("pdfPreviewDialog")
     dialog.setWindowTitle(f"Vista previa — {title}")
-    document = load_pdf(pdf_bytes, dialog)
+    document.setParent(dialog)
     dialog.paintRequested.connect(lambda target: paint_pdf(document, target))
-    dialog.setProperty("appleuse_printer", printer)  # the dialog does not own it
-    dialog._appleuse_keep = (printer, document)  # type: ignore[attr-defined]
+    dialog._appleuse_printer = printer  # type: ignore[attr-defined]  # not owned by the dialog
     dialog.resize(900, 1000)
     return dialog
 
@@ -174,9 +180,11 @@ def show_receipt_preview(parent: QWidget | None, pdf_bytes: bytes, title: str) -
 
 def print_pdf(parent: QWidget | None, pdf_bytes: bytes, title: str) -> bool:
     """The system print dialog ("Imprimir…"); True when the pages were sent to the printer."""
-    printer = _printer(title)
+    holder = QObject()
+    document = load_pdf(pdf_bytes, holder)
+    printer = _printer(title, document)
     dialog = QPrintDialog(printer, parent)
-    document = load_pdf(pdf_bytes, dialog)
+    document.setParent(dialog)
     printer.setFromTo(1, document.pageCount())
     dialog.setWindowTitle(f"Imprimir — {title}")
     dialog.setMinMax(1, document.pageCount())
