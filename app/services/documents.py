@@ -10,6 +10,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, or_, select
@@ -91,7 +92,12 @@ class DocumentService:
 def business_profile(s: Session) -> doc.BusinessProfile:
     p = load_profile(s)
     return doc.BusinessProfile(
-        name=p.name, phones=p.phones, address=p.address, email=p.email, website=p.website
+        name=p.name,
+        phones=p.phones,
+        address=p.address,
+        email=p.email,
+        website=p.website,
+        logo_path=Path(p.logo_path) if p.logo_path and Path(p.logo_path).is_file() else None,
     )
 
 

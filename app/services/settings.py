@@ -29,6 +29,7 @@ class BusinessProfile:
     receipt_series: str = "A"
     email: str = ""
     website: str = ""
+    logo_path: str = ""  # an image file printed on documents; empty: no logo
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -45,6 +46,7 @@ class BusinessProfile:
             receipt_series=str(data.get("receipt_series", default.receipt_series)),
             email=str(data.get("email", "")),
             website=str(data.get("website", "")),
+            logo_path=str(data.get("logo_path", "")),
         )
 
 
