@@ -335,6 +335,17 @@ def build(path: Path, total: int, seed: int = 2026) -> dict[str, Any]:
     return {"sessions": sid, "events": event_id, "receipts": receipt_id, "payments": payment_id}
 
 
+def at_head(path: Path) -> bool:
+    """True when the cached database has the newest schema (else it is built again)."""
+    from app.db import make_engine, needs_upgrade
+
+    engine = make_engine(f"sqlite:///{path}")
+    try:
+        return not needs_upgrade(engine)
+    finally:
+        engine.dispose()
+
+
 def command() -> list[str]:
     script = Path(sys.executable).with_name("appleuse")
     return [str(script)] if script.exists() else [sys.executable, "-m", "app"]
@@ -400,7 +411,7 @@ def main() -> None:
 
     args.cache.mkdir(parents=True, exist_ok=True)
     db = args.cache / f"bench-{args.sessions}.sqlite3"
-    if args.rebuild or not db.exists():
+    if args.rebuild or not db.exists() or not at_head(db):
         partial = db.with_suffix(".partial")
         for leftover in (partial, Path(f"{partial}-wal"), Path(f"{partial}-shm")):
             leftover.unlink(missing_ok=True)

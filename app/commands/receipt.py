@@ -154,8 +154,8 @@ def open_services(url: str | None) -> Iterator[Services]:
         text = str(exc.orig).lower()
         if "no such table" in text or ("relation" in text and "does not exist" in text):
             raise DomainError(
-                f"La base de datos «{shown}» no tiene las tablas de AppleUse; "
-                "ejecute «appleuse db upgrade»."
+                f"A la base de datos «{shown}» le faltan tablas de esta versión de "
+                "AppleUse; ejecute «appleuse db upgrade»."
             ) from None
         if (isinstance(exc, OperationalError) and exc.connection_invalidated) or "connect" in text:
             raise DomainError(
