@@ -21,9 +21,20 @@ from app.models.ledger import (
     TariffVersion,
 )
 from app.models.people import Advisor, Client, Device
+from app.models.policy import (
+    BENEFIT_LABELS,
+    Policy,
+    PolicyBenefit,
+    PolicyDevice,
+    PolicyVersion,
+    Repair,
+    RepairPartRow,
+    RepairStatus,
+)
 from app.models.work import AppendOnlyError, Case, SessionEvent, WorkSession
 
 __all__ = [
+    "BENEFIT_LABELS",
     "Advisor",
     "AppendOnlyError",
     "Base",
@@ -40,10 +51,17 @@ __all__ = [
     "Payment",
     "PaymentArrangement",
     "PaymentMethod",
+    "Policy",
+    "PolicyBenefit",
+    "PolicyDevice",
+    "PolicyVersion",
     "Receipt",
     "ReceiptLine",
     "ReceiptStatus",
     "RemoteTool",
+    "Repair",
+    "RepairPartRow",
+    "RepairStatus",
     "SessionEvent",
     "TariffVersion",
     "WorkSession",

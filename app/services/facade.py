@@ -9,6 +9,7 @@ from sqlalchemy import Engine
 from app.clock import Clock, SystemClock
 from app.services.clients import ClientService
 from app.services.documents import DocumentService
+from app.services.policies import PolicyService
 from app.services.receipts import ReceiptService
 from app.services.sessions import SessionService
 from app.services.settings import SettingsService
@@ -24,6 +25,7 @@ class Services:
     receipts: ReceiptService
     settings: SettingsService
     documents: DocumentService
+    policies: PolicyService
 
     @classmethod
     def create(cls, engine: Engine, clock: Clock | None = None) -> Services:
@@ -37,4 +39,5 @@ class Services:
             receipts=ReceiptService(db, use_clock),
             settings=SettingsService(db, use_clock),
             documents=DocumentService(db, use_clock),
+            policies=PolicyService(db, use_clock),
         )

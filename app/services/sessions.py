@@ -36,6 +36,7 @@ from app.models import (
 from app.services.common import case_view, get_or_fail, tariff_at
 from app.services.counters import CASE_SERIES, case_label, next_number
 from app.services.errors import NotFoundError, RuleError
+from app.services.policies import policy_terms_for
 from app.services.timeline import RemoteState, SessionStatus, derive_status
 from app.services.uow import Database
 from app.services.values import CaseView, EventView, SessionView
@@ -519,11 +520,13 @@ class SessionService:
 
     @staticmethod
     def bill_for(s: Session, row: WorkSession, status: SessionStatus, now: datetime) -> Bill:
-        """Price a stored session with the tariff in force when it started."""
+        """Price a stored session with the tariff in force when it started and the client's
+        policy (allowance, discount, 24×7) as RULES §6 applies it, with no manual step."""
         end = row.ended_at or now
         if end <= row.started_at:
             end = row.started_at + timedelta(microseconds=1)
         case = get_or_fail(s, Case, row.case_id)
+        tariff = tariff_at(s, row.started_at)
         charge = SessionCharge(
             modality=row.modality,
             start=row.started_at,
@@ -534,9 +537,10 @@ class SessionService:
             quoted_amount=row.quoted_amount,
             follow_up=row.follow_up,
             follow_up_case=case_label(case.number),
+            policy=policy_terms_for(s, row, case, tariff),
         )
         try:
-            return price_session(charge, tariff_at(s, row.started_at))
+            return price_session(charge, tariff)
         except BillingError as exc:
             raise RuleError(str(exc)) from exc
 
