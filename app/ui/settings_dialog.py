@@ -889,12 +889,15 @@ class SettingsDialog(QDialog):
 
     def add_advisor(self) -> AdvisorView | None:
         dialog = NewAdvisorDialog(self.services.clients.create_advisor, self)
-        if dialog.exec() != QDialog.DialogCode.Accepted or dialog.created is None:
+        accepted = dialog.exec() == QDialog.DialogCode.Accepted
+        created = dialog.created
+        dialog.deleteLater()
+        if not accepted or created is None:
             return None
         self.advisors_changed = True
         _show(self.advisorError, "")
-        self.load_advisors(select_id=dialog.created.id)
-        return dialog.created
+        self.load_advisors(select_id=created.id)
+        return created
 
     def set_selected_active(self, active: bool) -> AdvisorView | None:
         advisor = self.selected_advisor()
