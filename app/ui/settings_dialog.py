@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, Qt, QTime
-from PySide6.QtGui import QColor, QImageReader, QPixmap
+from PySide6.QtGui import QCloseEvent, QColor, QImageReader, QKeyEvent, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QSpinBox,
@@ -323,7 +324,7 @@ class SettingsDialog(QDialog):
         self.closeButton = buttons.button(QDialogButtonBox.StandardButton.Close)
         self.closeButton.setText("Cerrar")
         buttons.accepted.connect(self.try_save)
-        buttons.rejected.connect(self.reject)
+        buttons.rejected.connect(self.request_close)
         self.buttons = buttons
 
         layout = QVBoxLayout(self)
@@ -331,6 +332,7 @@ class SettingsDialog(QDialog):
         layout.addWidget(self.formError)
         layout.addWidget(buttons)
         self._update_onsite()
+        self._initial_state = self._form_state()
 
     # -- Negocio -----------------------------------------------------------------------------
     def _build_business_tab(self) -> QWidget:
@@ -575,6 +577,7 @@ class SettingsDialog(QDialog):
         hours = QGroupBox("Horario laboral (hora del centro)")
         hours_form = QFormLayout(hours)
         windows = list(t.business_windows) or [(time(9, 0), time(14, 0))]
+        self._extra_windows = tuple(windows[2:])  # not editable here; kept as they are
         self.window1Start = _time_edit("window1Start", windows[0][0])
         self.window1End = _time_edit("window1End", windows[0][1])
         second = windows[1] if len(windows) > 1 else (time(16, 0), time(19, 0))
@@ -762,6 +765,8 @@ class SettingsDialog(QDialog):
                 msg2 = "Debe empezar al terminar la primera o después."
         ok &= self._check(self.window1Error, msg1)
         ok &= self._check(self.window2Error, msg2)
+        if self.secondWindowCheck.isChecked():
+            windows.extend(self._extra_windows)
         values["business_windows"] = tuple(windows)
         days = tuple(i for i, c in enumerate(self.weekdayChecks) if c.isChecked())
         ok &= self._check(self.weekdaysError, "" if days else "Elija al menos un día laborable.")
@@ -949,6 +954,70 @@ class SettingsDialog(QDialog):
         _show(self.formError, "")
         self.accept()
         return True
+
+    def _form_state(self) -> tuple[object, ...]:
+        """Everything typed or chosen in Negocio and Tarifas, to notice unsaved changes."""
+        edits = (
+            self.businessNameEdit,
+            self.addressEdit,
+            self.businessEmailEdit,
+            self.websiteEdit,
+            self.seriesEdit,
+            self.citiesEdit,
+            self.deviceFeeEdit,
+            *self.rateEdits.values(),
+            *self.percentEdits.values(),
+        )
+        times = (self.window1Start, self.window1End, self.window2Start, self.window2End)
+        return (
+            *(e.text() for e in edits),
+            self.phonesEdit.toPlainText(),
+            self._logo_path,
+            *(t.time().toString("HH:mm") for t in times),
+            self.secondWindowCheck.isChecked(),
+            self.holidaysCheck.isChecked(),
+            *(c.isChecked() for c in self.weekdayChecks),
+            *(spin.value() for spin in self.intSpins.values()),
+        )
+
+    def has_unsaved_changes(self) -> bool:
+        return self._form_state() != self._initial_state
+
+    def request_close(self) -> None:
+        """Cerrar or Esc: unsaved changes in Negocio or Tarifas are dropped only if confirmed."""
+        if self.has_unsaved_changes() and not self._confirm_discard():
+            return
+        self.reject()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Escape:
+            self.request_close()
+            return
+        super().keyPressEvent(event)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        # the title bar's close button asks too; closing from code (the app quitting) does not
+        if event.spontaneous() and self.has_unsaved_changes() and not self._confirm_discard():
+            event.ignore()
+            return
+        super().closeEvent(event)
+
+    def _confirm_discard(self) -> bool:
+        box = QMessageBox(self)
+        box.setObjectName("discardChangesBox")
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setWindowTitle("Cambios sin guardar")
+        box.setText("Hay cambios sin guardar en Negocio o Tarifas.")
+        box.setInformativeText("¿Desea descartarlos?")
+        discard = box.addButton("Descartar cambios", QMessageBox.ButtonRole.DestructiveRole)
+        discard.setObjectName("discardButton")
+        keep = box.addButton("Seguir editando", QMessageBox.ButtonRole.RejectRole)
+        keep.setObjectName("keepEditingButton")
+        box.setDefaultButton(keep)
+        box.exec()
+        chosen = box.clickedButton()
+        box.deleteLater()
+        return chosen is discard
 
     def _mark_tab(self, tab: QWidget, bad: bool) -> None:
         """A tab holding a field to correct shows its title in red."""

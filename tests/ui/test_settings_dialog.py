@@ -507,3 +507,48 @@ def test_run_modally_from_the_window(window, qtbot, ui_clock):
     assert closing.exec() == QDialog.DialogCode.Rejected
     assert len(sv.settings.tariff_versions()) == 1
     assert sv.settings.tariff(ui_clock() - timedelta(seconds=1)) == Tariff()
+
+
+def test_closing_with_unsaved_changes_asks_first(window, qtbot):
+    sv = window.services
+    d = open_settings(window, qtbot)
+    click(qtbot, d.closeButton)  # nothing changed: closes at once
+    assert d.result() == QDialog.DialogCode.Rejected and not d.isVisible()
+
+    d = open_settings(window, qtbot)
+    d.rateEdits["remote_business_rate"].setText("250")
+    asked = []
+
+    def answer(name):
+        def handler(box):
+            asked.append(box.text())
+            click(qtbot, box.findChild(QWidget, name))
+
+        return handler
+
+    when_modal(answer("keepEditingButton"))
+    click(qtbot, d.closeButton)
+    assert asked == ["Hay cambios sin guardar en Negocio o Tarifas."]
+    assert d.isVisible() and d.rateEdits["remote_business_rate"].text() == "250"
+    when_modal(answer("keepEditingButton"))
+    qtbot.keyClick(d, Qt.Key.Key_Escape)
+    assert len(asked) == 2 and d.isVisible()
+    when_modal(answer("discardButton"))
+    click(qtbot, d.closeButton)
+    assert not d.isVisible() and d.result() == QDialog.DialogCode.Rejected
+    assert sv.settings.tariff_versions() == []
+
+
+def test_a_third_business_window_stored_elsewhere_is_kept(window, qtbot, ui_clock):
+    sv = window.services
+    three = ((time(9, 0), time(12, 0)), (time(13, 0), time(15, 0)), (time(17, 0), time(20, 0)))
+    sv.settings.save_tariff(Tariff(business_windows=three))
+    ui_clock.advance(minutes=1)
+    d = open_settings(window, qtbot)
+    assert d.try_save() and len(sv.settings.tariff_versions()) == 1
+    d = open_settings(window, qtbot)
+    d.rateEdits["remote_outside_rate"].setText("320")
+    assert d.try_save()
+    assert sv.settings.tariff() == Tariff(
+        business_windows=three, remote_outside_rate=Decimal("320.00")
+    )
