@@ -7,10 +7,12 @@ from dataclasses import dataclass
 from sqlalchemy import Engine
 
 from app.clock import Clock, SystemClock
+from app.services.balances import BalanceService
 from app.services.clients import ClientService
 from app.services.documents import DocumentService
 from app.services.policies import PolicyService
 from app.services.receipts import ReceiptService
+from app.services.repairs import RepairService
 from app.services.sessions import SessionService
 from app.services.settings import SettingsService
 from app.services.uow import Database
@@ -26,6 +28,8 @@ class Services:
     settings: SettingsService
     documents: DocumentService
     policies: PolicyService
+    repairs: RepairService
+    balances: BalanceService
 
     @classmethod
     def create(cls, engine: Engine, clock: Clock | None = None) -> Services:
@@ -40,4 +44,6 @@ class Services:
             settings=SettingsService(db, use_clock),
             documents=DocumentService(db, use_clock),
             policies=PolicyService(db, use_clock),
+            repairs=RepairService(db, use_clock),
+            balances=BalanceService(db, use_clock),
         )

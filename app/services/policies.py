@@ -269,6 +269,13 @@ def _month_bounds(day: date, zone: ZoneInfo) -> tuple[datetime, datetime]:
     return day_start(first, zone), day_start(add_months(first, 1), zone)
 
 
+def version_in_force(
+    s: Session, client_id: int, at: datetime, tariff: Tariff | None = None
+) -> PolicyVersion | None:
+    """The client's policy version in force at the instant ``at`` (None: no policy)."""
+    return _load(s, client_id).version_on(local_date(at, _zone(tariff)))
+
+
 def case_is_covered(s: Session, case: Case, tariff: Tariff) -> bool:
     """Whether the case consumed one of its month's expected events (see the module doc)."""
     zone = _zone(tariff)
@@ -776,4 +783,5 @@ __all__ = [
     "ReviewMonth",
     "case_is_covered",
     "policy_terms_for",
+    "version_in_force",
 ]

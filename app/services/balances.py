@@ -1,0 +1,270 @@
+"""Client balances (issue 6 §5): a client's statement (receipts, payments, balance) and the
+outstanding totals. Payments themselves are recorded by ``ReceiptService.record_payment``,
+which refuses more than what a receipt owes and any payment on a cancelled receipt.
+
+Interpretation: a cancelled receipt charges nothing; money received on it before it was
+cancelled still counts as paid, so it shows as a balance in the client's favour.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.clock import Clock
+from app.models import (
+    Client,
+    PaymentArrangement,
+    PaymentMethod,
+    Receipt,
+    ReceiptStatus,
+    Repair,
+    WorkSession,
+)
+from app.models import Payment as PaymentRow
+from app.services.common import get_or_fail
+from app.services.counters import case_label
+from app.services.uow import Database
+
+ZERO = Decimal("0.00")
+
+
+@dataclass(frozen=True)
+class ReceiptBalance:
+    receipt_id: int
+    folio: str
+    issued_at: datetime
+    status: ReceiptStatus
+    concept: str  # "Sesión del caso C-000012", "Reparación del caso C-000012"
+    total: Decimal  # 0.00 when cancelled
+    paid: Decimal
+    balance: Decimal
+    later_payment_agreed: bool  # "pago posterior acordado" on the session's checklist
+
+    @property
+    def payment_status(self) -> str:
+        """``paid``, ``partial``, ``unpaid`` or ``cancelled``."""
+        if self.status is ReceiptStatus.CANCELLED:
+            return "cancelled"
+        if self.paid >= self.total:
+            return "paid"
+        return "partial" if self.paid > 0 else "unpaid"
+
+
+@dataclass(frozen=True)
+class StatementEntry:
+    """One row of the statement, in time order, with the running balance."""
+
+    at: datetime
+    kind: str  # "receipt", "payment" or "cancellation"
+    folio: str
+    description: str
+    charge: Decimal
+    payment: Decimal
+    balance: Decimal
+
+
+@dataclass(frozen=True)
+class ClientStatement:
+    client_id: int
+    client_name: str
+    client_rfc: str | None
+    as_of: datetime
+    receipts: tuple[ReceiptBalance, ...]
+    entries: tuple[StatementEntry, ...]
+    charged: Decimal
+    paid: Decimal
+
+    @property
+    def balance(self) -> Decimal:
+        """What the client owes (negative: in the client's favour)."""
+        return self.charged - self.paid
+
+    @property
+    def outstanding(self) -> tuple[ReceiptBalance, ...]:
+        return tuple(r for r in self.receipts if r.balance > 0)
+
+
+@dataclass(frozen=True)
+class ClientBalance:
+    client_id: int
+    client_name: str
+    receipts: int  # receipts with something owed
+    balance: Decimal
+    oldest: datetime  # issue instant of the oldest receipt with something owed
+
+
+@dataclass(frozen=True)
+class Outstanding:
+    clients: tuple[ClientBalance, ...]
+
+    @property
+    def total(self) -> Decimal:
+        return sum((c.balance for c in self.clients), ZERO)
+
+
+class BalanceService:
+    def __init__(self, db: Database, clock: Clock) -> None:
+        self.db = db
+        self.clock = clock
+
+    def statement(self, client_id: int, until: datetime | None = None) -> ClientStatement:
+        """Receipts and payments of a client up to ``until`` (now by default)."""
+
+        def work(s: Session) -> ClientStatement:
+            as_of = until or self.clock()
+            client = get_or_fail(s, Client, client_id)
+            receipts = s.scalars(
+                select(Receipt)
+                .where(Receipt.client_id == client_id, Receipt.issued_at <= as_of)
+                .order_by(Receipt.issued_at, Receipt.id)
+            ).all()
+            payments = _payments(s, [r.id for r in receipts], as_of)
+            balances = []
+            events: list[tuple[datetime, int, StatementEntry]] = []
+            for r in receipts:
+                mine = payments.get(r.id, [])
+                paid = sum((p.amount for p in mine), ZERO)
+                cancelled = r.status is ReceiptStatus.CANCELLED and (
+                    r.cancelled_at is None or r.cancelled_at <= as_of
+                )
+                total = ZERO if cancelled else r.total
+                concept, later = _concept(s, r)
+                balances.append(
+                    ReceiptBalance(
+                        r.id,
+                        r.folio,
+                        r.issued_at,
+                        ReceiptStatus.CANCELLED if cancelled else ReceiptStatus.ISSUED,
+                        concept,
+                        total,
+                        paid,
+                        total - paid,
+                        later,
+                    )
+                )
+                events.append(
+                    (
+                        r.issued_at,
+                        0,
+                        StatementEntry(
+                            r.issued_at, "receipt", r.folio, concept, r.total, ZERO, ZERO
+                        ),
+                    )
+                )
+                if cancelled and r.cancelled_at is not None:
+                    text = f"Cancelación: {r.cancel_reason or ''}".strip()
+                    events.append(
+                        (
+                            r.cancelled_at,
+                            2,
+                            StatementEntry(
+                                r.cancelled_at, "cancellation", r.folio, text, -r.total, ZERO, ZERO
+                            ),
+                        )
+                    )
+                for p in mine:
+                    text = f"Pago ({PaymentMethod(p.method).label.lower()})"
+                    if p.reference:
+                        text += f" ref. {p.reference}"
+                    events.append(
+                        (
+                            p.received_at,
+                            1,
+                            StatementEntry(
+                                p.received_at, "payment", r.folio, text, ZERO, p.amount, ZERO
+                            ),
+                        )
+                    )
+            running = ZERO
+            entries = []
+            for _, _, e in sorted(events, key=lambda x: (x[0], x[1])):
+                running += e.charge - e.payment
+                entries.append(
+                    StatementEntry(
+                        e.at, e.kind, e.folio, e.description, e.charge, e.payment, running
+                    )
+                )
+            charged = sum((b.total for b in balances), ZERO)
+            paid = sum((b.paid for b in balances), ZERO)
+            return ClientStatement(
+                client.id,
+                client.name,
+                client.rfc,
+                as_of,
+                tuple(balances),
+                tuple(entries),
+                charged,
+                paid,
+            )
+
+        return self.db.read(work)
+
+    def outstanding(self, until: datetime | None = None) -> Outstanding:
+        """Every client who owes something, most owed first."""
+
+        def work(s: Session) -> Outstanding:
+            as_of = until or self.clock()
+            receipts = s.scalars(
+                select(Receipt)
+                .where(Receipt.issued_at <= as_of, Receipt.status == ReceiptStatus.ISSUED)
+                .order_by(Receipt.issued_at, Receipt.id)
+            ).all()
+            payments = _payments(s, [r.id for r in receipts], as_of)
+            by_client: dict[int, list[tuple[Receipt, Decimal]]] = {}
+            for r in receipts:
+                owed = r.total - sum((p.amount for p in payments.get(r.id, [])), ZERO)
+                if owed > 0:
+                    by_client.setdefault(r.client_id, []).append((r, owed))
+            out = []
+            for client_id, items in by_client.items():
+                client = get_or_fail(s, Client, client_id)
+                out.append(
+                    ClientBalance(
+                        client_id,
+                        client.name,
+                        len(items),
+                        sum((owed for _, owed in items), ZERO),
+                        items[0][0].issued_at,
+                    )
+                )
+            out.sort(key=lambda c: (-c.balance, c.client_name))
+            return Outstanding(tuple(out))
+
+        return self.db.read(work)
+
+
+def _payments(
+    s: Session, receipt_ids: Sequence[int], as_of: datetime
+) -> dict[int, list[PaymentRow]]:
+    out: dict[int, list[PaymentRow]] = {}
+    if not receipt_ids:
+        return out
+    rows = s.scalars(
+        select(PaymentRow)
+        .where(PaymentRow.receipt_id.in_(list(receipt_ids)), PaymentRow.received_at <= as_of)
+        .order_by(PaymentRow.received_at, PaymentRow.id)
+    )
+    for p in rows:
+        out.setdefault(p.receipt_id, []).append(p)
+    return out
+
+
+def _concept(s: Session, r: Receipt) -> tuple[str, bool]:
+    from app.models import Case
+
+    if r.session_id is not None:
+        row = get_or_fail(s, WorkSession, r.session_id)
+        case = get_or_fail(s, Case, row.case_id)
+        later = row.payment_arrangement is PaymentArrangement.LATER
+        return f"Sesión del caso {case_label(case.number)}", later
+    repair = s.scalars(select(Repair).where(Repair.receipt_id == r.id)).first()
+    if repair is not None:
+        case = get_or_fail(s, Case, repair.case_id)
+        return f"Reparación del caso {case_label(case.number)}", False
+    return "Recibo", False

@@ -1,0 +1,92 @@
+"""Client balances: statement (receipts, payments, running balance), outstanding totals, and
+payments refused when larger than what is owed or on a cancelled receipt."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from app.errors import DomainError
+from app.models import Channel, PaymentArrangement, PaymentMethod, RemoteTool
+from app.services import Checklist
+from tests.services.conftest import Shop
+from tests.services.test_policies import at, session
+
+D = Decimal
+
+
+def test_statement_with_partial_late_and_cancelled(shop: Shop) -> None:
+    sv = shop.services
+    a = sv.receipts.issue_for_session(session(shop, "2026-11-24 10:00", 91))  # 464.00
+    b = sv.receipts.issue_for_session(session(shop, "2026-11-24 12:00", 30))  # 232.00
+    shop.clock.set(at("2026-11-24 13:00"))
+    sv.receipts.record_payment(a.id, D("200.00"), PaymentMethod.CASH)
+    with pytest.raises(DomainError, match=r"excede el saldo del recibo A-000001 \(\$264.00\)"):
+        sv.receipts.record_payment(a.id, D("264.01"))
+    sv.receipts.cancel(b.id, "Sesión duplicada")
+    with pytest.raises(DomainError, match="cancelado; no admite pagos"):
+        sv.receipts.record_payment(b.id, D("1.00"))
+    with pytest.raises(DomainError, match="mayor que cero"):
+        sv.receipts.record_payment(a.id, D("0"))
+    statement = sv.balances.statement(shop.lucia)
+    assert (statement.charged, statement.paid, statement.balance) == (
+        D("464.00"), D("200.00"), D("264.00"),
+    )  # fmt: skip
+    assert [
+        (r.folio, r.total, r.paid, r.balance, r.payment_status) for r in statement.receipts
+    ] == [
+        ("A-000001", D("464.00"), D("200.00"), D("264.00"), "partial"),
+        ("A-000002", D("0.00"), D("0.00"), D("0.00"), "cancelled"),
+    ]
+    assert [(e.kind, e.folio, e.charge, e.payment, e.balance) for e in statement.entries] == [
+        ("receipt", "A-000001", D("464.00"), D("0.00"), D("464.00")),
+        ("receipt", "A-000002", D("232.00"), D("0.00"), D("696.00")),
+        ("payment", "A-000001", D("0.00"), D("200.00"), D("496.00")),
+        ("cancellation", "A-000002", D("-232.00"), D("0.00"), D("264.00")),
+    ]
+    assert statement.entries[2].description == "Pago (efectivo)"
+    assert statement.entries[3].description == "Cancelación: Sesión duplicada"
+    assert [r.folio for r in statement.outstanding] == ["A-000001"]
+    # paid late, in full: balance zero
+    shop.clock.set(at("2026-12-15 10:00"))
+    sv.receipts.record_payment(a.id, D("264.00"), PaymentMethod.TRANSFER, reference="SPEI 123")
+    late = sv.balances.statement(shop.lucia)
+    assert late.balance == D("0.00") and late.receipts[0].payment_status == "paid"
+    assert late.entries[-1].description == "Pago (transferencia) ref. SPEI 123"
+    # a statement as of an earlier instant ignores later payments
+    assert sv.balances.statement(shop.lucia, at("2026-12-01 00:00")).balance == D("264.00")
+
+
+def test_later_payment_agreed_becomes_outstanding(shop: Shop) -> None:
+    sv = shop.services
+    shop.clock.set(at("2026-11-24 10:00"))
+    sid = sv.sessions.start(
+        shop.ana, shop.lucia, "remote",  # type: ignore[arg-type]
+        channel=Channel.PHONE,
+        checklist=Checklist(PaymentArrangement.LATER, True, False, RemoteTool.ICLOUD),
+    ).id  # fmt: skip
+    shop.clock.advance(minutes=30)
+    from app.models import Outcome
+
+    sv.sessions.end(sid, Outcome.RESOLVED)
+    r = sv.receipts.issue_for_session(sid)
+    statement = sv.balances.statement(shop.lucia)
+    assert statement.receipts[0].later_payment_agreed
+    assert statement.receipts[0].concept == "Sesión del caso C-000001"
+    other = sv.receipts.issue_for_session(
+        session(shop, "2026-11-24 12:00", 30)  # Lucía again: 232.00
+    )
+    shop.clock.set(at("2026-11-24 12:40"))
+    sid3 = sv.sessions.start(shop.beto, shop.ramon, "office").id  # type: ignore[arg-type]
+    shop.clock.advance(minutes=20)
+    sv.sessions.end(sid3, Outcome.RESOLVED)
+    r3 = sv.receipts.issue_for_session(sid3)  # 348.00
+    sv.receipts.record_payment(r3.id, D("48.00"))
+    sv.receipts.record_payment(other.id, D("232.00"))
+    owed = sv.balances.outstanding()
+    assert [(c.client_name, c.receipts, c.balance) for c in owed.clients] == [
+        ("Ramón Sánchez", 1, D("300.00")),
+        ("Lucía Pérez Domínguez", 1, r.total),
+    ]
+    assert owed.total == D("300.00") + D("232.00")
