@@ -348,7 +348,7 @@ def _policy_view(s: Session, p: Policy, today: date) -> PolicyView:
     next_review = None
     if p.ended_on is None or today < p.ended_on:
         k = 1
-        while (next_review := add_months(p.start_date, 3 * k)) < today:
+        while (next_review := add_months(p.start_date, 3 * k)) <= today:
             k += 1
         due = review_due_date(p.start_date, today)
         if due is not None and not any(v.review_date == due for v in versions):

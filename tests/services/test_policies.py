@@ -269,3 +269,41 @@ def test_policy_day_bounds_follow_local_time(shop: Shop) -> None:
     assert totals(shop, sid)[4] == D("348.00")
     assert at("2026-11-24 23:30").astimezone(ZoneInfo("UTC")).date() == date(2026, 11, 25)
     assert timedelta(0) < at("2026-11-25 00:00") - at("2026-11-24 23:30")
+
+
+# -- quarterly review ------------------------------------------------------------------------------
+def test_review_accepted_late_with_other_numbers(shop: Shop) -> None:
+    pol = shop.services.policies
+    shop.clock.set(at("2026-08-15 12:00"))
+    view = pol.create(shop.lucia, PolicyData(1, 1, D("0.10")))
+    session(shop, "2026-08-17 10:00", 30)  # policy month Aug 15 – Sep 14: 1 remote
+    shop.clock.set(at("2026-11-20 10:00"))  # due Nov 15, answered late
+    with pytest.raises(DomainError, match="no es fecha de revisión"):
+        pol.review(view.id, date(2026, 11, 1))
+    review = pol.review(view.id)
+    assert review.review_date == date(2026, 11, 15)
+    assert [m.label for m in review.months] == [
+        "15 ago 2026 – 14 sep 2026",
+        "15 sep 2026 – 14 oct 2026",
+        "15 oct 2026 – 14 nov 2026",
+    ]
+    assert [m.actual_remote for m in review.months] == [1, 0, 0]
+    assert (review.suggested_remote, review.suggested_in_person) == (1, 0)
+    answered = pol.accept_review(view.id, expected_remote=2, expected_in_person=1)
+    v = answered.versions[-1]
+    assert (v.valid_from, v.review_date, v.expected_remote, v.expected_in_person) == (
+        date(2026, 11, 20), date(2026, 11, 15), 2, 1,
+    )  # fmt: skip
+    assert pol.review(view.id).accepted
+    assert answered.next_review == date(2027, 2, 15)
+
+
+def test_policies_listed_due_for_review_and_ended_ones_are_not(shop: Shop) -> None:
+    pol = shop.services.policies
+    shop.clock.set(at("2026-08-01 12:00"))
+    a = pol.create(shop.lucia, PolicyData(1, 0))
+    b = pol.create(shop.ramon, PolicyData(0, 1))
+    pol.end(b.id, date(2026, 10, 1))
+    due = pol.due_for_review(at("2026-11-02 09:00"))
+    assert [(d.policy_id, d.review_date) for d in due] == [(a.id, date(2026, 11, 1))]
+    assert [p.id for p in pol.policies()] == [a.id, b.id]
