@@ -63,6 +63,12 @@ SUMMARIES = [
     "Pantalla parpadea",
 ]
 #: Daily start slots (local); sessions last at most 80 min, so an advisor's slots never overlap.
+#: (client name, remote events, in-person events, discount, 24×7): the clients with a policy
+POLICIES = [
+    ("Despacho Contable Landa y Asociados", 2, 1, "0.20", True),
+    ("Café Finca La Orduña", 1, 1, "0.10", False),
+    ("Arquitectura Río Sedeño", 3, 0, "0.15", False),
+]
 SLOTS = [time(9, 10), time(10, 35), time(12, 0), time(16, 5), time(17, 30)]
 FOLLOW_UP_SLOT = time(13, 25)
 
@@ -125,18 +131,29 @@ def fill(engine: Any, today: date, *, weeks: int, seed: int) -> str:
     from app.billing import Modality
     from app.clock import FakeClock
     from app.models import (
+        CaseState,
         Channel,
         DeviceKind,
         Outcome,
         PaymentArrangement,
         PaymentMethod,
+        PolicyBenefit,
         RemoteTool,
     )
-    from app.services import Checklist, Services
+    from app.services import Checklist, PartData, PolicyData, Services
     from app.services.clients import ClientData, DeviceData
     from app.services.settings import BusinessProfile
 
     rng = random.Random(seed)
+    money_rng = random.Random(seed + 1)  # partial payments, apart from the sessions' draws
+    plans: list[_Plan] = []
+    state: dict[str, Any] = {
+        "receipts": 0,
+        "sessions": 0,
+        "cancelled": 0,
+        "policies": 0,
+        "partial": 0,
+    }
     first_day = today - timedelta(weeks=weeks)
     clock = FakeClock(datetime.combine(first_day, time(8, 0), tzinfo=ZONE))
     sv = Services.create(engine, clock)
@@ -155,12 +172,18 @@ def fill(engine: Any, today: date, *, weeks: int, seed: int) -> str:
             dev = DeviceData(DeviceKind(kind), model, serial, os_version)
             devices.append((sv.clients.add_device(cid, dev).id, kind))
         clients.append((cid, city, devices))
+        for policy_holder, remote, in_person, discount, all_hours in POLICIES:
+            if policy_holder == name:
+                terms = PolicyData(
+                    remote, in_person, Decimal(discount), all_hours,
+                    tuple(d for d, _ in devices),
+                    (PolicyBenefit.REPAIR_LABOUR, PolicyBenefit.PREVENTIVE_MAINTENANCE),
+                )  # fmt: skip
+                sv.policies.create(cid, terms)
+                state["policies"] += 1
 
     def at_local(d: date, t: time) -> datetime:
         return datetime.combine(d, t, tzinfo=ZONE)
-
-    plans: list[_Plan] = []
-    state: dict[str, Any] = {"receipts": 0, "sessions": 0, "cancelled": 0}
 
     def session_plan(advisor: int, start: datetime, *, follow_case: list[int] | None) -> None:
         plan = _Plan()
@@ -287,6 +310,10 @@ def fill(engine: Any, today: date, *, weeks: int, seed: int) -> str:
                 if receipt.total > 0 and rng.random() < 0.8:
                     method = rng.choice(list(PaymentMethod)[:3])
                     sv.receipts.record_payment(receipt.id, receipt.total, method)
+                elif receipt.total >= 100 and money_rng.random() < 0.4:
+                    part = (receipt.total / 2).quantize(Decimal("1"))
+                    sv.receipts.record_payment(receipt.id, part, PaymentMethod.CASH)
+                    state["partial"] += 1
 
         add(end, finish)
         if another:
@@ -324,14 +351,43 @@ def fill(engine: Any, today: date, *, weeks: int, seed: int) -> str:
             fn()
         except _Skip:
             continue
+    repairs = _repairs(sv, clock, CaseState, PartData, PaymentMethod)
     clock.set(max(clock(), datetime.now(UTC)))
     expired = sv.sessions.expire_pending()
     n_clients = len(clients)
     return (
         f"{n_clients} clientes, {len(advisors)} asesores, {state['sessions']} sesiones, "
-        f"{state['receipts']} recibos ({state['cancelled']} cancelados), "
-        f"{len(expired)} casos vencidos."
+        f"{state['receipts']} recibos ({state['cancelled']} cancelados, "
+        f"{state['partial']} con pago parcial), {state['policies']} pólizas, "
+        f"{repairs} reparaciones, {len(expired)} casos vencidos."
     )
+
+
+def _repairs(sv: Any, clock: Any, case_state: Any, part_data: Any, method: Any) -> int:
+    """Escalated cases whose support session has a receipt get a repair quote: the first is
+    accepted, billed (crediting the support session) and partly paid, the next declined."""
+    done = 0
+    for case in sv.sessions.cases(states=[case_state.ESCALATED]):
+        if done == 2:
+            break
+        clock.advance(minutes=10)
+        quote = sv.repairs.quote(
+            case.id, "Cambio de batería y limpieza interna", 2,
+            [part_data("Batería", 1, Decimal("1850.00"))],
+        )  # fmt: skip
+        if quote.support_receipt_folio is None:
+            sv.repairs.decline(quote.id)
+            continue
+        clock.advance(minutes=30)
+        if done == 0:
+            sv.repairs.accept(quote.id)
+            clock.advance(minutes=30)
+            receipt = sv.repairs.issue_receipt(quote.id)
+            sv.receipts.record_payment(receipt.id, Decimal("1000.00"), method.CARD)
+        else:
+            sv.repairs.decline(quote.id)
+        done += 1
+    return done
 
 
 class _Skip(Exception):
