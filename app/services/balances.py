@@ -70,6 +70,18 @@ class StatementEntry:
 
 
 @dataclass(frozen=True)
+class UnbilledSession:
+    """An ended session with no receipt yet that will charge something (e.g. a remote session
+    with "pago posterior acordado" whose receipt is still to be issued)."""
+
+    session_id: int
+    case_label: str
+    ended_at: datetime
+    later_payment_agreed: bool
+    total: Decimal | None  # None: it requires a quote first
+
+
+@dataclass(frozen=True)
 class ClientStatement:
     client_id: int
     client_name: str
@@ -79,6 +91,12 @@ class ClientStatement:
     entries: tuple[StatementEntry, ...]
     charged: Decimal
     paid: Decimal
+    unbilled: tuple[UnbilledSession, ...] = ()
+
+    @property
+    def unbilled_total(self) -> Decimal:
+        """What ended sessions without a receipt will charge (IVA included)."""
+        return sum((u.total for u in self.unbilled if u.total is not None), ZERO)
 
     @property
     def balance(self) -> Decimal:
@@ -192,6 +210,7 @@ class BalanceService:
                 )
             charged = sum((b.total for b in balances), ZERO)
             paid = sum((b.paid for b in balances), ZERO)
+            unbilled = _unbilled(s, client_id, as_of)
             return ClientStatement(
                 client.id,
                 client.name,
@@ -201,6 +220,7 @@ class BalanceService:
                 tuple(entries),
                 charged,
                 paid,
+                unbilled,
             )
 
         return self.db.read(work)
@@ -268,3 +288,46 @@ def _concept(s: Session, r: Receipt) -> tuple[str, bool]:
         case = get_or_fail(s, Case, repair.case_id)
         return f"Reparación del caso {case_label(case.number)}", False
     return "Recibo", False
+
+
+def _unbilled(s: Session, client_id: int, as_of: datetime) -> tuple[UnbilledSession, ...]:
+    from app.models import Case, SessionEvent
+    from app.services.errors import RuleError
+    from app.services.sessions import SessionService
+    from app.services.timeline import derive_status
+
+    billed = select(Receipt.session_id).where(
+        Receipt.session_id.is_not(None), Receipt.status == ReceiptStatus.ISSUED
+    )
+    rows = s.scalars(
+        select(WorkSession)
+        .join(Case, Case.id == WorkSession.case_id)
+        .where(
+            Case.client_id == client_id,
+            WorkSession.ended_at.is_not(None),
+            WorkSession.ended_at <= as_of,
+            WorkSession.follow_up.is_(False),
+            WorkSession.id.not_in(billed),
+        )
+        .order_by(WorkSession.ended_at, WorkSession.id)
+    ).all()
+    out = []
+    for row in rows:
+        assert row.ended_at is not None
+        events = s.scalars(
+            select(SessionEvent).where(SessionEvent.session_id == row.id).order_by(SessionEvent.seq)
+        ).all()
+        try:
+            bill = SessionService.bill_for(
+                s, row, derive_status((e.kind, e.at) for e in events), row.ended_at
+            )
+        except RuleError:
+            continue
+        if bill.total is not None and bill.total <= 0:
+            continue
+        case = get_or_fail(s, Case, row.case_id)
+        later = row.payment_arrangement is PaymentArrangement.LATER
+        out.append(
+            UnbilledSession(row.id, case_label(case.number), row.ended_at, later, bill.total)
+        )
+    return tuple(out)

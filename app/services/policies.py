@@ -21,7 +21,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from app.billing import Band, BillingError, LineKind, Modality, PolicyTerms, Tariff, round_money
 from app.billing.policy import (
@@ -244,11 +244,34 @@ def day_start(day: date, zone: ZoneInfo) -> datetime:
     return datetime.combine(day, time(0), tzinfo=zone)
 
 
+_CACHE = "appleuse_policies"
+
+
 def _load(s: Session, client_id: int) -> _ClientPolicies:
-    rows = s.scalars(
-        select(Policy).where(Policy.client_id == client_id).order_by(Policy.start_date)
-    ).all()
-    return _ClientPolicies(list(rows))
+    """The client's policies, remembered for the rest of the unit of work: pricing a day of
+    sessions asks once which clients hold a policy, then once per such client."""
+    cache = s.info.get(_CACHE)
+    if cache is None:
+        found: set[int] = set(s.scalars(select(Policy.client_id).distinct()))
+        empty: dict[int, _ClientPolicies] = {}
+        cache = s.info[_CACHE] = (found, empty)
+    holders: set[int] = cache[0]
+    loaded: dict[int, _ClientPolicies] = cache[1]
+    if client_id not in holders:
+        return _ClientPolicies()
+    if client_id not in loaded:
+        rows = s.scalars(
+            select(Policy)
+            .where(Policy.client_id == client_id)
+            .order_by(Policy.start_date)
+            .options(selectinload(Policy.versions))
+        ).all()
+        loaded[client_id] = _ClientPolicies(list(rows))
+    return loaded[client_id]
+
+
+def _forget(s: Session) -> None:
+    s.info.pop(_CACHE, None)
 
 
 def _cases_in(
@@ -308,7 +331,10 @@ def policy_terms_for(
     covered = 0
     if not row.follow_up and case_is_covered(s, case, tariff):
         covered = tariff.hours_per_event
-    return PolicyTerms(Decimal(version.discount), bool(version.is_24x7), covered)
+    # A later tariff may lower the maximum discount below an agreed one: the session is billed
+    # with the maximum in force rather than refusing to price it.
+    discount = min(Decimal(version.discount), tariff.max_policy_discount)
+    return PolicyTerms(discount, bool(version.is_24x7), covered)
 
 
 def _version_view(v: PolicyVersion, tariff: Tariff) -> PolicyVersionView:
@@ -461,6 +487,7 @@ class PolicyService:
             s.add(policy)
             _new_version(policy, 1, day, clean, now)
             s.flush()
+            _forget(s)
             return _policy_view(s, policy, today)
 
         return self.db.write(work)
@@ -484,6 +511,7 @@ class PolicyService:
                 raise RuleError("Una póliza termina hoy o en una fecha futura.")
             p.ended_on = max(day, p.start_date)
             s.flush()
+            _forget(s)
             return _policy_view(s, p, today)
 
         return self.db.write(work)
@@ -652,6 +680,7 @@ class PolicyService:
         number = max(v.version for v in p.versions) + 1
         _new_version(p, number, day, clean, now, review)
         s.flush()
+        _forget(s)
         s.refresh(p)
         return _policy_view(s, p, today)
 

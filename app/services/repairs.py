@@ -120,9 +120,13 @@ class RepairService:
                 )
             ).first()
             if open_ is not None:
+                what = (
+                    "aceptada"
+                    if open_.status is RepairStatus.ACCEPTED
+                    else "pendiente de respuesta del cliente"
+                )
                 raise RuleError(
-                    f"El caso {case_label(case.number)} ya tiene una cotización "
-                    f"{open_.status.label.lower()}."
+                    f"El caso {case_label(case.number)} ya tiene una cotización {what}."
                 )
             tariff = tariff_at(s, now)
             version = version_in_force(s, case.client_id, now, tariff)

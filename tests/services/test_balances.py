@@ -70,7 +70,13 @@ def test_later_payment_agreed_becomes_outstanding(shop: Shop) -> None:
     from app.models import Outcome
 
     sv.sessions.end(sid, Outcome.RESOLVED)
+    pending = sv.balances.statement(shop.lucia)
+    assert [(u.case_label, u.later_payment_agreed, u.total) for u in pending.unbilled] == [
+        ("C-000001", True, D("232.00"))
+    ]
+    assert pending.unbilled_total == D("232.00") and pending.balance == D("0.00")
     r = sv.receipts.issue_for_session(sid)
+    assert sv.balances.statement(shop.lucia).unbilled == ()
     statement = sv.balances.statement(shop.lucia)
     assert statement.receipts[0].later_payment_agreed
     assert statement.receipts[0].concept == "Sesión del caso C-000001"

@@ -307,3 +307,14 @@ def test_policies_listed_due_for_review_and_ended_ones_are_not(shop: Shop) -> No
     due = pol.due_for_review(at("2026-11-02 09:00"))
     assert [(d.policy_id, d.review_date) for d in due] == [(a.id, date(2026, 11, 1))]
     assert [p.id for p in pol.policies()] == [a.id, b.id]
+
+
+def test_a_later_lower_maximum_discount_caps_the_agreed_one(shop: Shop) -> None:
+    from dataclasses import replace
+
+    from app.billing import Tariff
+
+    shop.services.policies.create(shop.lucia, PolicyData(0, 0, D("0.25")))
+    shop.services.settings.save_tariff(replace(Tariff(), max_policy_discount=D("0.15")))
+    sid = session(shop, "2026-11-24 12:00", 30)
+    assert lines(shop, sid)[-1] == ("discount", "Descuento póliza 15 %", D("-30.00"))

@@ -124,7 +124,7 @@ def test_refusals(shop: Shop) -> None:
     with pytest.raises(DomainError, match="al menos 1"):
         sv.repairs.quote(case, "x", 1, [PartData("Tornillo", 0, D("5.00"))])
     quote = sv.repairs.quote(case, "Cambio de teclado", 1, [PartData("Teclado", 1, D("900.00"))])
-    with pytest.raises(DomainError, match="ya tiene una cotización cotizada"):
+    with pytest.raises(DomainError, match="ya tiene una cotización pendiente de respuesta"):
         sv.repairs.quote(case, "Otra", 1)
     with pytest.raises(DomainError, match="cotizada; solo una reparación aceptada"):
         sv.repairs.issue_receipt(quote.id)
