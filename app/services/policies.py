@@ -11,6 +11,8 @@ Interpretations:
   class in the month is covered when k ≤ the expected events of the version in force when it
   was opened; then its first session's first ``hours_per_event`` billable hours are covered.
   Later sessions of a case are follow-ups (free anyway), so a case consumes one event.
+- Covered devices: a version that lists devices applies (allowance, discount, 24×7) only to
+  cases about those devices or with no device recorded; a version listing none covers all.
 """
 
 from __future__ import annotations
@@ -230,6 +232,14 @@ class _ClientPolicies:
                 return found
         return None
 
+    def covers(self, day: date, device_id: int | None) -> PolicyVersion | None:
+        """The version in force on ``day`` if it covers the device: a version that lists
+        devices covers only those (a case with no device recorded is covered)."""
+        version = self.version_on(day)
+        if version is None or device_id is None or not version.devices:
+            return version
+        return version if any(d.device_id == device_id for d in version.devices) else None
+
 
 def _zone(tariff: Tariff | None = None) -> ZoneInfo:
     return ZoneInfo(tariff.timezone if tariff else ZONE)
@@ -264,7 +274,7 @@ def _load(s: Session, client_id: int) -> _ClientPolicies:
             select(Policy)
             .where(Policy.client_id == client_id)
             .order_by(Policy.start_date)
-            .options(selectinload(Policy.versions))
+            .options(selectinload(Policy.versions).selectinload(PolicyVersion.devices))
         ).all()
         loaded[client_id] = _ClientPolicies(list(rows))
     return loaded[client_id]
@@ -276,11 +286,11 @@ def _forget(s: Session) -> None:
 
 def _cases_in(
     s: Session, client_id: int, start: datetime, end: datetime
-) -> list[tuple[int, datetime, Modality]]:
+) -> list[tuple[int, datetime, Modality, int | None]]:
     return [
-        (r.id, r.opened_at, r.modality)
+        (r.id, r.opened_at, r.modality, r.device_id)
         for r in s.execute(
-            select(Case.id, Case.opened_at, Case.modality)
+            select(Case.id, Case.opened_at, Case.modality, Case.device_id)
             .where(Case.client_id == client_id, Case.opened_at >= start, Case.opened_at < end)
             .order_by(Case.opened_at, Case.number)
         )
@@ -304,13 +314,13 @@ def case_is_covered(s: Session, case: Case, tariff: Tariff) -> bool:
     zone = _zone(tariff)
     pol = _load(s, case.client_id)
     opened = local_date(case.opened_at, zone)
-    version = pol.version_on(opened)
+    version = pol.covers(opened, case.device_id)
     if version is None:
         return False
     cls = event_class(case.modality)
     rank = 0
-    for ident, at, modality in _cases_in(s, case.client_id, *_month_bounds(opened, zone)):
-        if event_class(modality) is not cls or pol.version_on(local_date(at, zone)) is None:
+    for ident, at, modality, device in _cases_in(s, case.client_id, *_month_bounds(opened, zone)):
+        if event_class(modality) is not cls or pol.covers(local_date(at, zone), device) is None:
             continue
         rank += 1
         if ident == case.id:
@@ -325,7 +335,7 @@ def policy_terms_for(
     """What the client's policy changes on this session's bill (None: no policy in force when
     the session started). Called by ``SessionService.bill_for``."""
     zone = _zone(tariff)
-    version = _load(s, case.client_id).version_on(local_date(row.started_at, zone))
+    version = _load(s, case.client_id).covers(local_date(row.started_at, zone), case.device_id)
     if version is None:
         return None
     covered = 0
@@ -562,8 +572,8 @@ class PolicyService:
             if version is None:
                 return None
             used = {EventClass.REMOTE: 0, EventClass.IN_PERSON: 0}
-            for _, opened, modality in _cases_in(s, client_id, *_month_bounds(day, zone)):
-                if pol.version_on(local_date(opened, zone)) is not None:
+            for _, opened, modality, device in _cases_in(s, client_id, *_month_bounds(day, zone)):
+                if pol.covers(local_date(opened, zone), device) is not None:
                     used[event_class(modality)] += 1
             month = MONTHS_ES[day.month - 1]
 
@@ -709,8 +719,8 @@ class PolicyService:
                     version = v
             actual = {EventClass.REMOTE: 0, EventClass.IN_PERSON: 0}
             t0, t1 = day_start(start, zone), day_start(end, zone)
-            for _, opened, modality in _cases_in(s, p.client_id, t0, t1):
-                if pol.version_on(local_date(opened, zone)) is not None:
+            for _, opened, modality, device in _cases_in(s, p.client_id, t0, t1):
+                if pol.covers(local_date(opened, zone), device) is not None:
                     actual[event_class(modality)] += 1
             rows = s.scalars(
                 select(WorkSession)

@@ -318,3 +318,22 @@ def test_a_later_lower_maximum_discount_caps_the_agreed_one(shop: Shop) -> None:
     shop.services.settings.save_tariff(replace(Tariff(), max_policy_discount=D("0.15")))
     sid = session(shop, "2026-11-24 12:00", 30)
     assert lines(shop, sid)[-1] == ("discount", "Descuento póliza 15 %", D("-30.00"))
+
+
+def test_a_policy_listing_devices_covers_only_those(shop: Shop) -> None:
+    sv = shop.services
+    iphone = sv.clients.add_device(shop.lucia, DeviceData("iphone", "iPhone 15")).id  # type: ignore[arg-type]
+    sv.policies.create(shop.lucia, PolicyData(1, 1, D("0.20"), device_ids=(shop.lucia_mac,)))
+    shop.clock.set(at("2026-11-24 10:00"))
+    phone = sv.sessions.start(shop.ana, shop.lucia, Modality.OFFICE, device_id=iphone).id
+    shop.clock.advance(minutes=30)
+    sv.sessions.end(phone, Outcome.RESOLVED)
+    assert totals(shop, phone)[4] == D("348.00")  # not covered: list price, no discount
+    a = sv.policies.allowance(shop.lucia)
+    assert a is not None and a.in_person.used == 0
+    no_device = session(shop, "2026-11-24 11:00", 30, Modality.OFFICE)  # no device recorded
+    assert totals(shop, no_device)[4] == D("0.00")
+    mac = session(shop, "2026-11-24 12:00", 30)  # remote desktop on the covered Mac
+    assert totals(shop, mac)[4] == D("0.00")
+    a = sv.policies.allowance(shop.lucia)
+    assert a is not None and (a.remote.used, a.in_person.used) == (1, 1)
