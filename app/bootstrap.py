@@ -8,13 +8,13 @@ clock=..., advisor_name=...)`` and get the ready window back without entering th
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Sequence
-from datetime import datetime
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the window paints before anything heavy is imported
+    from datetime import datetime
+    from pathlib import Path
+
     from app.services import Services
     from app.services.values import AdvisorView
     from app.ui.main_window import MainWindow
@@ -44,10 +44,34 @@ def run(
     window = MainWindow(clock)
     window.show()
     if not exec:
+        quick_fill(window, db_url)
         open_database(window, db_url, clock, advisor_name, interactive=False)
         return window
-    QTimer.singleShot(0, lambda: open_database(window, db_url, clock, advisor_name))
+
+    def stage_two() -> None:
+        open_database(window, db_url, clock, advisor_name)
+
+    def stage_one() -> None:
+        quick_fill(window, db_url)
+        QTimer.singleShot(0, window.clientModel.build_index)  # search ready first
+        QTimer.singleShot(0, stage_two)
+
+    # Paint first, then the client list (standard library only), then SQLAlchemy and the rest.
+    window.firstPainted.connect(lambda: QTimer.singleShot(0, stage_one))
     return app.exec()
+
+
+def quick_fill(window: MainWindow, db_url: str | None) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    from app.location import quick_client_columns, resolve_url
+
+    window.build_shell()
+    columns = quick_client_columns(resolve_url(db_url))
+    if columns is not None:
+        window.show_clients(columns)
+    # Lay out and paint the list now, before SQLAlchemy's import holds the event loop.
+    QApplication.processEvents()
 
 
 def open_database(
@@ -65,9 +89,10 @@ def open_database(
     from app import db
     from app.clock import MonotonicClock
     from app.errors import DomainError
+    from app.location import resolve_url
     from app.services import Services
 
-    url = db.resolve_url(db_url)
+    url = resolve_url(db_url)
     lock = QLockFile(str(lock_path(url)))
     lock.setStaleLockTime(0)
     if not lock.tryLock(200):
@@ -95,7 +120,8 @@ def open_database(
         QApplication.quit()
         return None
     window.attach(services, advisor, describe(url))
-    window.load_clients()
+    if backup is not None or not window.clientModel.total:
+        window.load_clients()  # the quick read could not run, or the schema just changed
     window.load_pending()
     window.restore_running_session()
     if backup is not None:
@@ -132,6 +158,9 @@ def choose_advisor(
 
 
 def lock_path(url: str) -> Path:
+    import hashlib
+    from pathlib import Path
+
     from platformdirs import user_data_dir
 
     folder = Path(user_data_dir(APPLICATION, ORGANIZATION))

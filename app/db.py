@@ -12,7 +12,6 @@ Transactional DDL").
 
 from __future__ import annotations
 
-import os
 from datetime import UTC, datetime
 from importlib.resources import files
 from pathlib import Path
@@ -21,30 +20,13 @@ from typing import Any
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
-ENV_VAR = "APPLEUSE_DB"
-APP_NAME = "AppleUse Soporte"
-APP_AUTHOR = "AppleUse"
+from app.location import APP_AUTHOR, APP_NAME, ENV_VAR, default_path, resolve_url
+
+__all__ = ["APP_AUTHOR", "APP_NAME", "ENV_VAR", "default_path", "resolve_url"]
+
 BUSY_TIMEOUT_MS = 10_000
 #: Connection execution option: begin the transaction holding the write lock (SQLite).
 WRITE = "appleuse_write"
-
-
-def default_path() -> Path:
-    from platformdirs import user_data_dir
-
-    return Path(user_data_dir(APP_NAME, APP_AUTHOR)) / "appleuse.sqlite3"
-
-
-def resolve_url(url: str | None = None) -> str:
-    """``--db`` first, then ``APPLEUSE_DB``, then the default SQLite file."""
-    if url:
-        return url
-    env = os.environ.get(ENV_VAR, "").strip()
-    if env:
-        return env
-    path = default_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    return f"sqlite:///{path}"
 
 
 def make_engine(

@@ -2,25 +2,31 @@
 
 Typing in the search box must cost less than a frame, so no Python code runs per row per
 keystroke: each client's searchable text (name, phone, phone digits, city, RFC) is folded once
-when the list loads (case and accents removed, in bulk) into a NumPy string array, a keystroke
-is one vectorised ``np.strings.find`` per word, and the view asks ``data()`` only for the rows
-it paints. Sorting by a column is a cached ``argsort`` of that column's folded text.
-(A ``QSortFilterProxyModel`` would call a Python ``data()`` once per row on every keystroke.)
+(case and accents removed, in bulk) into a NumPy string array, a keystroke is one vectorised
+``np.strings.find`` per word, and the view asks ``data()`` only for the rows it paints. Sorting
+by a column is a cached ``argsort`` of that column's folded text. (A ``QSortFilterProxyModel``
+would call a Python ``data()`` once per row on every keystroke.)
+
+Loading only stores the columns, so the list shows at once; the search index is built just
+after (``build_index``), or on the first keystroke if that comes first. NumPy is imported then.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
 from app.search import ClientColumns, fold, fold_many, terms
 
+if TYPE_CHECKING:
+    import numpy as np
+
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 _SEP = "\x1f"
+_NO_PARENT = QModelIndex()
 
 
 def _digits_many(texts: Sequence[str]) -> list[str]:
@@ -32,82 +38,105 @@ class ClientTableModel(QAbstractTableModel):
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self._set_columns(ClientColumns([], [], [], [], []))
         self._query = ""
+        self._sort: tuple[int, Qt.SortOrder] | None = None
+        self._set_columns(ClientColumns([], [], [], [], []))
 
     # -- loading --------------------------------------------------------------
     def _set_columns(self, columns: ClientColumns) -> None:
-        self._ids = np.asarray(columns.ids, dtype=np.int64)
+        self._ids: list[int] = list(columns.ids)
         self._display: list[list[str]] = [
             list(columns.names),
             list(columns.phones),
             list(columns.cities),
             list(columns.rfcs),
         ]
+        self._keys: np.ndarray | None = None  # built by build_index()
+        self._sorts: dict[int, np.ndarray] = {}
+        # Row order and visible rows: a range at first, NumPy index arrays once indexed.
+        self._order: Any = range(len(self._ids))
+        self._view: Any = self._order
+
+    def load(self, columns: ClientColumns) -> None:
+        """Show these clients now (in the order given); searching waits for the index."""
+        self.beginResetModel()
+        self._set_columns(columns)
+        if self._query.strip():
+            self._build()
+        self.endResetModel()
+
+    def build_index(self) -> None:
+        """Fold every client's searchable text into a NumPy array (once per load); rows take
+        the accent-insensitive sort order then."""
+        if self._keys is not None:
+            return
+        self.layoutAboutToBeChanged.emit()
+        self._build()
+        self.layoutChanged.emit()
+
+    def _build(self) -> None:
+        if self._keys is not None:
+            return
+        import numpy as np
+
         names, phones, cities, rfcs = self._display
         raw = [
             f"{n}{_SEP}{p}{_SEP}{c}{_SEP}{r}{_SEP}"
             for n, p, c, r in zip(names, phones, cities, rfcs, strict=True)
         ]
         folded = fold_many(raw)
-        phone_digits = _digits_many(phones)
-        self._keys = np.array(
-            [k + d for k, d in zip(folded, phone_digits, strict=True)], dtype=np.str_
+        digits = _digits_many(phones)
+        self._keys = np.array([k + d for k, d in zip(folded, digits, strict=True)], dtype=np.str_)
+        self._order = (
+            self._sorted(*self._sort) if self._sort is not None else np.arange(len(self._ids))
         )
-        self._order = np.arange(len(self._ids))
-        self._sorts: dict[int, np.ndarray] = {}
-        self._sort: tuple[int, Qt.SortOrder] | None = None
-        self._view = self._order
-
-    def load(self, columns: ClientColumns) -> None:
-        self.beginResetModel()
-        self._set_columns(columns)
         self._refilter()
-        self.endResetModel()
 
     def upsert(self, client_id: int, name: str, phone: str, city: str, rfc: str) -> None:
-        """Add or update one client without reloading the list."""
-        hits = np.flatnonzero(self._ids == client_id)
+        """Add or update one client without reading the database again."""
         cols = [list(c) for c in self._display]
-        ids = self._ids.tolist()
-        if len(hits):
-            i = int(hits[0])
-            for col, value in zip(cols, (name, phone, city, rfc), strict=True):
+        ids = list(self._ids)
+        values = (name, phone, city, rfc)
+        if client_id in ids:
+            i = ids.index(client_id)
+            for col, value in zip(cols, values, strict=True):
                 col[i] = value
         else:
             ids.append(client_id)
-            for col, value in zip(cols, (name, phone, city, rfc), strict=True):
+            for col, value in zip(cols, values, strict=True):
                 col.append(value)
-        sort = self._sort
         self.beginResetModel()
         self._set_columns(ClientColumns(ids, *cols))
-        self._sort = sort
-        if sort is not None:
-            self._order = self._sorted(*sort)
-        self._refilter()
+        self._build()
         self.endResetModel()
 
     # -- searching and sorting ------------------------------------------------
     def set_query(self, text: str) -> None:
-        if fold(text) == fold(self._query):
+        if fold(text) == fold(self._query) and self._keys is not None:
             self._query = text
             return
         self._query = text
         self.beginResetModel()
+        self._build()
         self._refilter()
         self.endResetModel()
 
     def _refilter(self) -> None:
+        import numpy as np
+
         words = terms(self._query)
-        if not words or not len(self._keys):
+        if not words or self._keys is None or not len(self._keys):
             self._view = self._order
             return
         mask = np.ones(len(self._keys), dtype=bool)
         for word in words:
             mask &= np.strings.find(self._keys, word) >= 0
-        self._view = self._order[mask[self._order]]
+        order = np.asarray(self._order)
+        self._view = order[mask[order]]
 
     def _sorted(self, column: int, order: Qt.SortOrder) -> np.ndarray:
+        import numpy as np
+
         if column not in self._sorts:
             folded = np.array(fold_many(self._display[column]), dtype=np.str_)
             self._sorts[column] = np.argsort(folded, kind="stable")
@@ -117,17 +146,22 @@ class ClientTableModel(QAbstractTableModel):
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if not 0 <= column < len(self.HEADERS):
             return
-        self.layoutAboutToBeChanged.emit()
         self._sort = (column, order)
-        self._order = self._sorted(column, order)
-        self._refilter()
+        if not self._ids:
+            return  # nothing to sort yet; the order is applied when the index is built
+        self.layoutAboutToBeChanged.emit()
+        if self._keys is None:
+            self._build()  # sorts too
+        else:
+            self._order = self._sorted(column, order)
+            self._refilter()
         self.layoutChanged.emit()
 
     # -- Qt model interface ---------------------------------------------------
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = _NO_PARENT) -> int:
         return 0 if parent.isValid() else len(self._view)
 
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = _NO_PARENT) -> int:
         return 0 if parent.isValid() else len(self.HEADERS)
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = 0) -> Any:
@@ -137,7 +171,7 @@ class ClientTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display[index.column()][source]
         if role == ID_ROLE:
-            return int(self._ids[source])
+            return self._ids[source]
         return None
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
@@ -148,16 +182,22 @@ class ClientTableModel(QAbstractTableModel):
     # -- helpers for the window -----------------------------------------------
     def client_id(self, row: int) -> int | None:
         if 0 <= row < len(self._view):
-            return int(self._ids[self._view[row]])
+            return self._ids[int(self._view[row])]
         return None
 
     def row_of(self, client_id: int) -> int | None:
-        source = np.flatnonzero(self._ids == client_id)
-        if not len(source):
+        if client_id not in self._ids:
             return None
-        rows = np.flatnonzero(self._view == source[0])
-        return int(rows[0]) if len(rows) else None
+        source = self._ids.index(client_id)
+        for row, src in enumerate(self._view):
+            if int(src) == source:
+                return row
+        return None
 
     @property
     def total(self) -> int:
         return len(self._ids)
+
+    @property
+    def indexed(self) -> bool:
+        return self._keys is not None

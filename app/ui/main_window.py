@@ -12,33 +12,56 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from PySide6.QtCore import QSettings, Qt
-from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QDialog,
-    QFrame,
-    QHBoxLayout,
-    QHeaderView,
-    QLabel,
-    QLineEdit,
-    QMainWindow,
-    QPushButton,
-    QSplitter,
-    QSystemTrayIcon,
-    QTableView,
-    QTableWidget,
-    QTableWidgetItem,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import QSettings, Signal
+from PySide6.QtWidgets import QLabel, QMainWindow
+
+if TYPE_CHECKING:  # bound for real by _load_qt(), right after the first paint
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence, QPaintEvent
+    from PySide6.QtWidgets import (
+        QAbstractItemView,
+        QDialog,
+        QFrame,
+        QHBoxLayout,
+        QHeaderView,
+        QLineEdit,
+        QPushButton,
+        QSplitter,
+        QSystemTrayIcon,
+        QTableView,
+        QTableWidget,
+        QTableWidgetItem,
+        QVBoxLayout,
+        QWidget,
+    )
 
 if TYPE_CHECKING:
+    from app.search import ClientColumns
     from app.services import Services
     from app.services.values import AdvisorView, ClientView, DeviceView, SessionView
     from app.ui.billing_panel import BillingPanel
-    from app.ui.client_model import ClientTableModel
     from app.ui.session_panel import SessionPanel
+
+
+_GUI = ("QAction", "QCloseEvent", "QIcon", "QKeySequence", "QPaintEvent")
+_WIDGETS = (
+    "QAbstractItemView", "QDialog", "QFrame", "QHBoxLayout", "QHeaderView", "QLineEdit",
+    "QPushButton", "QSplitter", "QSystemTrayIcon", "QTableView", "QTableWidget",
+    "QTableWidgetItem", "QVBoxLayout", "QWidget",
+)  # fmt: skip
+
+
+def _load_qt() -> None:
+    """Bind the Qt classes and enum namespaces this module uses (the names imported for type
+    checking above). Materialising them (``Qt``'s enums above all) costs ~25 ms, so the
+    window's first paint happens before, and the rest of the window is built right after."""
+    from PySide6 import QtCore, QtGui, QtWidgets
+
+    names = globals()
+    names["Qt"] = QtCore.Qt
+    names.update({name: getattr(QtGui, name) for name in _GUI})
+    names.update({name: getattr(QtWidgets, name) for name in _WIDGETS})
+
 
 T = TypeVar("T")
 FORGOTTEN_TIMER = timedelta(hours=4)
@@ -65,35 +88,37 @@ QPushButton { padding: 5px 10px; }
 
 
 class MainWindow(QMainWindow):
+    firstPainted = Signal()  # the composition root opens the database after this
+
     def __init__(self, clock: Callable[[], datetime] | None = None) -> None:
         super().__init__()
         self.setObjectName("mainWindow")
         self.setWindowTitle("AppleUse Soporte")
-        self.setStyleSheet(STYLE)
         self._clock = clock
         self.services: Services | None = None
         self.advisor: AdvisorView | None = None
         self.session: SessionView | None = None
         self.receipt_folio: str | None = None
         self._forgotten_warned: set[int] = set()
-        self.placeholder = QLabel("Abriendo la base de datos…")
-        self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.setCentralWidget(self.placeholder)
+        self._painted = False
+        self._shell_built = False
+        loading = QLabel("  Cargando clientes…")
+        self.setCentralWidget(loading)  # replaced by build_shell() right after the first paint
         self.statusBar().showMessage("AppleUse Soporte")
         self.resize(1280, 780)
         self._restore_geometry()
 
     # -- building ------------------------------------------------------------------------------
-    def attach(self, services: Services, advisor: AdvisorView, where: str = "") -> None:
-        """Build the panels on the open database, for ``advisor``."""
-        from app.ui.billing_panel import BillingPanel
+    def build_shell(self) -> None:
+        """Right after the first paint: banners, the client list and pending cases; the
+        session and billing panels take the placeholder's place once the database is open."""
+        if self._shell_built:
+            return
+        self._shell_built = True
+        _load_qt()
         from app.ui.client_model import ClientTableModel
-        from app.ui.session_panel import SessionPanel
 
-        self.services = services
-        self.advisor = advisor
-        self._clock = self._clock or services.clock
-        clock = self._clock
+        self.setStyleSheet(STYLE)
 
         self.errorBanner = QLabel("")
         self.errorBanner.setObjectName("errorBanner")
@@ -109,7 +134,7 @@ class MainWindow(QMainWindow):
         self.clientSearch.setObjectName("clientSearch")
         self.clientSearch.setPlaceholderText("Buscar por nombre, teléfono, ciudad o RFC")
         self.clientSearch.setClearButtonEnabled(True)
-        self.clientModel: ClientTableModel = ClientTableModel(self)
+        self.clientModel = ClientTableModel(self)
         self.clientTable = QTableView()
         self.clientTable.setObjectName("clientTable")
         self.clientTable.setModel(self.clientModel)
@@ -174,18 +199,15 @@ class MainWindow(QMainWindow):
         left_layout.addWidget(self.pendingCasesTable)
         left_layout.addWidget(self.followUpButton, 0, Qt.AlignmentFlag.AlignRight)
 
-        self.sessionPanel: SessionPanel = SessionPanel(clock)
-        self.billingPanel: BillingPanel = BillingPanel()
-
+        self.placeholder = QLabel("Abriendo la base de datos…")
+        self.placeholder.setObjectName("hintLabel")
+        self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.setObjectName("mainSplitter")
         splitter.addWidget(left)
-        splitter.addWidget(self.sessionPanel)
-        splitter.addWidget(self.billingPanel)
+        splitter.addWidget(self.placeholder)
         splitter.setStretchFactor(0, 4)
-        splitter.setStretchFactor(1, 4)
-        splitter.setStretchFactor(2, 3)
-        splitter.setSizes([500, 420, 360])
+        splitter.setStretchFactor(1, 7)
         splitter.setChildrenCollapsible(False)
         self.splitter = splitter
 
@@ -196,11 +218,7 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.noticeBanner)
         layout.addWidget(splitter, 1)
         self.setCentralWidget(central)
-        self.placeholder = None  # type: ignore[assignment]
-        self.statusBar().showMessage(f"Asesor: {advisor.name}" + (f" · {where}" if where else ""))
-        self.setWindowTitle(f"AppleUse Soporte — {advisor.name}")
 
-        # wiring
         self.clientSearch.textChanged.connect(self.clientModel.set_query)
         self.clientSearch.textChanged.connect(lambda *_: self._client_count())
         self.clientModel.modelReset.connect(self._on_client_selection)
@@ -210,6 +228,34 @@ class MainWindow(QMainWindow):
         self.editClientButton.clicked.connect(lambda: self.edit_client())
         self.pendingCasesTable.itemSelectionChanged.connect(self._on_pending_selection)
         self.followUpButton.clicked.connect(self.follow_up)
+
+        self.newClientButton.setEnabled(False)  # until the database is open
+        self.clientSearch.setFocus()
+
+    def attach(self, services: Services, advisor: AdvisorView, where: str = "") -> None:
+        """Build the panels on the open database, for ``advisor``."""
+        from app.ui.billing_panel import BillingPanel
+        from app.ui.session_panel import SessionPanel
+
+        self.build_shell()
+        self.services = services
+        self.advisor = advisor
+        self._clock = self._clock or services.clock
+        clock = self._clock
+
+        self.sessionPanel: SessionPanel = SessionPanel(clock)
+        self.newClientButton.setEnabled(True)
+        self.billingPanel: BillingPanel = BillingPanel()
+
+        self.splitter.replaceWidget(1, self.sessionPanel)
+        self.splitter.insertWidget(2, self.billingPanel)
+        self.splitter.setStretchFactor(2, 3)
+        self.splitter.setSizes([500, 420, 360])
+        self.placeholder.deleteLater()
+        self.statusBar().showMessage(f"Asesor: {advisor.name}" + (f" · {where}" if where else ""))
+        self.setWindowTitle(f"AppleUse Soporte — {advisor.name}")
+
+        # wiring
         sp = self.sessionPanel
         sp.startRequested.connect(self.start_session)
         sp.pauseRequested.connect(lambda: self._act(lambda s, i: s.sessions.pause(i)))
@@ -307,6 +353,12 @@ class MainWindow(QMainWindow):
         self.activateWindow()
 
     # -- loading -------------------------------------------------------------------------------
+    def show_clients(self, columns: ClientColumns) -> None:
+        """Fill the list (already sorted by name); the caller builds the search index next."""
+        self.build_shell()
+        self.clientModel.load(columns)
+        self._client_count()
+
     def load_clients(self) -> None:
         from app.services.client_list import client_columns
 
@@ -400,8 +452,10 @@ class MainWindow(QMainWindow):
 
     def _on_client_selection(self, *_: Any) -> None:
         selected = self.selected_client_id() is not None
-        self.editClientButton.setEnabled(selected)
-        self.sessionPanel.set_client_selected(selected)
+        self.editClientButton.setEnabled(selected and self.services is not None)
+        panel = getattr(self, "sessionPanel", None)
+        if panel is not None:
+            panel.set_client_selected(selected)
 
     def _on_pending_selection(self) -> None:
         running = self.session is not None and self.session.running
@@ -643,6 +697,12 @@ class MainWindow(QMainWindow):
                 self.tray.showMessage("AppleUse Soporte", message)  # type: ignore[union-attr]
 
     # -- window state --------------------------------------------------------------------------
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if not self._painted:
+            self._painted = True
+            self.firstPainted.emit()
+
     def _restore_geometry(self) -> None:
         settings = QSettings()
         geometry = settings.value("window/geometry")
