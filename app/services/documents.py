@@ -188,6 +188,12 @@ def _receipt_document(s: Session, r: Receipt) -> doc.ReceiptDocument:
     advisor = get_or_fail(s, Advisor, r.advisor_id)
     tariff = Tariff.from_dict(r.tariff_snapshot)
     row = s.get(WorkSession, r.session_id) if r.session_id is not None else None
+    if row is None and r.session_id is None:
+        from app.services.repairs import repair_receipt_document
+
+        found = repair_receipt_document(s, r, client, advisor, business_profile(s), tariff)
+        if found is not None:
+            return found
     if row is None or row.ended_at is None:
         raise RuleError(f"El recibo {r.folio} no corresponde a una sesión terminada.")
     case = get_or_fail(s, Case, row.case_id)

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -25,11 +25,14 @@ from sqlalchemy.orm import Session
 from app.billing import Bill, BillingError, Credit, Tariff
 from app.billing.policy import RepairPart, price_repair
 from app.clock import Clock
+from app.documents import data as doc
 from app.models import (
+    Advisor,
     Case,
     CaseState,
     Client,
     Outcome,
+    Payment,
     Receipt,
     ReceiptStatus,
     Repair,
@@ -328,4 +331,60 @@ def _view(s: Session, row: Repair) -> RepairView:
         receipt_id=row.receipt_id,
         receipt_folio=receipt.folio if receipt else None,
         quote=_price(row, tariff, ()),
+    )
+
+
+def repair_receipt_document(
+    s: Session,
+    r: Receipt,
+    client: Client,
+    advisor: Advisor,
+    business: doc.BusinessProfile,
+    tariff: Tariff,
+) -> doc.ReceiptDocument | None:
+    """The printable form of a repair's receipt (None when ``r`` is not one). Its "session"
+    is the repair: from the quote to the client's acceptance; no worked time is billed."""
+    from app.services.documents import payment_label
+
+    row = s.scalars(select(Repair).where(Repair.receipt_id == r.id)).first()
+    if row is None:
+        return None
+    case = get_or_fail(s, Case, row.case_id)
+    payments = s.scalars(
+        select(Payment).where(Payment.receipt_id == r.id).order_by(Payment.received_at, Payment.id)
+    ).all()
+    lines = tuple(
+        doc.receipt_line(
+            x.kind, x.description, x.amount, hours=x.hours, rate=x.rate, band=x.band,
+            modality=r.modality,
+        )
+        for x in r.lines
+    )  # fmt: skip
+    money = doc.ReceiptMoney(
+        lines=lines, subtotal=r.subtotal, discount=r.discount, credits=r.credits, base=r.base,
+        iva_rate=tariff.iva_rate, iva=r.iva, total=r.total,
+    )  # fmt: skip
+    return doc.ReceiptDocument(
+        business=business,
+        series=r.series,
+        number=r.number,
+        issued_at=r.issued_at,
+        client_name=client.name,
+        advisor=advisor.name,
+        modality=r.modality,
+        case_number=case_label(case.number),
+        session_start=row.quoted_at,
+        session_end=row.decided_at or row.quoted_at,
+        worked=timedelta(0),
+        business_hours=0,
+        outside_hours=0,
+        outcome=f"Reparación aceptada: {row.description}",
+        payment_status=payment_label(r, payments, None),
+        money=money,
+        client_rfc=client.rfc or "",
+        case_opened_at=case.opened_at,
+        notes=(f"Reparación del caso {case_label(case.number)} (caso escalado).",),
+        status=doc.ReceiptStatus(r.status.value),
+        cancel_reason=r.cancel_reason or "",
+        cancelled_at=r.cancelled_at,
     )

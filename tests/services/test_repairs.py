@@ -142,3 +142,21 @@ def test_policy_discount_on_labour_is_the_one_in_force_when_quoted(shop: Shop) -
     assert sv.receipts.issue_for_session(sid).base == D("180.00")
     quote = sv.repairs.quote(case_of(shop, sid), "Limpieza interna", 3, [])
     assert money(quote.quote)[:4] == (D("900.00"), D("90.00"), D("0.00"), D("810.00"))
+
+
+def test_repair_receipt_documents_and_day_summary(shop: Shop) -> None:
+    from datetime import date
+
+    from app.documents.receipt_pdf import receipt_pdf_bytes
+
+    sv = shop.services
+    sid = escalated(shop, 45)
+    sv.receipts.issue_for_session(sid)
+    quote = sv.repairs.quote(case_of(shop, sid), "Cambio de teclado", 1, [])
+    sv.repairs.accept(quote.id)
+    receipt = sv.repairs.issue_receipt(quote.id)
+    document = sv.documents.receipt(receipt.id)
+    assert document.folio == "A-000002"
+    assert receipt_pdf_bytes(document).startswith(b"%PDF")
+    summary = sv.documents.day_summary(date(2026, 11, 24))
+    assert len(summary.receipts) == 2
