@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
-from app.search import ClientColumns, fold, fold_many, terms
+from app.search import ClientColumns, fold_many, terms
 
 if TYPE_CHECKING:
     import numpy as np
@@ -112,27 +112,41 @@ class ClientTableModel(QAbstractTableModel):
 
     # -- searching and sorting ------------------------------------------------
     def set_query(self, text: str) -> None:
-        if fold(text) == fold(self._query) and self._keys is not None:
-            self._query = text
-            return
+        old, new = " ".join(terms(self._query)), " ".join(terms(text))
         self._query = text
+        if old == new and self._keys is not None:
+            return
         self.beginResetModel()
         self._build()
-        self._refilter()
+        # Typing on narrows the previous result: only its rows, and only the words that
+        # changed, need searching again.
+        self._refilter(already=old.split() if old and new.startswith(old) else None)
         self.endResetModel()
 
-    def _refilter(self) -> None:
+    def _refilter(self, already: list[str] | None = None) -> None:
+        """Filter by the query's words; ``already``: words the current rows all contain."""
         import numpy as np
 
         words = terms(self._query)
         if not words or self._keys is None or not len(self._keys):
             self._view = self._order
             return
+        narrow = already is not None
+        if already is not None:
+            words = [w for i, w in enumerate(words) if i >= len(already) or w != already[i]]
+        rows = np.asarray(self._view if narrow else self._order)
+        if narrow and len(rows) * 4 < len(self._keys):
+            # few candidates: search only their keys
+            mask = np.ones(len(rows), dtype=bool)
+            keys = self._keys[rows]
+            for word in words:
+                mask &= np.strings.find(keys, word) >= 0
+            self._view = rows[mask]
+            return
         mask = np.ones(len(self._keys), dtype=bool)
         for word in words:
             mask &= np.strings.find(self._keys, word) >= 0
-        order = np.asarray(self._order)
-        self._view = order[mask[order]]
+        self._view = rows[mask[rows]]
 
     def _sorted(self, column: int, order: Qt.SortOrder) -> np.ndarray:
         import numpy as np

@@ -1,0 +1,75 @@
+"""The client list model: searching while typing gives exactly what a fresh search gives."""
+
+import random
+
+from PySide6.QtCore import Qt
+
+from app.search import ClientColumns
+from app.ui.client_model import ClientTableModel
+
+FIRST = ["Ana", "José", "María", "Óscar", "Lucía", "Iñaki", "Raúl", "Noemí"]
+LAST = ["López", "Hernández", "Peña", "Cházaro", "Muñoz", "Ibáñez", "Lara"]
+CITIES = ["Xalapa", "Coatepec", "Xico", "Córdoba"]
+
+
+def columns(n=3000, seed=1):
+    rnd = random.Random(seed)
+    rows = [
+        (
+            i,
+            f"{rnd.choice(FIRST)} {rnd.choice(LAST)} {rnd.choice(LAST)}",
+            f"(228) {rnd.randint(100, 999)} {rnd.randint(1000, 9999)}",
+            rnd.choice(CITIES),
+            rnd.choice(["", "GODE561231GR8", "LOPJ800101AB1"]),
+        )
+        for i in range(1, n + 1)
+    ]
+    return ClientColumns(*map(list, zip(*rows, strict=True)))
+
+
+def ids(model):
+    return [model.client_id(r) for r in range(model.rowCount())]
+
+
+def test_typing_narrows_to_the_same_rows_as_a_fresh_search(qapp):
+    data = columns()
+    typed = ClientTableModel()
+    typed.load(data)
+    typed.sort(0, Qt.SortOrder.AscendingOrder)
+    for query in ["lopez hernandez", "ana  pena", "228 8", "xalapa gode", "muñoz", "LARA lara"]:
+        typed.set_query("")
+        for i in range(1, len(query) + 1):
+            typed.set_query(query[:i])
+            fresh = ClientTableModel()
+            fresh.load(data)
+            fresh.sort(0, Qt.SortOrder.AscendingOrder)
+            fresh.set_query(query[:i])
+            assert ids(typed) == ids(fresh), query[:i]
+        # deleting characters widens the result again
+        typed.set_query(query[:2])
+        fresh.set_query(query[:2])
+        assert ids(typed) == ids(fresh)
+
+
+def test_search_ignores_accents_and_matches_phone_digits(qapp):
+    model = ClientTableModel()
+    model.load(ClientColumns([1, 2], ["Óscar Peña", "Ana López"], ["(228) 812 0353", ""],
+                             ["Xalapa", "Coatepec"], ["", ""]))  # fmt: skip
+    model.set_query("oscar pena")
+    assert ids(model) == [1]
+    model.set_query("2288120353")
+    assert ids(model) == [1]
+    model.set_query("LÓPEZ coatepec")
+    assert ids(model) == [2]
+    model.set_query("")
+    assert sorted(ids(model)) == [1, 2]
+
+
+def test_the_list_shows_before_the_index_is_built(qapp):
+    model = ClientTableModel()
+    model.load(ClientColumns([5, 6], ["Zoe", "Álvaro"], ["", ""], ["", ""], ["", ""]))
+    assert not model.indexed
+    assert ids(model) == [5, 6]  # as given, at once
+    model.sort(0, Qt.SortOrder.AscendingOrder)
+    assert model.indexed
+    assert ids(model) == [6, 5]  # "Álvaro" before "Zoe": accents ignored
