@@ -12,8 +12,6 @@ import sys
 from collections.abc import Sequence
 from typing import NoReturn
 
-from app.billing.errors import BillingError
-from app.commands import COMMANDS
 from app.errors import DomainError
 
 
@@ -53,7 +51,7 @@ def fail(message: str) -> NoReturn:
     raise SystemExit(2)
 
 
-def build_parser() -> Parser:
+def build_parser(*, window_only: bool = False) -> Parser:
     parser = Parser(
         prog="appleuse",
         description="AppleUse Soporte. Sin subcomando abre la ventana.",
@@ -61,20 +59,38 @@ def build_parser() -> Parser:
     )
     parser.add_argument("-h", "--help", action="help", help="muestra esta ayuda y termina")
     parser.add_argument("--db", metavar="URL", help="base de datos (URL de SQLAlchemy)")
-    sub = parser.add_subparsers(dest="command", metavar="COMANDO", parser_class=Parser)
-    for command in COMMANDS:
-        command.register(sub)
+    parser.add_argument("--advisor", metavar="NOMBRE", help="asesor que atiende (ventana)")
+    if not window_only:
+        from app.commands import COMMANDS
+
+        sub = parser.add_subparsers(dest="command", metavar="COMANDO", parser_class=Parser)
+        for command in COMMANDS:
+            command.register(sub)
     return parser
+
+
+def _window_only(args: Sequence[str]) -> bool:
+    """No sub-command: only --db / --advisor, so the window opens (nothing else imported)."""
+    rest = list(args)
+    while rest:
+        head = rest.pop(0)
+        if head in ("--db", "--advisor") and rest:
+            rest.pop(0)
+        elif not head.startswith(("--db=", "--advisor=")):
+            return False
+    return True
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
-    parser = build_parser()
-    args = parser.parse_args(args_list)
-    if args.command is None:
+    window = _window_only(args_list)
+    args = build_parser(window_only=window).parse_args(args_list)
+    if window or args.command is None:
         from app.bootstrap import run
 
-        return int(run(db_url=args.db))
+        return int(run(db_url=args.db, advisor_name=args.advisor))
+    from app.billing.errors import BillingError
+
     try:
         result = int(args.handler(args))
     except (CliError, BillingError, DomainError) as exc:

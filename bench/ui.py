@@ -217,8 +217,8 @@ def _measure():
         app.quit()
     QTimer.singleShot(int(seconds * 1000), done)
 
-from app.bootstrap import run
-run([], db_url=os.environ["BENCH_DB"], advisor_name="Asesor de prueba")
+from app.cli import main  # the real entry point: `appleuse --db URL --advisor NAME`
+main(["--db", os.environ["BENCH_DB"], "--advisor", "Asesor de prueba"])
 """
 
 
