@@ -98,6 +98,15 @@ class ReceiptService:
             receipt = _locked(s, receipt_id)
             if receipt.status is ReceiptStatus.CANCELLED:
                 raise RuleError(f"El recibo {receipt.folio} ya está cancelado.")
+            if receipt.session_id is not None:
+                from app.services.repairs import credited_by
+
+                repair_folio = credited_by(s, receipt.session_id)
+                if repair_folio is not None:
+                    raise RuleError(
+                        f"El recibo {receipt.folio} está abonado en el recibo {repair_folio} "
+                        "de la reparación; cancele primero ese recibo."
+                    )
             receipt.status = ReceiptStatus.CANCELLED
             receipt.cancelled_at = self.clock()
             receipt.cancel_reason = clean

@@ -217,7 +217,7 @@ class RepairService:
                     "Emita primero el recibo de la sesión de soporte escalada: "
                     "el recibo de la reparación la abona."
                 )
-            credited = _credited_by(s, row.support_session_id, exclude=row.id)
+            credited = credited_by(s, row.support_session_id, exclude=row.id)
             if credited is not None:
                 raise RuleError(
                     f"La sesión de soporte ya se abonó en el recibo {credited}; "
@@ -285,18 +285,20 @@ def _support_receipt(s: Session, session_id: int) -> Receipt | None:
     ).first()
 
 
-def _credited_by(s: Session, session_id: int, *, exclude: int) -> str | None:
+def credited_by(s: Session, session_id: int, *, exclude: int | None = None) -> str | None:
     """The folio of an issued repair receipt that already credits this support session."""
-    return s.scalars(
+    query = (
         select(Receipt.folio)
         .join(Repair, Repair.receipt_id == Receipt.id)
         .where(
             Repair.support_session_id == session_id,
-            Repair.id != exclude,
             Receipt.status == ReceiptStatus.ISSUED,
             Receipt.credits > 0,
         )
-    ).first()
+    )
+    if exclude is not None:
+        query = query.where(Repair.id != exclude)
+    return s.scalars(query).first()
 
 
 def _price(row: Repair, tariff: Tariff, credits: Sequence[Credit]) -> Bill:

@@ -65,8 +65,10 @@ def test_accepted_repair_credits_the_support_session_on_its_own_receipt(shop: Sh
         sv.repairs.issue_receipt(quote.id)
     with pytest.raises(DomainError, match="ya tiene una cotización aceptada"):
         sv.repairs.quote(case_of(shop, sid), "Otra", 1)
-    # the support receipt is untouched
+    # the support receipt is untouched, and cannot be cancelled while a repair credits it
     assert sv.receipts.receipt(support.id).total == D("185.60")
+    with pytest.raises(DomainError, match="abonado en el recibo A-000002 de la reparación"):
+        sv.receipts.cancel(support.id, "Error")
     # a cancelled repair receipt may be issued again (same credit, next folio)
     sv.receipts.cancel(receipt.id, "Refacción equivocada")
     again = sv.repairs.issue_receipt(quote.id)
