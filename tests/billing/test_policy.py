@@ -5,6 +5,8 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from app.billing import BillingError, Credit, LineKind, Modality, Tariff
 from app.billing.policy import (
@@ -226,3 +228,39 @@ def test_repair_parts_quantities_and_half_up_iva():
 def test_repair_refusals(hours, parts, discount, message):
     with pytest.raises(BillingError, match=message):
         price_repair(hours, parts, T, discount=D(discount))
+
+
+# -- properties ----------------------------------------------------------------------------------
+events = st.integers(min_value=0, max_value=50)
+shares = st.sampled_from([D(x) for x in ("0", "0.05", "0.1", "0.125", "0.2", "0.25")])
+cents = st.integers(min_value=0, max_value=500_000).map(lambda c: D(c) / 100)
+
+
+@given(events, events, shares, shares)
+def test_fee_never_rises_with_the_discount(remote, in_person, d1, d2):
+    low, high = sorted((d1, d2))
+    assert monthly_fee(remote, in_person, high, 0, T) <= monthly_fee(remote, in_person, low, 0, T)
+
+
+@given(st.lists(events, min_size=1, max_size=6))
+def test_suggestion_is_the_smallest_whole_number_covering_the_average(actual):
+    n = suggest_expected(actual)
+    assert n * len(actual) >= sum(actual) > (n - 1) * len(actual) or n == 0 == sum(actual)
+
+
+@given(
+    st.integers(min_value=0, max_value=40),
+    st.lists(st.tuples(st.integers(min_value=1, max_value=5), cents), max_size=4),
+    shares,
+    cents,
+)
+def test_repair_bill_adds_up_and_never_goes_below_zero(hours, parts, discount, credit):
+    items = [RepairPart(f"Pieza {k}", q, price) for k, (q, price) in enumerate(parts)]
+    if hours == 0 and not items:
+        return
+    bill = price_repair(hours, items, T, discount=discount, credits=[Credit("Abono", credit)])
+    assert bill.base is not None and bill.iva is not None and bill.total is not None
+    assert bill.base >= 0 and bill.total == bill.base + bill.iva
+    assert bill.subtotal == sum((x.amount for x in bill.lines if x.amount > 0), D("0"))
+    assert bill.base == bill.subtotal - bill.discount - bill.credits
+    assert bill.credits <= credit and bill.discount <= D("0.25") * bill.lines[0].amount + D("0.01")
