@@ -29,6 +29,7 @@ from app.fmt import format_duration
 class BillingPanel(QFrame):
     issueRequested = Signal()
     quoteEntered = Signal(str, object)  # ("rate" | "amount", Decimal)
+    receiptAction = Signal(str)  # "preview" | "open" | "save", for the issued receipt
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -114,6 +115,20 @@ class BillingPanel(QFrame):
         self.receiptLabel = QLabel("")
         self.receiptLabel.setObjectName("receiptLabel")
         self.receiptLabel.setWordWrap(True)
+        self.receiptButtons = QWidget()
+        receipt_row = QHBoxLayout(self.receiptButtons)
+        receipt_row.setContentsMargins(0, 0, 0, 0)
+        for name, text, action in (
+            ("printReceiptButton", "Vista previa / Imprimir…", "preview"),
+            ("openReceiptButton", "Abrir PDF", "open"),
+            ("saveReceiptButton", "Guardar como…", "save"),
+        ):
+            b = QPushButton(text)
+            b.setObjectName(name)
+            b.clicked.connect(lambda *_, a=action: self.receiptAction.emit(a))
+            receipt_row.addWidget(b)
+            setattr(self, name, b)
+        self.receiptButtons.hide()
         self.noteLabel = QLabel("Precios más IVA. Este recibo no es un CFDI.")
         self.noteLabel.setObjectName("hintLabel")
         self.noteLabel.setWordWrap(True)
@@ -128,6 +143,7 @@ class BillingPanel(QFrame):
         layout.addWidget(self.quoteBox)
         layout.addWidget(self.issueReceiptButton)
         layout.addWidget(self.receiptLabel)
+        layout.addWidget(self.receiptButtons)
         layout.addWidget(self.noteLabel)
         layout.addStretch(1)
         self.show_bill(None)
@@ -145,6 +161,7 @@ class BillingPanel(QFrame):
             self.quoteBox.hide()
             self.issueReceiptButton.setEnabled(False)
             self.receiptLabel.setText("")
+            self.receiptButtons.hide()
             return
         self.kindLabel.setText("Cuenta final" if final else "Cuenta en vivo (si terminara ahora)")
         self.workedLabel.setText(f"{format_duration(bill.worked)} ({bill.worked_minutes} min)")
@@ -179,6 +196,7 @@ class BillingPanel(QFrame):
             self.receiptLabel.setText(f"Recibo emitido: {receipt_folio}")
         else:
             self.receiptLabel.setText("")
+        self.receiptButtons.setVisible(bool(receipt_folio))
         self.linesTable.resizeRowsToContents()
         self._fit_lines()
 

@@ -277,6 +277,7 @@ class MainWindow(QMainWindow):
         sp.newEventRequested.connect(lambda: self.end_session(new_event=True))
         sp.minuteChanged.connect(self.refresh_bill)
         self.billingPanel.issueRequested.connect(self.issue_receipt)
+        self.billingPanel.receiptAction.connect(self.receipt_action)
         self.billingPanel.quoteEntered.connect(self.set_quote)
 
         self._build_menus()
@@ -292,6 +293,13 @@ class MainWindow(QMainWindow):
         )
         self._action(
             archivo, "Buscar cliente", QKeySequence.StandardKey.Find, self.clientSearch.setFocus
+        )
+        archivo.addSeparator()
+        self.summaryAction = self._action(
+            archivo, "Corte del día…", QKeySequence("Ctrl+Shift+C"), self.open_summary
+        )
+        self.settingsAction = self._action(
+            archivo, "Ajustes…", QKeySequence.StandardKey.Preferences, self.open_settings
         )
         archivo.addSeparator()
         self._action(archivo, "Salir", QKeySequence.StandardKey.Quit, self.close)
@@ -327,7 +335,7 @@ class MainWindow(QMainWindow):
         self,
         menu: Any,
         text: str,
-        shortcut: QKeySequence.StandardKey | None,
+        shortcut: QKeySequence.StandardKey | QKeySequence | None,
         slot: Callable[[], Any],
     ) -> QAction:
         action = QAction(text, self)
@@ -643,6 +651,44 @@ class MainWindow(QMainWindow):
         self.show_notice(f"Recibo {receipt.folio} emitido por {_money(receipt.total)}.")
         self.refresh_bill()
         return receipt.folio
+
+    def receipt_action(self, action: str) -> None:
+        """Print preview, open or save the PDF of the receipt just issued."""
+        from app.documents.receipt_pdf import receipt_pdf_bytes
+        from app.ui import documents_ui
+
+        services, folio = self.services, self.receipt_folio
+        if services is None or folio is None:
+            return
+        document = self._call(lambda: services.documents.receipt_by_folio(folio))
+        if document is None:
+            return
+        pdf = receipt_pdf_bytes(document)
+        if action == "preview":
+            documents_ui.show_receipt_preview(self, pdf, f"Recibo {folio}")
+        elif action == "open":
+            self._call(lambda: documents_ui.open_pdf(pdf, f"Recibo {folio}.pdf"))
+        elif action == "save":
+            documents_ui.save_pdf_as(self, pdf, f"Recibo {folio}.pdf")
+
+    def open_summary(self) -> None:
+        from app.ui.documents_ui import SummaryDialog
+
+        if self.services is not None:
+            SummaryDialog(self.services, self).exec()
+
+    def open_settings(self) -> None:
+        from app.ui.settings_dialog import SettingsDialog
+
+        services = self.services
+        if services is None:
+            return
+        advisor_id = self.advisor.id if self.advisor else None
+        dialog = SettingsDialog(services, self, current_advisor_id=advisor_id)
+        dialog.exec()
+        if dialog.tariff_version is not None:
+            self.sessionPanel.set_tariff(services.settings.tariff())
+            self.refresh_bill()
 
     # -- showing the session -------------------------------------------------------------------
     def set_session(self, view: SessionView | None) -> None:

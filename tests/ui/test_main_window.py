@@ -299,3 +299,38 @@ def test_devices_are_added_and_edited_from_the_client_dialog(window, qtbot):
     assert [(d.kind, d.model, d.serial) for d in devices] == [
         (DeviceKind.IPAD, "iPad Air M2", "DMPX77")
     ]
+
+
+def test_the_issued_receipt_can_be_previewed_and_saved(window, qtbot, ui_clock, tmp_path):
+    from pypdf import PdfReader
+    from PySide6.QtWidgets import QFileDialog
+
+    client = add_client(window, "Ana López")
+    view = window.services.sessions.start(window.advisor.id, client.id, "office")
+    ui_clock.advance(minutes=50)
+    window.set_session(window.services.sessions.end(view.id, "resolved"))
+    folio = window.issue_receipt()
+    billing = window.billingPanel
+    assert billing.receiptButtons.isVisibleTo(billing)
+
+    target = tmp_path / "recibo.pdf"
+
+    def save(dialog):
+        assert isinstance(dialog, QFileDialog)
+        dialog.selectFile(str(target))
+        dialog.accept()
+
+    when_modal(save)
+    billing.saveReceiptButton.click()
+    text = "".join(page.extract_text() for page in PdfReader(target).pages)
+    assert folio in text and "Ana López" in text and "348.00" in text
+
+
+def test_settings_and_summary_are_in_the_menu(window):
+    titles = {
+        action.text()
+        for top in window.menuBar().actions()
+        if top.menu() is not None
+        for action in top.menu().actions()
+    }
+    assert {"Ajustes…", "Corte del día…", "Nuevo cliente…", "Finalizar"} <= titles
