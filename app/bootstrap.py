@@ -123,6 +123,7 @@ def open_database(
     if backup is not None or not window.clientModel.total:
         window.load_clients()  # the quick read could not run, or the schema just changed
     window.load_pending()
+    window.show_reviews_due()
     window.restore_running_session()
     if backup is not None:
         window.statusBar().showMessage(f"Base de datos actualizada; respaldo en {backup}", 10000)

@@ -83,6 +83,8 @@ QLabel#noticeBanner { background: #fff6db; color: #6b4e00; padding: 6px 10px; bo
 QLabel[role="fieldError"], QLabel#fieldError { color: #b00020; }
 QLabel#hintLabel { color: #6e6e73; }
 QLabel#receiptLabel { color: #1b6b33; font-weight: 600; }
+QLabel#policyLabel { background: #eef3fb; color: #0b4a8b; padding: 6px 8px; border-radius: 6px; }
+QLabel#policyLabel[warn="true"] { background: #fff6db; color: #6b4e00; }
 QPushButton { padding: 5px 10px; }
 """
 
@@ -154,6 +156,10 @@ class MainWindow(QMainWindow):
             self.clientTable.setColumnWidth(col, width)
         self.clientCountLabel = QLabel("")
         self.clientCountLabel.setObjectName("hintLabel")
+        self.policyLabel = QLabel("")
+        self.policyLabel.setObjectName("policyLabel")
+        self.policyLabel.setWordWrap(True)
+        self.policyLabel.hide()
         self.newClientButton = QPushButton("Nuevo cliente")
         self.newClientButton.setObjectName("newClientButton")
         self.editClientButton = QPushButton("Editar cliente…")
@@ -193,6 +199,7 @@ class MainWindow(QMainWindow):
         buttons.addWidget(self.newClientButton)
         buttons.addWidget(self.editClientButton)
         left_layout.addLayout(buttons)
+        left_layout.addWidget(self.policyLabel)
         ptitle = QLabel("Casos pendientes")
         ptitle.setObjectName("sectionTitle")
         left_layout.addWidget(ptitle)
@@ -459,11 +466,48 @@ class MainWindow(QMainWindow):
         )
 
     def _on_client_selection(self, *_: Any) -> None:
-        selected = self.selected_client_id() is not None
+        client_id = self.selected_client_id()
+        selected = client_id is not None
         self.editClientButton.setEnabled(selected and self.services is not None)
+        self.show_policy(client_id)
         panel = getattr(self, "sessionPanel", None)
         if panel is not None:
             panel.set_client_selected(selected)
+
+    def show_policy(self, client_id: int | None) -> None:
+        """The client's policy allowance this month, where the advisor decides (RULES §6)."""
+        allowance = None
+        if client_id is not None and self.services is not None:
+            allowance = self._call(lambda: self.services.policies.allowance(client_id))  # type: ignore[union-attr]
+        if allowance is None:
+            self.policyLabel.hide()
+            return
+        lines = list(allowance.texts) or ["Póliza vigente"]
+        extras = []
+        if allowance.discount:
+            extras.append(f"descuento {(allowance.discount * 100).normalize():f} %")
+        if allowance.is_24x7:
+            extras.append("7x24/365")
+        if extras:
+            lines[0] += f" ({', '.join(extras)})"
+        warnings = list(allowance.warnings)
+        text = "<br>".join(lines)
+        if warnings:
+            text += "<br><b>" + "<br>".join(warnings) + "</b>"
+        self.policyLabel.setText(text)
+        self.policyLabel.setProperty("warn", bool(warnings))
+        self.policyLabel.style().polish(self.policyLabel)
+        self.policyLabel.show()
+
+    def show_reviews_due(self) -> None:
+        """Policies due for their quarterly review, listed at start-up."""
+        if self.services is None:
+            return
+        due = self._call(self.services.policies.due_for_review) or []
+        if due:
+            names = ", ".join(f"{d.client_name} ({d.review_date:%d/%m/%Y})" for d in due[:5])
+            more = f" y {len(due) - 5} más" if len(due) > 5 else ""
+            self.show_notice(f"Pólizas por revisar este trimestre: {names}{more}.")
 
     def _on_pending_selection(self) -> None:
         running = self.session is not None and self.session.running

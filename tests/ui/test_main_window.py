@@ -334,3 +334,28 @@ def test_settings_and_summary_are_in_the_menu(window):
         for action in top.menu().actions()
     }
     assert {"Ajustes…", "Corte del día…", "Nuevo cliente…", "Finalizar"} <= titles
+
+
+def test_the_policy_allowance_shows_where_the_advisor_decides(window, qtbot, ui_clock):
+    from app.models.enums import Channel, PaymentArrangement
+    from app.services.policies import PolicyData
+    from app.services.sessions import Checklist
+
+    client = add_client(window, "Despacho Landa", city="Xalapa")
+    window.services.policies.create(client.id, PolicyData(2, 1, Decimal("0.20"), True))
+    pick(window, qtbot, "landa")
+    label = window.policyLabel
+    assert label.isVisibleTo(window)
+    assert "Póliza: 0 de 2 eventos a distancia usados en noviembre" in label.text()
+    assert "descuento 20 %" in label.text() and "7x24/365" in label.text()
+    # two remote cases this month use the whole allowance: a warning appears
+    sessions = window.services.sessions
+    checklist = Checklist(PaymentArrangement.PREPAID, internet=True)
+    for _ in range(2):
+        view = sessions.start(
+            window.advisor.id, client.id, "remote", channel=Channel.PHONE, checklist=checklist
+        )
+        sessions.end(view.id, "resolved")
+    window.show_policy(client.id)
+    assert "2 de 2 eventos a distancia" in label.text()
+    assert label.property("warn") is True
