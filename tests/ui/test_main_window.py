@@ -359,3 +359,16 @@ def test_the_policy_allowance_shows_where_the_advisor_decides(window, qtbot, ui_
     window.show_policy(client.id)
     assert "2 de 2 eventos a distancia" in label.text()
     assert label.property("warn") is True
+
+
+def test_key_widgets_carry_their_object_names(window):
+    from PySide6.QtWidgets import QWidget
+
+    names = [
+        "clientTable", "clientSearch", "stopwatchLabel", "startSessionButton", "pauseButton",
+        "disconnectButton", "reconnectButton", "requestRemoteButton", "endSessionButton",
+        "newEventButton", "billingPanel", "billTotalLabel", "issueReceiptButton",
+        "pendingCasesTable",
+    ]  # fmt: skip
+    missing = [n for n in names if window.findChild(QWidget, n) is None]
+    assert missing == []
