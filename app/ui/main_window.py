@@ -145,6 +145,7 @@ class MainWindow(QMainWindow):
         self.clientTable.setSortingEnabled(True)
         self.clientTable.sortByColumn(0, Qt.SortOrder.AscendingOrder)
         self.clientTable.verticalHeader().hide()
+        self.clientTable.verticalHeader().setDefaultSectionSize(24)
         self.clientTable.setAlternatingRowColors(True)
         self.clientTable.setWordWrap(False)
         self.clientTable.setTextElideMode(Qt.TextElideMode.ElideRight)
@@ -172,6 +173,7 @@ class MainWindow(QMainWindow):
             ["Caso", "Cliente", "Seguimiento sin costo hasta"]
         )
         self.pendingCasesTable.verticalHeader().hide()
+        self.pendingCasesTable.verticalHeader().setDefaultSectionSize(24)
         self.pendingCasesTable.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.pendingCasesTable.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.pendingCasesTable.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
