@@ -285,6 +285,7 @@ class MainWindow(QMainWindow):
         sp.endRequested.connect(lambda: self.end_session())
         sp.newEventRequested.connect(lambda: self.end_session(new_event=True))
         sp.minuteChanged.connect(self.refresh_bill)
+        sp.ticked.connect(self._update_tray)
         self.billingPanel.issueRequested.connect(self.issue_receipt)
         self.billingPanel.receiptAction.connect(self.receipt_action)
         self.billingPanel.quoteEntered.connect(self.set_quote)
@@ -760,7 +761,6 @@ class MainWindow(QMainWindow):
     def tick(self) -> None:
         """Redraw the time-dependent parts now (the panel also does it every second)."""
         self.sessionPanel.tick()
-        self._update_tray()
 
     def _update_tray(self) -> None:
         session, clock = self.session, self._clock

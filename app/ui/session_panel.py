@@ -115,6 +115,7 @@ class SessionPanel(QFrame):
     newEventRequested = Signal()
     minuteChanged = Signal()  # the worked minute changed: time to refresh the live bill
     actionsChanged = Signal()  # a button's enabled state or text changed
+    ticked = Signal()  # redrawn from the clock (about once a second while running)
 
     def __init__(self, clock: Callable[[], datetime], parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -318,6 +319,7 @@ class SessionPanel(QFrame):
         self.stateLabel.setText(state_text(view))
         self._apply_allowed(now)
         self._schedule(now)
+        self.ticked.emit()
 
     def _schedule(self, now: datetime) -> None:
         if self._view is not None and self._view.running:
