@@ -56,6 +56,18 @@ def _show(label: QLabel, message: str) -> None:
     label.setVisible(bool(message))
 
 
+def _buttons(dialog: QDialog, ok_text: str, on_ok: Callable[[], None]) -> QDialogButtonBox:
+    """An OK button with its Spanish text, and "Cancelar"; OK runs the dialog's own check."""
+    box = QDialogButtonBox(
+        QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+    )
+    box.button(QDialogButtonBox.StandardButton.Ok).setText(ok_text)
+    box.button(QDialogButtonBox.StandardButton.Cancel).setText("Cancelar")
+    box.accepted.connect(on_ok)
+    box.rejected.connect(dialog.reject)
+    return box
+
+
 # -- clients and devices ---------------------------------------------------------------------
 @dataclass(frozen=True)
 class DeviceActions:
@@ -150,13 +162,7 @@ class ClientDialog(QDialog):
             self.devicesList.itemDoubleClicked.connect(lambda *_: self._edit_device())
             self._fill_devices()
 
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.button(QDialogButtonBox.StandardButton.Save).setText("Guardar")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Cancelar")
-        buttons.accepted.connect(self.try_save)
-        buttons.rejected.connect(self.reject)
+        buttons = _buttons(self, "Guardar", self.try_save)
         self.buttons = buttons
 
         layout = QVBoxLayout(self)
@@ -264,13 +270,7 @@ class DeviceDialog(QDialog):
         form.addRow("Modelo:", self.modelEdit)
         form.addRow("Número de serie:", self.serialEdit)
         form.addRow("Sistema:", self.osEdit)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.button(QDialogButtonBox.StandardButton.Save).setText("Guardar")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Cancelar")
-        buttons.accepted.connect(self.try_save)
-        buttons.rejected.connect(self.reject)
+        buttons = _buttons(self, "Guardar", self.try_save)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.formError)
@@ -392,13 +392,7 @@ class StartSessionDialog(QDialog):
         form.addRow("Ciudad:", self.cityEdit)
         form.addRow("Problema:", self.summaryEdit)
 
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Iniciar")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Cancelar")
-        buttons.accepted.connect(self.try_accept)
-        buttons.rejected.connect(self.reject)
+        buttons = _buttons(self, "Iniciar", self.try_accept)
         self.buttons = buttons
 
         layout = QVBoxLayout(self)
@@ -579,15 +573,8 @@ class EndSessionDialog(QDialog):
         self.summaryEdit.setPlaceholderText("Nueva solicitud del cliente")
         self.summaryEdit.setVisible(new_event)
         self.errorLabel = _error_label("endError")
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(
-            "Terminar y abrir caso nuevo" if new_event else "Finalizar"
-        )
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Cancelar")
-        buttons.accepted.connect(self.try_accept)
-        buttons.rejected.connect(self.reject)
+        ok_text = "Terminar y abrir caso nuevo" if new_event else "Finalizar"
+        buttons = _buttons(self, ok_text, self.try_accept)
         self.buttons = buttons
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
