@@ -1,0 +1,555 @@
+"""The client's policy (póliza, RULES §6): create it, change it, end it.
+
+A change is a new version in force from a date (today by default, never earlier): bills already
+priced keep the version they used, so the versions so far are shown read-only. The monthly fee
+is recomputed by ``services.policies.fee`` while the advisor edits the numbers.
+
+For the window (the lead wires it to a button or menu)::
+
+    dialog = PolicyDialog(services, client_id, self)
+    if dialog.exec() == QDialog.DialogCode.Accepted:
+        dialog.saved   # PolicyView of the new policy or version (None when it was ended)
+        dialog.ended   # PolicyView of the ended policy (None when it was saved)
+        self.show_policy(client_id)   # the allowance label changes
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPushButton,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.billing import format_money
+from app.errors import DomainError
+from app.fmt import LOCAL_ZONE, to_local
+from app.models import PolicyBenefit
+from app.services.policies import PolicyData, PolicyVersionView, PolicyView
+
+if TYPE_CHECKING:
+    from app.services.facade import Services
+    from app.services.values import DeviceView
+
+STYLE = """
+QLabel[role="fieldError"] { color: #b00020; }
+QLabel[role="hint"] { color: #6e6e73; }
+QLabel#policyFeeLabel { font-size: 15pt; font-weight: 600; color: #0b4a8b; }
+QLabel#policyHeader { font-size: 11pt; }
+"""
+
+MAX_EVENTS = 999
+HISTORY_HEADERS = (
+    "Versión", "Vigente desde", "A distancia", "Presenciales", "Descuento", "7x24/365",
+    "Equipos", "Cuota mensual", "Nota",
+)  # fmt: skip
+
+
+def _hint(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setProperty("role", "hint")
+    label.setWordWrap(True)
+    return label
+
+
+def _error_label(name: str) -> QLabel:
+    label = QLabel("")
+    label.setObjectName(name)
+    label.setProperty("role", "fieldError")
+    label.setWordWrap(True)
+    label.hide()
+    return label
+
+
+def _show(label: QLabel, message: str) -> None:
+    label.setText(message)
+    label.setVisible(bool(message))
+
+
+def _qdate(day: date) -> QDate:
+    return QDate(day.year, day.month, day.day)
+
+
+def _pydate(value: QDate) -> date:
+    return date(value.year(), value.month(), value.day())
+
+
+def _percent(value: Decimal) -> str:
+    """``20`` for 0.2000, ``12.5`` for 0.1250."""
+    return f"{(value * 100).normalize():f}"
+
+
+def device_text(d: DeviceView) -> str:
+    parts = [d.kind.label, d.model, f"serie {d.serial}" if d.serial else ""]
+    return " · ".join(p for p in parts if p)
+
+
+def parse_percent(text: str, top: Decimal) -> Decimal:
+    """``"20"``, ``"12,5"`` or ``"20 %"`` as a fraction (0.20); ValueError with a message a
+    person understands when it is not a number, has more than two decimals, or is out of
+    0 … ``top`` (a fraction)."""
+    clean = text.strip().rstrip("%").strip().replace(",", ".")
+    limit = f"{_percent(top)} %"
+    if not clean:
+        return Decimal("0")
+    try:
+        value = Decimal(clean)
+    except InvalidOperation:
+        raise ValueError(f"Escriba el descuento como un número de 0 a {limit}.") from None
+    if not value.is_finite() or value < 0 or value > top * 100:
+        raise ValueError(f"El descuento de póliza debe estar entre 0 y {limit}.")
+    if value != value.quantize(Decimal("0.01")):
+        raise ValueError("El descuento admite a lo más dos decimales.")
+    return value / 100
+
+
+class PolicyDialog(QDialog):
+    """Create the client's policy or change it (a new version from a date); also end it."""
+
+    def __init__(self, services: Services, client_id: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.services = services
+        self.client_id = client_id
+        self.saved: PolicyView | None = None
+        self.ended: PolicyView | None = None
+        self.setObjectName("policyDialog")
+        self.setStyleSheet(STYLE)
+
+        client = services.clients.client(client_id)
+        self.today = to_local(services.clock()).date()
+        self.policy = self._find_policy()
+        self.devices = [d for d in services.clients.devices(client_id) if d.active]
+        last = self.policy.versions[-1] if self.policy and self.policy.versions else None
+        creating = self.policy is None
+        self.setWindowTitle(
+            f"Póliza {self.policy.label} — {client.name}"
+            if self.policy
+            else f"Nueva póliza — {client.name}"
+        )
+
+        header = QLabel()
+        header.setObjectName("policyHeader")
+        header.setTextFormat(Qt.TextFormat.RichText)
+        header.setWordWrap(True)
+        if self.policy is None:
+            header.setText(f"<b>{client.name}</b> — nueva póliza de soporte")
+        else:
+            header.setText(
+                f"<b>{client.name}</b> — póliza {self.policy.label}, "
+                f"vigente desde el {self.policy.start_date:%d/%m/%Y}"
+                + (
+                    f"; próxima revisión trimestral el {self.policy.next_review:%d/%m/%Y}"
+                    if self.policy.next_review
+                    else ""
+                )
+            )
+
+        # -- the numbers ---------------------------------------------------------------------
+        self.remoteSpin = self._spin("policyRemoteSpin", last.expected_remote if last else 0)
+        self.inPersonSpin = self._spin("policyInPersonSpin", last.expected_in_person if last else 0)
+        self.eventsError = _error_label("policyEventsError")
+        self.discountEdit = QLineEdit(_percent(last.discount) if last else "0")
+        self.discountEdit.setObjectName("policyDiscountEdit")
+        self.discountEdit.setFixedWidth(130)
+        self.discountEdit.setAlignment(Qt.AlignmentFlag.AlignRight)
+        self.max_discount = services.settings.tariff().max_policy_discount
+        self.discountEdit.setToolTip(f"De 0 a {_percent(self.max_discount)} %")
+        self.discountError = _error_label("policyDiscountError")
+        discount_row = QHBoxLayout()
+        discount_row.addWidget(self.discountEdit)
+        discount_row.addWidget(QLabel("%"))
+        discount_row.addStretch(1)
+
+        self.allHoursCheck = QCheckBox("Cobertura 7x24/365")
+        self.allHoursCheck.setObjectName("policy24x7Check")
+        self.allHoursCheck.setChecked(bool(last and last.is_24x7))
+        self.allHoursCheck.setToolTip(
+            "Fuera del horario hábil se cobra con la tarifa de horario hábil."
+        )
+
+        self.validFromEdit = QDateEdit()
+        self.validFromEdit.setObjectName("policyValidFromEdit")
+        self.validFromEdit.setCalendarPopup(True)
+        self.validFromEdit.setDisplayFormat("dd/MM/yyyy")
+        self.validFromEdit.setFixedWidth(130)
+        first = self.today if last is None else max(self.today, last.valid_from + timedelta(1))
+        self.validFromEdit.setMinimumDate(_qdate(first))
+        self.validFromEdit.setDate(_qdate(first))
+        self.validFromError = _error_label("policyValidFromError")
+        self.validFromHint = _hint(
+            "Los cobros anteriores conservan la versión con la que se hicieron."
+            if last
+            else "La póliza rige desde hoy o una fecha futura."
+        )
+        if last is not None and first > self.today:
+            self.validFromHint.setText(
+                f"La versión {last.version} rige desde el {last.valid_from:%d/%m/%Y}; "
+                "el cambio puede regir desde el día siguiente. "
+                "Los cobros anteriores conservan su versión."
+            )
+
+        self.feeLabel = QLabel("")
+        self.feeLabel.setObjectName("policyFeeLabel")
+        self.feeDetail = _hint("")
+        self.feeDetail.setObjectName("policyFeeDetail")
+
+        form = QFormLayout()
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
+        form.addRow("Eventos a distancia por mes:", self.remoteSpin)
+        form.addRow("Eventos presenciales por mes:", self.inPersonSpin)
+        form.addRow("", self.eventsError)
+        form.addRow("Descuento:", discount_row)
+        form.addRow("", self.discountError)
+        form.addRow("", self.allHoursCheck)
+        form.addRow("Vigente desde:" if creating else "Cambio vigente desde:", self.validFromEdit)
+        form.addRow("", self.validFromError)
+        form.addRow("", self.validFromHint)
+        form.addRow("Cuota mensual:", self.feeLabel)
+        form.addRow("", self.feeDetail)
+
+        # -- devices -------------------------------------------------------------------------
+        self.devicesBox = QGroupBox("Equipos cubiertos")
+        self.devicesList = QListWidget()
+        self.devicesList.setObjectName("policyDevicesList")
+        covered = set(last.device_ids) if last else set()
+        for d in self.devices:
+            item = QListWidgetItem(device_text(d))
+            item.setData(Qt.ItemDataRole.UserRole, d.id)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(
+                Qt.CheckState.Checked if d.id in covered else Qt.CheckState.Unchecked
+            )
+            self.devicesList.addItem(item)
+        rows = max(1, min(4, len(self.devices)))
+        self.devicesList.setFixedHeight(rows * 22 + 8)
+        devices_layout = QVBoxLayout(self.devicesBox)
+        if self.devices:
+            devices_layout.addWidget(self.devicesList)
+            devices_layout.addWidget(
+                _hint("Sin equipos marcados, la póliza cubre todos los equipos del cliente.")
+            )
+        else:
+            self.devicesList.hide()
+            devices_layout.addWidget(
+                _hint("El cliente no tiene equipos registrados: la póliza cubre todos.")
+            )
+
+        # -- benefits ------------------------------------------------------------------------
+        self.benefitsBox = QGroupBox("Beneficios")
+        self.benefitChecks: dict[PolicyBenefit, QCheckBox] = {}
+        grid = QGridLayout(self.benefitsBox)
+        chosen = set(last.benefits) if last else set(PolicyBenefit)
+        for i, benefit in enumerate(PolicyBenefit):
+            check = QCheckBox(benefit.label)
+            check.setObjectName(f"benefit_{benefit.value}")
+            check.setChecked(benefit in chosen)
+            self.benefitChecks[benefit] = check
+            grid.addWidget(check, i, 0)
+
+        self.noteEdit = QLineEdit("" if last is None else last.note)
+        self.noteEdit.setObjectName("policyNoteEdit")
+        self.noteEdit.setPlaceholderText("Nota (opcional), p. ej. acuerdo con el cliente")
+        note_form = QFormLayout()
+        note_form.addRow("Nota:", self.noteEdit)
+
+        # -- history -------------------------------------------------------------------------
+        self.historyBox = QGroupBox("Historial de versiones")
+        self.historyTable = QTableWidget(0, len(HISTORY_HEADERS))
+        self.historyTable.setObjectName("policyHistoryTable")
+        self.historyTable.setHorizontalHeaderLabels(HISTORY_HEADERS)
+        self.historyTable.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.historyTable.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.historyTable.verticalHeader().hide()
+        self.historyTable.setWordWrap(False)
+        history_layout = QVBoxLayout(self.historyBox)
+        history_layout.addWidget(self.historyTable)
+        self.historyBox.setVisible(self.policy is not None)
+        if self.policy is not None:
+            self._fill_history(self.policy)
+
+        self.formError = _error_label("policyFormError")
+
+        # -- buttons -------------------------------------------------------------------------
+        buttons = QDialogButtonBox()
+        self.saveButton = buttons.addButton(
+            "Crear póliza" if creating else "Guardar cambio",
+            QDialogButtonBox.ButtonRole.AcceptRole,
+        )
+        self.saveButton.setObjectName("policySaveButton")
+        self.saveButton.setDefault(True)
+        cancel = buttons.addButton("Cancelar", QDialogButtonBox.ButtonRole.RejectRole)
+        cancel.setObjectName("policyCancelButton")
+        self.saveButton.clicked.connect(self.try_save)
+        cancel.clicked.connect(self.reject)
+        self.endButton = QPushButton("Terminar póliza…")
+        self.endButton.setObjectName("policyEndButton")
+        self.endButton.setVisible(self.policy is not None)
+        self.endButton.clicked.connect(self.try_end)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.endButton)
+        bottom.addStretch(1)
+        bottom.addWidget(buttons)
+        self.buttons = buttons
+
+        columns = QHBoxLayout()
+        left = QVBoxLayout()
+        left.addLayout(form)
+        left.addStretch(1)
+        right = QVBoxLayout()
+        right.addWidget(self.devicesBox)
+        right.addWidget(self.benefitsBox)
+        right.addStretch(1)
+        columns.addLayout(left, 1)
+        columns.addSpacing(12)
+        columns.addLayout(right, 1)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(header)
+        layout.addLayout(columns)
+        layout.addLayout(note_form)
+        layout.addWidget(self.historyBox)
+        layout.addWidget(self.formError)
+        layout.addLayout(bottom)
+
+        for spin in (self.remoteSpin, self.inPersonSpin):
+            spin.valueChanged.connect(self.update_fee)
+        self.discountEdit.textChanged.connect(self.update_fee)
+        self.devicesList.itemChanged.connect(self.update_fee)
+        self.validFromEdit.dateChanged.connect(self.update_fee)
+        self.update_fee()
+        self.setMinimumWidth(900)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._fit()
+
+    def _fit(self) -> None:
+        """Grow to show every wrapped message whole (a top-level window does not follow its
+        layout's height-for-width by itself)."""
+        _fit_height(self)
+
+    # -- building --------------------------------------------------------------------------
+    @staticmethod
+    def _spin(name: str, value: int) -> QSpinBox:
+        spin = QSpinBox()
+        spin.setObjectName(name)
+        spin.setRange(0, MAX_EVENTS)
+        spin.setValue(value)
+        spin.setSuffix(" por mes")
+        spin.setFixedWidth(130)
+        spin.setAlignment(Qt.AlignmentFlag.AlignRight)
+        return spin
+
+    def _find_policy(self) -> PolicyView | None:
+        """The client's policy in force today or starting later (not one already ended)."""
+        for p in self.services.policies.policies():
+            if p.client_id == self.client_id and (p.ended_on is None or p.ended_on > self.today):
+                return p
+        return None
+
+    def _fill_history(self, policy: PolicyView) -> None:
+        current = policy.current.version if policy.current else None
+        table = self.historyTable
+        table.setRowCount(len(policy.versions))
+        for row, v in enumerate(policy.versions):
+            texts = _history_row(v, current)
+            for col, text in enumerate(texts):
+                item = QTableWidgetItem(text)
+                if col in (0, 2, 3, 4, 6, 7):
+                    item.setTextAlignment(
+                        Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+                    )
+                if col == 5:
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+                if col == 8:
+                    item.setToolTip(text)
+                table.setItem(row, col, item)
+        header = table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(len(HISTORY_HEADERS) - 1, QHeaderView.ResizeMode.Stretch)
+        table.resizeRowsToContents()
+        height = table.horizontalHeader().sizeHint().height() + 2 * table.frameWidth()
+        height += sum(table.rowHeight(r) for r in range(min(4, table.rowCount())))
+        table.setFixedHeight(height + 2)
+
+    # -- values ----------------------------------------------------------------------------
+    def valid_from(self) -> date:
+        return _pydate(self.validFromEdit.date())
+
+    def covered_devices(self) -> tuple[int, ...]:
+        out = []
+        for row in range(self.devicesList.count()):
+            item = self.devicesList.item(row)
+            if item.checkState() == Qt.CheckState.Checked:
+                out.append(int(item.data(Qt.ItemDataRole.UserRole)))
+        return tuple(out)
+
+    def benefits(self) -> tuple[PolicyBenefit, ...]:
+        return tuple(b for b, check in self.benefitChecks.items() if check.isChecked())
+
+    def data(self) -> PolicyData | None:
+        """The form as PolicyData; None (with the message next to the field) when the
+        discount is not acceptable."""
+        try:
+            discount = parse_percent(self.discountEdit.text(), self.max_discount)
+        except ValueError as exc:
+            _show(self.discountError, str(exc))
+            return None
+        _show(self.discountError, "")
+        return PolicyData(
+            expected_remote=self.remoteSpin.value(),
+            expected_in_person=self.inPersonSpin.value(),
+            discount=discount,
+            is_24x7=self.allHoursCheck.isChecked(),
+            device_ids=self.covered_devices(),
+            benefits=self.benefits(),
+            note=self.noteEdit.text(),
+        )
+
+    def _fee_moment(self) -> datetime:
+        """The tariff that prices the fee: the one in force when the version starts."""
+        day = self.valid_from()
+        if day <= self.today:
+            return self.services.clock()
+        return datetime.combine(day, time(0), tzinfo=ZoneInfo(LOCAL_ZONE))
+
+    def update_fee(self) -> None:
+        data = self.data()
+        if data is None:
+            self.feeLabel.setText("—")
+            self.feeDetail.setText("Corrija el descuento para calcular la cuota.")
+            self._fit()
+            return
+        try:
+            fee = self.services.policies.fee(data, self._fee_moment())
+        except DomainError as exc:
+            self.feeLabel.setText("—")
+            self.feeDetail.setText(str(exc))
+            self._fit()
+            return
+        self.feeLabel.setText(format_money(fee))
+        tariff = self.services.settings.tariff(self._fee_moment())
+        detail = (
+            f"({data.expected_remote} × {format_money(tariff.remote_business_rate, currency=False)}"
+            f" + {data.expected_in_person} × "
+            f"{format_money(tariff.office_business_rate, currency=False)})"
+            f" × {tariff.hours_per_event} h"
+        )
+        if data.discount:
+            detail += f", menos {_percent(data.discount)} %"
+        if tariff.device_fee and data.device_ids:
+            detail += (
+                f" + {len(data.device_ids)} × {format_money(tariff.device_fee, currency=False)}"
+            )
+        self.feeDetail.setText(f"{detail}\nmás IVA, cada mes")
+        self._fit()
+
+    # -- actions ---------------------------------------------------------------------------
+    def try_save(self) -> None:
+        _show(self.formError, "")
+        _show(self.validFromError, "")
+        data = self.data()
+        if data is None:
+            self.discountEdit.setFocus()
+            self._fit()
+            return
+        try:
+            if self.policy is None:
+                self.saved = self.services.policies.create(self.client_id, data, self.valid_from())
+            else:
+                self.saved = self.services.policies.change(self.policy.id, data, self.valid_from())
+        except DomainError as exc:
+            message = str(exc)
+            if "descuento" in message.lower():
+                _show(self.discountError, message)
+            elif "rige" in message or "versión vigente" in message:
+                _show(self.validFromError, message)
+            elif "eventos" in message.lower():
+                _show(self.eventsError, message)
+            else:
+                _show(self.formError, message)
+            self._fit()
+            return
+        self.accept()
+
+    def try_end(self) -> None:
+        if self.policy is None:
+            return
+        box = QMessageBox(self)
+        box.setObjectName("policyEndConfirm")
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle("Terminar póliza")
+        day = max(self.today, self.policy.start_date)
+        box.setText(
+            f"¿Terminar la póliza {self.policy.label}? Deja de cubrir desde el "
+            f"{day:%d/%m/%Y}: los casos que se abran desde ese día se cobran con las tarifas "
+            "normales. Los cobros anteriores no cambian."
+        )
+        confirm = box.addButton("Terminar póliza", QMessageBox.ButtonRole.DestructiveRole)
+        box.addButton("Cancelar", QMessageBox.ButtonRole.RejectRole)
+        box.exec()
+        if box.clickedButton() is not confirm:
+            return
+        try:
+            self.ended = self.services.policies.end(self.policy.id)
+        except DomainError as exc:
+            _show(self.formError, str(exc))
+            self._fit()
+            return
+        self.accept()
+
+
+def _fit_height(dialog: QDialog) -> None:
+    layout = dialog.layout()
+    if layout is None:
+        return
+    layout.activate()
+    width = dialog.width() if dialog.isVisible() else dialog.sizeHint().width()
+    height = (
+        layout.heightForWidth(width) if layout.hasHeightForWidth() else layout.sizeHint().height()
+    )
+    if dialog.height() < height:
+        dialog.resize(width, height)
+
+
+def _history_row(v: PolicyVersionView, current: int | None) -> tuple[str, ...]:
+    mark = " (vigente)" if v.version == current else ""
+    return (
+        f"{v.version}{mark}",
+        f"{v.valid_from:%d/%m/%Y}",
+        str(v.expected_remote),
+        str(v.expected_in_person),
+        f"{v.discount_percent} %",
+        "sí" if v.is_24x7 else "no",
+        str(len(v.device_ids)) if v.device_ids else "todos",
+        format_money(v.monthly_fee),
+        v.note or "—",
+    )
+
+
+__all__ = ["PolicyDialog", "device_text", "parse_percent"]
