@@ -5,17 +5,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
 
 from app.billing import Modality
-from app.models import CaseState, Outcome, RepairStatus
+from app.models import CaseState, Outcome, PaymentMethod, RepairStatus
 from app.services.clients import ClientData
 from app.services.values import ReceiptView
+from app.ui.payments_dialog import PaymentDialog, StatementDialog
 from app.ui.repair_dialog import RepairDialog
+from tests.documents.helpers import pdf_text
 from tests.ui.helpers import when_modal
+from tests.ui.test_documents_ui import answer_file_dialog
 
 D = Decimal
 
@@ -219,3 +223,222 @@ def test_quote_preview_opens_the_pdf(qtbot: Any, window: Any, ui_clock: Any) -> 
     when_modal(close)
     assert dialog.preview_quote() is False
     assert seen == [f"Vista previa — Cotización de reparación R-{dialog.repair.id:06d}"]  # type: ignore[union-attr]
+
+
+# -- payments and the statement -----------------------------------------------------------------
+
+
+def open_payment(qtbot: Any, window: Any, receipt_id: int) -> PaymentDialog:
+    dialog = PaymentDialog(window.services, receipt_id, advisor_id=window.advisor.id)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    return dialog
+
+
+def test_partial_payment_then_the_rest(qtbot: Any, window: Any, ui_clock: Any) -> None:
+    sv = window.services
+    esc = escalate(window, ui_clock)
+    support = esc.support
+    assert support.total == D("348.00")
+    dialog = open_payment(qtbot, window, support.id)
+    assert dialog.windowTitle() == "Registrar pago — recibo A-000001"
+    assert dialog.totalValue.text() == "$348.00 MXN"
+    assert dialog.balanceValue.text() == "$348.00 MXN"
+    assert dialog.amountEdit.text() == "348.00"  # the balance by default
+    assert [dialog.methodCombo.itemText(i) for i in range(dialog.methodCombo.count())] == [
+        "Efectivo",
+        "Transferencia",
+        "Tarjeta",
+        "Otro",
+    ]
+    dialog.amountEdit.setText("200")
+    qtbot.mouseClick(dialog.saveButton, Qt.MouseButton.LeftButton)
+    assert dialog.recorded and dialog.result() == dialog.DialogCode.Accepted
+    assert [(p.amount, p.method) for p in dialog.receipt.payments] == [
+        (D("200.00"), PaymentMethod.CASH)
+    ]
+
+    ui_clock.advance(hours=2)
+    rest = open_payment(qtbot, window, support.id)
+    assert rest.paidValue.text() == "$200.00 MXN"
+    assert rest.balanceValue.text() == "$148.00 MXN"
+    assert rest.amountEdit.text() == "148.00"
+    assert "efectivo" in rest.paymentsLabel.text()
+    rest.methodCombo.setCurrentIndex(rest.methodCombo.findData(PaymentMethod.TRANSFER))
+    rest.referenceEdit.setText("SPEI 4471")
+    assert rest.try_save() is not None
+    payments = sv.receipts.receipt(support.id).payments
+    assert [(p.amount, p.method, p.reference) for p in payments] == [
+        (D("200.00"), PaymentMethod.CASH, ""),
+        (D("148.00"), PaymentMethod.TRANSFER, "SPEI 4471"),
+    ]
+    # paid in full: nothing more to record
+    done = open_payment(qtbot, window, support.id)
+    assert not done.saveButton.isEnabled() and done.balanceValue.text() == "$0.00 MXN"
+    assert "pagado por completo" in done.cancelledLabel.text()
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("348.01", "El pago excede el saldo del recibo A-000001"),
+        ("1,000", "El pago excede el saldo del recibo A-000001"),
+        ("doscientos", "El importe «doscientos» no es una cantidad válida."),
+        ("0", "El pago debe ser mayor que cero."),
+        ("-10", "El importe no puede ser negativo"),
+        ("10.005", "tiene más de dos decimales"),
+        ("", "Indique el importe del pago."),
+    ],
+)
+def test_bad_or_excessive_payment_is_refused_and_nothing_saved(
+    qtbot: Any, window: Any, ui_clock: Any, typed: str, message: str
+) -> None:
+    esc = escalate(window, ui_clock)
+    dialog = open_payment(qtbot, window, esc.support.id)
+    dialog.amountEdit.setText(typed)
+    qtbot.mouseClick(dialog.saveButton, Qt.MouseButton.LeftButton)
+    assert dialog.amountError.isVisible() and message in dialog.amountError.text()
+    assert dialog.isVisible() and not dialog.recorded
+    assert window.services.receipts.receipt(esc.support.id).payments == ()
+    dialog.amountEdit.setText("100")  # typing again clears the message
+    assert not dialog.amountError.isVisible()
+
+
+def test_payment_on_a_cancelled_receipt_is_refused(qtbot: Any, window: Any, ui_clock: Any) -> None:
+    sv = window.services
+    esc = escalate(window, ui_clock)
+    dialog = open_payment(qtbot, window, esc.support.id)
+    sv.receipts.cancel(esc.support.id, "Datos del cliente equivocados")  # meanwhile, elsewhere
+    assert dialog.try_save() is None
+    assert dialog.amountError.text() == "El recibo A-000001 está cancelado; no admite pagos."
+    assert not dialog.saveButton.isEnabled()  # reloaded: shown as cancelled
+    assert "Datos del cliente equivocados" in dialog.cancelledLabel.text()
+    assert sv.receipts.receipt(esc.support.id).payments == ()
+    again = open_payment(qtbot, window, esc.support.id)
+    assert not again.saveButton.isEnabled() and not again.amountEdit.isEnabled()
+    assert again.balanceValue.text() == "$0.00 MXN"
+
+
+def statement_rows(dialog: StatementDialog, model: Any) -> list[list[str]]:
+    return [
+        [model.index(r, c).data() for c in range(model.columnCount())]
+        for r in range(model.rowCount())
+    ]
+
+
+def test_statement_shows_receipts_payments_and_balance(
+    qtbot: Any, window: Any, ui_clock: Any
+) -> None:
+    sv = window.services
+    esc = escalate(window, ui_clock)
+    repair = open_repair(qtbot, window, esc.case_id)
+    fill_quote(repair)
+    assert repair.save_quote() is not None
+    assert repair.accept_repair() is not None
+    issued = repair.issue_receipt()
+    assert issued is not None and issued.total == D("2436.00")
+    ui_clock.advance(minutes=5)
+    sv.receipts.record_payment(esc.support.id, D("100.00"), PaymentMethod.CASH)
+
+    dialog = StatementDialog(sv, esc.client_id, advisor_id=window.advisor.id)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.windowTitle() == "Estado de cuenta — Lucía Pérez Domínguez"
+    receipts = statement_rows(dialog, dialog.receiptsModel)
+    assert [row[0] for row in receipts] == ["A-000001", "A-000002"]
+    assert receipts[0][3:] == ["$348.00 MXN", "$100.00 MXN", "$248.00 MXN", "Pago parcial"]
+    assert receipts[1][2:] == [
+        "Reparación del caso C-000001",
+        "$2,436.00 MXN",
+        "$0.00 MXN",
+        "$2,436.00 MXN",
+        "Sin pagar",
+    ]
+    entries = statement_rows(dialog, dialog.entriesModel)
+    assert [(e[1], e[2], e[6]) for e in entries] == [
+        ("Recibo", "A-000001", "$348.00 MXN"),
+        ("Recibo", "A-000002", "$2,784.00 MXN"),
+        ("Pago", "A-000001", "$2,684.00 MXN"),
+    ]
+    assert "Saldo $2,684.00 MXN" in dialog.totalsLabel.text()
+    assert "Por cobrar: $2,684.00 MXN en 2 recibos" in dialog.totalsLabel.text()
+    assert not dialog.payButton.isEnabled()  # nothing selected
+
+    # "Registrar pago…" on the repair's receipt: pay part of it, the statement refreshes
+    assert dialog.select_folio("A-000002") and dialog.payButton.isEnabled()
+
+    def pay(d: Any) -> None:
+        assert isinstance(d, PaymentDialog) and d.amountEdit.text() == "2,436.00"
+        d.amountEdit.setText("1,436")
+        d.methodCombo.setCurrentIndex(d.methodCombo.findData(PaymentMethod.CARD))
+        d.try_save()
+
+    when_modal(pay)
+    qtbot.mouseClick(dialog.payButton, Qt.MouseButton.LeftButton)
+    assert dialog.changed
+    assert dialog.selected_receipt_id() == issued.id  # the selection is kept
+    receipts = statement_rows(dialog, dialog.receiptsModel)
+    assert receipts[1][4:] == ["$1,436.00 MXN", "$1,000.00 MXN", "Pago parcial"]
+    entries = statement_rows(dialog, dialog.entriesModel)
+    assert entries[-1][1:] == [
+        "Pago",
+        "A-000002",
+        "Pago (tarjeta)",
+        "",
+        "$1,436.00 MXN",
+        "$1,248.00 MXN",
+    ]
+    assert "Saldo $1,248.00 MXN" in dialog.totalsLabel.text()
+    statement = sv.balances.statement(esc.client_id)
+    assert statement.balance == D("1248.00")
+
+    # cancelling the payment dialog changes nothing
+    when_modal(lambda d: d.reject())
+    assert dialog.record_payment() is False
+    assert sv.balances.statement(esc.client_id).balance == D("1248.00")
+
+    pdf = dialog.pdf_bytes()
+    assert pdf.startswith(b"%PDF")
+    assert dialog.file_stem() == "Estado de cuenta Lucía Pérez Domínguez 24-11-2026"
+
+
+def test_statement_lists_sessions_without_receipt(qtbot: Any, window: Any, ui_clock: Any) -> None:
+    sv = window.services
+    esc = escalate(window, ui_clock)
+    started = sv.sessions.start(window.advisor.id, esc.client_id, Modality.OFFICE)
+    ui_clock.advance(minutes=30)
+    sv.sessions.end(started.id, Outcome.RESOLVED)
+    dialog = StatementDialog(sv, esc.client_id)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.unbilledLabel.isVisible()
+    text = dialog.unbilledLabel.text()
+    assert "Sesiones terminadas sin recibo" in text and "C-000002" in text
+    assert "$348.00 MXN" in text
+
+
+def test_statement_pdf_preview_and_save(
+    qtbot: Any, window: Any, ui_clock: Any, tmp_path: Path
+) -> None:
+    sv = window.services
+    esc = escalate(window, ui_clock)
+    sv.receipts.record_payment(esc.support.id, D("48.00"), PaymentMethod.CASH)
+    dialog = StatementDialog(sv, esc.client_id)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    titles: list[str] = []
+
+    def close(d: Any) -> None:
+        titles.append(d.windowTitle())
+        d.reject()
+
+    when_modal(close)
+    qtbot.mouseClick(dialog.previewButton, Qt.MouseButton.LeftButton)
+    assert titles == ["Vista previa — Estado de cuenta Lucía Pérez Domínguez 24-11-2026"]
+
+    target = tmp_path / "estado.pdf"
+    answer_file_dialog(target)
+    assert dialog.save_pdf() == target
+    text = pdf_text(target)
+    for expected in ("Estado de cuenta", "Lucía Pérez Domínguez", "A-000001", "Pago (efectivo)"):
+        assert expected in text, expected
