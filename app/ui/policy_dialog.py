@@ -160,10 +160,10 @@ class PolicyDialog(QDialog):
             header.setText(f"<b>{client.name}</b> — nueva póliza de soporte")
         else:
             header.setText(
-                f"<b>{client.name}</b> — póliza {self.policy.label}, "
-                f"vigente desde el {self.policy.start_date:%d/%m/%Y}"
+                f"<b>{client.name}</b> — póliza {self.policy.label} "
+                f"desde el {self.policy.start_date:%d/%m/%Y}"
                 + (
-                    f"; próxima revisión trimestral el {self.policy.next_review:%d/%m/%Y}"
+                    f" · próxima revisión: {self.policy.next_review:%d/%m/%Y}"
                     if self.policy.next_review
                     else ""
                 )
@@ -217,6 +217,7 @@ class PolicyDialog(QDialog):
         self.feeLabel.setObjectName("policyFeeLabel")
         self.feeDetail = _hint("")
         self.feeDetail.setObjectName("policyFeeDetail")
+        self.feeDetail.setWordWrap(False)  # a formula: one line, never broken
 
         form = QFormLayout()
         form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
@@ -342,7 +343,7 @@ class PolicyDialog(QDialog):
         self.devicesList.itemChanged.connect(self.update_fee)
         self.validFromEdit.dateChanged.connect(self.update_fee)
         self.update_fee()
-        self.setMinimumWidth(900)
+        self.setMinimumWidth(940)
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
@@ -449,9 +450,11 @@ class PolicyDialog(QDialog):
             fee = self.services.policies.fee(data, self._fee_moment())
         except DomainError as exc:
             self.feeLabel.setText("—")
-            self.feeDetail.setText(str(exc))
+            self.feeDetail.setText("")
+            _show(self.formError, str(exc))
             self._fit()
             return
+        _show(self.formError, "")
         self.feeLabel.setText(format_money(fee))
         tariff = self.services.settings.tariff(self._fee_moment())
         detail = (
@@ -461,10 +464,12 @@ class PolicyDialog(QDialog):
             f" × {tariff.hours_per_event} h"
         )
         if data.discount:
-            detail += f", menos {_percent(data.discount)} %"
+            detail += f" − {_percent(data.discount)} %"
         if tariff.device_fee and data.device_ids:
+            n = len(data.device_ids)
             detail += (
-                f" + {len(data.device_ids)} × {format_money(tariff.device_fee, currency=False)}"
+                f" + {n} {'equipo' if n == 1 else 'equipos'} × "
+                f"{format_money(tariff.device_fee, currency=False)}"
             )
         self.feeDetail.setText(f"{detail}\nmás IVA, cada mes")
         self._fit()

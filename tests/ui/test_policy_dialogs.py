@@ -91,7 +91,9 @@ def test_create_a_policy_with_the_fee_shown_while_editing(window, qtbot, lucia):
     type_into(qtbot, dialog.findChild(QWidget, "policyDiscountEdit"), "20")
     # RULES §6: (2 × 200 + 1 × 300) × 1 × (1 − 0.20) = 560.00
     assert dialog.feeLabel.text() == "$560.00 MXN"
-    assert "(2 × $200.00 + 1 × $300.00) × 1 h, menos 20 %" in dialog.feeDetail.text()
+    assert dialog.feeDetail.text() == (
+        "(2 × $200.00 + 1 × $300.00) × 1 h − 20 %\nmás IVA, cada mes"
+    )
     click(qtbot, dialog.findChild(QWidget, "policy24x7Check"))
     assert dialog.allHoursCheck.text() == "Cobertura 7x24/365" and dialog.allHoursCheck.isChecked()
     mac = dialog.devicesList.item(0)
