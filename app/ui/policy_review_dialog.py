@@ -462,8 +462,8 @@ class ReviewsDueDialog(QDialog):
 
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
-        layout.addWidget(self.table)
-        layout.addWidget(self.emptyLabel)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.emptyLabel, 1)
         layout.addLayout(bottom)
         self.resize(560, 340)
         self.refresh()
