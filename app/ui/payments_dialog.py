@@ -124,13 +124,17 @@ class PaymentDialog(QDialog):
         self.setWindowTitle(f"Registrar pago — recibo {self.receipt.folio}")
         r = self.receipt
 
-        self.titleLabel = QLabel(f"Recibo {r.folio} · {r.client_name}")
+        self.titleLabel = QLabel(f"Recibo {r.folio}")
         self.titleLabel.setObjectName("paymentTitle")
+        self.clientLabel = QLabel(r.client_name)
+        self.clientLabel.setObjectName("clientLabel")
+        self.clientLabel.setWordWrap(True)
         concept = f"sesión del caso C-{r.case_number:06d}" if r.case_number else ""
         issued = f"Emitido el {format_datetime(r.issued_at)} por {r.advisor_name}"
         self.issuedLabel = QLabel(f"{issued}{' · ' + concept if concept else ''}")
         self.issuedLabel.setObjectName("issuedLabel")
         self.issuedLabel.setProperty("role", "hint")
+        self.issuedLabel.setWordWrap(True)
         self.cancelledLabel = QLabel()
         self.cancelledLabel.setObjectName("paymentCancelled")
         self.cancelledLabel.setWordWrap(True)
@@ -190,13 +194,15 @@ class PaymentDialog(QDialog):
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.titleLabel)
+        layout.addWidget(self.clientLabel)
         layout.addWidget(self.issuedLabel)
         layout.addWidget(self.cancelledLabel)
         layout.addWidget(box)
         layout.addWidget(pay_box)
+        layout.addStretch(1)
         layout.addWidget(buttons)
         self._layout = layout
-        self.setMinimumWidth(480)
+        self.setMinimumWidth(500)
         self.amountEdit.textChanged.connect(lambda *_: self._amount_message(""))
         self._show_receipt()
         self.amountEdit.setText(_plain(self.balance) if self.balance > 0 else "")
@@ -417,6 +423,7 @@ class StatementDialog(QDialog):
 
         self.titleLabel = QLabel()
         self.titleLabel.setObjectName("statementTitle")
+        self.titleLabel.setWordWrap(True)
         self.asOfLabel = QLabel()
         self.asOfLabel.setObjectName("asOfLabel")
         self.asOfLabel.setProperty("role", "hint")

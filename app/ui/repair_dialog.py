@@ -48,6 +48,12 @@ from app.services.repairs import PartData, RepairView
 from app.ui.dialogs import _error_label, _show
 
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+EDIT_TRIGGERS = (
+    QAbstractItemView.EditTrigger.DoubleClicked
+    | QAbstractItemView.EditTrigger.SelectedClicked
+    | QAbstractItemView.EditTrigger.EditKeyPressed
+    | QAbstractItemView.EditTrigger.AnyKeyPressed
+)
 
 if TYPE_CHECKING:
     from app.services.facade import Services
@@ -118,6 +124,7 @@ class RepairDialog(QDialog):
 
         self.titleLabel = QLabel(f"Caso {case.label} · {client.name}")
         self.titleLabel.setObjectName("repairTitle")
+        self.titleLabel.setWordWrap(True)
         summary = case.summary or "sin descripción del problema"
         self.caseLabel = QLabel(f"{case.state.label} — {summary}")
         self.caseLabel.setObjectName("caseLabel")
@@ -136,12 +143,13 @@ class RepairDialog(QDialog):
         self.descriptionEdit.setObjectName("descriptionEdit")
         self.descriptionEdit.setPlaceholderText("p. ej. «Cambio de batería y limpieza interna»")
         self.descriptionError = _error_label("descriptionError")
-        self.hoursEdit = QLineEdit("1")
+        self.hoursEdit = QLineEdit()
         self.hoursEdit.setObjectName("hoursEdit")
+        self.hoursEdit.setPlaceholderText("0")
         self.hoursEdit.setMaximumWidth(80)
         self.hoursEdit.setAlignment(Qt.AlignmentFlag.AlignRight)
         rate = format_money(self._tariff.office_business_rate)
-        rate_text = f"h × {rate} (tarifa presencial en horario hábil)"
+        rate_text = f"horas × {rate} (tarifa presencial en horario hábil)"
         if self._discount > 0:
             pct = f"{(self._discount * 100).normalize():f}"
             rate_text += f", menos {pct} % de póliza"
@@ -223,6 +231,7 @@ class RepairDialog(QDialog):
             value.setObjectName(f"quote{key.capitalize()}")
             value.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            value.setMinimumWidth(150)
             if key == "total":
                 name.setObjectName("quoteTotalTitle")
                 value.setObjectName("quoteTotal")
@@ -328,9 +337,7 @@ class RepairDialog(QDialog):
         self.descriptionEdit.setReadOnly(not editable)
         self.hoursEdit.setReadOnly(not editable)
         self.partsTable.setEditTriggers(
-            QAbstractItemView.EditTrigger.AllEditTriggers
-            if editable
-            else QAbstractItemView.EditTrigger.NoEditTriggers
+            EDIT_TRIGGERS if editable else QAbstractItemView.EditTrigger.NoEditTriggers
         )
         self.addPartButton.setEnabled(editable)
         self.removePartButton.setEnabled(editable and bool(self.partsTable.selectedItems()))
@@ -341,7 +348,8 @@ class RepairDialog(QDialog):
         self.acceptButton.setEnabled(status is RepairStatus.QUOTED)
         self.declineButton.setEnabled(status is RepairStatus.QUOTED)
         issued = receipt is not None and receipt.status.value == "issued"
-        self.issueButton.setEnabled(status is RepairStatus.ACCEPTED and not issued)
+        support = self.repair is not None and self.repair.support_receipt_folio is not None
+        self.issueButton.setEnabled(status is RepairStatus.ACCEPTED and support and not issued)
         self.previewButton.setEnabled(self.repair is not None)
         self.receiptPreviewButton.setEnabled(receipt is not None)
         self._show_receipt(receipt)
@@ -410,6 +418,7 @@ class RepairDialog(QDialog):
         self._loading = True
         try:
             self.descriptionEdit.setText(r.description)
+            self.descriptionEdit.setCursorPosition(0)
             self.hoursEdit.setText(str(r.labour_hours))
             self.partsTable.setRowCount(0)
             for part in r.parts:
@@ -469,11 +478,11 @@ class RepairDialog(QDialog):
             self.read_input()
         self._update_amounts()
 
-    def read_input(self, *, show: bool = True) -> QuoteInput | None:
+    def read_input(self, *, show: bool = True, amounts_only: bool = False) -> QuoteInput | None:
         """The form's values checked field by field; each message goes next to its field.
-        None when something is wrong."""
+        None when something is wrong (``amounts_only``: the description may be missing)."""
         description = " ".join(self.descriptionEdit.text().split())
-        description_msg = "" if description else "Describa la reparación cotizada."
+        description_msg = "" if description or amounts_only else "Describa la reparación cotizada."
         hours: int | None = None
         hours_text = self.hoursEdit.text().strip() or "0"
         try:
@@ -532,7 +541,7 @@ class RepairDialog(QDialog):
         """The quote's amounts: the saved quote, or while typing what saving would store."""
         if not self.editing and self.repair is not None:
             return self.repair.quote
-        data = self.read_input(show=False)
+        data = self.read_input(show=False, amounts_only=True)
         if data is None:
             return None
         parts = [RepairPart(p.description, p.quantity, p.unit_price) for p in data.parts]
@@ -568,7 +577,7 @@ class RepairDialog(QDialog):
                 self.totals[key].setText(format_money(value if value is not None else zero))
         support = self.repair.support_receipt_folio if self.repair is not None else None
         if bill is None and self.editing:
-            note = "Capture la descripción, las horas o una refacción para ver el importe."
+            note = "Capture horas de mano de obra o una refacción para ver el importe."
         elif support:
             note = (
                 f"Precios más IVA. Si el cliente acepta, el recibo de la reparación abona la "

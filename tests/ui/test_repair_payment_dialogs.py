@@ -442,3 +442,38 @@ def test_statement_pdf_preview_and_save(
     text = pdf_text(target)
     for expected in ("Estado de cuenta", "Lucía Pérez Domínguez", "A-000001", "Pago (efectivo)"):
         assert expected in text, expected
+
+
+def test_repair_receipt_waits_for_the_support_receipt(
+    qtbot: Any, window: Any, ui_clock: Any
+) -> None:
+    sv = window.services
+    client = sv.clients.create_client(ClientData(name="Óscar Núñez", city="Xalapa"))
+    started = sv.sessions.start(window.advisor.id, client.id, Modality.OFFICE)
+    ui_clock.advance(minutes=40)
+    sv.sessions.end(started.id, Outcome.ESCALATED)
+    dialog = open_repair(qtbot, window, started.case.id)
+    fill_quote(dialog)
+    assert dialog.save_quote() is not None and dialog.accept_repair() is not None
+    assert not dialog.issueButton.isEnabled()
+    assert "Emita primero el recibo de la sesión de soporte" in dialog.stateLabel.text()
+    assert dialog.issue_receipt() is None  # the service says the same
+    assert "Emita primero el recibo" in dialog.errorLabel.text()
+    support = sv.receipts.issue_for_session(started.id)
+    dialog.refresh()
+    assert dialog.issueButton.isEnabled()
+    issued = dialog.issue_receipt()
+    assert issued is not None and issued.credits == support.base == D("300.00")
+
+
+def test_a_case_that_is_not_escalated_admits_no_quote(
+    qtbot: Any, window: Any, ui_clock: Any
+) -> None:
+    sv = window.services
+    client = sv.clients.create_client(ClientData(name="Óscar Núñez", city="Xalapa"))
+    started = sv.sessions.start(window.advisor.id, client.id, Modality.OFFICE)
+    ui_clock.advance(minutes=40)
+    sv.sessions.end(started.id, Outcome.RESOLVED)
+    dialog = open_repair(qtbot, window, started.case.id)
+    assert "solo un caso escalado admite" in dialog.stateLabel.text()
+    assert not dialog.saveButton.isEnabled() and dialog.descriptionEdit.isReadOnly()
