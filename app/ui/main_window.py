@@ -166,6 +166,9 @@ class MainWindow(QMainWindow):
         self.editClientButton = QPushButton("Editar cliente…")
         self.editClientButton.setObjectName("editClientButton")
         self.editClientButton.setEnabled(False)
+        self.policyButton = QPushButton("Póliza…")
+        self.policyButton.setObjectName("policyButton")
+        self.policyButton.setEnabled(False)
 
         self.pendingCasesTable = QTableWidget(0, 3)
         self.pendingCasesTable.setObjectName("pendingCasesTable")
@@ -200,6 +203,7 @@ class MainWindow(QMainWindow):
         buttons.addWidget(self.clientCountLabel, 1)
         buttons.addWidget(self.newClientButton)
         buttons.addWidget(self.editClientButton)
+        buttons.addWidget(self.policyButton)
         left_layout.addLayout(buttons)
         left_layout.addWidget(self.policyLabel)
         ptitle = QLabel("Casos pendientes")
@@ -235,6 +239,7 @@ class MainWindow(QMainWindow):
         self.clientTable.doubleClicked.connect(lambda *_: self.edit_client())
         self.newClientButton.clicked.connect(lambda: self.new_client())
         self.editClientButton.clicked.connect(lambda: self.edit_client())
+        self.policyButton.clicked.connect(self.open_policy)
         self.pendingCasesTable.itemSelectionChanged.connect(self._on_pending_selection)
         self.followUpButton.clicked.connect(self.follow_up)
 
@@ -308,11 +313,15 @@ class MainWindow(QMainWindow):
         self.summaryAction = self._action(
             archivo, "Corte del día…", QKeySequence("Ctrl+Shift+C"), self.open_summary
         )
+        self.reviewsAction = self._action(archivo, "Pólizas por revisar…", None, self.open_reviews)
         self.settingsAction = self._action(
             archivo, "Ajustes…", QKeySequence.StandardKey.Preferences, self.open_settings
         )
         archivo.addSeparator()
         self._action(archivo, "Salir", QKeySequence.StandardKey.Quit, self.close)
+        cliente = bar.addMenu("&Cliente")
+        self._action(cliente, "Editar cliente y equipos…", None, self.edit_client)
+        self.policyAction = self._action(cliente, "Póliza…", None, self.open_policy)
         sesion = bar.addMenu("&Sesión")
         sp = self.sessionPanel
         self._menu_buttons: list[tuple[QPushButton, QAction]] = []
@@ -472,6 +481,7 @@ class MainWindow(QMainWindow):
         client_id = self.selected_client_id()
         selected = client_id is not None
         self.editClientButton.setEnabled(selected and self.services is not None)
+        self.policyButton.setEnabled(selected and self.services is not None)
         self.show_policy(client_id)
         panel = getattr(self, "sessionPanel", None)
         if panel is not None:
@@ -723,6 +733,24 @@ class MainWindow(QMainWindow):
 
         if self.services is not None:
             SummaryDialog(self.services, self).exec()
+
+    def open_policy(self) -> None:
+        """Set up or change the selected client's policy (pólizas, RULES §6)."""
+        from app.ui.policy_dialog import PolicyDialog
+
+        client_id = self.selected_client_id()
+        if self.services is None or client_id is None:
+            self.show_error("Seleccione un cliente para ver o registrar su póliza.")
+            return
+        PolicyDialog(self.services, client_id, self).exec()
+        self.show_policy(client_id)
+
+    def open_reviews(self) -> None:
+        from app.ui.policy_review_dialog import ReviewsDueDialog
+
+        if self.services is not None:
+            ReviewsDueDialog(self.services, self).exec()
+            self.show_policy(self.selected_client_id())
 
     def open_settings(self) -> None:
         from app.ui.settings_dialog import SettingsDialog

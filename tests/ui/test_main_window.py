@@ -372,3 +372,17 @@ def test_key_widgets_carry_their_object_names(window):
     ]  # fmt: skip
     missing = [n for n in names if window.findChild(QWidget, n) is None]
     assert missing == []
+
+
+def test_the_policy_dialog_opens_for_the_selected_client(window, qtbot):
+    add_client(window, "Despacho Landa")
+    pick(window, qtbot, "landa")
+    seen = []
+
+    def look(dialog):
+        seen.append(dialog.objectName())
+        dialog.reject()
+
+    when_modal(look)
+    qtbot.mouseClick(window.policyButton, Qt.MouseButton.LeftButton)
+    assert seen == ["policyDialog"]
