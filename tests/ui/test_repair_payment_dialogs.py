@@ -11,9 +11,18 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt
 
-from app.billing import Modality
-from app.models import CaseState, Outcome, PaymentMethod, RepairStatus
+from app.billing import Modality, format_money
+from app.models import (
+    CaseState,
+    Channel,
+    Outcome,
+    PaymentArrangement,
+    PaymentMethod,
+    RepairStatus,
+)
 from app.services.clients import ClientData
+from app.services.policies import PolicyData
+from app.services.sessions import Checklist
 from app.services.values import ReceiptView
 from app.ui.payments_dialog import PaymentDialog, StatementDialog
 from app.ui.repair_dialog import RepairDialog
@@ -477,3 +486,63 @@ def test_a_case_that_is_not_escalated_admits_no_quote(
     dialog = open_repair(qtbot, window, started.case.id)
     assert "solo un caso escalado admite" in dialog.stateLabel.text()
     assert not dialog.saveButton.isEnabled() and dialog.descriptionEdit.isReadOnly()
+
+
+def test_later_payment_agreed_is_an_outstanding_balance(
+    qtbot: Any, window: Any, ui_clock: Any
+) -> None:
+    sv = window.services
+    client = sv.clients.create_client(ClientData(name="Óscar Núñez", city="Xalapa"))
+    started = sv.sessions.start(
+        window.advisor.id,
+        client.id,
+        Modality.REMOTE,
+        channel=Channel.PHONE,
+        checklist=Checklist(PaymentArrangement.LATER, internet=True, macos=True),
+    )
+    ui_clock.advance(minutes=30)
+    sv.sessions.end(started.id, Outcome.RESOLVED)
+    dialog = StatementDialog(sv, client.id)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert "pago posterior acordado" in dialog.unbilledLabel.text()
+    receipt = sv.receipts.issue_for_session(started.id)
+    dialog.refresh()
+    rows = statement_rows(dialog, dialog.receiptsModel)
+    assert rows[0][6] == "Sin pagar · pago posterior acordado"
+    assert f"Saldo {format_money(receipt.total)}" in dialog.totalsLabel.text()
+    assert not dialog.unbilledLabel.isVisible()
+
+
+def test_repair_receipt_preview(qtbot: Any, window: Any, ui_clock: Any) -> None:
+    esc = escalate(window, ui_clock)
+    dialog = open_repair(qtbot, window, esc.case_id)
+    fill_quote(dialog)
+    assert dialog.save_quote() and dialog.accept_repair() and dialog.issue_receipt()
+    titles: list[str] = []
+
+    def close(d: Any) -> None:
+        titles.append(d.windowTitle())
+        d.reject()
+
+    when_modal(close)
+    qtbot.mouseClick(dialog.receiptPreviewButton, Qt.MouseButton.LeftButton)
+    assert titles == ["Vista previa — Recibo A-000002"]
+    assert not dialog.errorLabel.isVisible()
+
+
+def test_live_amounts_match_the_saved_quote_with_a_policy_discount(
+    qtbot: Any, window: Any, ui_clock: Any
+) -> None:
+    sv = window.services
+    esc = escalate(window, ui_clock)
+    sv.policies.create(esc.client_id, PolicyData(2, 1, D("0.20")))
+    dialog = open_repair(qtbot, window, esc.case_id)
+    assert "menos 20 % de póliza" in dialog.rateLabel.text()
+    fill_quote(dialog, hours="3", price="2,150.50")
+    live = lines(dialog), {k: v.text() for k, v in dialog.totals.items()}
+    assert ("Descuento póliza 20 % en mano de obra", "-$180.00 MXN") in live[0]
+    assert live[1]["total"] == "$3,329.78 MXN"
+    saved = dialog.save_quote()
+    assert saved is not None and saved.discount == D("0.20")
+    assert (lines(dialog), {k: v.text() for k, v in dialog.totals.items()}) == live
