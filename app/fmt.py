@@ -63,3 +63,8 @@ def format_long_day(day: date) -> str:
 def format_minutes(minutes: int) -> str:
     """``1 h 40 min`` from whole minutes (``0 min`` for nothing)."""
     return format_duration(timedelta(minutes=minutes))
+
+
+def case_label(number: int) -> str:
+    """``C-000012``: how a case is named to people."""
+    return f"C-{number:06d}"

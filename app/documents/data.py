@@ -55,6 +55,7 @@ __all__ = [
     "SummaryReceipt",
     "SummarySession",
     "band_totals",
+    "band_totals_of",
     "hours_by_band",
     "money_from_bill",
     "receipt_line",
@@ -533,17 +534,29 @@ def band_totals(bills: Iterable[Bill]) -> tuple[BandTotal, ...]:
     work at a quoted price goes to its own row (``band`` None, 0 hours). Policy discounts and
     credits are not spread over bands.
     """
+    counts: list[tuple[Band, int]] = []
+    lines: list[tuple[LineKind, Band | None, Decimal]] = []
+    for bill in bills:
+        counts.extend((slot.band, 1) for slot in bill.slots)
+        lines.extend((line.kind, line.band, line.amount) for line in bill.lines)
+    return band_totals_of(counts, lines)
+
+
+def band_totals_of(
+    counts: Iterable[tuple[Band, int]], lines: Iterable[tuple[LineKind, Band | None, Decimal]]
+) -> tuple[BandTotal, ...]:
+    """:func:`band_totals` from billable hours by band and ``(kind, band, amount)`` lines, as
+    a bill or a stored receipt (its hours by band and lines) gives them."""
     hours = {Band.BUSINESS: 0, Band.OUTSIDE: 0}
     amounts = {Band.BUSINESS: ZERO, Band.OUTSIDE: ZERO}
     quoted = ZERO
-    for bill in bills:
-        for slot in bill.slots:
-            hours[slot.band] += 1
-        for line in bill.lines:
-            if line.kind is LineKind.QUOTED:
-                quoted += line.amount
-            elif line.kind in CHARGE_KINDS and line.band is not None:
-                amounts[line.band] += line.amount
+    for band, n in counts:
+        hours[band] += n
+    for kind, line_band, amount in lines:
+        if kind is LineKind.QUOTED:
+            quoted += amount
+        elif kind in CHARGE_KINDS and line_band is not None:
+            amounts[line_band] += amount
     out = [BandTotal(band, hours[band], round_money(amounts[band])) for band in hours]
     if quoted:
         out.append(BandTotal(None, 0, round_money(quoted)))

@@ -12,6 +12,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.fmt import case_label as case_label  # re-exported: the services name cases so
 from app.models import FolioCounter
 
 CASE_SERIES = "#CASE"
@@ -53,8 +54,3 @@ def next_number(s: Session, series: str) -> int:
 def folio_text(series: str, number: int) -> str:
     """``A-000042``."""
     return f"{series}-{number:06d}"
-
-
-def case_label(number: int) -> str:
-    """``C-000012``: how a case is named to people."""
-    return f"C-{number:06d}"

@@ -83,7 +83,7 @@ def test_cancelled_receipt_document_keeps_its_tariff(shop: Shop) -> None:
     d = shop.services.documents.receipt(receipt.id)
     assert d.money.iva_rate == Decimal("0.16") and d.money.total == Decimal("232.00")
     assert d.is_cancelled and d.cancel_reason == "Cliente equivocado"
-    assert d.payment_status == "Pago acordado con el asesor (pendiente)"
+    assert d.payment_status == "No aplica: recibo cancelado"  # nothing is owed on it
     assert d.pending_until is None and d.channel == "Teléfono"
     with pytest.raises(DomainError, match="no existe"):
         shop.services.documents.receipt_by_folio("Z-000009")
