@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -309,8 +310,8 @@ class RepairDialog(QDialog):
         self.addPartButton.clicked.connect(lambda: self.add_part())
         self.removePartButton.clicked.connect(self.remove_part)
         self.saveButton.clicked.connect(self.save_quote)
-        self.acceptButton.clicked.connect(self.accept_repair)
-        self.declineButton.clicked.connect(self.decline_repair)
+        self.acceptButton.clicked.connect(lambda: self._confirmed(accepted=True))
+        self.declineButton.clicked.connect(lambda: self._confirmed(accepted=False))
         self.issueButton.clicked.connect(self.issue_receipt)
         self.previewButton.clicked.connect(self.preview_quote)
         self.receiptPreviewButton.clicked.connect(self.preview_receipt)
@@ -614,6 +615,39 @@ class RepairDialog(QDialog):
         self.changed = True
         self.refresh()
         return self.repair
+
+    def _confirmed(self, *, accepted: bool) -> RepairView | None:
+        """The buttons ask first: the client's answer cannot be changed once recorded."""
+        if self.repair is None:
+            return None
+        total = format_money(self.repair.quote.total or Decimal("0.00"))
+        if accepted:
+            title = "Registrar aceptación"
+            text = (
+                f"¿El cliente aceptó la reparación por {total} (IVA incluido)? "
+                "La respuesta no se puede cambiar después."
+            )
+            yes = "Sí, aceptó"
+        else:
+            title = "Registrar rechazo"
+            text = (
+                f"¿El cliente rechazó la reparación por {total}? La sesión de soporte queda "
+                "cobrada como estaba y la respuesta no se puede cambiar después."
+            )
+            yes = "Sí, rechazó"
+        box = QMessageBox(QMessageBox.Icon.Question, title, text, parent=self)
+        box.setObjectName("confirmDecisionBox")
+        ok = box.addButton(yes, QMessageBox.ButtonRole.AcceptRole)
+        box.addButton("Cancelar", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(ok)
+        try:
+            box.exec()
+            chosen = box.clickedButton() is ok
+        finally:
+            box.deleteLater()
+        if not chosen:
+            return None
+        return self.accept_repair() if accepted else self.decline_repair()
 
     def accept_repair(self) -> RepairView | None:
         if self.repair is None:

@@ -71,6 +71,19 @@ def fill_quote(dialog: RepairDialog, hours: str = "2", price: str = "1,800.00") 
     dialog.set_part(row, 2, price)
 
 
+def answer_confirmation(yes: bool, seen: list[str] | None = None) -> None:
+    """Answer the next "¿El cliente aceptó/rechazó…?" question."""
+
+    def answer(box: Any) -> None:
+        if seen is not None:
+            seen.append(box.text())
+        wanted = "Sí" if yes else "Cancelar"
+        button = next(b for b in box.buttons() if b.text().startswith(wanted))
+        button.click()
+
+    when_modal(answer)
+
+
 def lines(dialog: RepairDialog) -> list[tuple[str, str]]:
     table = dialog.linesTable
     return [
@@ -114,6 +127,15 @@ def test_quote_accept_and_issue_the_repair_receipt(qtbot: Any, window: Any, ui_c
     assert "recibo A-000001" in dialog.amountNote.text()
     assert dialog.quote_pdf_bytes().startswith(b"%PDF")
 
+    asked: list[str] = []
+    answer_confirmation(False, asked)  # "Cancelar": nothing recorded
+    qtbot.mouseClick(dialog.acceptButton, Qt.MouseButton.LeftButton)
+    assert asked == [
+        "¿El cliente aceptó la reparación por $2,784.00 MXN (IVA incluido)? "
+        "La respuesta no se puede cambiar después."
+    ]
+    assert sv.repairs.repair(repair.id).status is RepairStatus.QUOTED
+    answer_confirmation(True)
     qtbot.mouseClick(dialog.acceptButton, Qt.MouseButton.LeftButton)
     assert dialog.repair is not None and dialog.repair.status is RepairStatus.ACCEPTED
     assert "aceptó" in dialog.stateLabel.text()
@@ -209,6 +231,7 @@ def test_declined_repair_leaves_the_support_charge(qtbot: Any, window: Any, ui_c
     dialog = open_repair(qtbot, window, esc.case_id)
     fill_quote(dialog)
     assert dialog.save_quote() is not None
+    answer_confirmation(True)
     qtbot.mouseClick(dialog.declineButton, Qt.MouseButton.LeftButton)
     assert dialog.repair is not None and dialog.repair.status is RepairStatus.DECLINED
     assert "rechazó" in dialog.stateLabel.text()
