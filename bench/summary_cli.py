@@ -11,7 +11,9 @@ cases. Rows go in with SQLAlchemy Core bulk inserts, on a schema made by the mig
 
 Then it runs the whole commands as a user would (a new process each time, median of
 ``--runs``) and prints each figure beside its goal (issue 5: summary to CSV < 0.35 s). It also
-times the summary as a PDF and `appleuse receipt` for reference. Prints; asserts nothing.
+times the summary as a PDF and `appleuse receipt` for reference, and breaks one summary down:
+the CSV's own path (standard-library ``sqlite3``, ``app.day_summary``) and the services' path
+(SQLAlchemy: the window and the PDF). Prints; asserts nothing.
 """
 
 from __future__ import annotations
@@ -371,6 +373,23 @@ def timed_runs(args: list[str], runs: int, cwd: Path) -> tuple[float, str]:
 BREAKDOWN = """
 import sys, time
 t0 = time.perf_counter()
+from datetime import UTC, date, datetime
+from pathlib import Path
+import app.cli, app.commands, app.day_summary
+from app.documents.summary_csv import summary_csv_bytes
+t1 = time.perf_counter()
+summary = app.day_summary.summary_from_sqlite(
+    Path(sys.argv[1]), date.fromisoformat(sys.argv[2]), datetime.now(UTC)
+)
+t2 = time.perf_counter()
+summary_csv_bytes(summary)
+t3 = time.perf_counter()
+print(t1 - t0, t2 - t1, t3 - t2)
+"""
+
+SERVICES_BREAKDOWN = """
+import sys, time
+t0 = time.perf_counter()
 import app.db, app.services
 from datetime import date
 t1 = time.perf_counter()
@@ -378,21 +397,23 @@ services = app.services.Services.create(app.db.make_engine(sys.argv[1]))
 t2 = time.perf_counter()
 summary = services.documents.day_summary(date.fromisoformat(sys.argv[2]))
 t3 = time.perf_counter()
-from app.documents.summary_csv import summary_csv_bytes
-summary_csv_bytes(summary)
-t4 = time.perf_counter()
-print(t1 - t0, t2 - t1, t3 - t2, t4 - t3)
+print(t1 - t0, t2 - t1, t3 - t2)
 """
 
 
-def breakdown(url: str, day: str, cwd: Path) -> list[float]:
+def breakdown(script: str, target: str, day: str, cwd: Path) -> list[float]:
     """Where the time of one summary goes, measured inside a fresh process (the interpreter's
     own start, about 20 ms, is not in the first figure)."""
     result = subprocess.run(
-        [sys.executable, "-c", BREAKDOWN, url, day], capture_output=True, text=True, cwd=cwd,
+        [sys.executable, "-c", script, target, day], capture_output=True, text=True, cwd=cwd,
         check=True,
     )  # fmt: skip
     return [float(x) for x in result.stdout.split()]
+
+
+def report(title: str, names: tuple[str, ...], parts: list[list[float]]) -> None:
+    medians = [statistics.median(c) for c in zip(*parts, strict=True)]
+    print(title + ", ".join(f"{n} {m:.3f} s" for n, m in zip(names, medians, strict=True)))
 
 
 def main() -> None:
@@ -453,14 +474,14 @@ def main() -> None:
         print(f"appleuse receipt -o recibo.pdf mediana {receipt_time:.3f} s  (referencia)")
         print(f"  {receipt_out}")
         bare, _ = timed_runs([sys.executable, "-c", "import app.services"], args.runs, work)
-        print(f"solo importar app.services      mediana {bare:.3f} s  (piso del comando)")
-        parts = [breakdown(url, args.date, work) for _ in range(args.runs)]
-        cols = zip(*parts, strict=True)
-        names = ("python + importar", "motor", "corte del día", "CSV")
-        medians = [statistics.median(c) for c in cols]
-        print("desglose en un proceso nuevo: " + ", ".join(
-            f"{n} {m:.3f} s" for n, m in zip(names, medians, strict=True)
-        ))  # fmt: skip
+        print(f"solo importar app.services      mediana {bare:.3f} s  (ventana y PDF; el CSV "
+              "de un archivo SQLite no lo importa)")  # fmt: skip
+        parts = [breakdown(BREAKDOWN, str(db), args.date, work) for _ in range(args.runs)]
+        report("desglose del CSV (sqlite3, proceso nuevo): ",
+               ("python + importar", "corte del día", "CSV"), parts)  # fmt: skip
+        parts = [breakdown(SERVICES_BREAKDOWN, url, args.date, work) for _ in range(args.runs)]
+        report("desglose vía servicios (SQLAlchemy): ",
+               ("python + importar", "motor", "corte del día"), parts)  # fmt: skip
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

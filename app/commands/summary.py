@@ -5,7 +5,9 @@ a PDF or a CSV (UTF-8 with BOM), chosen by the file's extension. Errors: one Spa
 stderr, exit code 2, nothing written.
 
 Only what the chosen format needs is imported: a CSV never loads ReportLab, and nothing here
-loads Qt.
+loads Qt. A CSV from a plain ``sqlite:///archivo`` is read with the standard library's
+``sqlite3`` (read-only) through ``app.day_summary``, the same SQL and assembly the services
+use, so it never loads SQLAlchemy either; any other database goes through the services.
 """
 
 from __future__ import annotations
@@ -13,12 +15,14 @@ from __future__ import annotations
 import argparse
 import re
 import sys
+from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
 from app.errors import DomainError
 
 if TYPE_CHECKING:
+    from app.documents.data import DaySummary
     from app.services import Services
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -65,22 +69,58 @@ def parse_day(text: str | None) -> date:
 def find_advisor(services: Services, name: str) -> tuple[int, str]:
     """The advisor called ``name`` (case, accents as typed, spaces ignored), or the only one
     whose name starts with it."""
+    found = services.clients.advisors(include_inactive=True)
+    return pick_advisor([(a.id, a.name) for a in found], name)
+
+
+def pick_advisor(advisors: Sequence[tuple[int, str]], name: str) -> tuple[int, str]:
+    """:func:`find_advisor` among ``(id, name)`` pairs."""
     wanted = " ".join(name.split()).casefold()
     if not wanted:
         raise DomainError("Indique el nombre del asesor.")
-    found = services.clients.advisors(include_inactive=True)
-    exact = [a for a in found if " ".join(a.name.split()).casefold() == wanted]
+    exact = [a for a in advisors if " ".join(a[1].split()).casefold() == wanted]
     if len(exact) == 1:
-        return exact[0].id, exact[0].name
-    starts = [a for a in found if " ".join(a.name.split()).casefold().startswith(wanted)]
+        return exact[0]
+    starts = [a for a in advisors if " ".join(a[1].split()).casefold().startswith(wanted)]
     if len(starts) == 1:
-        return starts[0].id, starts[0].name
+        return starts[0]
     if len(starts) > 1 or len(exact) > 1:
-        names = ", ".join(a.name for a in (exact or starts))
+        names = ", ".join(a[1] for a in (exact or starts))
         raise DomainError(
             f"Hay varios asesores «{name.strip()}»: {names}. Escriba el nombre completo."
         )
     raise DomainError(f"El asesor «{name.strip()}» no existe.")
+
+
+def quick_summary(url: str | None, day: date, advisor: str | None) -> DaySummary | None:
+    """The summary straight from a plain ``sqlite:///archivo`` with the standard library (no
+    SQLAlchemy); None when that is not possible (another database, no such file, an older
+    schema…): the caller then goes through the services, which also word the errors."""
+    import os
+    import sqlite3
+
+    from app.day_summary import summary_from_sqlite
+    from app.location import ENV_VAR, sqlite_file
+
+    resolved = url or os.environ.get(ENV_VAR, "").strip()
+    if not resolved:
+        from app.location import default_path
+
+        resolved = f"sqlite:///{default_path()}"
+    path = sqlite_file(resolved)
+    if path is None or not path.is_file():
+        return None
+    choose = None
+    if advisor is not None:
+        wanted = advisor
+
+        def choose(found: Sequence[tuple[int, str]]) -> int:
+            return pick_advisor(found, wanted)[0]
+
+    try:
+        return summary_from_sqlite(path, day, datetime.now(UTC), choose)
+    except sqlite3.Error:
+        return None
 
 
 def run(args: argparse.Namespace) -> int:
@@ -88,12 +128,15 @@ def run(args: argparse.Namespace) -> int:
 
     day = parse_day(args.date)
     target = check_output(args.output, (".pdf", ".csv"))
-    with open_services(args.db) as services:
-        advisor_id = None
-        if args.advisor is not None:
-            advisor_id, _ = find_advisor(services, args.advisor)
-        summary = services.documents.day_summary(day, advisor_id)
-    if target.suffix.lower() == ".csv":
+    as_csv = target.suffix.lower() == ".csv"
+    summary = quick_summary(args.db, day, args.advisor) if as_csv else None
+    if summary is None:
+        with open_services(args.db) as services:
+            advisor_id = None
+            if args.advisor is not None:
+                advisor_id, _ = find_advisor(services, args.advisor)
+            summary = services.documents.day_summary(day, advisor_id)
+    if as_csv:
         from app.documents.summary_csv import summary_csv_bytes
 
         data = summary_csv_bytes(summary)
