@@ -29,7 +29,7 @@ from app.fmt import format_duration
 class BillingPanel(QFrame):
     issueRequested = Signal()
     quoteEntered = Signal(str, object)  # ("rate" | "amount", Decimal)
-    receiptAction = Signal(str)  # "preview" | "open" | "save", for the issued receipt
+    receiptAction = Signal(str)  # "preview" | "open" | "save" | "pay", for the issued receipt
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -122,6 +122,7 @@ class BillingPanel(QFrame):
             ("printReceiptButton", "Vista previa / Imprimir…", "preview"),
             ("openReceiptButton", "Abrir PDF", "open"),
             ("saveReceiptButton", "Guardar como…", "save"),
+            ("payReceiptButton", "Registrar pago…", "pay"),
         ):
             b = QPushButton(text)
             b.setObjectName(name)

@@ -322,6 +322,8 @@ class MainWindow(QMainWindow):
         cliente = bar.addMenu("&Cliente")
         self._action(cliente, "Editar cliente y equipos…", None, self.edit_client)
         self.policyAction = self._action(cliente, "Póliza…", None, self.open_policy)
+        self._action(cliente, "Estado de cuenta…", None, self.open_statement)
+        self._action(cliente, "Reparación del caso escalado…", None, self.open_repair)
         sesion = bar.addMenu("&Sesión")
         sp = self.sessionPanel
         self._menu_buttons: list[tuple[QPushButton, QAction]] = []
@@ -532,7 +534,7 @@ class MainWindow(QMainWindow):
 
         assert self.services is not None
         dialog = ClientDialog(self.services.clients.create_client, parent=self)
-        if dialog.exec() != QDialog.DialogCode.Accepted or dialog.saved is None:
+        if run_dialog(dialog) != QDialog.DialogCode.Accepted or dialog.saved is None:
             return None
         self._client_saved(dialog.saved)
         return dialog.saved
@@ -549,13 +551,13 @@ class MainWindow(QMainWindow):
 
         def add() -> DeviceView | None:
             dialog = DeviceDialog(lambda d: services.clients.add_device(client_id, d), parent=self)
-            return dialog.saved if dialog.exec() == QDialog.DialogCode.Accepted else None
+            return dialog.saved if run_dialog(dialog) == QDialog.DialogCode.Accepted else None
 
         def edit(device: DeviceView) -> DeviceView | None:
             dialog = DeviceDialog(
                 lambda d: services.clients.update_device(device.id, d), device, parent=self
             )
-            return dialog.saved if dialog.exec() == QDialog.DialogCode.Accepted else None
+            return dialog.saved if run_dialog(dialog) == QDialog.DialogCode.Accepted else None
 
         actions = DeviceActions(lambda: services.clients.devices(client_id), add, edit)
         dialog = ClientDialog(
@@ -564,7 +566,7 @@ class MainWindow(QMainWindow):
             parent=self,
             devices=actions,
         )
-        if dialog.exec() != QDialog.DialogCode.Accepted or dialog.saved is None:
+        if run_dialog(dialog) != QDialog.DialogCode.Accepted or dialog.saved is None:
             return None
         self._client_saved(dialog.saved)
         return dialog.saved
@@ -586,10 +588,10 @@ class MainWindow(QMainWindow):
 
         def add_device() -> Any:
             d = DeviceDialog(lambda data: services.clients.add_device(client_id, data), parent=self)
-            return d.saved if d.exec() == QDialog.DialogCode.Accepted else None
+            return d.saved if run_dialog(d) == QDialog.DialogCode.Accepted else None
 
         dialog = StartSessionDialog(client, services.clients.devices(client_id), add_device, self)
-        if dialog.exec() != QDialog.DialogCode.Accepted or dialog.request is None:
+        if run_dialog(dialog) != QDialog.DialogCode.Accepted or dialog.request is None:
             return None
         r = dialog.request
         view = self._call(
@@ -635,7 +637,7 @@ class MainWindow(QMainWindow):
         if view is None or services is None:
             return None
         dialog = ConsentDialog(self)
-        dialog.exec()
+        run_dialog(dialog)
         if dialog.answer == ConsentDialog.ACCEPTED:
             return self._act(
                 lambda s, i: s.sessions.accept_remote(
@@ -659,7 +661,7 @@ class MainWindow(QMainWindow):
         if services is None or session is None or not session.running:
             return None
         dialog = EndSessionDialog(new_event=new_event, preselect=preselect, parent=self)
-        if dialog.exec() != QDialog.DialogCode.Accepted or dialog.outcome is None:
+        if run_dialog(dialog) != QDialog.DialogCode.Accepted or dialog.outcome is None:
             return None
         outcome, note = dialog.outcome, dialog.noteEdit.text().strip()
         if new_event:
@@ -710,10 +712,13 @@ class MainWindow(QMainWindow):
         return receipt.folio
 
     def receipt_action(self, action: str) -> None:
-        """Print preview, open or save the PDF of the receipt just issued."""
+        """Print preview, open or save the PDF of the receipt just issued; or take a payment."""
         from app.documents.receipt_pdf import receipt_pdf_bytes
         from app.ui import documents_ui
 
+        if action == "pay":
+            self.record_payment()
+            return
         services, folio = self.services, self.receipt_folio
         if services is None or folio is None:
             return
@@ -732,7 +737,7 @@ class MainWindow(QMainWindow):
         from app.ui.documents_ui import SummaryDialog
 
         if self.services is not None:
-            SummaryDialog(self.services, self).exec()
+            run_dialog(SummaryDialog(self.services, self))
 
     def open_policy(self) -> None:
         """Set up or change the selected client's policy (pólizas, RULES §6)."""
@@ -742,14 +747,60 @@ class MainWindow(QMainWindow):
         if self.services is None or client_id is None:
             self.show_error("Seleccione un cliente para ver o registrar su póliza.")
             return
-        PolicyDialog(self.services, client_id, self).exec()
+        run_dialog(PolicyDialog(self.services, client_id, self))
         self.show_policy(client_id)
+
+    def open_statement(self) -> None:
+        """The selected client's receipts, payments and balance; payments are recorded there."""
+        from app.ui.payments_dialog import StatementDialog
+
+        client_id = self.selected_client_id()
+        if self.services is None or client_id is None:
+            self.show_error("Seleccione un cliente para ver su estado de cuenta.")
+            return
+        advisor_id = self.advisor.id if self.advisor else None
+        run_dialog(StatementDialog(self.services, client_id, self, advisor_id=advisor_id))
+
+    def open_repair(self) -> None:
+        """Repair quote of an escalated case: the session shown, else the selected client's
+        latest escalated case (RULES §7)."""
+        from app.models.enums import CaseState
+        from app.ui.repair_dialog import RepairDialog
+
+        services = self.services
+        if services is None:
+            return
+        case_id = None
+        if self.session is not None and self.session.case.state is CaseState.ESCALATED:
+            case_id = self.session.case.id
+        elif (client_id := self.selected_client_id()) is not None:
+            cases = services.sessions.cases(client_id=client_id, states=[CaseState.ESCALATED])
+            case_id = cases[-1].id if cases else None
+        if case_id is None:
+            self.show_error(
+                "No hay un caso escalado: finalice una sesión como «Escalado» o elija al cliente."
+            )
+            return
+        advisor_id = self.advisor.id if self.advisor else None
+        dialog = RepairDialog(services, case_id, self, advisor_id=advisor_id)
+        run_dialog(dialog)
+
+    def record_payment(self) -> None:
+        from app.ui.payments_dialog import PaymentDialog
+
+        services, folio = self.services, self.receipt_folio
+        if services is None or folio is None:
+            return
+        receipt = self._call(lambda: services.receipts.by_folio(folio))
+        if receipt is not None:
+            advisor_id = self.advisor.id if self.advisor else None
+            run_dialog(PaymentDialog(services, receipt.id, self, advisor_id=advisor_id))
 
     def open_reviews(self) -> None:
         from app.ui.policy_review_dialog import ReviewsDueDialog
 
         if self.services is not None:
-            ReviewsDueDialog(self.services, self).exec()
+            run_dialog(ReviewsDueDialog(self.services, self))
             self.show_policy(self.selected_client_id())
 
     def open_settings(self) -> None:
@@ -760,7 +811,7 @@ class MainWindow(QMainWindow):
             return
         advisor_id = self.advisor.id if self.advisor else None
         dialog = SettingsDialog(services, self, current_advisor_id=advisor_id)
-        dialog.exec()
+        run_dialog(dialog)
         if dialog.tariff_version is not None:
             self.sessionPanel.set_tariff(services.settings.tariff())
             self.refresh_bill()
@@ -840,6 +891,15 @@ class MainWindow(QMainWindow):
             "AppleUse Soporte — tiempo, cobro y recibos del soporte técnico Mac. "
             "Los precios se muestran más IVA; los recibos no son CFDI."
         )
+
+
+def run_dialog(dialog: Any) -> int:
+    """Run a modal dialog, then have Qt delete it (a dialog left for Python's garbage
+    collector to delete at interpreter exit can crash Qt)."""
+    try:
+        return int(dialog.exec())
+    finally:
+        dialog.deleteLater()
 
 
 def _local(moment: datetime) -> str:

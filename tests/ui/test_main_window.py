@@ -386,3 +386,40 @@ def test_the_policy_dialog_opens_for_the_selected_client(window, qtbot):
     when_modal(look)
     qtbot.mouseClick(window.policyButton, Qt.MouseButton.LeftButton)
     assert seen == ["policyDialog"]
+
+
+def test_a_payment_is_recorded_from_the_issued_receipt(window, qtbot, ui_clock):
+    client = add_client(window, "Ana López")
+    view = window.services.sessions.start(window.advisor.id, client.id, "office")
+    ui_clock.advance(minutes=50)
+    window.set_session(window.services.sessions.end(view.id, "resolved"))
+    folio = window.issue_receipt()
+
+    def pay(dialog):
+        assert dialog.objectName() == "paymentDialog"
+        dialog.amountEdit.setText("100.00")
+        dialog.saveButton.click()
+
+    when_modal(pay)
+    window.billingPanel.payReceiptButton.click()
+    receipt = window.services.receipts.by_folio(folio)
+    assert (receipt.paid, receipt.balance) == (Decimal("100.00"), Decimal("248.00"))
+
+
+def test_repair_and_statement_open_from_the_client_menu(window, qtbot, ui_clock):
+    client = add_client(window, "Ana López")
+    view = window.services.sessions.start(window.advisor.id, client.id, "office")
+    ui_clock.advance(minutes=30)
+    window.set_session(window.services.sessions.end(view.id, "escalated"))
+    pick(window, qtbot, "lopez")
+    seen = []
+
+    def look(dialog):
+        seen.append(dialog.objectName())
+        dialog.reject()
+
+    when_modal(look)
+    window.open_repair()
+    when_modal(look)
+    window.open_statement()
+    assert seen == ["repairDialog", "statementDialog"]
