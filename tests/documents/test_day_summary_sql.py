@@ -43,9 +43,19 @@ def services(engine: Any, clock: FakeClock) -> Services:
 
 
 def sqlite_path(engine: Any) -> Path:
-    if engine.dialect.name != "sqlite":
-        pytest.skip("the standard-library path reads SQLite files only")
+    assert engine.dialect.name == "sqlite", "the standard-library path reads SQLite files only"
     return Path(engine.url.database)
+
+
+@pytest.fixture
+def sqlite_engine(tmp_path: Path) -> Any:
+    """A SQLite file whatever backends the run covers: this path exists for SQLite only."""
+    from app.db import make_engine, upgrade
+
+    eng = make_engine(f"sqlite:///{tmp_path / 'day.sqlite3'}")
+    upgrade(eng, backup=False)
+    yield eng
+    eng.dispose()
 
 
 def both(engine: Any, sv: Services, clock: FakeClock, day: date, advisor: int | None = None
@@ -196,9 +206,10 @@ def test_values_are_normalized() -> None:
 
 
 def test_csv_summary_of_a_sqlite_file_imports_no_sqlalchemy(
-    shop_day: ShopDay, engine: Any, tmp_path: Path
+    sqlite_engine: Any, clock: FakeClock, tmp_path: Path
 ) -> None:
-    path = sqlite_path(engine)
+    fill_day(sqlite_engine, clock)
+    path = sqlite_path(sqlite_engine)
     out = tmp_path / "x.csv"
     script = textwrap.dedent(
         f"""
