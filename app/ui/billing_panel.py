@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
     QFrame,
+    QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -116,18 +117,20 @@ class BillingPanel(QFrame):
         self.receiptLabel.setObjectName("receiptLabel")
         self.receiptLabel.setWordWrap(True)
         self.receiptButtons = QWidget()
-        receipt_row = QHBoxLayout(self.receiptButtons)
-        receipt_row.setContentsMargins(0, 0, 0, 0)
-        for name, text, action in (
-            ("printReceiptButton", "Vista previa / Imprimir…", "preview"),
-            ("openReceiptButton", "Abrir PDF", "open"),
-            ("saveReceiptButton", "Guardar como…", "save"),
-            ("payReceiptButton", "Registrar pago…", "pay"),
+        receipt_grid = QGridLayout(self.receiptButtons)
+        receipt_grid.setContentsMargins(0, 0, 0, 0)
+        for i, (name, text, action) in enumerate(
+            (
+                ("printReceiptButton", "Vista previa / Imprimir…", "preview"),
+                ("openReceiptButton", "Abrir PDF", "open"),
+                ("saveReceiptButton", "Guardar como…", "save"),
+                ("payReceiptButton", "Registrar pago…", "pay"),
+            )
         ):
             b = QPushButton(text)
             b.setObjectName(name)
             b.clicked.connect(lambda *_, a=action: self.receiptAction.emit(a))
-            receipt_row.addWidget(b)
+            receipt_grid.addWidget(b, i // 2, i % 2)
             setattr(self, name, b)
         self.receiptButtons.hide()
         self.noteLabel = QLabel("Precios más IVA. Este recibo no es un CFDI.")
