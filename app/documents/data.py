@@ -440,7 +440,8 @@ class DaySummary:
     (``advisor`` None: all advisors). Totals by modality and the money totals are derived
     from the rows here, so the PDF and the CSV cannot disagree; totals by band need the bills'
     lines and are given (see :func:`band_totals`). ``payments_received`` is money received on
-    the day; ``outstanding`` what the day's issued receipts still owe.
+    the day; ``outstanding`` what the day's issued receipts still owe; ``balance_due`` what all
+    receipts in force at the day's close still owe (clients' balances, RULES §10 payments).
     """
 
     business: BusinessProfile
@@ -452,6 +453,7 @@ class DaySummary:
     receipts: tuple[SummaryReceipt, ...] = ()
     payments_received: Decimal = ZERO
     outstanding: Decimal = ZERO
+    balance_due: Decimal = ZERO
     pending_opened: tuple[PendingCase, ...] = ()
     pending_expiring: tuple[PendingCase, ...] = ()  # free follow-up ends within 2 days
     escalations: tuple[SummaryEscalation, ...] = ()

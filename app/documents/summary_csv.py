@@ -132,6 +132,7 @@ def _rows(summary: DaySummary) -> Iterable[Sequence[str]]:
     yield ("Importes", "Total", "", "", money_str(summary.total))
     yield ("Pagos", "Recibidos", "", "", money_str(summary.payments_received))
     yield ("Pagos", "Por cobrar", "", "", money_str(summary.outstanding))
+    yield ("Pagos", "Saldo total por cobrar al cierre", "", "", money_str(summary.balance_due))
     yield ("Casos pendientes", "Abiertos hoy", str(len(summary.pending_opened)), "", "")
     yield ("Casos pendientes", "Vencen en 2 días", str(len(summary.pending_expiring)), "", "")
     yield ("Escalamientos", "Casos escalados", str(len(summary.escalations)), "", "")

@@ -339,6 +339,7 @@ def _money(summary: DaySummary) -> Table:
         [f"Recibos cancelados ({len(cancelled)})", money_short(cancelled_sum)],
         ["Pagos recibidos", money_short(summary.payments_received)],
         ["Por cobrar", money_short(summary.outstanding)],
+        ["Saldo total por cobrar", money_short(summary.balance_due)],
     ]
     t = _grid(["Concepto", "Importe (MXN)"], rows, [38 * mm, 24 * mm], right=(1,))
     t.setStyle(

@@ -583,7 +583,8 @@ def totals_text(summary: DaySummary) -> str:
         f"subtotal {format_money(summary.subtotal)} · IVA {format_money(summary.iva)} · "
         f"<b>total {format_money(summary.total)}</b> · "
         f"cobrado {format_money(summary.payments_received)} · "
-        f"por cobrar {format_money(summary.outstanding)}"
+        f"por cobrar {format_money(summary.outstanding)}<br>"
+        f"Saldo total por cobrar de los clientes al cierre: {format_money(summary.balance_due)}"
     )
 
 

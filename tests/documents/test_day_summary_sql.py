@@ -15,6 +15,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -192,6 +193,17 @@ def test_cancelled_receipts_show_no_payment_status(shop_day: ShopDay) -> None:
     assert cancelled.is_cancelled
     assert cancelled.payment_status == "No aplica: recibo cancelado"
     assert docs.receipt_by_folio(shop_day.folios[1]).payment_status.startswith("Pagado")
+
+
+def test_the_summary_carries_what_all_clients_still_owe_at_the_close(
+    shop_day: ShopDay, clock: FakeClock
+) -> None:
+    sv = shop_day.services
+    day = clock().astimezone(ZoneInfo("America/Mexico_City")).date()
+    summary = sv.documents.day_summary(day)
+    assert summary.balance_due > 0
+    assert summary.balance_due == sv.balances.outstanding().total
+    assert summary.balance_due >= summary.outstanding
 
 
 def test_values_are_normalized() -> None:
