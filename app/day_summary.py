@@ -295,13 +295,12 @@ FROM payments p JOIN receipts r ON r.id = p.receipt_id
 WHERE p.received_at >= :start AND p.received_at < :end{advisor}
 """
 # Everything still owed when the day closes: receipts in force then, less what was paid by then.
-_BALANCE = """
-SELECT COALESCE(SUM(r.total), 0),
-       COALESCE(SUM((SELECT SUM(p.amount) FROM payments p
-                     WHERE p.receipt_id = r.id AND p.received_at < :end)), 0)
-FROM receipts r
-WHERE r.issued_at < :end AND (r.status = :issued OR r.cancelled_at >= :end){advisor}
-"""
+_IN_FORCE = "r.issued_at < :end AND (r.status = :issued OR r.cancelled_at >= :end){advisor}"
+_CHARGED = "SELECT COALESCE(SUM(r.total), 0) FROM receipts r WHERE " + _IN_FORCE
+_PAID = (
+    "SELECT COALESCE(SUM(p.amount), 0) FROM payments p JOIN receipts r ON r.id = p.receipt_id "
+    "WHERE p.received_at < :end AND " + _IN_FORCE
+)
 _EXPIRING = """
 SELECT c.number, c.pending_since, cl.name,
        (SELECT s.advisor_id FROM sessions s WHERE s.case_id = c.id
@@ -686,7 +685,8 @@ def build_day_summary(
     received_sql = _RECEIVED.format(advisor=by_advisor)
     received = money(execute(received_sql, params)[0][0] or 0)
     balance_params = {**params, "issued": ReceiptStatus.ISSUED.value}
-    charged, paid = execute(_BALANCE.format(advisor=by_advisor), balance_params)[0]
+    charged = execute(_CHARGED.format(advisor=by_advisor), balance_params)[0][0]
+    paid = execute(_PAID.format(advisor=by_advisor), balance_params)[0][0]
     return doc.DaySummary(
         business=profile_document(profile[0][0] if profile else None),
         day=day,
