@@ -296,9 +296,14 @@ WHERE p.received_at >= :start AND p.received_at < :end{advisor}
 """
 # Everything still owed when the day closes: receipts in force then, less what was paid by then.
 _IN_FORCE = "r.issued_at < :end AND (r.status = :issued OR r.cancelled_at >= :end){advisor}"
-_CHARGED = "SELECT COALESCE(SUM(r.total), 0) FROM receipts r WHERE " + _IN_FORCE
+# Summed in whole cents: exact even where SQLite keeps NUMERIC amounts as floating point.
+_CHARGED = (
+    "SELECT COALESCE(SUM(CAST(ROUND(r.total * 100) AS BIGINT)), 0) FROM receipts r WHERE "
+    + _IN_FORCE
+)
 _PAID = (
-    "SELECT COALESCE(SUM(p.amount), 0) FROM payments p JOIN receipts r ON r.id = p.receipt_id "
+    "SELECT COALESCE(SUM(CAST(ROUND(p.amount * 100) AS BIGINT)), 0) "
+    "FROM payments p JOIN receipts r ON r.id = p.receipt_id "
     "WHERE p.received_at < :end AND " + _IN_FORCE
 )
 _EXPIRING = """
@@ -697,7 +702,7 @@ def build_day_summary(
         receipts=receipts,
         payments_received=received,
         outstanding=outstanding,
-        balance_due=max(ZERO, money(charged or 0) - money(paid or 0)),
+        balance_due=max(ZERO, Decimal(int(charged or 0) - int(paid or 0)).scaleb(-2)),
         pending_opened=tuple(pending_opened),
         pending_expiring=_expiring(execute, start, end, advisor_id, pending_days, names),
         escalations=tuple(escalations),
