@@ -295,16 +295,17 @@ FROM payments p JOIN receipts r ON r.id = p.receipt_id
 WHERE p.received_at >= :start AND p.received_at < :end{advisor}
 """
 # Everything still owed when the day closes: receipts in force then, less what was paid by then.
+# Summed in whole cents (exact even where SQLite keeps NUMERIC amounts as floating point), with
+# the condition inside the sum: one plain scan, cheaper than walking the issued_at index.
 _IN_FORCE = "r.issued_at < :end AND (r.status = :issued OR r.cancelled_at >= :end){advisor}"
-# Summed in whole cents: exact even where SQLite keeps NUMERIC amounts as floating point.
 _CHARGED = (
-    "SELECT COALESCE(SUM(CAST(ROUND(r.total * 100) AS BIGINT)), 0) FROM receipts r WHERE "
-    + _IN_FORCE
+    "SELECT COALESCE(SUM(CASE WHEN " + _IN_FORCE + " THEN CAST(ROUND(r.total * 100) AS BIGINT) "
+    "ELSE 0 END), 0) FROM receipts r"
 )
 _PAID = (
-    "SELECT COALESCE(SUM(CAST(ROUND(p.amount * 100) AS BIGINT)), 0) "
-    "FROM payments p JOIN receipts r ON r.id = p.receipt_id "
-    "WHERE p.received_at < :end AND " + _IN_FORCE
+    "SELECT COALESCE(SUM(CASE WHEN p.received_at < :end AND " + _IN_FORCE + " "
+    "THEN CAST(ROUND(p.amount * 100) AS BIGINT) ELSE 0 END), 0) "
+    "FROM payments p JOIN receipts r ON r.id = p.receipt_id"
 )
 _EXPIRING = """
 SELECT c.number, c.pending_since, cl.name,
