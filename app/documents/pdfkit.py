@@ -7,6 +7,7 @@ embedded (subset) in every PDF so accents print everywhere (ó, ñ, ¡, ¿).
 
 from __future__ import annotations
 
+import os
 import unicodedata
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -19,10 +20,12 @@ from zoneinfo import ZoneInfo
 import reportlab
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
+from reportlab.lib.pagesizes import letter
 from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.platypus import Paragraph, TableStyle
+from reportlab.platypus import Paragraph, SimpleDocTemplate, TableStyle
 
 from app.billing import format_money
 
@@ -199,3 +202,34 @@ __all__ = [
     "register_fonts",
     "table_style",
 ]
+
+
+def document(
+    out: Any,
+    *,
+    title: str,
+    author: str,
+    subject: str = "",
+    pagesize: tuple[float, float] = letter,
+    margin: float = 16 * mm,
+    footer_space: float = 6 * mm,
+) -> SimpleDocTemplate:
+    """The page template every AppleUse PDF uses: embedded Vera font, Spanish metadata,
+    reproducible bytes (``invariant``); ``out`` is a path or a binary file object."""
+    target = os.fspath(out) if isinstance(out, (str, os.PathLike)) else out
+    return SimpleDocTemplate(
+        target,
+        pagesize=pagesize,
+        leftMargin=margin,
+        rightMargin=margin,
+        topMargin=margin,
+        bottomMargin=margin + footer_space,
+        title=title,
+        author=author,
+        subject=subject,
+        creator="AppleUse Soporte",
+        lang="es-MX",
+        invariant=True,
+        initialFontName=FONT,
+        initialFontSize=9,
+    )

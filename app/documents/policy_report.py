@@ -18,7 +18,7 @@ from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.pagesizes import letter
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import SimpleDocTemplate, Spacer, Table
+from reportlab.platypus import Spacer, Table
 
 from app.documents.pdfkit import (
     ACCENT,
@@ -29,6 +29,7 @@ from app.documents.pdfkit import (
     MUTED,
     RULE,
     Styles,
+    document,
     money,
     money_short,
     p,
@@ -56,24 +57,14 @@ def render_policy_report(
     generated_at: datetime,
 ) -> None:
     """Write the policy status report of ``review`` to a path or a binary file object."""
-    target = os.fspath(out) if isinstance(out, (str, os.PathLike)) else out
     st = Styles()
     label = f"P-{review.policy_id:06d}"
-    template = SimpleDocTemplate(
-        target,
-        pagesize=letter,
-        leftMargin=MARGIN,
-        rightMargin=MARGIN,
-        topMargin=MARGIN,
-        bottomMargin=MARGIN + 6 * mm,
+    template = document(
+        out,
         title=f"Reporte de estado de póliza {label}",
         author=business,
         subject=f"{review.client_name} — revisión del {review.review_date:%d/%m/%Y}",
-        creator="AppleUse Soporte",
-        lang="es-MX",
-        invariant=True,
-        initialFontName=FONT,
-        initialFontSize=9,
+        margin=MARGIN,
     )
     stamp = pdf_date(generated_at, ZONE)
     footer = printable(f"{business} · Póliza {label} · {review.client_name}")

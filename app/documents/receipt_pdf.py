@@ -40,6 +40,7 @@ from app.documents.pdfkit import (
     MUTED,
     RULE,
     Styles,
+    document,
     escape,
     money,
     money_short,
@@ -77,23 +78,14 @@ def qr_payload(doc: ReceiptDocument) -> str:
 
 def render_receipt(doc: ReceiptDocument, out: str | os.PathLike[str] | BinaryIO) -> None:
     """Write the receipt PDF to a path or a binary file object."""
-    target = os.fspath(out) if isinstance(out, (str, os.PathLike)) else out
     st = Styles()
-    template = SimpleDocTemplate(
-        target,
-        pagesize=letter,
-        leftMargin=MARGIN,
-        rightMargin=MARGIN,
-        topMargin=MARGIN,
-        bottomMargin=MARGIN + 10 * mm,
+    template = document(
+        out,
         title=f"Recibo {doc.folio}",
         author=doc.business.name,
         subject=f"Recibo {doc.folio} — {doc.client_name}",
-        creator="AppleUse Soporte",
-        lang="es-MX",
-        invariant=True,
-        initialFontName=FONT,
-        initialFontSize=9,
+        margin=MARGIN,
+        footer_space=10 * mm,
     )
     template.build(
         _story(doc, st),

@@ -17,7 +17,7 @@ from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.pagesizes import letter
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import SimpleDocTemplate, Spacer, Table
+from reportlab.platypus import Spacer, Table
 
 from app.documents.pdfkit import (
     ACCENT,
@@ -28,6 +28,7 @@ from app.documents.pdfkit import (
     MUTED,
     RULE,
     Styles,
+    document,
     money,
     money_short,
     p,
@@ -65,21 +66,11 @@ def _build(
     footer: str,
     story: list[Any],
 ) -> None:
-    target = os.fspath(out) if isinstance(out, (str, os.PathLike)) else out
-    template = SimpleDocTemplate(
-        target,
-        pagesize=letter,
-        leftMargin=MARGIN,
-        rightMargin=MARGIN,
-        topMargin=MARGIN,
-        bottomMargin=MARGIN + 6 * mm,
+    template = document(
+        out,
         title=title,
         author=business,
-        creator="AppleUse Soporte",
-        lang="es-MX",
-        invariant=True,
-        initialFontName=FONT,
-        initialFontSize=9,
+        margin=MARGIN,
     )
     stamp = pdf_date(generated_at, ZONE)
     left = printable(footer)

@@ -20,7 +20,6 @@ from reportlab.platypus import (
     Flowable,
     KeepTogether,
     Paragraph,
-    SimpleDocTemplate,
     Spacer,
     Table,
 )
@@ -37,6 +36,7 @@ from app.documents.pdfkit import (
     MUTED,
     RULE,
     Styles,
+    document,
     escape,
     money_short,
     p,
@@ -65,24 +65,15 @@ SHORT_MODALITY = {
 
 def render_summary_pdf(summary: DaySummary, out: str | os.PathLike[str] | BinaryIO) -> None:
     """Write the day's summary PDF to a path or a binary file object."""
-    target = os.fspath(out) if isinstance(out, (str, os.PathLike)) else out
     st = Styles()
     day = summary.day.strftime("%d/%m/%Y")
-    template = SimpleDocTemplate(
-        target,
-        pagesize=PAGE,
-        leftMargin=MARGIN,
-        rightMargin=MARGIN,
-        topMargin=MARGIN,
-        bottomMargin=MARGIN + 6 * mm,
+    template = document(
+        out,
         title=f"Corte del día {day}",
         author=summary.business.name,
         subject=f"Corte del día {day} — {summary.advisor_label}",
-        creator="AppleUse Soporte",
-        lang="es-MX",
-        invariant=True,
-        initialFontName=FONT,
-        initialFontSize=9,
+        pagesize=PAGE,
+        margin=MARGIN,
     )
     decorate = _page(summary, day)
     template.build(_story(summary, st), onFirstPage=decorate, onLaterPages=decorate)
