@@ -11,16 +11,15 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
+from app import APP_NAME, ORGANIZATION
+
 if TYPE_CHECKING:  # the window paints before anything heavy is imported
     from datetime import datetime
     from pathlib import Path
 
-    from app.services import Services
+    from app.services.facade import Services
     from app.services.values import AdvisorView
     from app.ui.main_window import MainWindow
-
-ORGANIZATION = "AppleUse"
-APPLICATION = "AppleUse Soporte"
 
 
 def run(
@@ -37,7 +36,7 @@ def run(
     from app.ui.main_window import MainWindow
 
     app = QApplication.instance() or QApplication(["appleuse", *(argv or [])])
-    app.setApplicationName(APPLICATION)
+    app.setApplicationName(APP_NAME)
     app.setOrganizationName(ORGANIZATION)
     app.setOrganizationDomain("appleuse.mx")
     _install_spanish(app)
@@ -64,10 +63,12 @@ def run(
 def quick_fill(window: MainWindow, db_url: str | None) -> None:
     from PySide6.QtWidgets import QApplication
 
-    from app.location import quick_client_columns, resolve_url
+    from app.location import resolve_url, sqlite_file
+    from app.services.client_list import sqlite_client_columns
 
     window.build_shell()
-    columns = quick_client_columns(resolve_url(db_url))
+    path = sqlite_file(resolve_url(db_url))
+    columns = sqlite_client_columns(path) if path is not None else None
     if columns is not None:
         window.show_clients(columns)
     # Lay out and paint the list now, before SQLAlchemy's import holds the event loop.
@@ -86,11 +87,11 @@ def open_database(
     from PySide6.QtCore import QLockFile
     from PySide6.QtWidgets import QApplication, QMessageBox
 
-    from app import db
-    from app.clock import MonotonicClock
-    from app.errors import DomainError
+    from app.kernel.clock import MonotonicClock
+    from app.kernel.errors import DomainError
     from app.location import resolve_url
-    from app.services import Services
+    from app.models import engine as db
+    from app.services.facade import Services
 
     url = resolve_url(db_url)
     lock = QLockFile(str(lock_path(url)))
@@ -98,7 +99,7 @@ def open_database(
     if not lock.tryLock(200):
         message = "AppleUse Soporte ya está abierto con esta base de datos en este equipo."
         if interactive:
-            QMessageBox.critical(window, APPLICATION, message)
+            QMessageBox.critical(window, APP_NAME, message)
             QApplication.quit()
             return None
         raise DomainError(message)
@@ -109,7 +110,7 @@ def open_database(
     except Exception as exc:  # the database could not be opened: say so, in Spanish
         text = f"No se pudo abrir la base de datos ({describe(url)}): {exc}"
         if interactive:
-            QMessageBox.critical(window, APPLICATION, text)
+            QMessageBox.critical(window, APP_NAME, text)
             QApplication.quit()
             return None
         raise
@@ -160,11 +161,10 @@ def choose_advisor(
 
 def lock_path(url: str) -> Path:
     import hashlib
-    from pathlib import Path
 
-    from platformdirs import user_data_dir
+    from app.location import data_dir
 
-    folder = Path(user_data_dir(APPLICATION, ORGANIZATION))
+    folder = data_dir()
     folder.mkdir(parents=True, exist_ok=True)
     digest = hashlib.sha1(url.encode()).hexdigest()[:12]
     return folder / f"appleuse-{digest}.lock"

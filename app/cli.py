@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 from typing import NoReturn
 
-from app.errors import DomainError
+from app.kernel.errors import DomainError
 
 
 class CliError(Exception):
@@ -89,7 +89,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         from app.bootstrap import run
 
         return int(run(db_url=args.db, advisor_name=args.advisor))
-    from app.billing.errors import BillingError
+    from app.kernel.errors import BillingError
 
     try:
         result = int(args.handler(args))

@@ -16,7 +16,9 @@ from datetime import datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from app.billing import Interval, Modality, PolicyTerms, SessionCharge, Tariff, price_session
+from app.billing import PolicyTerms, SessionCharge, Tariff, price_session
+from app.kernel.enums import Modality
+from app.kernel.timeline import Interval
 
 MX = ZoneInfo("America/Mexico_City")
 TARIFF = Tariff()

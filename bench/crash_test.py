@@ -26,8 +26,8 @@ sys.path.insert(0, str(ROOT))
 
 
 def child(url: str, session_id: int) -> None:
-    from app.db import make_engine
-    from app.services import Services
+    from app.models.engine import make_engine
+    from app.services.facade import Services
 
     sessions = Services.create(make_engine(url)).sessions
     print("ready", flush=True)
@@ -52,11 +52,11 @@ def main() -> int:
     from sqlalchemy import func, select
     from sqlalchemy.orm import Session
 
-    from app.billing import Modality
-    from app.db import make_engine, upgrade
+    from app.kernel.enums import Modality
     from app.models import SessionEvent
-    from app.services import Services
-    from app.services.clients import ClientData
+    from app.models.engine import make_engine, upgrade
+    from app.services.data import ClientData
+    from app.services.facade import Services
 
     rng = random.Random(args.seed)
     tmp = tempfile.TemporaryDirectory(prefix="appleuse-crash-")

@@ -24,10 +24,9 @@ sys.path.insert(0, str(ROOT))
 
 
 def child(url: str, advisor_id: int, client_id: int, count: int) -> None:
-    from app.billing import Modality
-    from app.db import make_engine
-    from app.models import Outcome
-    from app.services import Services
+    from app.kernel.enums import Modality, Outcome
+    from app.models.engine import make_engine
+    from app.services.facade import Services
 
     services = Services.create(make_engine(url))
     print("ready", flush=True)
@@ -54,10 +53,10 @@ def main() -> int:
     from sqlalchemy import select
     from sqlalchemy.orm import Session
 
-    from app.db import make_engine, upgrade
     from app.models import Receipt
-    from app.services import Services
-    from app.services.clients import ClientData
+    from app.models.engine import make_engine, upgrade
+    from app.services.data import ClientData
+    from app.services.facade import Services
 
     tmp = tempfile.TemporaryDirectory(prefix="appleuse-race-")
     url = args.db or f"sqlite:///{Path(tmp.name) / 'race.sqlite3'}"

@@ -17,8 +17,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from app.documents import render_receipt, render_summary_pdf, write_summary_csv
-from app.documents.samples import sample_receipt, sample_summary
+from app.documents.receipt_pdf import render_receipt
+from app.documents.summary_csv import write_summary_csv
+from app.documents.summary_pdf import render_summary_pdf
+from tests.documents.samples import sample_receipt, sample_summary
 
 
 def main() -> int:

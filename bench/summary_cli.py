@@ -12,7 +12,7 @@ cases. Rows go in with SQLAlchemy Core bulk inserts, on a schema made by the mig
 Then it runs the whole commands as a user would (a new process each time, median of
 ``--runs``) and prints each figure beside its goal (issue 5: summary to CSV < 0.35 s). It also
 times the summary as a PDF and `appleuse receipt` for reference, and breaks one summary down:
-the CSV's own path (standard-library ``sqlite3``, ``app.day_summary``) and the services' path
+the CSV's own path (standard-library ``sqlite3``, ``app.services.day_summary``) and the services' path
 (SQLAlchemy: the window and the PDF). Prints; asserts nothing.
 """
 
@@ -107,9 +107,9 @@ def build(path: Path, total: int, seed: int = 2026) -> dict[str, Any]:
     """Create the database at ``path``; return a few facts about it."""
     from sqlalchemy import insert
 
-    from app.billing import Band, Modality, SessionCharge, Tariff, price_session
-    from app.billing.worktime import Interval
-    from app.db import make_engine, upgrade
+    from app.billing import SessionCharge, Tariff, price_session
+    from app.kernel.enums import Band, Modality
+    from app.kernel.timeline import Interval
     from app.models import (
         Advisor,
         BusinessSetting,
@@ -123,6 +123,7 @@ def build(path: Path, total: int, seed: int = 2026) -> dict[str, Any]:
         SessionEvent,
         WorkSession,
     )
+    from app.models.engine import make_engine, upgrade
     from app.services.counters import CASE_SERIES
 
     rng = random.Random(seed)
@@ -339,7 +340,7 @@ def build(path: Path, total: int, seed: int = 2026) -> dict[str, Any]:
 
 def at_head(path: Path) -> bool:
     """True when the cached database has the newest schema (else it is built again)."""
-    from app.db import make_engine, needs_upgrade
+    from app.models.engine import make_engine, needs_upgrade
 
     engine = make_engine(f"sqlite:///{path}")
     try:
@@ -375,10 +376,10 @@ import sys, time
 t0 = time.perf_counter()
 from datetime import UTC, date, datetime
 from pathlib import Path
-import app.cli, app.commands, app.day_summary
+import app.cli, app.commands, app.services.day_summary
 from app.documents.summary_csv import summary_csv_bytes
 t1 = time.perf_counter()
-summary = app.day_summary.summary_from_sqlite(
+summary = app.services.day_summary.summary_from_sqlite(
     Path(sys.argv[1]), date.fromisoformat(sys.argv[2]), datetime.now(UTC)
 )
 t2 = time.perf_counter()
@@ -390,10 +391,10 @@ print(t1 - t0, t2 - t1, t3 - t2)
 SERVICES_BREAKDOWN = """
 import sys, time
 t0 = time.perf_counter()
-import app.db, app.services
+import app.models.engine, app.services.facade
 from datetime import date
 t1 = time.perf_counter()
-services = app.services.Services.create(app.db.make_engine(sys.argv[1]))
+services = app.services.facade.Services.create(app.models.engine.make_engine(sys.argv[1]))
 t2 = time.perf_counter()
 summary = services.documents.day_summary(date.fromisoformat(sys.argv[2]))
 t3 = time.perf_counter()
@@ -473,7 +474,7 @@ def main() -> None:
         )
         print(f"appleuse receipt -o recibo.pdf mediana {receipt_time:.3f} s  (referencia)")
         print(f"  {receipt_out}")
-        bare, _ = timed_runs([sys.executable, "-c", "import app.services"], args.runs, work)
+        bare, _ = timed_runs([sys.executable, "-c", "import app.services.facade"], args.runs, work)
         print(f"solo importar app.services      mediana {bare:.3f} s  (ventana y PDF; el CSV "
               "de un archivo SQLite no lo importa)")  # fmt: skip
         parts = [breakdown(BREAKDOWN, str(db), args.date, work) for _ in range(args.runs)]

@@ -72,19 +72,9 @@ CITIES = ["Xalapa", "Xalapa-Enríquez", "Coatepec", "Banderilla", "Xico", "Verac
 def build(url: str, clients: int, sessions: int) -> None:
     from sqlalchemy import insert
 
-    from app.billing import Modality
-    from app.db import make_engine, upgrade
-    from app.models import (
-        Advisor,
-        Case,
-        CaseState,
-        Client,
-        FolioCounter,
-        Outcome,
-        SessionEvent,
-        WorkSession,
-    )
-    from app.models.enums import EventKind, PaymentArrangement
+    from app.kernel.enums import CaseState, EventKind, Modality, Outcome, PaymentArrangement
+    from app.models import Advisor, Case, Client, FolioCounter, SessionEvent, WorkSession
+    from app.models.engine import make_engine, upgrade
     from app.services.counters import CASE_SERIES
 
     engine = make_engine(url)

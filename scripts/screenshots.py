@@ -30,13 +30,13 @@ def main() -> int:
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp / "qt"))
 
+    from app.billing.session_rules import Checklist
     from app.bootstrap import run
-    from app.clock import FakeClock
     from app.commands.demo import fill
-    from app.db import make_engine, upgrade
-    from app.models.enums import Channel, DeviceKind, Outcome, PaymentArrangement, RemoteTool
-    from app.services.clients import ClientData, DeviceData
-    from app.services.sessions import Checklist
+    from app.kernel.clock import FakeClock
+    from app.kernel.enums import Channel, DeviceKind, Outcome, PaymentArrangement, RemoteTool
+    from app.models.engine import make_engine, upgrade
+    from app.services.data import ClientData, DeviceData
 
     url = f"sqlite:///{tmp / 'demo.sqlite3'}"
     engine = make_engine(url)

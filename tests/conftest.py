@@ -50,7 +50,7 @@ def empty_db_url(db_backend: str, tmp_path: Path) -> str:
 @pytest.fixture(scope="session")
 def _sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One SQLite file migrated to head; each test gets a copy."""
-    from app.db import make_engine, upgrade
+    from app.models.engine import make_engine, upgrade
 
     path = tmp_path_factory.mktemp("template") / "appleuse.sqlite3"
     eng = make_engine(f"sqlite:///{path}")
@@ -76,7 +76,7 @@ def db_url(db_backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> s
 
     url = os.environ["APPLEUSE_TEST_PG"]
     if not _PG_AT_HEAD.get(url):
-        from app.db import make_engine, upgrade
+        from app.models.engine import make_engine, upgrade
 
         reset_pg_schema(url)
         eng = make_engine(url)
@@ -99,7 +99,7 @@ def db_url(db_backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> s
 @pytest.fixture
 def engine(db_url: str) -> Iterator[Any]:
     """An engine on a migrated database with no rows."""
-    from app.db import make_engine
+    from app.models.engine import make_engine
 
     eng = make_engine(db_url)
     yield eng
@@ -109,7 +109,7 @@ def engine(db_url: str) -> Iterator[Any]:
 @pytest.fixture
 def fresh_engine(empty_db_url: str) -> Iterator[Any]:
     """An engine on an empty database, migrated from nothing to the newest revision."""
-    from app.db import make_engine, upgrade
+    from app.models.engine import make_engine, upgrade
 
     eng = make_engine(empty_db_url)
     upgrade(eng)
@@ -120,6 +120,6 @@ def fresh_engine(empty_db_url: str) -> Iterator[Any]:
 @pytest.fixture
 def clock() -> Any:
     """A fake clock at Tuesday 2026-11-24 10:00 hora del centro."""
-    from app.clock import FakeClock
+    from app.kernel.clock import FakeClock
 
     return FakeClock()

@@ -1,49 +1,51 @@
-"""The billing engine: pure rules of RULES.md. Standard library and `holidays` only."""
+"""The billing rules of RULES.md, pure: frozen values, ``Decimal`` and ``datetime`` in, values
+out. The one home of every rule — a screen, a document, a summary or a service that needs a
+price, a policy's allowance or which actions a session allows calls a function here.
 
-from app.billing.errors import BillingError
-from app.billing.hours import band_at, business_duration, holiday_name, outside_duration
+- ``tariff``: every number of the business, validated (``Tariff``, ``TariffHistory``)
+- ``hours``: business hours vs outside hours of an instant or interval (§1)
+- ``worktime``: worked time, billable hours, the slot rule (§2–§4)
+- ``pricing``: a session's bill (§5–§7, §10), ``bill_session`` for a stored one
+- ``policy``: policies — version in force, devices covered, the month's allowance, the
+  discount, the monthly fee, quarterly reviews (§6)
+- ``repair``: a repair quote's bill with the support session's credit (§7)
+- ``session_rules``: which actions a session allows and why not; where an outcome leaves the
+  case; the free follow-up window (§7–§9)
+- ``money``: Decimal money, rounded half-up, es-MX display
+"""
+
 from app.billing.money import CENT, ZERO, format_money, money_str, parse_money, round_money
 from app.billing.pricing import (
     Bill,
     BillLine,
     Credit,
-    LineKind,
     PolicyTerms,
     SessionCharge,
+    StoredSession,
+    bill_session,
     price_session,
     validate_discount,
 )
-from app.billing.tariff import Band, Modality, Tariff, normalize_city
-from app.billing.worktime import Interval, Slot, WorkedTime, billable_hours, slots, worked_time
+from app.billing.tariff import Tariff, TariffError, TariffHistory, normalize_city
 
 __all__ = [
     "CENT",
     "ZERO",
-    "Band",
     "Bill",
     "BillLine",
-    "BillingError",
     "Credit",
-    "Interval",
-    "LineKind",
-    "Modality",
     "PolicyTerms",
     "SessionCharge",
-    "Slot",
+    "StoredSession",
     "Tariff",
-    "WorkedTime",
-    "band_at",
-    "billable_hours",
-    "business_duration",
+    "TariffError",
+    "TariffHistory",
+    "bill_session",
     "format_money",
-    "holiday_name",
     "money_str",
     "normalize_city",
-    "outside_duration",
     "parse_money",
     "price_session",
     "round_money",
-    "slots",
     "validate_discount",
-    "worked_time",
 ]

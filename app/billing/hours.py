@@ -7,8 +7,9 @@ from functools import lru_cache
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
-from app.billing.errors import BillingError
-from app.billing.tariff import Band, Tariff
+from app.billing.tariff import Tariff
+from app.kernel.enums import Band
+from app.kernel.errors import BillingError
 
 
 class _DateSet(Protocol):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-from app.billing.errors import BillingError
+from app.kernel.errors import BillingError
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")

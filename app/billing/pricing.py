@@ -6,21 +6,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
-from enum import StrEnum
 from typing import Any
 
-from app.billing.errors import BillingError
 from app.billing.money import ZERO, format_money, money_str, round_money
-from app.billing.tariff import Band, Modality, Tariff
-from app.billing.worktime import Interval, Slot, slots, worked_time
-
-
-class LineKind(StrEnum):
-    HOURS = "hours"
-    COVERED = "covered"
-    QUOTED = "quoted"
-    DISCOUNT = "discount"
-    CREDIT = "credit"
+from app.billing.tariff import Tariff
+from app.billing.worktime import Slot, slots, worked_time
+from app.kernel.enums import Band, LineKind, Modality
+from app.kernel.errors import BillingError
+from app.kernel.fmt import case_label
+from app.kernel.timeline import Interval, SessionStatus
 
 
 @dataclass(frozen=True)
@@ -210,6 +204,49 @@ def price_session(charge: SessionCharge, tariff: Tariff) -> Bill:
             lines.append(BillLine(LineKind.CREDIT, credit.description, -applied))
             remaining -= applied
     return bill(lines)
+
+
+@dataclass(frozen=True)
+class StoredSession:
+    """A session as stored, with what pricing it needs besides its events."""
+
+    modality: Modality
+    started_at: datetime
+    ended_at: datetime | None
+    city: str
+    quoted_rate: Decimal | None
+    quoted_amount: Decimal | None
+    follow_up: bool
+    case_number: int
+
+
+def bill_session(
+    session: StoredSession,
+    status: SessionStatus,
+    now: datetime,
+    tariff: Tariff,
+    policy: PolicyTerms | None,
+) -> Bill:
+    """A stored session's bill: to ``now`` while it runs, final once it ended; gaps from its
+    events, ``tariff`` the one in force when it started, ``policy`` from
+    :func:`app.billing.policy.policy_terms`. Every screen, document and summary prices a
+    session through here."""
+    end = session.ended_at or now
+    if end <= session.started_at:
+        end = session.started_at + timedelta(microseconds=1)
+    charge = SessionCharge(
+        modality=session.modality,
+        start=session.started_at,
+        end=end,
+        gaps=status.all_gaps(end),
+        city=session.city or None,
+        quoted_rate=session.quoted_rate,
+        quoted_amount=session.quoted_amount,
+        follow_up=session.follow_up,
+        follow_up_case=case_label(session.case_number),
+        policy=policy,
+    )
+    return price_session(charge, tariff)
 
 
 def _band_lines(

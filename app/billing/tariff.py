@@ -3,41 +3,17 @@
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Mapping
+from bisect import bisect_right
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field, fields, replace
-from datetime import time
+from datetime import date, datetime, time
 from decimal import Decimal
-from enum import StrEnum
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from app.billing.errors import BillingError
 from app.billing.money import round_money
-
-
-class Modality(StrEnum):
-    REMOTE = "remote"
-    OFFICE = "office"
-    ONSITE = "onsite"
-
-    @property
-    def label(self) -> str:
-        return MODALITY_LABELS[self]
-
-
-MODALITY_LABELS: dict[Modality, str] = {
-    Modality.REMOTE: "A distancia",
-    Modality.OFFICE: "Presencial en AppleUse",
-    Modality.ONSITE: "En domicilio del cliente",
-}
-
-
-class Band(StrEnum):
-    BUSINESS = "business"
-    OUTSIDE = "outside"
-
-    @property
-    def label(self) -> str:
-        return "horario laboral" if self is Band.BUSINESS else "fuera de horario"
+from app.kernel.enums import Band, Modality
+from app.kernel.errors import BillingError
 
 
 def _default_windows() -> tuple[tuple[time, time], ...]:
@@ -69,32 +45,9 @@ class Tariff:
     instructions_cap_minutes: int = 15
 
     def __post_init__(self) -> None:
-        for name in (
-            "remote_business_rate",
-            "remote_outside_rate",
-            "office_business_rate",
-            "office_outside_rate",
-            "device_fee",
-        ):
-            if getattr(self, name) < 0:
-                raise BillingError("Las tarifas no pueden ser negativas.")
-        if not Decimal(0) <= self.max_policy_discount <= Decimal(1):
-            raise BillingError("El descuento máximo de póliza debe estar entre 0 y 1.")
-        if not Decimal(0) <= self.iva_rate < Decimal(1):
-            raise BillingError("La tasa de IVA debe estar entre 0 y 1.")
-        if self.onsite_surcharge < 0:
-            raise BillingError("El recargo a domicilio no puede ser negativo.")
-        if self.minimum_hours < 0 or not 0 <= self.fraction_threshold_minutes < 60:
-            raise BillingError("Horas mínimas o umbral de fracción fuera de rango.")
-        if self.pending_days < 0 or self.instructions_cap_minutes < 0 or self.hours_per_event < 0:
-            raise BillingError("Los plazos y topes no pueden ser negativos.")
-        for start, end in self.business_windows:
-            if not start < end:
-                raise BillingError(
-                    "Cada franja del horario laboral debe terminar después de empezar."
-                )
-        if any(not 0 <= d <= 6 for d in self.business_weekdays):
-            raise BillingError("Los días laborables van de lunes (0) a domingo (6).")
+        problems = tariff_problems(self)
+        if problems:
+            raise TariffError(problems)
 
     # -- rates ---------------------------------------------------------------
     def hourly_rate(self, modality: Modality, band: Band) -> Decimal:
@@ -160,3 +113,118 @@ def normalize_city(name: str) -> str:
     decomposed = unicodedata.normalize("NFKD", name.strip())
     plain = "".join(c for c in decomposed if not unicodedata.combining(c))
     return " ".join(plain.casefold().split())
+
+
+#: What each tariff field is called in Ajustes, for messages that name it.
+FIELD_LABELS: dict[str, str] = {
+    "remote_business_rate": "Tarifa a distancia en horario laboral",
+    "remote_outside_rate": "Tarifa a distancia fuera de horario",
+    "office_business_rate": "Tarifa presencial en horario laboral",
+    "office_outside_rate": "Tarifa presencial fuera de horario",
+    "device_fee": "Cuota por equipo",
+    "onsite_surcharge": "Recargo a domicilio",
+    "max_policy_discount": "Descuento máximo de póliza",
+    "iva_rate": "IVA",
+    "minimum_hours": "Horas mínimas por sesión",
+    "fraction_threshold_minutes": "Fracción cobrada como hora",
+    "hours_per_event": "Horas cubiertas por evento",
+    "pending_days": "Seguimiento sin costo",
+    "instructions_cap_minutes": "Tope de instrucciones por chat",
+    "business_weekdays": "Días laborables",
+    "business_windows": "Horario laboral",
+}
+#: The service page promises savings of "hasta un 25%": a larger maximum is refused (RULES §6).
+DISCOUNT_CEILING = Decimal("0.25")
+
+
+class TariffError(BillingError):
+    """A tariff with values the rules refuse. ``problems`` maps each bad field (a window as
+    ``business_windows.N``) to its message, for the form to show beside the field."""
+
+    def __init__(self, problems: Mapping[str, str]) -> None:
+        self.problems = dict(problems)
+        super().__init__(
+            " ".join(
+                f"{FIELD_LABELS[key.split('.')[0]]}: {message[0].lower()}{message[1:]}"
+                for key, message in self.problems.items()
+            )
+        )
+
+
+def tariff_problems(t: Tariff) -> dict[str, str]:
+    """Every field of ``t`` the rules refuse, with a short Spanish message (empty: valid)."""
+    out: dict[str, str] = {}
+    for key in (
+        "remote_business_rate",
+        "remote_outside_rate",
+        "office_business_rate",
+        "office_outside_rate",
+        "device_fee",
+    ):
+        value: Decimal = getattr(t, key)
+        if not value.is_finite() or value < 0:
+            out[key] = "No puede ser negativo."
+    if not Decimal(0) <= t.onsite_surcharge <= Decimal(1):
+        out["onsite_surcharge"] = "Debe estar entre 0 % y 100 %."
+    if not Decimal(0) <= t.max_policy_discount <= DISCOUNT_CEILING:
+        out["max_policy_discount"] = "Debe estar entre 0 % y 25 %."
+    if not Decimal(0) <= t.iva_rate < Decimal(1):
+        out["iva_rate"] = "Debe ser de 0 % a menos de 100 %."
+    for key in ("minimum_hours", "hours_per_event", "pending_days", "instructions_cap_minutes"):
+        if getattr(t, key) < 0:
+            out[key] = "No puede ser negativo."
+    if not 0 <= t.fraction_threshold_minutes < 60:
+        out["fraction_threshold_minutes"] = "Debe estar entre 0 y 59 minutos."
+    if not t.business_weekdays:
+        out["business_weekdays"] = "Elija al menos un día laborable."
+    elif any(not 0 <= d <= 6 for d in t.business_weekdays):
+        out["business_weekdays"] = "Los días laborables van de lunes a domingo."
+    previous_end: time | None = None
+    for k, (start, end) in enumerate(t.business_windows):
+        if not start < end:
+            out[f"business_windows.{k}"] = "La franja debe terminar después de empezar."
+        elif previous_end is not None and start < previous_end:
+            out[f"business_windows.{k}"] = "Debe empezar al terminar la primera o después."
+        previous_end = end if start < end else previous_end
+    return out
+
+
+class TariffHistory:
+    """Every stored tariff version: the tariff in force at an instant is the latest version
+    whose ``valid_from`` is at or before it (the documented defaults before the first one).
+    Versions may be given as stored data (parsed on first use) or as ``Tariff`` values."""
+
+    def __init__(self, versions: Iterable[tuple[datetime, int, Mapping[str, Any] | Tariff]]):
+        ordered = sorted(versions, key=lambda v: (v[0], v[1]))
+        self._keys = [(at, ident) for at, ident, _ in ordered]
+        self._data = [data for _, _, data in ordered]
+        self._parsed: dict[int, Tariff] = {}
+
+    def at(self, moment: datetime) -> Tariff:
+        k = bisect_right(self._keys, (moment, float("inf"))) - 1
+        if k < 0:
+            return DEFAULT_TARIFF
+        if k not in self._parsed:
+            data = self._data[k]
+            self._parsed[k] = data if isinstance(data, Tariff) else Tariff.from_dict(data)
+        return self._parsed[k]
+
+    def on(self, day: date) -> Tariff:
+        """The tariff in force when the local ``day`` begins."""
+        return self.at(_day_start(day))
+
+    def from_day(self, day: date) -> list[Tariff]:
+        """The tariff in force when ``day`` begins and every later version."""
+        return self.from_instant(_day_start(day))
+
+    def from_instant(self, moment: datetime) -> list[Tariff]:
+        """The tariff in force at ``moment`` and every later version."""
+        first = bisect_right(self._keys, (moment, float("inf")))
+        return [self.at(moment)] + [self.at(at) for at, _ in self._keys[first:]]
+
+
+DEFAULT_TARIFF = Tariff()
+
+
+def _day_start(day: date) -> datetime:
+    return datetime.combine(day, time(0), tzinfo=ZoneInfo(DEFAULT_TARIFF.timezone))

@@ -2,29 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from itertools import pairwise
 
-from app.billing.errors import BillingError
 from app.billing.hours import band_at, outside_duration, require_aware
-from app.billing.tariff import Band, Tariff
+from app.billing.tariff import Tariff
+from app.kernel.enums import Band
+from app.kernel.errors import BillingError
+from app.kernel.timeline import Interval
 
 MINUTE = timedelta(minutes=1)
 HOUR = timedelta(hours=1)
-
-
-@dataclass(frozen=True)
-class Interval:
-    """A half-open real interval [start, end) of aware instants."""
-
-    start: datetime
-    end: datetime
-
-    @property
-    def duration(self) -> timedelta:
-        return self.end - self.start
 
 
 @dataclass(frozen=True)
@@ -139,10 +129,3 @@ def _slot(index: int, work: WorkedTime, lo: timedelta, hi: timedelta, tariff: Ta
     worked = hi - lo
     band = Band.OUTSIDE if outside * 2 > worked else Band.BUSINESS  # a tie favours the client
     return Slot(index, band, worked, outside, pieces[0].start)
-
-
-def count_by_band(items: Sequence[Slot]) -> dict[Band, int]:
-    counts = {Band.BUSINESS: 0, Band.OUTSIDE: 0}
-    for slot in items:
-        counts[slot.band] += 1
-    return counts

@@ -30,9 +30,10 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
 
 
 def run_upgrade(args: argparse.Namespace) -> int:
-    from app.db import current_revision, head_revision, make_engine, upgrade
+    from app.location import resolve_url
+    from app.models.engine import current_revision, head_revision, make_engine, upgrade
 
-    engine = make_engine(args.db)
+    engine = make_engine(resolve_url(args.db))
     try:
         before = current_revision(engine)
         backup = upgrade(engine)

@@ -18,7 +18,7 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from app.errors import DomainError
+from app.kernel.errors import DomainError
 
 ZONE = ZoneInfo("America/Mexico_City")
 
@@ -87,11 +87,12 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from app.db import make_engine, upgrade
+    from app.location import resolve_url
+    from app.models.engine import make_engine, upgrade
 
     if not 1 <= args.weeks <= 52:
         raise DomainError("Las semanas de la demostración van de 1 a 52.")
-    engine = make_engine(args.db)
+    engine = make_engine(resolve_url(args.db))
     try:
         if holds_data(engine):
             raise DomainError(
@@ -128,21 +129,22 @@ class _Plan:
 
 def fill(engine: Any, today: date, *, weeks: int, seed: int) -> str:
     """Generate ``weeks`` weeks of activity ending yesterday; return a Spanish summary."""
-    from app.billing import Modality
-    from app.clock import FakeClock
-    from app.models import (
+    from app.billing.repair import RepairPart
+    from app.billing.session_rules import Checklist
+    from app.kernel.clock import FakeClock
+    from app.kernel.enums import (
         CaseState,
         Channel,
         DeviceKind,
+        Modality,
         Outcome,
         PaymentArrangement,
         PaymentMethod,
         PolicyBenefit,
         RemoteTool,
     )
-    from app.services import Checklist, PartData, PolicyData, Services
-    from app.services.clients import ClientData, DeviceData
-    from app.services.settings import BusinessProfile
+    from app.services.data import BusinessProfile, ClientData, DeviceData, PolicyData
+    from app.services.facade import Services
 
     rng = random.Random(seed)
     money_rng = random.Random(seed + 1)  # partial payments, apart from the sessions' draws
@@ -351,7 +353,7 @@ def fill(engine: Any, today: date, *, weeks: int, seed: int) -> str:
             fn()
         except _Skip:
             continue
-    repairs = _repairs(sv, clock, CaseState, PartData, PaymentMethod)
+    repairs = _repairs(sv, clock, CaseState, RepairPart, PaymentMethod)
     clock.set(max(clock(), datetime.now(UTC)))
     expired = sv.sessions.expire_pending()
     n_clients = len(clients)

@@ -10,11 +10,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from app.billing import (
-    Band,
     Bill,
-    BillingError,
-    Interval,
-    Modality,
     PolicyTerms,
     SessionCharge,
     Tariff,
@@ -24,7 +20,10 @@ from app.billing import (
     validate_discount,
 )
 from app.billing.hours import zone
-from app.fmt import format_datetime, format_duration
+from app.kernel.enums import Band, Modality
+from app.kernel.errors import BillingError
+from app.kernel.fmt import format_datetime, format_duration
+from app.kernel.timeline import Interval
 
 MODALITY_HELP = "remote (a distancia), office (en AppleUse) u onsite (en domicilio)"
 

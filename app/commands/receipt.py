@@ -21,10 +21,10 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from app.errors import DomainError
+from app.kernel.errors import DomainError
 
 if TYPE_CHECKING:
-    from app.services import Services
+    from app.services.facade import Services
 
 
 def register(sub: argparse._SubParsersAction[Any]) -> None:
@@ -126,15 +126,13 @@ def open_services(url: str | None) -> Iterator[Services]:
     from sqlalchemy.engine import make_url
     from sqlalchemy.exc import DBAPIError, OperationalError
 
-    from app.db import ENV_VAR, default_path, make_engine
-    from app.services import Services
+    from app.location import configured_url, default_path
+    from app.models.engine import make_engine
+    from app.services.facade import Services
 
-    resolved = url or os.environ.get(ENV_VAR, "").strip()
-    if not resolved:  # the default file: look before app.db creates its folder
-        path = default_path()
-        if not path.is_file():
-            raise DomainError(f"La base de datos «{path}» no existe; indíquela con --db URL.")
-        resolved = f"sqlite:///{path}"
+    resolved = configured_url(url)
+    if resolved == f"sqlite:///{default_path()}" and not default_path().is_file():
+        raise DomainError(f"La base de datos «{default_path()}» no existe; indíquela con --db URL.")
     try:
         parsed = make_url(resolved)
     except Exception:  # ArgumentError, ValueError: not a URL at all

@@ -19,11 +19,11 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
-from app.errors import DomainError
+from app.kernel.errors import DomainError
 
 if TYPE_CHECKING:
     from app.documents.data import DaySummary
-    from app.services import Services
+    from app.services.facade import Services
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -54,7 +54,7 @@ def parse_day(text: str | None) -> date:
     if text is None:
         from zoneinfo import ZoneInfo
 
-        from app.fmt import LOCAL_ZONE
+        from app.kernel.fmt import LOCAL_ZONE
 
         return datetime.now(UTC).astimezone(ZoneInfo(LOCAL_ZONE)).date()
     clean = text.strip()
@@ -96,18 +96,12 @@ def quick_summary(url: str | None, day: date, advisor: str | None) -> DaySummary
     """The summary straight from a plain ``sqlite:///archivo`` with the standard library (no
     SQLAlchemy); None when that is not possible (another database, no such file, an older
     schema…): the caller then goes through the services, which also word the errors."""
-    import os
     import sqlite3
 
-    from app.day_summary import summary_from_sqlite
-    from app.location import ENV_VAR, sqlite_file
+    from app.location import configured_url, sqlite_file
+    from app.services.day_summary import summary_from_sqlite
 
-    resolved = url or os.environ.get(ENV_VAR, "").strip()
-    if not resolved:
-        from app.location import default_path
-
-        resolved = f"sqlite:///{default_path()}"
-    path = sqlite_file(resolved)
+    path = sqlite_file(configured_url(url))
     if path is None or not path.is_file():
         return None
     choose = None

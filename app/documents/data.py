@@ -31,42 +31,15 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from enum import StrEnum
 from pathlib import Path
 
-from app.billing import ZERO, Band, Bill, LineKind, Modality, round_money
-from app.fmt import LOCAL_ZONE
-
-__all__ = [
-    "BandTotal",
-    "BusinessProfile",
-    "ConsentRecord",
-    "DaySummary",
-    "Disconnection",
-    "ModalityTotal",
-    "PendingCase",
-    "ReceiptDocument",
-    "ReceiptLine",
-    "ReceiptMoney",
-    "ReceiptStatus",
-    "SummaryConsent",
-    "SummaryDisconnection",
-    "SummaryEscalation",
-    "SummaryReceipt",
-    "SummarySession",
-    "band_totals",
-    "band_totals_of",
-    "hours_by_band",
-    "money_from_bill",
-    "receipt_line",
-]
+from app.billing.money import ZERO, round_money
+from app.billing.pricing import Bill
+from app.kernel.enums import Band, LineKind, Modality, ReceiptStatus
+from app.kernel.fmt import LOCAL_ZONE
+from app.kernel.timeline import ConsentRecord, Disconnection, require_aware
 
 CHARGE_KINDS = frozenset({LineKind.HOURS, LineKind.COVERED, LineKind.QUOTED})
-
-
-def _require_aware(moment: datetime | None, what: str) -> None:
-    if moment is not None and (moment.tzinfo is None or moment.utcoffset() is None):
-        raise ValueError(f"{what} debe llevar zona horaria.")
 
 
 @dataclass(frozen=True)
@@ -80,11 +53,6 @@ class BusinessProfile:
     email: str = ""
     website: str = ""
     timezone: str = LOCAL_ZONE  # documents show local time in this zone
-
-
-class ReceiptStatus(StrEnum):
-    ISSUED = "issued"
-    CANCELLED = "cancelled"
 
 
 @dataclass(frozen=True)
@@ -206,47 +174,6 @@ def money_from_bill(bill: Bill) -> ReceiptMoney:
 
 
 @dataclass(frozen=True)
-class ConsentRecord:
-    """One remote-control request (RULES §8). ``accepted`` None: the client never answered."""
-
-    requested_at: datetime
-    accepted: bool | None = None
-    answered_at: datetime | None = None
-    ended_at: datetime | None = None  # when control stopped (client, advisor, disconnection)
-    device: str = ""
-
-    def __post_init__(self) -> None:
-        for moment, what in (
-            (self.requested_at, "La solicitud de control remoto"),
-            (self.answered_at, "La respuesta de control remoto"),
-            (self.ended_at, "El fin del control remoto"),
-        ):
-            _require_aware(moment, what)
-
-    @property
-    def answer_label(self) -> str:
-        if self.accepted is None:
-            return "Sin respuesta"
-        return "Aceptado" if self.accepted else "Rechazado"
-
-
-@dataclass(frozen=True)
-class Disconnection:
-    """From a disconnection to the reconnection (``end`` None: the session ended disconnected)."""
-
-    start: datetime
-    end: datetime | None = None
-
-    def __post_init__(self) -> None:
-        _require_aware(self.start, "La desconexión")
-        _require_aware(self.end, "La reconexión")
-
-    @property
-    def duration(self) -> timedelta | None:
-        return None if self.end is None else self.end - self.start
-
-
-@dataclass(frozen=True)
 class ReceiptDocument:
     """Everything a printed receipt shows (RULES §10). Built once when the receipt is issued
     (or re-built from the stored receipt, which keeps its own lines and totals)."""
@@ -289,7 +216,7 @@ class ReceiptDocument:
             (self.pending_until, "El plazo de seguimiento"),
             (self.cancelled_at, "La fecha de cancelación"),
         ):
-            _require_aware(moment, what)
+            require_aware(moment, what)
         if self.number < 0:
             raise ValueError("El número de folio no puede ser negativo.")
         if self.status is ReceiptStatus.CANCELLED and not self.cancel_reason.strip():
@@ -330,8 +257,8 @@ class SummarySession:
     folio: str = ""  # receipt issued for it, if any
 
     def __post_init__(self) -> None:
-        _require_aware(self.start, "El inicio de la sesión")
-        _require_aware(self.end, "El fin de la sesión")
+        require_aware(self.start, "El inicio de la sesión")
+        require_aware(self.end, "El fin de la sesión")
 
 
 @dataclass(frozen=True)
@@ -371,7 +298,7 @@ class SummaryReceipt:
     advisor: str = ""
 
     def __post_init__(self) -> None:
-        _require_aware(self.issued_at, "La fecha de emisión")
+        require_aware(self.issued_at, "La fecha de emisión")
 
 
 @dataclass(frozen=True)
@@ -383,8 +310,8 @@ class PendingCase:
     advisor: str = ""
 
     def __post_init__(self) -> None:
-        _require_aware(self.pending_since, "La fecha de pendiente")
-        _require_aware(self.deadline, "El plazo de seguimiento")
+        require_aware(self.pending_since, "La fecha de pendiente")
+        require_aware(self.deadline, "El plazo de seguimiento")
 
 
 @dataclass(frozen=True)
@@ -396,7 +323,7 @@ class SummaryEscalation:
     advisor: str = ""
 
     def __post_init__(self) -> None:
-        _require_aware(self.at, "La fecha de escalamiento")
+        require_aware(self.at, "La fecha de escalamiento")
 
 
 @dataclass(frozen=True)
@@ -407,7 +334,7 @@ class SummaryConsent:
     accepted: bool | None
 
     def __post_init__(self) -> None:
-        _require_aware(self.requested_at, "La solicitud de control remoto")
+        require_aware(self.requested_at, "La solicitud de control remoto")
 
     @property
     def answer_label(self) -> str:
@@ -424,8 +351,8 @@ class SummaryDisconnection:
     end: datetime | None
 
     def __post_init__(self) -> None:
-        _require_aware(self.start, "La desconexión")
-        _require_aware(self.end, "La reconexión")
+        require_aware(self.start, "La desconexión")
+        require_aware(self.end, "La reconexión")
 
     @property
     def minutes(self) -> int | None:
@@ -461,7 +388,7 @@ class DaySummary:
     disconnections: tuple[SummaryDisconnection, ...] = ()
 
     def __post_init__(self) -> None:
-        _require_aware(self.generated_at, "La fecha de elaboración")
+        require_aware(self.generated_at, "La fecha de elaboración")
 
     @property
     def advisor_label(self) -> str:

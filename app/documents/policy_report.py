@@ -39,7 +39,7 @@ from app.documents.pdfkit import (
     style,
     table_style,
 )
-from app.services.policies import PolicyReview, ReviewMonth
+from app.documents.policy_data import PolicyReview, ReviewMonth
 
 __all__ = ["policy_report_bytes", "render_policy_report"]
 

@@ -52,7 +52,7 @@ from app.documents.pdfkit import (
     table_style,
 )
 from app.documents.words import amount_in_words
-from app.fmt import format_datetime, format_duration, format_time, to_local
+from app.kernel.fmt import format_datetime, format_duration, format_time, to_local
 
 __all__ = ["CFDI_LEGEND", "qr_payload", "receipt_pdf_bytes", "render_receipt"]
 

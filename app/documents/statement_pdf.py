@@ -37,8 +37,7 @@ from app.documents.pdfkit import (
     style,
     table_style,
 )
-from app.services.balances import ClientStatement
-from app.services.repairs import RepairView
+from app.documents.statement_data import ClientStatement, RepairView
 
 __all__ = [
     "render_repair_quote_pdf",

@@ -31,8 +31,9 @@ from datetime import datetime
 from typing import TextIO
 
 from app.billing import ZERO, money_str
-from app.documents.data import DaySummary, ReceiptStatus
-from app.fmt import format_minutes, to_local
+from app.documents.data import DaySummary
+from app.kernel.enums import ReceiptStatus
+from app.kernel.fmt import format_minutes, to_local
 
 __all__ = ["SESSION_HEADER", "summary_csv_bytes", "summary_csv_text", "write_summary_csv"]
 

@@ -24,8 +24,8 @@ from reportlab.platypus import (
     Table,
 )
 
-from app.billing import ZERO, Modality
-from app.documents.data import DaySummary, PendingCase, ReceiptStatus
+from app.billing import ZERO
+from app.documents.data import DaySummary, PendingCase
 from app.documents.pdfkit import (
     ACCENT,
     DANGER,
@@ -46,7 +46,8 @@ from app.documents.pdfkit import (
     style,
     table_style,
 )
-from app.fmt import format_datetime, format_long_day, format_minutes, format_time
+from app.kernel.enums import Modality, ReceiptStatus
+from app.kernel.fmt import format_datetime, format_long_day, format_minutes, format_time
 
 __all__ = ["render_summary_pdf", "summary_pdf_bytes"]
 

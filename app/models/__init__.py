@@ -1,17 +1,8 @@
-"""SQLAlchemy 2 declarative models; nothing else."""
+"""The models layer: SQLAlchemy 2 declarative models (one table each), the engine
+(``engine``: SQLite and PostgreSQL tuning, Alembic migrations in ``migrations``) and column
+types (``types``). Nothing here knows a service, a document or a widget."""
 
 from app.models.base import Base
-from app.models.enums import (
-    CaseState,
-    Channel,
-    DeviceKind,
-    EventKind,
-    Outcome,
-    PaymentArrangement,
-    PaymentMethod,
-    ReceiptStatus,
-    RemoteTool,
-)
 from app.models.ledger import (
     BusinessSetting,
     FolioCounter,
@@ -21,47 +12,26 @@ from app.models.ledger import (
     TariffVersion,
 )
 from app.models.people import Advisor, Client, Device
-from app.models.policy import (
-    BENEFIT_LABELS,
-    Policy,
-    PolicyBenefit,
-    PolicyDevice,
-    PolicyVersion,
-    Repair,
-    RepairPartRow,
-    RepairStatus,
-)
+from app.models.policy import Policy, PolicyDevice, PolicyVersion, Repair, RepairPartRow
 from app.models.work import AppendOnlyError, Case, SessionEvent, WorkSession
 
 __all__ = [
-    "BENEFIT_LABELS",
     "Advisor",
     "AppendOnlyError",
     "Base",
     "BusinessSetting",
     "Case",
-    "CaseState",
-    "Channel",
     "Client",
     "Device",
-    "DeviceKind",
-    "EventKind",
     "FolioCounter",
-    "Outcome",
     "Payment",
-    "PaymentArrangement",
-    "PaymentMethod",
     "Policy",
-    "PolicyBenefit",
     "PolicyDevice",
     "PolicyVersion",
     "Receipt",
     "ReceiptLine",
-    "ReceiptStatus",
-    "RemoteTool",
     "Repair",
     "RepairPartRow",
-    "RepairStatus",
     "SessionEvent",
     "TariffVersion",
     "WorkSession",

@@ -19,9 +19,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, Mapper, mapped_column, relationship
 
-from app.billing import Modality
+from app.kernel.enums import Modality, PaymentMethod, ReceiptStatus
 from app.models.base import Base
-from app.models.enums import PaymentMethod, ReceiptStatus
 from app.models.types import Money, StrEnumType, UTCDateTime
 from app.models.work import AppendOnlyError
 

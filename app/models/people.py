@@ -7,8 +7,8 @@ from datetime import datetime
 from sqlalchemy import Boolean, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from app.kernel.enums import DeviceKind
 from app.models.base import Base
-from app.models.enums import DeviceKind
 from app.models.types import StrEnumType, UTCDateTime
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import (
@@ -19,6 +18,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.kernel.enums import RepairStatus
 from app.models.base import Base
 from app.models.types import Money, StrEnumType, UTCDateTime
 
@@ -26,41 +26,6 @@ from app.models.types import Money, StrEnumType, UTCDateTime
 def Fraction() -> Numeric[Decimal]:
     """A share such as a discount (0.2000 = 20 %), four decimals."""
     return Numeric(5, 4, asdecimal=True)
-
-
-class PolicyBenefit(StrEnum):
-    """The benefits the service page lists for policy holders (RULES §6)."""
-
-    INITIAL_REVIEW = "initial_review"
-    REPAIR_LABOUR = "repair_labour"
-    SUPPORT_TOOLS = "support_tools"
-    PREVENTIVE_MAINTENANCE = "preventive_maintenance"
-    UPDATE_REVIEWS = "update_reviews"
-    STATUS_REPORTS = "status_reports"
-
-    @property
-    def label(self) -> str:
-        return BENEFIT_LABELS[self]
-
-
-BENEFIT_LABELS: dict[PolicyBenefit, str] = {
-    PolicyBenefit.INITIAL_REVIEW: "Revisión inicial preferente",
-    PolicyBenefit.REPAIR_LABOUR: "Mano de obra preferente en reparaciones",
-    PolicyBenefit.SUPPORT_TOOLS: "Instalación sin costo de herramientas de soporte",
-    PolicyBenefit.PREVENTIVE_MAINTENANCE: "Mantenimiento preventivo",
-    PolicyBenefit.UPDATE_REVIEWS: "Revisión de actualizaciones",
-    PolicyBenefit.STATUS_REPORTS: "Reportes de estado",
-}
-
-
-class RepairStatus(StrEnum):
-    QUOTED = "quoted"
-    ACCEPTED = "accepted"
-    DECLINED = "declined"
-
-    @property
-    def label(self) -> str:
-        return {"quoted": "Cotizada", "accepted": "Aceptada", "declined": "Rechazada"}[self.value]
 
 
 class Policy(Base):

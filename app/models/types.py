@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from decimal import Decimal
 from enum import Enum
-from typing import Any
 
 from sqlalchemy import DateTime, Dialect, Numeric
 from sqlalchemy import Enum as SAEnum
@@ -55,7 +54,3 @@ def StrEnumType(enum: type[Enum], length: int = 32) -> SAEnum:
         values_callable=lambda members: [m.value for m in members],
         validate_strings=True,
     )
-
-
-def enum_values(enum: type[Enum]) -> list[Any]:
-    return [m.value for m in enum]

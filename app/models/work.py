@@ -18,16 +18,16 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.billing import Modality
-from app.models.base import Base
-from app.models.enums import (
+from app.kernel.enums import (
     CaseState,
     Channel,
     EventKind,
+    Modality,
     Outcome,
     PaymentArrangement,
     RemoteTool,
 )
+from app.models.base import Base
 from app.models.types import Money, StrEnumType, UTCDateTime
 
 

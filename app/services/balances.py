@@ -9,121 +9,27 @@ cancelled still counts as paid, so it shows as a balance in the client's favour.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.clock import Clock
-from app.models import (
-    Client,
-    PaymentArrangement,
-    PaymentMethod,
-    Receipt,
-    ReceiptStatus,
-    Repair,
-    WorkSession,
+from app.billing.money import ZERO
+from app.documents.statement_data import (
+    ClientStatement,
+    ReceiptBalance,
+    StatementEntry,
+    UnbilledSession,
 )
+from app.kernel.clock import Clock
+from app.kernel.enums import PaymentArrangement, PaymentMethod, ReceiptStatus
+from app.kernel.fmt import case_label
+from app.models import Case, Client, Receipt, Repair, WorkSession
 from app.models import Payment as PaymentRow
-from app.services.common import get_or_fail
-from app.services.counters import case_label
+from app.services.loading import get_or_fail, load_sessions, price
 from app.services.uow import Database
-
-ZERO = Decimal("0.00")
-
-
-@dataclass(frozen=True)
-class ReceiptBalance:
-    receipt_id: int
-    folio: str
-    issued_at: datetime
-    status: ReceiptStatus
-    concept: str  # "Sesión del caso C-000012", "Reparación del caso C-000012"
-    total: Decimal  # 0.00 when cancelled
-    paid: Decimal
-    balance: Decimal
-    later_payment_agreed: bool  # "pago posterior acordado" on the session's checklist
-
-    @property
-    def payment_status(self) -> str:
-        """``paid``, ``partial``, ``unpaid`` or ``cancelled``."""
-        if self.status is ReceiptStatus.CANCELLED:
-            return "cancelled"
-        if self.paid >= self.total:
-            return "paid"
-        return "partial" if self.paid > 0 else "unpaid"
-
-
-@dataclass(frozen=True)
-class StatementEntry:
-    """One row of the statement, in time order, with the running balance."""
-
-    at: datetime
-    kind: str  # "receipt", "payment" or "cancellation"
-    folio: str
-    description: str
-    charge: Decimal
-    payment: Decimal
-    balance: Decimal
-
-
-@dataclass(frozen=True)
-class UnbilledSession:
-    """An ended session with no receipt yet that will charge something (e.g. a remote session
-    with "pago posterior acordado" whose receipt is still to be issued)."""
-
-    session_id: int
-    case_label: str
-    ended_at: datetime
-    later_payment_agreed: bool
-    total: Decimal | None  # None: it requires a quote first
-
-
-@dataclass(frozen=True)
-class ClientStatement:
-    client_id: int
-    client_name: str
-    client_rfc: str | None
-    as_of: datetime
-    receipts: tuple[ReceiptBalance, ...]
-    entries: tuple[StatementEntry, ...]
-    charged: Decimal
-    paid: Decimal
-    unbilled: tuple[UnbilledSession, ...] = ()
-
-    @property
-    def unbilled_total(self) -> Decimal:
-        """What ended sessions without a receipt will charge (IVA included)."""
-        return sum((u.total for u in self.unbilled if u.total is not None), ZERO)
-
-    @property
-    def balance(self) -> Decimal:
-        """What the client owes (negative: in the client's favour)."""
-        return self.charged - self.paid
-
-    @property
-    def outstanding(self) -> tuple[ReceiptBalance, ...]:
-        return tuple(r for r in self.receipts if r.balance > 0)
-
-
-@dataclass(frozen=True)
-class ClientBalance:
-    client_id: int
-    client_name: str
-    receipts: int  # receipts with something owed
-    balance: Decimal
-    oldest: datetime  # issue instant of the oldest receipt with something owed
-
-
-@dataclass(frozen=True)
-class Outstanding:
-    clients: tuple[ClientBalance, ...]
-
-    @property
-    def total(self) -> Decimal:
-        return sum((c.balance for c in self.clients), ZERO)
+from app.services.values import ClientBalance, Outstanding
 
 
 class BalanceService:
@@ -276,8 +182,6 @@ def _payments(
 
 
 def _concept(s: Session, r: Receipt) -> tuple[str, bool]:
-    from app.models import Case
-
     if r.session_id is not None:
         row = get_or_fail(s, WorkSession, r.session_id)
         case = get_or_fail(s, Case, row.case_id)
@@ -291,11 +195,6 @@ def _concept(s: Session, r: Receipt) -> tuple[str, bool]:
 
 
 def _unbilled(s: Session, client_id: int, as_of: datetime) -> tuple[UnbilledSession, ...]:
-    from app.models import Case, SessionEvent
-    from app.services.errors import RuleError
-    from app.services.sessions import SessionService
-    from app.services.timeline import derive_status
-
     billed = select(Receipt.session_id).where(
         Receipt.session_id.is_not(None), Receipt.status == ReceiptStatus.ISSUED
     )
@@ -311,23 +210,16 @@ def _unbilled(s: Session, client_id: int, as_of: datetime) -> tuple[UnbilledSess
         )
         .order_by(WorkSession.ended_at, WorkSession.id)
     ).all()
+    loaded = load_sessions(s, rows)
+    bills = price(s, loaded, as_of).bills
     out = []
-    for row in rows:
-        assert row.ended_at is not None
-        events = s.scalars(
-            select(SessionEvent).where(SessionEvent.session_id == row.id).order_by(SessionEvent.seq)
-        ).all()
-        try:
-            bill = SessionService.bill_for(
-                s, row, derive_status((e.kind, e.at) for e in events), row.ended_at
-            )
-        except RuleError:
+    for x in loaded:
+        bill = bills.get(x.row.id)
+        if bill is None or (bill.total is not None and bill.total <= 0):
             continue
-        if bill.total is not None and bill.total <= 0:
-            continue
-        case = get_or_fail(s, Case, row.case_id)
-        later = row.payment_arrangement is PaymentArrangement.LATER
+        assert x.row.ended_at is not None
+        later = x.row.payment_arrangement is PaymentArrangement.LATER
         out.append(
-            UnbilledSession(row.id, case_label(case.number), row.ended_at, later, bill.total)
+            UnbilledSession(x.row.id, case_label(x.case.number), x.row.ended_at, later, bill.total)
         )
     return tuple(out)

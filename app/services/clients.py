@@ -2,74 +2,20 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import fields
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
-from stdnum.exceptions import ValidationError as StdnumError
-from stdnum.mx import rfc as mx_rfc
 
-from app.clock import Clock
-from app.models import Advisor, Case, Client, Device, DeviceKind, WorkSession
-from app.services.common import advisor_view, client_view, device_view, get_or_fail
-from app.services.counters import case_label
-from app.services.errors import NotFoundError, RuleError
+from app.kernel.clock import Clock
+from app.kernel.errors import NotFoundError, RuleError
+from app.kernel.fmt import case_label
+from app.models import Advisor, Case, Client, Device, WorkSession
+from app.services.data import ClientData, DeviceData
+from app.services.loading import advisor_view, client_view, device_view, get_or_fail
 from app.services.uow import Database
 from app.services.values import AdvisorView, ClientView, DeviceView
-
-
-@dataclass(frozen=True)
-class ClientData:
-    """What the client form edits."""
-
-    name: str
-    phone: str = ""
-    email: str = ""
-    rfc: str | None = None
-    city: str = ""
-    address: str = ""
-    notes: str = ""
-
-
-@dataclass(frozen=True)
-class DeviceData:
-    kind: DeviceKind
-    model: str = ""
-    serial: str = ""
-    os_version: str = ""
-    notes: str = ""
-
-
-def clean_rfc(value: str | None) -> str | None:
-    """Empty → None; otherwise a valid RFC in compact upper-case form, or RuleError."""
-    if value is None or not value.strip():
-        return None
-    try:
-        return str(mx_rfc.validate(value.strip().upper()))
-    except StdnumError:
-        raise RuleError(f"El RFC «{value.strip()}» no es válido.") from None
-
-
-def clean_client(data: ClientData) -> ClientData:
-    name = " ".join(data.name.split())
-    if not name:
-        raise RuleError("El nombre del cliente es obligatorio.")
-    email = data.email.strip()
-    if email and ("@" not in email or email.startswith("@") or email.endswith("@")):
-        raise RuleError(f"El correo «{email}» no es válido.")
-    phone = data.phone.strip()
-    if phone and not any(ch.isdigit() for ch in phone):
-        raise RuleError(f"El teléfono «{phone}» no es válido.")
-    return ClientData(
-        name=name,
-        phone=phone,
-        email=email,
-        rfc=clean_rfc(data.rfc),
-        city=" ".join(data.city.split()),
-        address=data.address.strip(),
-        notes=data.notes.strip(),
-    )
 
 
 class ClientService:
@@ -133,7 +79,7 @@ class ClientService:
 
     # -- clients -------------------------------------------------------------------------------
     def create_client(self, data: ClientData) -> ClientView:
-        clean = clean_client(data)
+        clean = data.clean()
 
         def work(s: Session) -> ClientView:
             now = self.clock()
@@ -145,7 +91,7 @@ class ClientService:
         return self.db.write(work)
 
     def update_client(self, client_id: int, data: ClientData) -> ClientView:
-        clean = clean_client(data)
+        clean = data.clean()
 
         def work(s: Session) -> ClientView:
             client = get_or_fail(s, Client, client_id)
@@ -190,7 +136,7 @@ class ClientService:
 
     # -- devices -------------------------------------------------------------------------------
     def add_device(self, client_id: int, data: DeviceData) -> DeviceView:
-        clean = _clean_device(data)
+        clean = data.clean()
 
         def work(s: Session) -> DeviceView:
             get_or_fail(s, Client, client_id)
@@ -204,7 +150,7 @@ class ClientService:
         return self.db.write(work)
 
     def update_device(self, device_id: int, data: DeviceData) -> DeviceView:
-        clean = _clean_device(data)
+        clean = data.clean()
 
         def work(s: Session) -> DeviceView:
             device = get_or_fail(s, Device, device_id)
@@ -233,20 +179,6 @@ class ClientService:
             return [device_view(d) for d in s.scalars(query)]
 
         return self.db.read(work)
-
-
-def _clean_device(data: DeviceData) -> DeviceData:
-    try:
-        kind = DeviceKind(data.kind)
-    except ValueError:
-        raise RuleError(f"Tipo de equipo desconocido «{data.kind}».") from None
-    return DeviceData(
-        kind=kind,
-        model=data.model.strip(),
-        serial=data.serial.strip().upper(),
-        os_version=data.os_version.strip(),
-        notes=data.notes.strip(),
-    )
 
 
 def _as_dict(data: Any) -> dict[str, Any]:

@@ -12,7 +12,6 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.fmt import case_label as case_label  # re-exported: the services name cases so
 from app.models import FolioCounter
 
 CASE_SERIES = "#CASE"
@@ -49,8 +48,3 @@ def next_number(s: Session, series: str) -> int:
     counter.next_number = number + 1
     s.flush()
     return number
-
-
-def folio_text(series: str, number: int) -> str:
-    """``A-000042``."""
-    return f"{series}-{number:06d}"

@@ -6,16 +6,19 @@ from dataclasses import dataclass
 
 from sqlalchemy import Engine
 
-from app.clock import Clock, SystemClock
+from app.kernel.clock import Clock, SystemClock
+from app.kernel.search import ClientColumns
 from app.services.balances import BalanceService
+from app.services.client_list import client_columns
 from app.services.clients import ClientService
 from app.services.documents import DocumentService
 from app.services.policies import PolicyService
+from app.services.policy_reviews import PolicyReviewService
 from app.services.receipts import ReceiptService
 from app.services.repairs import RepairService
 from app.services.sessions import SessionService
 from app.services.settings import SettingsService
-from app.services.uow import Database
+from app.services.uow import Database, session_execute
 
 
 @dataclass(frozen=True)
@@ -28,6 +31,7 @@ class Services:
     settings: SettingsService
     documents: DocumentService
     policies: PolicyService
+    reviews: PolicyReviewService
     repairs: RepairService
     balances: BalanceService
 
@@ -35,6 +39,7 @@ class Services:
     def create(cls, engine: Engine, clock: Clock | None = None) -> Services:
         use_clock: Clock = clock or SystemClock()
         db = Database(engine)
+        policies = PolicyService(db, use_clock)
         return cls(
             db=db,
             clock=use_clock,
@@ -43,7 +48,12 @@ class Services:
             receipts=ReceiptService(db, use_clock),
             settings=SettingsService(db, use_clock),
             documents=DocumentService(db, use_clock),
-            policies=PolicyService(db, use_clock),
+            policies=policies,
+            reviews=PolicyReviewService(db, use_clock, policies),
             repairs=RepairService(db, use_clock),
             balances=BalanceService(db, use_clock),
         )
+
+    def client_columns(self) -> ClientColumns:
+        """The window's client list (the read model of :mod:`app.services.client_list`)."""
+        return self.db.read(lambda s: client_columns(session_execute(s)))

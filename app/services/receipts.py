@@ -1,4 +1,6 @@
-"""Receipts (RULES §10): issue with a gapless folio, cancel with a reason, record payments."""
+"""Receipts (RULES §10): the one module that stores and shows receipts — a support session's
+(issued here, priced once) and a repair's (issued by ``repairs`` through :func:`store_receipt`)
+— with gapless folios, cancellation with a reason, and payments."""
 
 from __future__ import annotations
 
@@ -8,25 +10,16 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.billing import Band, Bill, Tariff
-from app.clock import Clock
-from app.models import (
-    Advisor,
-    Case,
-    Client,
-    Payment,
-    PaymentMethod,
-    Receipt,
-    ReceiptLine,
-    ReceiptStatus,
-    WorkSession,
-)
-from app.services.common import get_or_fail, tariff_at
-from app.services.counters import folio_text, next_number
-from app.services.errors import NotFoundError, RuleError
-from app.services.sessions import SessionService
+from app.billing.pricing import Bill
+from app.billing.tariff import Tariff
+from app.kernel.clock import Clock
+from app.kernel.enums import Band, PaymentMethod, ReceiptStatus
+from app.kernel.errors import NotFoundError, RuleError
+from app.kernel.fmt import folio_text
+from app.models import Advisor, Case, Client, Payment, Receipt, ReceiptLine, Repair, WorkSession
+from app.services.counters import next_number
+from app.services.loading import bill_of, get_or_fail, issued_receipt, load_session, tariff_at
 from app.services.settings import load_profile
-from app.services.timeline import derive_status
 from app.services.uow import Database
 from app.services.values import PaymentView, ReceiptLineView, ReceiptView
 
@@ -47,44 +40,26 @@ class ReceiptService:
 
         def work(s: Session) -> ReceiptView:
             now = self.clock()
-            row = s.scalars(
-                select(WorkSession).where(WorkSession.id == session_id).with_for_update()
-            ).first()
-            if row is None:
-                raise NotFoundError(f"La sesión {session_id} no existe.")
-            if row.ended_at is None:
+            x = load_session(s, session_id, lock=True)
+            if x.row.ended_at is None:
                 raise RuleError("La sesión sigue en curso; termínela antes de emitir su recibo.")
-            existing = s.scalars(
-                select(Receipt.folio).where(
-                    Receipt.session_id == session_id, Receipt.status == ReceiptStatus.ISSUED
-                )
-            ).first()
+            existing = issued_receipt(s, session_id)
             if existing is not None:
                 raise RuleError(
-                    f"La sesión ya tiene el recibo {existing}; cancélelo para emitir otro."
+                    f"La sesión ya tiene el recibo {existing.folio}; cancélelo para emitir otro."
                 )
-            from app.models import SessionEvent
-
-            events = s.scalars(
-                select(SessionEvent)
-                .where(SessionEvent.session_id == session_id)
-                .order_by(SessionEvent.seq)
-            ).all()
-            status = derive_status((e.kind, e.at) for e in events)
-            bill = SessionService.bill_for(s, row, status, row.ended_at)
+            bill = bill_of(s, x, x.row.ended_at)
             if bill.requires_quote:
                 raise RuleError(
                     "La sesión requiere cotización: registre la tarifa o el importe cotizado "
                     "antes de emitir el recibo."
                 )
-            case = get_or_fail(s, Case, row.case_id)
-            tariff = tariff_at(s, row.started_at)
-            use_series = (series or load_profile(s).receipt_series).strip().upper()
-            receipt = _store(
-                s, bill, tariff, use_series, now, case.client_id, row.id,
-                advisor_id if advisor_id is not None else row.advisor_id,
+            who = advisor_id if advisor_id is not None else x.row.advisor_id
+            receipt = store_receipt(
+                s, bill, tariff_at(s, x.row.started_at), receipt_series(s, series), now,
+                x.case.client_id, x.row.id, who,
             )  # fmt: skip
-            return _view(s, receipt)
+            return receipt_view(s, receipt)
 
         return self.db.write(work)
 
@@ -99,8 +74,6 @@ class ReceiptService:
             if receipt.status is ReceiptStatus.CANCELLED:
                 raise RuleError(f"El recibo {receipt.folio} ya está cancelado.")
             if receipt.session_id is not None:
-                from app.services.repairs import credited_by
-
                 repair_folio = credited_by(s, receipt.session_id)
                 if repair_folio is not None:
                     raise RuleError(
@@ -111,7 +84,7 @@ class ReceiptService:
             receipt.cancelled_at = self.clock()
             receipt.cancel_reason = clean
             s.flush()
-            return _view(s, receipt)
+            return receipt_view(s, receipt)
 
         return self.db.write(work)
 
@@ -158,7 +131,7 @@ class ReceiptService:
                 )
             )
             s.flush()
-            return _view(s, receipt)
+            return receipt_view(s, receipt)
 
         return self.db.write(work)
 
@@ -167,7 +140,7 @@ class ReceiptService:
             receipt = s.get(Receipt, receipt_id)
             if receipt is None:
                 raise NotFoundError(f"El recibo {receipt_id} no existe.")
-            return _view(s, receipt)
+            return receipt_view(s, receipt)
 
         return self.db.read(work)
 
@@ -176,7 +149,7 @@ class ReceiptService:
             receipt = s.scalars(select(Receipt).where(Receipt.folio == folio.strip())).first()
             if receipt is None:
                 raise NotFoundError(f"El recibo {folio} no existe.")
-            return _view(s, receipt)
+            return receipt_view(s, receipt)
 
         return self.db.read(work)
 
@@ -191,7 +164,7 @@ class ReceiptService:
                 query = query.where(Receipt.issued_at >= start)
             if end is not None:
                 query = query.where(Receipt.issued_at < end)
-            return [_view(s, r) for r in s.scalars(query)]
+            return [receipt_view(s, r) for r in s.scalars(query)]
 
         return self.db.read(work)
 
@@ -203,7 +176,7 @@ def _locked(s: Session, receipt_id: int) -> Receipt:
     return receipt
 
 
-def _store(
+def store_receipt(
     s: Session,
     bill: Bill,
     tariff: Tariff,
@@ -215,6 +188,8 @@ def _store(
 ) -> Receipt:
     assert bill.subtotal is not None and bill.base is not None
     assert bill.iva is not None and bill.total is not None
+    """Store the receipt of ``bill`` (support session or repair) with the next folio of the
+    series, taken in this transaction: no gaps, no duplicates."""
     number = next_number(s, series)
     by_band = bill.hours_by_band()
     receipt = Receipt(
@@ -256,7 +231,7 @@ def _store(
     return receipt
 
 
-def _view(s: Session, r: Receipt) -> ReceiptView:
+def receipt_view(s: Session, r: Receipt) -> ReceiptView:
     client = get_or_fail(s, Client, r.client_id)
     advisor = get_or_fail(s, Advisor, r.advisor_id)
     case_number = None
@@ -306,3 +281,24 @@ def _view(s: Session, r: Receipt) -> ReceiptView:
             for p in payments
         ),
     )
+
+
+def receipt_series(s: Session, series: str | None) -> str:
+    """The series asked for, or the business profile's."""
+    return (series or load_profile(s).receipt_series).strip().upper()
+
+
+def credited_by(s: Session, session_id: int, *, exclude: int | None = None) -> str | None:
+    """The folio of an issued repair receipt that already credits this support session."""
+    query = (
+        select(Receipt.folio)
+        .join(Repair, Repair.receipt_id == Receipt.id)
+        .where(
+            Repair.support_session_id == session_id,
+            Receipt.status == ReceiptStatus.ISSUED,
+            Receipt.credits > 0,
+        )
+    )
+    if exclude is not None:
+        query = query.where(Repair.id != exclude)
+    return s.scalars(query).first()

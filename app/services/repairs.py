@@ -15,75 +15,30 @@ Interpretations:
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from dataclasses import replace
+from datetime import datetime
 from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.billing import Bill, BillingError, Credit, Tariff
-from app.billing.policy import RepairPart, price_repair
-from app.clock import Clock
-from app.documents import data as doc
-from app.models import (
-    Advisor,
-    Case,
-    CaseState,
-    Client,
-    Outcome,
-    Payment,
-    Receipt,
-    ReceiptStatus,
-    Repair,
-    RepairPartRow,
-    RepairStatus,
-    WorkSession,
-)
-from app.services.common import get_or_fail, tariff_at
-from app.services.counters import case_label
-from app.services.errors import NotFoundError, RuleError
-from app.services.policies import version_in_force
-from app.services.receipts import _store
-from app.services.receipts import _view as receipt_view
-from app.services.settings import load_profile
-from app.services.uow import Database
+from app.billing.policy import applicable_discount, local_day
+from app.billing.pricing import Bill, Credit
+from app.billing.repair import RepairPart, price_repair
+from app.billing.tariff import Tariff
+from app.documents.statement_data import RepairView
+from app.kernel.clock import Clock
+from app.kernel.enums import CaseState, Outcome, ReceiptStatus, RepairStatus
+from app.kernel.errors import NotFoundError, RuleError
+from app.kernel.fmt import case_label
+from app.models import Case, Client, Receipt, Repair, RepairPartRow, WorkSession
+from app.services.billing_inputs import client_policies
+from app.services.loading import get_or_fail, issued_receipt, tariff_at
+from app.services.receipts import credited_by, receipt_series, receipt_view, store_receipt
+from app.services.uow import Database, session_execute
 from app.services.values import ReceiptView
 
 CREDIT_TEXT = "Abono sesión de soporte, recibo {folio}"
-
-
-@dataclass(frozen=True)
-class PartData:
-    description: str
-    quantity: int
-    unit_price: Decimal
-
-
-@dataclass(frozen=True)
-class RepairView:
-    id: int
-    case_id: int
-    case_label: str
-    client_id: int
-    client_name: str
-    support_session_id: int
-    support_receipt_folio: str | None  # the support session's issued receipt, if any
-    description: str
-    labour_hours: int
-    labour_rate: Decimal
-    discount: Decimal
-    parts: tuple[PartData, ...]
-    status: RepairStatus
-    quoted_at: datetime
-    decided_at: datetime | None
-    receipt_id: int | None
-    receipt_folio: str | None
-    quote: Bill  # the quoted amounts (no credit): lines, subtotal, discount, base, IVA, total
-
-    @property
-    def status_label(self) -> str:
-        return self.status.label
 
 
 class RepairService:
@@ -96,7 +51,7 @@ class RepairService:
         case_id: int,
         description: str,
         labour_hours: int,
-        parts: Sequence[PartData] = (),
+        parts: Sequence[RepairPart] = (),
         *,
         advisor_id: int | None = None,
     ) -> RepairView:
@@ -132,13 +87,9 @@ class RepairService:
                     f"El caso {case_label(case.number)} ya tiene una cotización {what}."
                 )
             tariff = tariff_at(s, now)
-            version = version_in_force(s, case.client_id, now, tariff)
-            discount = Decimal(version.discount) if version is not None else Decimal("0")
+            discount = _policy_discount(s, case.client_id, now, tariff)
             clean = [RepairPart(p.description, p.quantity, p.unit_price) for p in parts]
-            try:
-                price_repair(labour_hours, clean, tariff, discount=discount)
-            except BillingError as exc:
-                raise RuleError(str(exc)) from exc
+            price_repair(labour_hours, clean, tariff, discount=discount)
             row = Repair(
                 case_id=case.id,
                 support_session_id=support.id,
@@ -211,7 +162,7 @@ class RepairService:
                         f"La reparación ya tiene el recibo {mine.folio}; "
                         "cancélelo para emitir otro."
                     )
-            support = _support_receipt(s, row.support_session_id)
+            support = issued_receipt(s, row.support_session_id)
             if support is None:
                 raise RuleError(
                     "Emita primero el recibo de la sesión de soporte escalada: "
@@ -227,11 +178,11 @@ class RepairService:
             tariff = replace(tariff_at(s, row.quoted_at), office_business_rate=row.labour_rate)
             bill = _price(row, tariff, (credit,))
             case = get_or_fail(s, Case, row.case_id)
-            use_series = (series or load_profile(s).receipt_series).strip().upper()
+            use_series = receipt_series(s, series)
             who = advisor_id if advisor_id is not None else row.advisor_id
             if who is None:
                 who = get_or_fail(s, WorkSession, row.support_session_id).advisor_id
-            receipt = _store(s, bill, tariff, use_series, now, case.client_id, None, who)
+            receipt = store_receipt(s, bill, tariff, use_series, now, case.client_id, None, who)
             row.receipt_id = receipt.id
             s.flush()
             return receipt_view(s, receipt)
@@ -277,41 +228,21 @@ def _support_session(s: Session, case: Case) -> WorkSession:
     return row
 
 
-def _support_receipt(s: Session, session_id: int) -> Receipt | None:
-    return s.scalars(
-        select(Receipt).where(
-            Receipt.session_id == session_id, Receipt.status == ReceiptStatus.ISSUED
-        )
-    ).first()
-
-
-def credited_by(s: Session, session_id: int, *, exclude: int | None = None) -> str | None:
-    """The folio of an issued repair receipt that already credits this support session."""
-    query = (
-        select(Receipt.folio)
-        .join(Repair, Repair.receipt_id == Receipt.id)
-        .where(
-            Repair.support_session_id == session_id,
-            Receipt.status == ReceiptStatus.ISSUED,
-            Receipt.credits > 0,
-        )
-    )
-    if exclude is not None:
-        query = query.where(Repair.id != exclude)
-    return s.scalars(query).first()
-
-
 def _price(row: Repair, tariff: Tariff, credits: Sequence[Credit]) -> Bill:
     parts = [RepairPart(p.description, p.quantity, p.unit_price) for p in row.parts]
     return price_repair(
-        row.labour_hours, parts, tariff, discount=Decimal(row.discount), credits=credits
+        row.labour_hours,
+        parts,
+        tariff,
+        discount=applicable_discount(row.discount, tariff),
+        credits=credits,
     )
 
 
 def _view(s: Session, row: Repair) -> RepairView:
     case = get_or_fail(s, Case, row.case_id)
     client = get_or_fail(s, Client, case.client_id)
-    support = _support_receipt(s, row.support_session_id)
+    support = issued_receipt(s, row.support_session_id)
     receipt = s.get(Receipt, row.receipt_id) if row.receipt_id is not None else None
     tariff = replace(tariff_at(s, row.quoted_at), office_business_rate=row.labour_rate)
     return RepairView(
@@ -326,7 +257,7 @@ def _view(s: Session, row: Repair) -> RepairView:
         labour_hours=row.labour_hours,
         labour_rate=row.labour_rate,
         discount=Decimal(row.discount),
-        parts=tuple(PartData(p.description, p.quantity, p.unit_price) for p in row.parts),
+        parts=tuple(RepairPart(p.description, p.quantity, p.unit_price) for p in row.parts),
         status=row.status,
         quoted_at=row.quoted_at,
         decided_at=row.decided_at,
@@ -336,57 +267,9 @@ def _view(s: Session, row: Repair) -> RepairView:
     )
 
 
-def repair_receipt_document(
-    s: Session,
-    r: Receipt,
-    client: Client,
-    advisor: Advisor,
-    business: doc.BusinessProfile,
-    tariff: Tariff,
-) -> doc.ReceiptDocument | None:
-    """The printable form of a repair's receipt (None when ``r`` is not one). Its "session"
-    is the repair: from the quote to the client's acceptance; no worked time is billed."""
-    from app.services.documents import payment_label
-
-    row = s.scalars(select(Repair).where(Repair.receipt_id == r.id)).first()
-    if row is None:
-        return None
-    case = get_or_fail(s, Case, row.case_id)
-    payments = s.scalars(
-        select(Payment).where(Payment.receipt_id == r.id).order_by(Payment.received_at, Payment.id)
-    ).all()
-    lines = tuple(
-        doc.receipt_line(
-            x.kind, x.description, x.amount, hours=x.hours, rate=x.rate, band=x.band,
-            modality=r.modality,
-        )
-        for x in r.lines
-    )  # fmt: skip
-    money = doc.ReceiptMoney(
-        lines=lines, subtotal=r.subtotal, discount=r.discount, credits=r.credits, base=r.base,
-        iva_rate=tariff.iva_rate, iva=r.iva, total=r.total,
-    )  # fmt: skip
-    return doc.ReceiptDocument(
-        business=business,
-        series=r.series,
-        number=r.number,
-        issued_at=r.issued_at,
-        client_name=client.name,
-        advisor=advisor.name,
-        modality=r.modality,
-        case_number=case_label(case.number),
-        session_start=row.quoted_at,
-        session_end=row.decided_at or row.quoted_at,
-        worked=timedelta(0),
-        business_hours=0,
-        outside_hours=0,
-        outcome=f"Reparación aceptada: {row.description}",
-        payment_status=payment_label(r, payments, None),
-        money=money,
-        client_rfc=client.rfc or "",
-        case_opened_at=case.opened_at,
-        notes=(f"Reparación del caso {case_label(case.number)} (caso escalado).",),
-        status=doc.ReceiptStatus(r.status.value),
-        cancel_reason=r.cancel_reason or "",
-        cancelled_at=r.cancelled_at,
-    )
+def _policy_discount(s: Session, client_id: int, at: datetime, tariff: Tariff) -> Decimal:
+    """The discount of the client's policy version in force at ``at`` on repair labour
+    (RULES §6), as ``app.billing.policy.applicable_discount`` gives it — as for sessions."""
+    holders = client_policies(session_execute(s), [client_id])
+    version = holders[client_id].version_on(local_day(at, tariff)) if holders else None
+    return applicable_discount(version.discount, tariff) if version else Decimal("0")

@@ -2,57 +2,26 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, replace
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.billing import Tariff
-from app.clock import Clock
+from app.billing.policy import discount_conflicts, local_day
+from app.billing.tariff import Tariff
+from app.kernel.clock import Clock
+from app.kernel.errors import RuleError
+from app.kernel.fmt import policy_label
 from app.models import BusinessSetting, TariffVersion
-from app.services.common import tariff_at
-from app.services.errors import RuleError
-from app.services.uow import Database
-
-PROFILE_KEY = "business_profile"
-
-
-@dataclass(frozen=True)
-class BusinessProfile:
-    """What a receipt prints about the business, and the receipt series."""
-
-    name: str = "AppleUse"
-    phones: tuple[str, ...] = ()
-    address: str = "Xalapa, Veracruz"
-    receipt_series: str = "A"
-    email: str = ""
-    website: str = ""
-    logo_path: str = ""  # an image file printed on documents; empty: no logo
-
-    def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["phones"] = list(self.phones)
-        return data
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> BusinessProfile:
-        default = cls()
-        return cls(
-            name=str(data.get("name", default.name)),
-            phones=tuple(str(p) for p in data.get("phones", ())),
-            address=str(data.get("address", default.address)),
-            receipt_series=str(data.get("receipt_series", default.receipt_series)),
-            email=str(data.get("email", "")),
-            website=str(data.get("website", "")),
-            logo_path=str(data.get("logo_path", "")),
-        )
+from app.services.billing_inputs import all_client_policies
+from app.services.data import PROFILE_KEY, BusinessProfile
+from app.services.loading import forget_tariffs, tariff_at
+from app.services.uow import Database, session_execute
 
 
 def load_profile(s: Session) -> BusinessProfile:
     row = s.get(BusinessSetting, PROFILE_KEY)
-    return BusinessProfile() if row is None else BusinessProfile.from_dict(row.value)
+    return BusinessProfile.from_stored(None if row is None else row.value)
 
 
 class SettingsService:
@@ -64,19 +33,14 @@ class SettingsService:
         return self.db.read(load_profile)
 
     def save_profile(self, profile: BusinessProfile) -> BusinessProfile:
-        series = profile.receipt_series.strip().upper()
-        if not series or not series.isalnum() or len(series) > 10:
-            raise RuleError("La serie de recibos debe ser de 1 a 10 letras o números.")
-        if not profile.name.strip():
-            raise RuleError("El nombre del negocio es obligatorio.")
-        clean = replace(profile, name=profile.name.strip(), receipt_series=series)
+        clean = profile.clean()
 
         def work(s: Session) -> BusinessProfile:
             row = s.get(BusinessSetting, PROFILE_KEY)
             if row is None:
-                s.add(BusinessSetting(key=PROFILE_KEY, value=clean.to_dict()))
+                s.add(BusinessSetting(key=PROFILE_KEY, value=clean.to_stored()))
             else:
-                row.value = clean.to_dict()
+                row.value = clean.to_stored()
             return clean
 
         return self.db.write(work)
@@ -89,15 +53,28 @@ class SettingsService:
     def save_tariff(self, tariff: Tariff, valid_from: datetime | None = None) -> int:
         """Store a new tariff version, in force from ``valid_from`` (now by default).
 
-        Versions are never edited: receipts and past sessions keep the values they used.
+        Versions are never edited: receipts and past sessions keep the values they used. A
+        maximum policy discount below one already agreed for that date or later is refused
+        (RULES §6: the agreed discount stands; end or change the policy first).
         """
         now = self.clock()
         start = valid_from or now
 
         def work(s: Session) -> int:
+            day = local_day(start, tariff)
+            policies = all_client_policies(session_execute(s))
+            conflicts = discount_conflicts(policies, day, tariff.max_policy_discount)
+            if conflicts:
+                names = ", ".join(policy_label(c.policy_id) for c in conflicts)
+                top = (tariff.max_policy_discount * 100).normalize()
+                raise RuleError(
+                    f"El descuento máximo de póliza ({top:f} %) queda por debajo del acordado en "
+                    f"{names}; cambie esas pólizas antes de bajar el máximo."
+                )
             row = TariffVersion(valid_from=start, data=tariff.to_dict(), created_at=now)
             s.add(row)
             s.flush()
+            forget_tariffs(s)
             return row.id
 
         return self.db.write(work)

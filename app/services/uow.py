@@ -9,15 +9,16 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Callable
-from typing import TypeVar
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, TypeVar
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.db import WRITE
-from app.services.errors import ConflictError
+from app.kernel.errors import ConflictError
+from app.models.engine import WRITE
+from app.services.sql import Execute, sqlite_params
 
 T = TypeVar("T")
 
@@ -71,3 +72,16 @@ class Database:
                 return fn(session)
             finally:
                 session.rollback()
+
+
+def session_execute(s: Session) -> Execute:
+    """The read models' SQL seam (:mod:`app.services.sql`) over this unit of work's connection;
+    pending ORM changes are flushed first, so the plain SQL sees them."""
+    on_sqlite = s.get_bind().dialect.name == "sqlite"
+
+    def execute(sql: str, params: Mapping[str, Any]) -> Sequence[Sequence[Any]]:
+        s.flush()
+        bound = sqlite_params(params) if on_sqlite else dict(params)
+        return [tuple(r) for r in s.execute(text(sql), bound)]
+
+    return execute

@@ -1,25 +1,35 @@
-"""Plain immutable values the services hand out (never ORM instances)."""
+"""Plain immutable values the services hand out (never ORM instances). Standard library,
+kernel and billing values only: a widget imports them without loading SQLAlchemy."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from app.billing import Modality
-from app.models.enums import (
+from app.billing.money import ZERO
+from app.billing.policy import event_class
+from app.billing.session_rules import SessionState, allowed_actions
+from app.documents.policy_data import PolicyVersionView
+from app.kernel.enums import (
+    AllowanceLevel,
     CaseState,
     Channel,
     DeviceKind,
+    EventClass,
     EventKind,
+    Modality,
     Outcome,
     PaymentArrangement,
     PaymentMethod,
     ReceiptStatus,
+    RemoteState,
     RemoteTool,
+    SessionAction,
 )
-from app.services.timeline import RemoteState, SessionStatus
+from app.kernel.fmt import case_label, policy_label
+from app.kernel.timeline import SessionStatus
 
 
 @dataclass(frozen=True)
@@ -71,7 +81,7 @@ class CaseView:
 
     @property
     def label(self) -> str:
-        return f"C-{self.number:06d}"
+        return case_label(self.number)
 
 
 @dataclass(frozen=True)
@@ -134,6 +144,21 @@ class SessionView:
 
     def instructions_over_cap(self, now: datetime) -> bool:
         return self.instructions_elapsed(now) >= self.instructions_cap
+
+    def rules_state(self, now: datetime) -> SessionState:
+        """What ``app.billing.session_rules`` needs to say which actions are allowed now."""
+        return SessionState(
+            modality=self.modality,
+            channel=self.channel,
+            device_id=self.device_id,
+            ended=not self.running,
+            status=self.status,
+            instructions_elapsed=self.instructions_elapsed(now),
+            instructions_cap=self.instructions_cap,
+        )
+
+    def allowed(self, now: datetime) -> frozenset[SessionAction]:
+        return allowed_actions(self.rules_state(now))
 
 
 @dataclass(frozen=True)
@@ -203,3 +228,87 @@ class ReceiptView:
         if self.paid >= self.total:
             return "paid"
         return "partial" if self.paid > 0 else "unpaid"
+
+
+@dataclass(frozen=True)
+class PolicyView:
+    id: int
+    client_id: int
+    client_name: str
+    start_date: date
+    ended_on: date | None
+    versions: tuple[PolicyVersionView, ...]  # by valid_from
+    current: PolicyVersionView | None  # in force on the day asked (None: not yet / ended)
+    next_review: date | None
+
+    @property
+    def label(self) -> str:
+        return policy_label(self.id)
+
+
+@dataclass(frozen=True)
+class ClassAllowance:
+    event_class: EventClass
+    used: int  # cases opened this month under the policy
+    expected: int
+    level: AllowanceLevel
+    text: str  # "Póliza: 1 de 2 eventos a distancia usados en noviembre"
+    warning: str  # "" below 80 %
+
+    @property
+    def remaining(self) -> int:
+        return max(0, self.expected - self.used)
+
+    @property
+    def next_covered(self) -> bool:
+        """Would a case opened now have its first hours covered?"""
+        return self.used < self.expected
+
+
+@dataclass(frozen=True)
+class Allowance:
+    policy_id: int
+    version: int
+    month: date  # first day of the local month
+    month_name: str  # "noviembre"
+    remote: ClassAllowance
+    in_person: ClassAllowance
+    discount: Decimal
+    is_24x7: bool
+
+    def for_modality(self, modality: Modality) -> ClassAllowance:
+        return self.remote if event_class(modality) is EventClass.REMOTE else self.in_person
+
+    @property
+    def texts(self) -> tuple[str, ...]:
+        return tuple(c.text for c in (self.remote, self.in_person) if c.expected or c.used)
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        return tuple(c.warning for c in (self.remote, self.in_person) if c.warning)
+
+
+@dataclass(frozen=True)
+class ReviewDue:
+    policy_id: int
+    client_id: int
+    client_name: str
+    review_date: date
+
+
+@dataclass(frozen=True)
+class ClientBalance:
+    client_id: int
+    client_name: str
+    receipts: int  # receipts with something owed
+    balance: Decimal
+    oldest: datetime  # issue instant of the oldest receipt with something owed
+
+
+@dataclass(frozen=True)
+class Outstanding:
+    clients: tuple[ClientBalance, ...]
+
+    @property
+    def total(self) -> Decimal:
+        return sum((c.balance for c in self.clients), ZERO)

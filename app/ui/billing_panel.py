@@ -23,8 +23,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.billing import Band, Bill, BillingError, format_money, parse_money
-from app.fmt import format_duration
+from app.billing import Bill, format_money, parse_money
+from app.kernel.enums import Band
+from app.kernel.errors import BillingError
+from app.kernel.fmt import format_duration
 
 
 class BillingPanel(QFrame):

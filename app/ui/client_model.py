@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
-from app.search import ClientColumns, fold_many, terms
+from app.kernel.search import ClientColumns, fold_many, terms
 
 if TYPE_CHECKING:
     import numpy as np

@@ -32,11 +32,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.billing import Modality
-from app.errors import DomainError
-from app.models.enums import Channel, DeviceKind, Outcome, PaymentArrangement, RemoteTool
-from app.services.clients import ClientData, DeviceData, clean_rfc
-from app.services.sessions import Checklist
+from app.billing.session_rules import Checklist
+from app.kernel.enums import Channel, DeviceKind, Modality, Outcome, PaymentArrangement, RemoteTool
+from app.kernel.errors import DomainError
+from app.services.data import ClientData, DeviceData, clean_rfc
 from app.services.values import AdvisorView, ClientView, DeviceView
 
 E = TypeVar("E", bound=Enum)
@@ -434,7 +433,7 @@ class StartSessionDialog(QDialog):
         checklist = None
         if modality is Modality.REMOTE:
             checklist = Checklist(
-                payment=_enum(PaymentArrangement, self.paymentCombo.currentData()),  # type: ignore[arg-type]
+                payment=_enum(PaymentArrangement, self.paymentCombo.currentData()),
                 internet=self.internetCheck.isChecked(),
                 macos=self.macosCheck.isChecked(),
                 remote_tool=_enum(RemoteTool, self.toolCombo.currentData()),

@@ -66,8 +66,8 @@ from PySide6.QtWidgets import (
 
 from app.billing import format_money
 from app.documents.data import DaySummary, SummarySession
-from app.errors import DomainError
-from app.fmt import format_long_day, format_minutes, format_time, to_local
+from app.kernel.errors import DomainError
+from app.kernel.fmt import format_long_day, format_minutes, format_time, to_local
 
 __all__ = [
     "SummaryDialog",

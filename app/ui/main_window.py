@@ -36,8 +36,8 @@ if TYPE_CHECKING:  # bound for real by _load_qt(), right after the first paint
     )
 
 if TYPE_CHECKING:
-    from app.search import ClientColumns
-    from app.services import Services
+    from app.kernel.search import ClientColumns
+    from app.services.facade import Services
     from app.services.values import AdvisorView, ClientView, DeviceView, SessionView
     from app.ui.billing_panel import BillingPanel
     from app.ui.session_panel import SessionPanel
@@ -390,17 +390,16 @@ class MainWindow(QMainWindow):
         self._client_count()
 
     def load_clients(self) -> None:
-        from app.services.client_list import client_columns
 
         assert self.services is not None
-        self.clientModel.load(client_columns(self.services.db))
+        self.clientModel.load(self.services.client_columns())
         header = self.clientTable.horizontalHeader()
         self.clientModel.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
         self._client_count()
 
     def load_pending(self) -> None:
-        from app.fmt import format_datetime
-        from app.models.enums import CaseState
+        from app.kernel.enums import CaseState
+        from app.kernel.fmt import format_datetime
 
         assert self.services is not None
         cases = self.services.sessions.cases(states=[CaseState.PENDING])
@@ -445,7 +444,7 @@ class MainWindow(QMainWindow):
 
     def _call(self, fn: Callable[[], T]) -> T | None:
         """Run a service call; a refused action shows its message and changes nothing."""
-        from app.errors import DomainError
+        from app.kernel.errors import DomainError
 
         try:
             result = fn()
@@ -630,7 +629,7 @@ class MainWindow(QMainWindow):
         return view
 
     def request_remote(self) -> SessionView | None:
-        from app.models.enums import Outcome
+        from app.kernel.enums import Outcome
         from app.ui.dialogs import ConsentDialog
 
         services = self.services
@@ -765,7 +764,7 @@ class MainWindow(QMainWindow):
     def open_repair(self) -> None:
         """Repair quote of an escalated case: the session shown, else the selected client's
         latest escalated case (RULES §7)."""
-        from app.models.enums import CaseState
+        from app.kernel.enums import CaseState
         from app.ui.repair_dialog import RepairDialog
 
         services = self.services
@@ -849,7 +848,7 @@ class MainWindow(QMainWindow):
                 self.tray.setToolTip("AppleUse Soporte — sin sesión")  # type: ignore[union-attr]
             return
         worked = session.worked(clock())
-        from app.fmt import format_clock
+        from app.kernel.fmt import format_clock
 
         text = f"{session.client_name}: {format_clock(worked)}"
         if getattr(self, "tray", None):
@@ -904,7 +903,7 @@ def run_dialog(dialog: Any) -> int:
 
 
 def _local(moment: datetime) -> str:
-    from app.fmt import format_datetime
+    from app.kernel.fmt import format_datetime
 
     return format_datetime(moment)
 

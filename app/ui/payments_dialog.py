@@ -44,14 +44,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.billing import BillingError, format_money, parse_money
-from app.errors import DomainError
-from app.fmt import format_date, format_datetime
-from app.models import PaymentMethod, ReceiptStatus
+from app.billing import format_money, parse_money
+from app.kernel.enums import PaymentMethod, ReceiptStatus
+from app.kernel.errors import BillingError, DomainError
+from app.kernel.fmt import format_date, format_datetime
 from app.ui.dialogs import _error_label, _show
 
 if TYPE_CHECKING:
-    from app.services.balances import ClientStatement, ReceiptBalance
+    from app.documents.statement_data import ClientStatement, ReceiptBalance
     from app.services.facade import Services
     from app.services.values import ReceiptView
 

@@ -47,10 +47,12 @@ from PySide6.QtWidgets import (
 )
 
 from app.billing import format_money
-from app.errors import DomainError
-from app.fmt import LOCAL_ZONE, to_local
-from app.models import PolicyBenefit
-from app.services.policies import PolicyData, PolicyVersionView, PolicyView
+from app.documents.policy_data import PolicyVersionView
+from app.kernel.enums import PolicyBenefit
+from app.kernel.errors import DomainError
+from app.kernel.fmt import LOCAL_ZONE, to_local
+from app.services.data import PolicyData
+from app.services.values import PolicyView
 
 if TYPE_CHECKING:
     from app.services.facade import Services

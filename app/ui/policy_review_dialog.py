@@ -44,9 +44,11 @@ from PySide6.QtWidgets import (
 )
 
 from app.billing import format_money
-from app.errors import DomainError
-from app.fmt import format_long_day, format_minutes
-from app.services.policies import PolicyData, PolicyReview, PolicyView, ReviewDue, ReviewMonth
+from app.documents.policy_data import PolicyReview, ReviewMonth
+from app.kernel.errors import DomainError
+from app.kernel.fmt import format_long_day, format_minutes
+from app.services.data import PolicyData
+from app.services.values import PolicyView, ReviewDue
 
 if TYPE_CHECKING:
     from app.services.facade import Services
@@ -228,7 +230,7 @@ class PolicyReviewDialog(QDialog):
     def reload(self) -> None:
         """Ask the service for the review again (after accepting, it is marked as answered)."""
         try:
-            review = self.services.policies.review(self.policy_id, self.review_date)
+            review = self.services.reviews.review(self.policy_id, self.review_date)
         except DomainError as exc:
             self.review = None
             self.titleLabel.setText("<b>Revisión trimestral de póliza</b>")
@@ -351,7 +353,7 @@ class PolicyReviewDialog(QDialog):
         if self.review is None or self.review.accepted:
             return None
         try:
-            view = self.services.policies.accept_review(
+            view = self.services.reviews.accept(
                 self.policy_id,
                 self.review.review_date,
                 expected_remote=self.remoteSpin.value(),

@@ -40,12 +40,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.billing import Bill, BillingError, Tariff, format_money, parse_money
-from app.billing.policy import RepairPart, price_repair
-from app.errors import DomainError
-from app.fmt import format_datetime
-from app.models import CaseState, RepairStatus
-from app.services.repairs import PartData, RepairView
+from app.billing import Bill, Tariff, format_money, parse_money
+from app.billing.repair import RepairPart, price_repair
+from app.documents.statement_data import RepairView
+from app.kernel.enums import CaseState, RepairStatus
+from app.kernel.errors import BillingError, DomainError
+from app.kernel.fmt import format_datetime
 from app.ui.dialogs import _error_label, _show
 
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
@@ -83,7 +83,7 @@ class QuoteInput:
 
     description: str
     labour_hours: int
-    parts: tuple[PartData, ...]
+    parts: tuple[RepairPart, ...]
 
 
 class RepairDialog(QDialog):
@@ -496,7 +496,7 @@ class RepairDialog(QDialog):
                 f"Las horas de mano de obra deben ser un número entero desde 0 "
                 f"(se capturó «{self.hoursEdit.text().strip()}»)."
             )
-        parts: list[PartData] = []
+        parts: list[RepairPart] = []
         part_msgs: list[str] = []
         for row in range(self.partsTable.rowCount()):
             part, msg = self._read_part(row)
@@ -512,7 +512,7 @@ class RepairDialog(QDialog):
             return None
         return QuoteInput(description, hours, tuple(parts))
 
-    def _read_part(self, row: int) -> tuple[PartData | None, str]:
+    def _read_part(self, row: int) -> tuple[RepairPart | None, str]:
         def cell(col: int) -> str:
             item = self.partsTable.item(row, col)
             return item.text().strip() if item is not None else ""
@@ -535,7 +535,7 @@ class RepairDialog(QDialog):
         except BillingError as exc:
             message = str(exc)
             return None, message[0].lower() + message[1:]
-        return PartData(description, quantity, price), ""
+        return RepairPart(description, quantity, price), ""
 
     # -- amounts -----------------------------------------------------------------------------
     def preview_bill(self) -> Bill | None:

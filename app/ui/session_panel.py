@@ -25,13 +25,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.billing import Band, Modality, Tariff
+from app.billing import Tariff
 from app.billing.hours import band_at
-from app.fmt import format_clock, format_datetime, format_time
 
 # Imported for their values only; the enums module imports nothing heavy.
-from app.models.enums import Channel, EventKind
-from app.services.timeline import RemoteState
+from app.kernel.enums import Band, Channel, EventKind, Modality, RemoteState
+from app.kernel.fmt import format_clock, format_datetime, format_time
 from app.services.values import SessionView
 
 

@@ -44,13 +44,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.billing import BillingError, Tariff, format_money, normalize_city, parse_money, round_money
-from app.errors import DomainError
-from app.fmt import WEEKDAYS, format_datetime
+from app.billing import Tariff, format_money, normalize_city, parse_money, round_money
+from app.kernel.errors import BillingError, DomainError
+from app.kernel.fmt import WEEKDAYS, format_datetime
 
 if TYPE_CHECKING:  # the window imports this module lazily; keep SQLAlchemy out of its import
+    from app.services.data import BusinessProfile
     from app.services.facade import Services
-    from app.services.settings import BusinessProfile
     from app.services.values import AdvisorView
 
 TARIFF_NOTE = (

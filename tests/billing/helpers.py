@@ -2,7 +2,9 @@ from datetime import datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from app.billing import Interval, Modality, SessionCharge, Tariff, price_session
+from app.billing import SessionCharge, Tariff, price_session
+from app.kernel.enums import Modality
+from app.kernel.timeline import Interval
 
 MX = ZoneInfo("America/Mexico_City")
 TARIFF = Tariff()

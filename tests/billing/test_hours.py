@@ -5,14 +5,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from app.billing import (
-    Band,
-    BillingError,
-    band_at,
-    business_duration,
-    holiday_name,
-    outside_duration,
-)
+from app.billing.hours import band_at, business_duration, holiday_name, outside_duration
+from app.kernel.enums import Band
+from app.kernel.errors import BillingError
 from tests.billing.helpers import TARIFF, local
 
 B, OUT = Band.BUSINESS, Band.OUTSIDE

@@ -2,7 +2,8 @@ from decimal import Decimal
 
 import pytest
 
-from app.billing import BillingError, format_money, money_str, parse_money, round_money
+from app.billing import format_money, money_str, parse_money, round_money
+from app.kernel.errors import BillingError
 
 
 @pytest.mark.parametrize(

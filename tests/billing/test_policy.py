@@ -8,21 +8,20 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.billing import BillingError, Credit, LineKind, Modality, Tariff
+from app.billing import Credit, Tariff
 from app.billing.policy import (
-    AllowanceLevel,
-    EventClass,
-    RepairPart,
     add_months,
     allowance_level,
     event_class,
     monthly_fee,
     period_label,
-    price_repair,
     quarter_periods,
     review_due_date,
     suggest_expected,
 )
+from app.billing.repair import RepairPart, price_repair
+from app.kernel.enums import AllowanceLevel, EventClass, LineKind, Modality
+from app.kernel.errors import BillingError
 
 T = Tariff()
 D = Decimal

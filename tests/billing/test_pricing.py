@@ -6,7 +6,9 @@ from decimal import Decimal
 
 import pytest
 
-from app.billing import Band, BillingError, Credit, LineKind, PolicyTerms, Tariff
+from app.billing import Credit, PolicyTerms, Tariff
+from app.kernel.enums import Band, LineKind
+from app.kernel.errors import BillingError
 from tests.billing.helpers import TARIFF, D, quote
 
 TUE = "2026-11-24 "

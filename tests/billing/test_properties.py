@@ -7,14 +7,9 @@ from decimal import Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.billing import (
-    Interval,
-    Modality,
-    PolicyTerms,
-    SessionCharge,
-    Tariff,
-    price_session,
-)
+from app.billing import PolicyTerms, SessionCharge, Tariff, price_session
+from app.kernel.enums import Modality
+from app.kernel.timeline import Interval
 
 TARIFF = Tariff()
 BASE = datetime(2026, 11, 20, 6, 0, tzinfo=UTC)  # a Friday: sessions reach into the weekend

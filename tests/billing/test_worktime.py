@@ -5,7 +5,9 @@ from datetime import timedelta
 
 import pytest
 
-from app.billing import BillingError, Interval, billable_hours, worked_time
+from app.billing.worktime import billable_hours, worked_time
+from app.kernel.errors import BillingError
+from app.kernel.timeline import Interval
 from tests.billing.helpers import TARIFF, local
 
 

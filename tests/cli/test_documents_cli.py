@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from app.cli import main
-from app.clock import FakeClock
+from app.kernel.clock import FakeClock
 from tests.documents.helpers import pdf_text, qpdf_check
 from tests.documents.test_from_db import ShopDay, fill_day, read_sections
 

@@ -6,10 +6,11 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from app.billing import Band, Bill, Modality, PolicyTerms, SessionCharge, Tariff, price_session
-from app.documents import band_totals, hours_by_band
-from app.documents.samples import local
-from app.fmt import format_date, format_long_day, format_minutes
+from app.billing import Bill, PolicyTerms, SessionCharge, Tariff, price_session
+from app.documents.data import band_totals, hours_by_band
+from app.kernel.enums import Band, Modality
+from app.kernel.fmt import format_date, format_long_day, format_minutes
+from tests.documents.samples import local
 
 TARIFF = Tariff()
 

@@ -1,7 +1,8 @@
-"""The day summary built from SQL (``app.day_summary``): the standard library's ``sqlite3`` and
-SQLAlchemy give the very same ``DaySummary``; receipt-less sessions are priced as
-``SessionService.bill_for`` prices them (policies included); a session with a receipt shows the
-receipt's stored figures; ``appleuse summary -o x.csv`` on a SQLite file never loads SQLAlchemy.
+"""The day summary read model (``app.services.day_summary``): on a SQLite file the standard
+library's ``sqlite3`` and SQLAlchemy give the very same ``DaySummary``, and the same scripted day
+on PostgreSQL gives it too; receipt-less sessions are priced as the session service prices them
+(policies included); a session with a receipt shows the receipt's stored figures;
+``appleuse summary -o x.csv`` on a SQLite file never loads SQLAlchemy.
 """
 
 from __future__ import annotations
@@ -19,14 +20,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from app.billing import Band, Modality, Tariff
-from app.clock import FakeClock
-from app.day_summary import money, sqlite_params, summary_from_sqlite
+from app.billing import Tariff
 from app.documents.data import DaySummary
-from app.models import Channel, DeviceKind, Outcome
-from app.services import Services
-from app.services.clients import ClientData, DeviceData
-from app.services.policies import PolicyData
+from app.kernel.clock import FakeClock
+from app.kernel.enums import Band, Channel, DeviceKind, Modality, Outcome
+from app.services.data import ClientData, DeviceData, PolicyData
+from app.services.day_summary import summary_from_sqlite
+from app.services.facade import Services
+from app.services.sql import money, sqlite_params
 from tests.documents.test_from_db import DAY, PHONE_LATER, ShopDay, at, fill_day, read_sections
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -51,7 +52,7 @@ def sqlite_path(engine: Any) -> Path:
 @pytest.fixture
 def sqlite_engine(tmp_path: Path) -> Any:
     """A SQLite file whatever backends the run covers: this path exists for SQLite only."""
-    from app.db import make_engine, upgrade
+    from app.models.engine import make_engine, upgrade
 
     eng = make_engine(f"sqlite:///{tmp_path / 'day.sqlite3'}")
     upgrade(eng, backup=False)
@@ -61,19 +62,16 @@ def sqlite_engine(tmp_path: Path) -> Any:
 
 def both(engine: Any, sv: Services, clock: FakeClock, day: date, advisor: int | None = None
          ) -> tuple[DaySummary, DaySummary]:  # fmt: skip
-    """The summary through the services (SQLAlchemy) and straight from the file (sqlite3); on
-    PostgreSQL the services' one twice (there is no file to read)."""
+    """The summary through the services (SQLAlchemy) and straight from the file (sqlite3)."""
     through_services = sv.documents.day_summary(day, advisor)
-    if engine.dialect.name != "sqlite":
-        return through_services, through_services
     pick = None if advisor is None else (lambda found: advisor)
     direct = summary_from_sqlite(sqlite_path(engine), day, clock(), pick)
     return through_services, direct
 
 
-def test_sqlite3_and_sqlalchemy_give_the_same_summary(
-    shop_day: ShopDay, engine: Any, clock: FakeClock
-) -> None:
+def test_sqlite3_and_sqlalchemy_give_the_same_summary(sqlite_engine: Any, clock: FakeClock) -> None:
+    engine = sqlite_engine
+    shop_day = fill_day(engine, clock)
     sv = shop_day.services
     # a session still running at 20:50: priced up to now, "En curso"
     clock.set(at(20, 0))
@@ -94,12 +92,29 @@ def test_sqlite3_and_sqlalchemy_give_the_same_summary(
         assert a == b
 
 
-def test_receipt_less_sessions_are_priced_as_the_session_service_prices_them(
-    services: Services, engine: Any, clock: FakeClock
+def test_the_same_day_gives_the_same_summary_on_every_database(
+    engine: Any, sqlite_engine: Any
 ) -> None:
-    """Policies: allowance (covered first hour), discount, 24×7, a lowered maximum discount,
-    a device-limited version, follow-ups; none of these sessions has a receipt."""
-    sv = services
+    """The scripted day filled in the database under test (SQLite or PostgreSQL) and in a
+    separate SQLite file: every figure of the corte agrees, for all advisors and each one."""
+    here, there = FakeClock(), FakeClock()
+    day_here, day_there = fill_day(engine, here), fill_day(sqlite_engine, there)
+    for advisor in (None, day_here.ana, day_here.beto):
+        a = day_here.services.documents.day_summary(DAY, advisor)
+        b = day_there.services.documents.day_summary(DAY, advisor)
+        assert a == b
+    whole = day_here.services.documents.day_summary(DAY)
+    assert whole.sessions and whole.receipts and whole.consents and whole.disconnections
+
+
+def test_receipt_less_sessions_are_priced_as_the_session_service_prices_them(
+    sqlite_engine: Any, clock: FakeClock
+) -> None:
+    """Policies: allowance (covered first hour), discount, 24×7, a maximum discount lowered
+    below an agreed one by data stored before that was refused, a device-limited version,
+    follow-ups; none of these sessions has a receipt."""
+    engine = sqlite_engine
+    sv = Services.create(engine, clock)
     ana = sv.clients.create_advisor("Ana").id
     lucia = sv.clients.create_client(ClientData("Lucía", city="Xalapa")).id
     cafe = sv.clients.create_client(ClientData("Café", city="Coatepec")).id
@@ -141,9 +156,9 @@ def test_receipt_less_sessions_are_priced_as_the_session_service_prices_them(
     clock.advance(minutes=40)
     sv.sessions.end(follow, Outcome.RESOLVED)
     sids.append(follow)
-    # from 12:00 a tariff lowers the maximum discount below Lucía's 20 %: her 20:00 session
-    # gets 15 %, the earlier ones keep theirs (two tariff versions in one day)
-    sv.settings.save_tariff(Tariff(max_policy_discount=D("0.15")), at(12, 0))
+    # from 12:00 a tariff lowers the maximum discount below Lucía's 20 % (stored before such a
+    # tariff was refused): her 20:00 session gets 15 %, the earlier ones keep theirs
+    store_tariff_directly(engine, Tariff(max_policy_discount=D("0.15")), at(12, 0))
 
     clock.set(at(22, 0))
     a, b = both(engine, sv, clock, DAY)
@@ -158,6 +173,16 @@ def test_receipt_less_sessions_are_priced_as_the_session_service_prices_them(
     assert got == expected
     assert any(x[2] is None for x in got)  # the quoted one
     assert any(x[2] == D("0.00") for x in got)  # covered / follow-up
+
+
+def store_tariff_directly(engine: Any, tariff: Tariff, valid_from: datetime) -> None:
+    """A tariff version written as an older release could (no check against the policies)."""
+    from sqlalchemy.orm import Session
+
+    from app.models import TariffVersion
+
+    with Session(engine) as s, s.begin():
+        s.add(TariffVersion(valid_from=valid_from, data=tariff.to_dict(), created_at=valid_from))
 
 
 def test_a_receipt_keeps_its_stored_figures_after_a_tariff_change(

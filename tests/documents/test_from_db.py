@@ -17,15 +17,23 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from app.billing import ZERO, Modality, Tariff, format_money
-from app.clock import FakeClock
+from app.billing import ZERO, Tariff, format_money
+from app.billing.session_rules import Checklist
 from app.documents.receipt_pdf import receipt_pdf_bytes
 from app.documents.summary_csv import summary_csv_bytes
 from app.documents.summary_pdf import summary_pdf_bytes
-from app.models import Channel, DeviceKind, Outcome, PaymentArrangement, PaymentMethod, RemoteTool
-from app.services import Checklist, Services
-from app.services.clients import ClientData, DeviceData
-from app.services.settings import BusinessProfile
+from app.kernel.clock import FakeClock
+from app.kernel.enums import (
+    Channel,
+    DeviceKind,
+    Modality,
+    Outcome,
+    PaymentArrangement,
+    PaymentMethod,
+    RemoteTool,
+)
+from app.services.data import BusinessProfile, ClientData, DeviceData
+from app.services.facade import Services
 from tests.documents.helpers import pdf_text, qpdf_check
 
 MX = ZoneInfo("America/Mexico_City")
@@ -260,7 +268,7 @@ def test_a_tariff_change_after_issuing_does_not_change_the_receipt(
 
 
 def test_unknown_folio_is_refused_in_spanish(shop_day: ShopDay) -> None:
-    from app.errors import DomainError
+    from app.kernel.errors import DomainError
 
     with pytest.raises(DomainError, match="A-000099 no existe"):
         shop_day.services.documents.receipt_by_folio("A-000099")

@@ -12,19 +12,19 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from app.billing import Modality, SessionCharge, Tariff, format_money, price_session
-from app.documents import (
+from app.billing import SessionCharge, Tariff, format_money, price_session
+from app.documents.data import (
     ConsentRecord,
     Disconnection,
     ReceiptStatus,
     hours_by_band,
     money_from_bill,
     receipt_line,
-    render_receipt,
 )
-from app.documents.receipt_pdf import CFDI_LEGEND, qr_payload, receipt_pdf_bytes
-from app.documents.samples import local, sample_receipt
+from app.documents.receipt_pdf import CFDI_LEGEND, qr_payload, receipt_pdf_bytes, render_receipt
+from app.kernel.enums import Modality
 from tests.documents.helpers import font_report, page_count, pdf_text, qpdf_check
+from tests.documents.samples import local, sample_receipt
 
 
 @pytest.fixture(scope="module")

@@ -11,12 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from app.billing import ZERO, Modality, format_money
-from app.documents import DaySummary, render_summary_pdf, write_summary_csv
-from app.documents.samples import local, sample_business, sample_summary
-from app.documents.summary_csv import SESSION_HEADER, summary_csv_bytes
-from app.documents.summary_pdf import summary_pdf_bytes
+from app.billing import ZERO, format_money
+from app.documents.data import DaySummary
+from app.documents.summary_csv import SESSION_HEADER, summary_csv_bytes, write_summary_csv
+from app.documents.summary_pdf import render_summary_pdf, summary_pdf_bytes
+from app.kernel.enums import Modality
 from tests.documents.helpers import font_report, page_count, pdf_text, qpdf_check
+from tests.documents.samples import local, sample_business, sample_summary
 
 
 def read_sections(path: Path) -> dict[str, list[list[str]]]:

@@ -7,11 +7,10 @@ import pytest
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import DBAPIError
 
-from app.billing import Modality
-from app.clock import FakeClock
-from app.models import Outcome
-from app.services import Services
-from app.services.clients import ClientData
+from app.kernel.clock import FakeClock
+from app.kernel.enums import Modality, Outcome
+from app.services.data import ClientData
+from app.services.facade import Services
 
 REFUSED = [
     "UPDATE session_events SET note = 'x'",

@@ -6,10 +6,10 @@ from __future__ import annotations
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from app.clock import SystemClock
+from app.kernel.clock import SystemClock
 from app.models import FolioCounter, Receipt
-from app.services import Services
-from app.services.clients import ClientData
+from app.services.data import ClientData
+from app.services.facade import Services
 from tests.persistence.test_durability import spawn
 
 PROCESSES = 4

@@ -11,8 +11,9 @@ import pytest
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from app.db import ENV_VAR, current_revision, head_revision, make_engine, resolve_url
+from app.location import ENV_VAR, resolve_url
 from app.models import Advisor
+from app.models.engine import current_revision, head_revision, make_engine
 
 
 def test_resolve_url_order(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

@@ -10,9 +10,9 @@ from pathlib import Path
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from app.billing import Modality
 from app.commands.demo import fill, holds_data
-from app.models import CaseState, Client, EventKind, Outcome, Receipt, SessionEvent, WorkSession
+from app.kernel.enums import CaseState, EventKind, Modality, Outcome
+from app.models import Client, Receipt, SessionEvent, WorkSession
 
 
 def test_demo_covers_every_modality_and_outcome(engine: Engine) -> None:

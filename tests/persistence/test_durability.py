@@ -13,12 +13,12 @@ from pathlib import Path
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from app.billing import Modality
-from app.clock import SystemClock
-from app.db import make_engine
-from app.models import EventKind, SessionEvent
-from app.services import Services
-from app.services.clients import ClientData
+from app.kernel.clock import SystemClock
+from app.kernel.enums import EventKind, Modality
+from app.models import SessionEvent
+from app.models.engine import make_engine
+from app.services.data import ClientData
+from app.services.facade import Services
 
 ROOT = Path(__file__).resolve().parents[2]
 

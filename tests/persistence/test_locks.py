@@ -9,11 +9,12 @@ import pytest
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.exc import OperationalError
 
-from app.clock import FakeClock
-from app.db import make_engine
-from app.services import ConflictError, Database, Services
-from app.services.clients import ClientData
-from app.services.uow import is_retryable
+from app.kernel.clock import FakeClock
+from app.kernel.errors import ConflictError
+from app.models.engine import make_engine
+from app.services.data import ClientData
+from app.services.facade import Services
+from app.services.uow import Database, is_retryable
 
 
 def test_locked_database_gives_a_conflict_error(engine: Engine, db_url: str) -> None:

@@ -9,7 +9,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import Engine, inspect
 
-from app.db import (
+from app.models import Base
+from app.models.engine import (
     backup_sqlite,
     current_revision,
     head_revision,
@@ -17,7 +18,6 @@ from app.db import (
     needs_upgrade,
     upgrade,
 )
-from app.models import Base
 
 
 def test_upgrade_from_empty_reaches_head(fresh_engine: Engine) -> None:
@@ -41,7 +41,7 @@ def test_upgrade_twice_is_a_no_op(fresh_engine: Engine) -> None:
 def test_downgrade_to_empty_and_back(fresh_engine: Engine) -> None:
     from alembic import command
 
-    from app.db import alembic_config
+    from app.models.engine import alembic_config
 
     config = alembic_config()
     with fresh_engine.connect() as conn:
@@ -91,7 +91,7 @@ def test_sqlite_pragmas(tmp_path: Path) -> None:
 def _migrate(engine: Engine, revision: str, *, down: bool = False) -> None:
     from alembic import command
 
-    from app.db import alembic_config
+    from app.models.engine import alembic_config
 
     config = alembic_config()
     with engine.connect() as conn:

@@ -9,13 +9,12 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from app.billing import Modality
-from app.clock import FakeClock
-from app.db import make_engine
-from app.errors import DomainError
-from app.models import CaseState, Outcome
-from app.services import Services
-from app.services.clients import ClientData
+from app.kernel.clock import FakeClock
+from app.kernel.enums import CaseState, Modality, Outcome
+from app.kernel.errors import DomainError
+from app.models.engine import make_engine
+from app.services.data import ClientData
+from app.services.facade import Services
 
 
 def race(db_url: str, clock: FakeClock, action: Callable[[Services], Any], n: int = 2) -> list:

@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import sys
 
-from app.billing import Modality
-from app.db import make_engine
-from app.models import Outcome
-from app.services import Services
+from app.kernel.enums import Modality, Outcome
+from app.models.engine import make_engine
+from app.services.facade import Services
 
 
 def record(url: str, session_id: int) -> None:

@@ -7,10 +7,11 @@ from typing import Any
 
 import pytest
 
-from app.clock import FakeClock
-from app.models import Channel, DeviceKind, PaymentArrangement, RemoteTool
-from app.services import Checklist, Services
-from app.services.clients import ClientData, DeviceData
+from app.billing.session_rules import Checklist
+from app.kernel.clock import FakeClock
+from app.kernel.enums import Channel, DeviceKind, PaymentArrangement, RemoteTool
+from app.services.data import ClientData, DeviceData
+from app.services.facade import Services
 
 REMOTE_DESKTOP_OK = Checklist(
     PaymentArrangement.PREPAID, internet=True, macos=True, remote_tool=RemoteTool.TEAMVIEWER

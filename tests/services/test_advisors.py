@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from app.billing import Modality
-from app.clock import FakeClock
-from app.errors import DomainError
-from app.models import Outcome
-from app.services import Services
-from app.services.clients import ClientData
-from app.services.errors import NotFoundError
+from app.kernel.clock import FakeClock
+from app.kernel.enums import Modality, Outcome
+from app.kernel.errors import DomainError, NotFoundError
+from app.services.data import ClientData
+from app.services.facade import Services
 
 
 def test_retire_and_reactivate(services: Services) -> None:

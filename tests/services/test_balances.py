@@ -7,9 +7,9 @@ from decimal import Decimal
 
 import pytest
 
-from app.errors import DomainError
-from app.models import Channel, PaymentArrangement, PaymentMethod, RemoteTool
-from app.services import Checklist
+from app.billing.session_rules import Checklist
+from app.kernel.enums import Channel, PaymentArrangement, PaymentMethod, RemoteTool
+from app.kernel.errors import DomainError
 from tests.services.conftest import Shop
 from tests.services.test_policies import at, session
 
@@ -67,7 +67,7 @@ def test_later_payment_agreed_becomes_outstanding(shop: Shop) -> None:
         checklist=Checklist(PaymentArrangement.LATER, True, False, RemoteTool.ICLOUD),
     ).id  # fmt: skip
     shop.clock.advance(minutes=30)
-    from app.models import Outcome
+    from app.kernel.enums import Outcome
 
     sv.sessions.end(sid, Outcome.RESOLVED)
     pending = sv.balances.statement(shop.lucia)

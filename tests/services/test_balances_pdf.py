@@ -5,15 +5,15 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
+from app.billing.repair import RepairPart
 from app.documents.statement_pdf import (
     render_repair_quote_pdf,
     render_statement_pdf,
     repair_quote_pdf_bytes,
     statement_pdf_bytes,
 )
-from app.models import Outcome, PaymentMethod
-from app.services.policies import PolicyData
-from app.services.repairs import PartData
+from app.kernel.enums import Outcome, PaymentMethod
+from app.services.data import PolicyData
 from tests.documents.helpers import font_report, pdf_text, qpdf_check
 from tests.services.conftest import Shop
 from tests.services.test_policies import at, session
@@ -56,7 +56,7 @@ def test_repair_quote_pdf(shop: Shop, tmp_path: Path) -> None:
     sid = session(shop, "2026-11-24 10:00", 30, outcome=Outcome.ESCALATED)
     sv.receipts.issue_for_session(sid)
     case = sv.sessions.session(sid).case.id
-    quote = sv.repairs.quote(case, "Cambio de batería", 2, [PartData("Batería", 1, D("1800"))])
+    quote = sv.repairs.quote(case, "Cambio de batería", 2, [RepairPart("Batería", 1, D("1800"))])
     path = tmp_path / "cotizacion.pdf"
     render_repair_quote_pdf(quote, path, business="AppleUse", generated_at=shop.clock())
     qpdf_check(path)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from app.errors import DomainError
-from app.models import DeviceKind
-from app.services import Services
-from app.services.clients import ClientData, DeviceData
+from app.kernel.enums import DeviceKind
+from app.kernel.errors import DomainError
+from app.services.data import ClientData, DeviceData
+from app.services.facade import Services
 
 
 def test_create_and_edit_client(services: Services) -> None:

@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from app.clock import FakeClock, SystemClock
+from app.kernel.clock import FakeClock, SystemClock
 
 
 def test_system_clock_is_aware_utc() -> None:

@@ -8,12 +8,20 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from app.billing import Band, LineKind, Modality, Tariff
-from app.documents.data import ReceiptStatus as DocStatus
-from app.errors import DomainError
-from app.models import Channel, Outcome, PaymentArrangement, PaymentMethod
-from app.services import Checklist
-from app.services.settings import BusinessProfile
+from app.billing import Tariff
+from app.billing.session_rules import Checklist
+from app.kernel.enums import (
+    Band,
+    Channel,
+    LineKind,
+    Modality,
+    Outcome,
+    PaymentArrangement,
+    PaymentMethod,
+)
+from app.kernel.enums import ReceiptStatus as DocStatus
+from app.kernel.errors import DomainError
+from app.services.data import BusinessProfile
 from tests.services.conftest import REMOTE_DESKTOP_OK, Shop
 
 MX = ZoneInfo("America/Mexico_City")

@@ -7,9 +7,8 @@ from decimal import Decimal
 
 import pytest
 
-from app.billing import Modality
-from app.errors import DomainError
-from app.models import CaseState, Outcome
+from app.kernel.enums import CaseState, Modality, Outcome
+from app.kernel.errors import DomainError
 from tests.services.conftest import Shop, start_remote_desktop
 
 

@@ -8,12 +8,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from app.billing import Modality
-from app.billing.policy import AllowanceLevel
-from app.errors import DomainError
-from app.models import Outcome, PolicyBenefit
-from app.services.clients import DeviceData
-from app.services.policies import PolicyData
+from app.kernel.enums import AllowanceLevel, Modality, Outcome, PolicyBenefit
+from app.kernel.errors import DomainError
+from app.services.data import DeviceData, PolicyData
 from tests.services.conftest import Shop, start_remote_desktop
 
 MX = ZoneInfo("America/Mexico_City")
@@ -279,8 +276,8 @@ def test_review_accepted_late_with_other_numbers(shop: Shop) -> None:
     session(shop, "2026-08-17 10:00", 30)  # policy month Aug 15 – Sep 14: 1 remote
     shop.clock.set(at("2026-11-20 10:00"))  # due Nov 15, answered late
     with pytest.raises(DomainError, match="no es fecha de revisión"):
-        pol.review(view.id, date(2026, 11, 1))
-    review = pol.review(view.id)
+        shop.services.reviews.review(view.id, date(2026, 11, 1))
+    review = shop.services.reviews.review(view.id)
     assert review.review_date == date(2026, 11, 15)
     assert [m.label for m in review.months] == [
         "15 ago 2026 – 14 sep 2026",
@@ -289,12 +286,12 @@ def test_review_accepted_late_with_other_numbers(shop: Shop) -> None:
     ]
     assert [m.actual_remote for m in review.months] == [1, 0, 0]
     assert (review.suggested_remote, review.suggested_in_person) == (1, 0)
-    answered = pol.accept_review(view.id, expected_remote=2, expected_in_person=1)
+    answered = shop.services.reviews.accept(view.id, expected_remote=2, expected_in_person=1)
     v = answered.versions[-1]
     assert (v.valid_from, v.review_date, v.expected_remote, v.expected_in_person) == (
         date(2026, 11, 20), date(2026, 11, 15), 2, 1,
     )  # fmt: skip
-    assert pol.review(view.id).accepted
+    assert shop.services.reviews.review(view.id).accepted
     assert answered.next_review == date(2027, 2, 15)
 
 
@@ -307,17 +304,6 @@ def test_policies_listed_due_for_review_and_ended_ones_are_not(shop: Shop) -> No
     due = pol.due_for_review(at("2026-11-02 09:00"))
     assert [(d.policy_id, d.review_date) for d in due] == [(a.id, date(2026, 11, 1))]
     assert [p.id for p in pol.policies()] == [a.id, b.id]
-
-
-def test_a_later_lower_maximum_discount_caps_the_agreed_one(shop: Shop) -> None:
-    from dataclasses import replace
-
-    from app.billing import Tariff
-
-    shop.services.policies.create(shop.lucia, PolicyData(0, 0, D("0.25")))
-    shop.services.settings.save_tariff(replace(Tariff(), max_policy_discount=D("0.15")))
-    sid = session(shop, "2026-11-24 12:00", 30)
-    assert lines(shop, sid)[-1] == ("discount", "Descuento póliza 15 %", D("-30.00"))
 
 
 def test_a_policy_listing_devices_covers_only_those(shop: Shop) -> None:

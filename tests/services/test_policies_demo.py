@@ -6,10 +6,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from app.clock import FakeClock
 from app.commands.demo import fill
-from app.models import RepairStatus
-from app.services import Services
+from app.kernel.clock import FakeClock
+from app.kernel.enums import RepairStatus
+from app.services.facade import Services
 
 
 def test_demo_has_policies_repairs_and_partial_payments(engine: Any) -> None:

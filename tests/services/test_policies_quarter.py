@@ -10,11 +10,9 @@ from decimal import Decimal
 
 import pytest
 
-from app.billing import Modality
-from app.billing.policy import AllowanceLevel
-from app.errors import DomainError
-from app.models import Outcome, PaymentMethod
-from app.services.repairs import PartData
+from app.billing.repair import RepairPart
+from app.kernel.enums import AllowanceLevel, Modality, Outcome, PaymentMethod
+from app.kernel.errors import DomainError
 from tests.services.conftest import Shop
 from tests.services.test_policies import GOLD, at, session
 
@@ -61,7 +59,7 @@ def test_scripted_quarter(shop: Shop) -> None:
             shop.clock.set(at("2026-09-09 12:00"))
             case = sv.sessions.session(sid).case.id
             quote = sv.repairs.quote(case, "Cambio de batería", 2, [
-                PartData("Batería MacBook Air", 1, D("1800.00")),
+                RepairPart("Batería MacBook Air", 1, D("1800.00")),
             ])  # fmt: skip
             shop.clock.set(at("2026-09-10 12:00"))
             sv.repairs.accept(quote.id)
@@ -104,13 +102,13 @@ def test_scripted_quarter(shop: Shop) -> None:
     shop.clock.set(at("2026-11-30 12:00"))
     assert sv.policies.due_for_review() == []
     with pytest.raises(DomainError, match="primera revisión trimestral de la póliza es el 01/12"):
-        sv.policies.review(policy.id)
+        sv.reviews.review(policy.id)
     shop.clock.set(at("2026-12-01 09:00"))
     due = sv.policies.due_for_review()
     assert [(d.policy_id, d.client_name, d.review_date) for d in due] == [
         (policy.id, "Lucía Pérez Domínguez", date(2026, 12, 1))
     ]
-    review = sv.policies.review(policy.id)
+    review = sv.reviews.review(policy.id)
     rows = [
         (m.label, m.expected_remote, m.expected_in_person, m.actual_remote, m.actual_in_person,
          m.worked_minutes, m.worked_hours, m.billable_hours, m.covered_hours, m.covered_value,
@@ -129,7 +127,7 @@ def test_scripted_quarter(shop: Shop) -> None:
     # suggestion: ceil(8 / 3) = 3 remote, ceil(4 / 3) = 2 in person; (3×200 + 2×300) × 0.8
     assert (review.suggested_remote, review.suggested_in_person) == (3, 2)
     assert review.suggested_fee == D("960.00") and not review.accepted
-    accepted = sv.policies.accept_review(policy.id)
+    accepted = sv.reviews.accept(policy.id)
     v2 = accepted.current
     assert v2 is not None and (v2.version, v2.valid_from, v2.review_date) == (
         2, date(2026, 12, 1), date(2026, 12, 1),
@@ -140,7 +138,7 @@ def test_scripted_quarter(shop: Shop) -> None:
     assert v2.monthly_fee == D("960.00") and v2.note == "Revisión trimestral del 01/12/2026"
     assert sv.policies.due_for_review() == []
     with pytest.raises(DomainError, match="ya fue atendida"):
-        sv.policies.accept_review(policy.id)
+        sv.reviews.accept(policy.id)
     assert sv.policies.policy(policy.id).next_review == date(2027, 3, 1)
     # past bills keep version 1: November's extra remote case is still charged
     assert sv.sessions.final_bill(sessions["A-000011"]).base == D("160.00")

@@ -6,8 +6,8 @@ from decimal import Decimal
 from pathlib import Path
 
 from app.documents.policy_report import policy_report_bytes, render_policy_report
-from app.models import PolicyBenefit
-from app.services.policies import PolicyData
+from app.kernel.enums import PolicyBenefit
+from app.services.data import PolicyData
 from tests.documents.helpers import font_report, pdf_text, qpdf_check
 from tests.services.conftest import Shop
 from tests.services.test_policies import at, session
@@ -21,7 +21,7 @@ def test_policy_report_pdf(shop: Shop, tmp_path: Path) -> None:
     session(shop, "2026-09-01 10:00", 91)  # covered hour + 1 h: 160.00 charged
     session(shop, "2026-10-06 10:00", 30)
     shop.clock.set(at("2026-12-01 09:00"))
-    review = sv.policies.review(policy.id)
+    review = sv.reviews.review(policy.id)
     path = tmp_path / "poliza.pdf"
     render_policy_report(review, path, business="AppleUse", generated_at=shop.clock())
     qpdf_check(path)

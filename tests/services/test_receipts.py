@@ -7,10 +7,10 @@ from decimal import Decimal
 
 import pytest
 
-from app.billing import Modality, Tariff
-from app.errors import DomainError
-from app.models import Outcome, PaymentMethod, ReceiptStatus
-from app.services.settings import BusinessProfile
+from app.billing import Tariff
+from app.kernel.enums import Modality, Outcome, PaymentMethod, ReceiptStatus
+from app.kernel.errors import DomainError
+from app.services.data import BusinessProfile
 from tests.services.conftest import Shop, start_remote_desktop
 
 

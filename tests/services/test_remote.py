@@ -4,10 +4,18 @@ from __future__ import annotations
 
 import pytest
 
-from app.billing import Modality
-from app.errors import DomainError
-from app.models import CaseState, Channel, EventKind, Outcome, PaymentArrangement
-from app.services import Checklist, RemoteState
+from app.billing.session_rules import Checklist
+from app.kernel.enums import (
+    CaseState,
+    Channel,
+    EventKind,
+    Modality,
+    Outcome,
+    PaymentArrangement,
+    RemoteState,
+    RemoteTool,
+)
+from app.kernel.errors import DomainError
 from tests.services.conftest import Shop, start_remote_desktop
 
 
@@ -70,15 +78,15 @@ def test_remote_control_needs_a_registered_device_and_remote_modality(shop: Shop
     office = s.start(shop.beto, shop.lucia, Modality.OFFICE).id
     with pytest.raises(DomainError, match="solo aplica a sesiones a distancia"):
         s.request_remote(office)
-    chat = s.start(
+    desktop = s.start(
         shop.ana,
         shop.lucia,
         Modality.REMOTE,
-        channel=Channel.CHAT,
-        checklist=Checklist(PaymentArrangement.PREPAID, internet=True),
+        channel=Channel.REMOTE_DESKTOP,
+        checklist=Checklist(PaymentArrangement.PREPAID, True, True, RemoteTool.TEAMVIEWER),
     ).id
     with pytest.raises(DomainError, match="equipo"):
-        s.request_remote(chat)
+        s.request_remote(desktop)
 
 
 def test_declined_consent_leads_to_closed_case(shop: Shop) -> None:

@@ -7,16 +7,15 @@ from decimal import Decimal
 
 import pytest
 
-from app.billing import Modality
-from app.errors import DomainError
-from app.models import Outcome, RepairStatus
-from app.services.policies import PolicyData
-from app.services.repairs import PartData
+from app.billing.repair import RepairPart
+from app.kernel.enums import Modality, Outcome, RepairStatus
+from app.kernel.errors import DomainError
+from app.services.data import PolicyData
 from tests.services.conftest import Shop
 from tests.services.test_policies import GOLD, at, session
 
 D = Decimal
-BATTERY = PartData("Batería MacBook Air", 1, D("1800.00"))
+BATTERY = RepairPart("Batería MacBook Air", 1, D("1800.00"))
 
 
 def escalated(shop: Shop, minutes: int = 91, modality: Modality = Modality.REMOTE) -> int:
@@ -124,8 +123,8 @@ def test_refusals(shop: Shop) -> None:
     with pytest.raises(DomainError, match="mano de obra o refacciones"):
         sv.repairs.quote(case, "Nada", 0)
     with pytest.raises(DomainError, match="al menos 1"):
-        sv.repairs.quote(case, "x", 1, [PartData("Tornillo", 0, D("5.00"))])
-    quote = sv.repairs.quote(case, "Cambio de teclado", 1, [PartData("Teclado", 1, D("900.00"))])
+        sv.repairs.quote(case, "x", 1, [RepairPart("Tornillo", 0, D("5.00"))])
+    quote = sv.repairs.quote(case, "Cambio de teclado", 1, [RepairPart("Teclado", 1, D("900.00"))])
     with pytest.raises(DomainError, match="ya tiene una cotización pendiente de respuesta"):
         sv.repairs.quote(case, "Otra", 1)
     with pytest.raises(DomainError, match="cotizada; solo una reparación aceptada"):

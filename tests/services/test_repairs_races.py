@@ -8,12 +8,11 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from app.billing import Modality
-from app.clock import FakeClock
-from app.errors import DomainError
-from app.models import Outcome, RepairStatus
-from app.services import PolicyData, Services
-from app.services.clients import ClientData
+from app.kernel.clock import FakeClock
+from app.kernel.enums import Modality, Outcome, RepairStatus
+from app.kernel.errors import DomainError
+from app.services.data import ClientData, PolicyData
+from app.services.facade import Services
 from tests.persistence.test_races import race
 
 

@@ -11,10 +11,16 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from app.billing import Modality
-from app.errors import DomainError
-from app.models import CaseState, Channel, Outcome, PaymentArrangement, ReceiptStatus
-from app.services import Checklist
+from app.billing.session_rules import Checklist
+from app.kernel.enums import (
+    CaseState,
+    Channel,
+    Modality,
+    Outcome,
+    PaymentArrangement,
+    ReceiptStatus,
+)
+from app.kernel.errors import DomainError
 from tests.services.conftest import REMOTE_DESKTOP_OK, Shop
 
 MX = ZoneInfo("America/Mexico_City")

@@ -7,10 +7,17 @@ from decimal import Decimal
 
 import pytest
 
-from app.billing import Modality
-from app.errors import DomainError
-from app.models import CaseState, Channel, EventKind, Outcome, PaymentArrangement, RemoteTool
-from app.services import Checklist
+from app.billing.session_rules import Checklist
+from app.kernel.enums import (
+    CaseState,
+    Channel,
+    EventKind,
+    Modality,
+    Outcome,
+    PaymentArrangement,
+    RemoteTool,
+)
+from app.kernel.errors import DomainError
 from tests.services.conftest import REMOTE_DESKTOP_OK, Shop, start_remote_desktop
 
 

@@ -6,9 +6,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from app.billing import Interval
-from app.models import EventKind as K
-from app.services import RemoteState, derive_status
+from app.kernel.enums import EventKind as K
+from app.kernel.enums import RemoteState
+from app.kernel.timeline import Interval, derive_status
 
 T0 = datetime(2026, 11, 24, 16, 0, tzinfo=UTC)
 

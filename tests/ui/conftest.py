@@ -32,7 +32,7 @@ def _isolated_settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Non
 
 @pytest.fixture
 def ui_clock() -> Any:
-    from app.clock import FakeClock
+    from app.kernel.clock import FakeClock
 
     return FakeClock(datetime(2026, 11, 24, 16, 0, tzinfo=UTC))  # Tuesday 10:00 local
 

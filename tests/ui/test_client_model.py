@@ -4,7 +4,7 @@ import random
 
 from PySide6.QtCore import Qt
 
-from app.search import ClientColumns
+from app.kernel.search import ClientColumns
 from app.ui.client_model import ClientTableModel
 
 FIRST = ["Ana", "José", "María", "Óscar", "Lucía", "Iñaki", "Raúl", "Noemí"]

@@ -20,9 +20,9 @@ from PySide6.QtWidgets import (
     QTableView,
 )
 
-from app.clock import FakeClock
 from app.documents.receipt_pdf import receipt_pdf_bytes
 from app.documents.summary_pdf import summary_pdf_bytes
+from app.kernel.clock import FakeClock
 from app.ui.documents_ui import (
     SummaryDialog,
     load_pdf,

@@ -7,9 +7,9 @@ from decimal import Decimal
 import pytest
 from PySide6.QtCore import Qt
 
-from app.errors import DomainError
-from app.models.enums import CaseState, DeviceKind
-from app.services.clients import ClientData, DeviceData
+from app.kernel.enums import CaseState, DeviceKind
+from app.kernel.errors import DomainError
+from app.services.data import ClientData, DeviceData
 from tests.ui.helpers import when_modal
 
 
@@ -337,9 +337,9 @@ def test_settings_and_summary_are_in_the_menu(window):
 
 
 def test_the_policy_allowance_shows_where_the_advisor_decides(window, qtbot, ui_clock):
-    from app.models.enums import Channel, PaymentArrangement
-    from app.services.policies import PolicyData
-    from app.services.sessions import Checklist
+    from app.billing.session_rules import Checklist
+    from app.kernel.enums import Channel, PaymentArrangement
+    from app.services.data import PolicyData
 
     client = add_client(window, "Despacho Landa", city="Xalapa")
     window.services.policies.create(client.id, PolicyData(2, 1, Decimal("0.20"), True))

@@ -16,11 +16,16 @@ from pypdf import PdfReader
 from PySide6.QtCore import QDate, QPoint, Qt
 from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox, QWidget
 
-from app.billing import Modality
-from app.models import Channel, DeviceKind, Outcome, PaymentArrangement, PolicyBenefit
-from app.services.clients import ClientData, DeviceData
-from app.services.policies import PolicyData
-from app.services.sessions import Checklist
+from app.billing.session_rules import Checklist
+from app.kernel.enums import (
+    Channel,
+    DeviceKind,
+    Modality,
+    Outcome,
+    PaymentArrangement,
+    PolicyBenefit,
+)
+from app.services.data import ClientData, DeviceData, PolicyData
 from app.ui.policy_dialog import PolicyDialog, parse_percent
 from app.ui.policy_review_dialog import PolicyReviewDialog, ReviewsDueDialog
 from tests.ui.helpers import when_modal

@@ -11,18 +11,18 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt
 
-from app.billing import Modality, format_money
-from app.models import (
+from app.billing import format_money
+from app.billing.session_rules import Checklist
+from app.kernel.enums import (
     CaseState,
     Channel,
+    Modality,
     Outcome,
     PaymentArrangement,
     PaymentMethod,
     RepairStatus,
 )
-from app.services.clients import ClientData
-from app.services.policies import PolicyData
-from app.services.sessions import Checklist
+from app.services.data import ClientData, PolicyData
 from app.services.values import ReceiptView
 from app.ui.payments_dialog import PaymentDialog, StatementDialog
 from app.ui.repair_dialog import RepairDialog

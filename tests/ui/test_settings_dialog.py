@@ -11,11 +11,9 @@ from PySide6.QtCore import QPoint, Qt, QTime
 from PySide6.QtGui import QColor, QImage
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QWidget
 
-from app.billing import Modality, Tariff
-from app.models import Outcome
-from app.services.clients import ClientData
-from app.services.documents import business_profile
-from app.services.settings import BusinessProfile
+from app.billing import Tariff
+from app.kernel.enums import Modality, Outcome
+from app.services.data import BusinessProfile, ClientData
 from app.ui.settings_dialog import TARIFF_NOTE, SettingsDialog
 from tests.ui.helpers import when_modal
 
@@ -393,7 +391,7 @@ def test_profile_saved_and_read_back(window, qtbot, tmp_path, ui_clock):
     assert d.profile_saved == expected and sv.settings.profile() == expected
     assert sv.settings.tariff_versions() == []  # the tariff did not change
     # receipts print it: the logo reaches the document header, the series the folio
-    header = sv.db.read(business_profile)
+    header = sv.settings.profile().document_header()
     assert header.logo_path == logo and header.phones == expected.phones
     advisor = window.advisor.id
     client = sv.clients.create_client(ClientData("Lucía Pérez", city="Xalapa"))
@@ -411,7 +409,7 @@ def test_profile_saved_and_read_back(window, qtbot, tmp_path, ui_clock):
     assert again.logoPreview.text() == "Sin logo" and not again.clearLogoButton.isEnabled()
     assert again.try_save()
     assert sv.settings.profile().logo_path == ""
-    assert sv.db.read(business_profile).logo_path is None
+    assert sv.settings.profile().document_header().logo_path is None
 
 
 def test_a_logo_that_is_not_an_image_is_refused(window, qtbot, tmp_path):

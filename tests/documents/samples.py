@@ -11,24 +11,12 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from app.billing import (
-    Bill,
-    Credit,
-    Interval,
-    Modality,
-    PolicyTerms,
-    SessionCharge,
-    Tariff,
-    price_session,
-)
+from app.billing import Bill, Credit, PolicyTerms, SessionCharge, Tariff, price_session
 from app.documents.data import (
     BusinessProfile,
-    ConsentRecord,
     DaySummary,
-    Disconnection,
     PendingCase,
     ReceiptDocument,
-    ReceiptStatus,
     SummaryConsent,
     SummaryDisconnection,
     SummaryEscalation,
@@ -38,6 +26,8 @@ from app.documents.data import (
     hours_by_band,
     money_from_bill,
 )
+from app.kernel.enums import Modality, ReceiptStatus
+from app.kernel.timeline import ConsentRecord, Disconnection, Interval
 
 __all__ = ["sample_business", "sample_receipt", "sample_summary"]
 

@@ -1,7 +1,8 @@
 """Engines and schema migrations.
 
 By default the database is a SQLite file in the user data directory; any SQLAlchemy URL can be
-given with ``--db URL`` or ``APPLEUSE_DB`` (PostgreSQL via psycopg 3 is the shared database).
+given with ``--db URL`` or ``APPLEUSE_DB`` (PostgreSQL via psycopg 3 is the shared database);
+``app.location`` says which.
 
 SQLite is opened with foreign keys on, WAL, ``synchronous=FULL`` and a busy timeout. The
 driver's own transaction handling is switched off and ``BEGIN`` is emitted by SQLAlchemy, so
@@ -20,24 +21,18 @@ from typing import Any
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
-from app.location import APP_AUTHOR, APP_NAME, ENV_VAR, default_path, resolve_url
-
-__all__ = ["APP_AUTHOR", "APP_NAME", "ENV_VAR", "default_path", "resolve_url"]
-
 BUSY_TIMEOUT_MS = 10_000
 #: Connection execution option: begin the transaction holding the write lock (SQLite).
 WRITE = "appleuse_write"
 
 
-def make_engine(
-    url: str | None = None, *, lock_timeout_ms: int = BUSY_TIMEOUT_MS, **kwargs: Any
-) -> Engine:
-    """An engine for ``url`` (resolved as :func:`resolve_url` says), tuned per dialect.
+def make_engine(url: str, *, lock_timeout_ms: int = BUSY_TIMEOUT_MS, **kwargs: Any) -> Engine:
+    """An engine for ``url`` (``app.location.resolve_url`` finds it), tuned per dialect.
 
     ``lock_timeout_ms``: how long a writer waits for another's lock before the unit of work
     retries (SQLite ``busy_timeout``; PostgreSQL ``lock_timeout``).
     """
-    resolved = make_url(resolve_url(url))
+    resolved = make_url(url)
     if resolved.get_backend_name() == "sqlite":
         kwargs.setdefault("connect_args", {}).setdefault("timeout", lock_timeout_ms / 1000)
         engine = create_engine(resolved, **kwargs)
@@ -80,11 +75,11 @@ def is_sqlite(engine: Engine) -> bool:
 
 
 def alembic_config(engine: Engine | None = None) -> Any:
-    """An Alembic config whose scripts live in the ``app.migrations`` package."""
+    """An Alembic config whose scripts live in the ``app.models.migrations`` package."""
     from alembic.config import Config
 
     config = Config()
-    config.set_main_option("script_location", str(files("app.migrations")))
+    config.set_main_option("script_location", str(files("app.models.migrations")))
     if engine is not None:
         config.set_main_option(
             "sqlalchemy.url", engine.url.render_as_string(hide_password=False).replace("%", "%%")

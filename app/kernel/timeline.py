@@ -1,22 +1,27 @@
-"""A session's state, derived from its append-only events (pure: no database, no clock)."""
+"""A session's timeline, derived from its append-only events (pure: no database, no clock):
+its state (:func:`derive_status`), its remote-control requests with their answers
+(:func:`consent_records`) and its disconnections (:func:`disconnections`)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from enum import StrEnum
+from typing import Any, Protocol
 
-from app.billing import Interval
-from app.enums import EventKind
+from app.kernel.enums import EventKind, RemoteState
 
 
-class RemoteState(StrEnum):
-    NONE = "none"  # never requested, or stopped: a new request is needed
-    REQUESTED = "requested"  # waiting for the client's answer
-    ACCEPTED = "accepted"  # accepted, not started yet
-    ACTIVE = "active"  # remote control running
-    DECLINED = "declined"  # the client said no
+@dataclass(frozen=True)
+class Interval:
+    """A half-open real interval [start, end) of aware instants."""
+
+    start: datetime
+    end: datetime
+
+    @property
+    def duration(self) -> timedelta:
+        return self.end - self.start
 
 
 _STOPS = {
@@ -126,3 +131,99 @@ def derive_status(events: Iterable[tuple[EventKind, datetime]]) -> SessionStatus
         consents_accepted=accepted,
         consents_declined=declined,
     )
+
+
+def require_aware(moment: datetime | None, what: str) -> None:
+    """Refuse a naive instant (``ValueError`` naming it in Spanish)."""
+    if moment is not None and (moment.tzinfo is None or moment.utcoffset() is None):
+        raise ValueError(f"{what} debe llevar zona horaria.")
+
+
+@dataclass(frozen=True)
+class ConsentRecord:
+    """One remote-control request (RULES §8). ``accepted`` None: the client never answered."""
+
+    requested_at: datetime
+    accepted: bool | None = None
+    answered_at: datetime | None = None
+    ended_at: datetime | None = None  # when control stopped (client, advisor, disconnection)
+    device: str = ""
+
+    def __post_init__(self) -> None:
+        for moment, what in (
+            (self.requested_at, "La solicitud de control remoto"),
+            (self.answered_at, "La respuesta de control remoto"),
+            (self.ended_at, "El fin del control remoto"),
+        ):
+            require_aware(moment, what)
+
+    @property
+    def answer_label(self) -> str:
+        if self.accepted is None:
+            return "Sin respuesta"
+        return "Aceptado" if self.accepted else "Rechazado"
+
+
+@dataclass(frozen=True)
+class Disconnection:
+    """From a disconnection to the reconnection (``end`` None: the session ended disconnected)."""
+
+    start: datetime
+    end: datetime | None = None
+
+    def __post_init__(self) -> None:
+        require_aware(self.start, "La desconexión")
+        require_aware(self.end, "La reconexión")
+
+    @property
+    def duration(self) -> timedelta | None:
+        return None if self.end is None else self.end - self.start
+
+
+class _Event(Protocol):
+    @property
+    def kind(self) -> EventKind: ...
+    @property
+    def at(self) -> datetime: ...
+
+
+_CONTROL_STOPS = _STOPS | {EventKind.ENDED}
+
+
+def consent_records(events: Sequence[_Event], device: str = "") -> tuple[ConsentRecord, ...]:
+    """The remote-control requests of a session, from its events in order (RULES §8)."""
+    out: list[ConsentRecord] = []
+    current: dict[str, Any] | None = None
+    started = False
+    for e in events:
+        if e.kind is EventKind.REMOTE_REQUESTED:
+            if current is not None:
+                out.append(ConsentRecord(device=device, **current))
+            current, started = {"requested_at": e.at}, False
+        elif current is not None and e.kind is EventKind.REMOTE_ACCEPTED:
+            current.update(accepted=True, answered_at=e.at)
+        elif current is not None and e.kind is EventKind.REMOTE_DECLINED:
+            current.update(accepted=False, answered_at=e.at)
+        elif current is not None and e.kind is EventKind.REMOTE_STARTED:
+            started = True
+        elif current is not None and started and e.kind in _CONTROL_STOPS:
+            current["ended_at"] = e.at
+            started = False
+    if current is not None:
+        out.append(ConsentRecord(device=device, **current))
+    return tuple(out)
+
+
+def disconnections(events: Sequence[_Event]) -> tuple[Disconnection, ...]:
+    """Each disconnection with its reconnection (None: the session ended disconnected)."""
+    out: list[Disconnection] = []
+    since: datetime | None = None
+    for e in events:
+        if e.kind is EventKind.DISCONNECTED:
+            since = e.at
+        elif e.kind is EventKind.RECONNECTED and since is not None:
+            out.append(Disconnection(since, e.at))
+            since = None
+    if since is not None:
+        out.append(Disconnection(since, None))
+    return tuple(out)

@@ -54,10 +54,6 @@ class FakeClock:
         return self._now
 
 
-def system_clock() -> Clock:
-    return SystemClock()
-
-
 class MonotonicClock:
     """Wall-clock time that cannot jump while the app runs.
 

@@ -28,12 +28,6 @@ def format_time(moment: datetime, zone: str = LOCAL_ZONE) -> str:
     return to_local(moment, zone).strftime("%H:%M")
 
 
-def format_long_date(moment: datetime, zone: str = LOCAL_ZONE) -> str:
-    """``martes 24 de noviembre de 2026``."""
-    local = to_local(moment, zone)
-    return f"{WEEKDAYS[local.weekday()]} {local.day} de {MONTHS[local.month - 1]} de {local.year}"
-
-
 def format_duration(value: timedelta) -> str:
     """``1 h 40 min`` (seconds dropped), ``0 min`` for nothing."""
     minutes = max(0, int(value.total_seconds() // 60))
@@ -68,3 +62,13 @@ def format_minutes(minutes: int) -> str:
 def case_label(number: int) -> str:
     """``C-000012``: how a case is named to people."""
     return f"C-{number:06d}"
+
+
+def folio_text(series: str, number: int) -> str:
+    """``A-000042``: how a receipt is named to people."""
+    return f"{series}-{number:06d}"
+
+
+def policy_label(policy_id: int) -> str:
+    """``P-000003``: how a policy is named to people."""
+    return f"P-{policy_id:06d}"

@@ -1,5 +1,6 @@
-"""Alembic environment: runs on the connection handed over by ``app.db.upgrade`` (or on the
-URL set in the config, for the ``alembic`` command line)."""
+"""Alembic environment: runs on the connection handed over by
+``app.models.engine.upgrade`` (or on the URL set in the config, for the ``alembic`` command
+line)."""
 
 from __future__ import annotations
 
@@ -43,9 +44,12 @@ def run_migrations_online() -> None:
     if connection is not None:
         _run(connection)
         return
-    from app.db import make_engine
+    from app.models.engine import make_engine
 
-    engine = make_engine(context.config.get_main_option("sqlalchemy.url"))
+    url = context.config.get_main_option("sqlalchemy.url")
+    if not url:
+        raise SystemExit("Indique la base de datos: sqlalchemy.url en la configuración de Alembic.")
+    engine = make_engine(url)
     with engine.connect() as conn:
         _run(conn)
     engine.dispose()

@@ -1,0 +1,87 @@
+"""Repair quotes (RULES §7 "Escalated"): labour hours at the office business rate with the
+policy discount on labour only, parts at their price, the support session credited, IVA half-up."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal
+
+from app.billing.money import ZERO, format_money, round_money
+from app.billing.pricing import Bill, BillLine, Credit, validate_discount
+from app.billing.tariff import Tariff
+from app.kernel.enums import LineKind, Modality
+from app.kernel.errors import BillingError
+
+
+@dataclass(frozen=True)
+class RepairPart:
+    description: str
+    quantity: int
+    unit_price: Decimal
+
+    @property
+    def amount(self) -> Decimal:
+        return round_money(self.unit_price * self.quantity)
+
+
+def price_repair(
+    labour_hours: int,
+    parts: Sequence[RepairPart],
+    tariff: Tariff,
+    *,
+    discount: Decimal = Decimal("0"),
+    credits: Sequence[Credit] = (),
+) -> Bill:
+    """A repair's bill: labour at the office business rate, the policy discount on labour only,
+    parts at their price, credits (the escalated support session) capped so the base is never
+    below 0.00, IVA half-up."""
+    if isinstance(labour_hours, bool) or not isinstance(labour_hours, int) or labour_hours < 0:
+        raise BillingError("Las horas de mano de obra deben ser un número entero desde 0.")
+    validate_discount(discount, tariff)
+    rate = tariff.office_business_rate
+    lines: list[BillLine] = []
+    labour = round_money(rate * labour_hours)
+    if labour_hours:
+        text = (
+            f"Mano de obra de reparación: {labour_hours} h × {format_money(rate, currency=False)}"
+        )
+        lines.append(BillLine(LineKind.HOURS, text, labour, None, labour_hours, rate))
+    for part in parts:
+        if not part.description.strip():
+            raise BillingError("Cada refacción necesita una descripción.")
+        if isinstance(part.quantity, bool) or part.quantity < 1:
+            raise BillingError("La cantidad de una refacción debe ser al menos 1.")
+        if not part.unit_price.is_finite() or part.unit_price < 0:
+            raise BillingError("El precio de una refacción no puede ser negativo.")
+        if part.unit_price != round_money(part.unit_price):
+            raise BillingError("El precio de una refacción tiene más de dos decimales.")
+        text = f"Refacción: {part.description.strip()}"
+        if part.quantity != 1:
+            text += f" ({part.quantity} × {format_money(part.unit_price, currency=False)})"
+        lines.append(BillLine(LineKind.QUOTED, text, part.amount, None, None, None))
+    if not lines:
+        raise BillingError("La cotización de reparación necesita mano de obra o refacciones.")
+    subtotal = sum((x.amount for x in lines), ZERO)
+    cut = round_money(discount * labour)
+    if cut > 0:
+        pct = (discount * 100).normalize()
+        lines.append(
+            BillLine(LineKind.DISCOUNT, f"Descuento póliza {pct:f} % en mano de obra", -cut)
+        )
+    remaining = subtotal - cut
+    for credit in credits:
+        if not credit.amount.is_finite() or credit.amount < 0:
+            raise BillingError("Un abono no puede ser negativo.")
+        applied = min(round_money(credit.amount), remaining)
+        if applied > 0:
+            lines.append(BillLine(LineKind.CREDIT, credit.description, -applied))
+            remaining -= applied
+    credited = subtotal - cut - remaining
+    base = max(ZERO, remaining)
+    iva = round_money(base * tariff.iva_rate)
+    return Bill(
+        Modality.OFFICE, timedelta(0), 0, 0, (), False, tuple(lines),
+        subtotal, cut, credited, base, iva, base + iva, tariff.iva_rate,
+    )  # fmt: skip

@@ -1,0 +1,280 @@
+"""A session's and a case's rules (RULES §7–§9), pure: the one place that says which actions a
+session allows right now and why not, what a remote session needs before it starts, where an
+outcome leaves the case and until when a pending case's follow-up is free.
+
+The window enables its buttons from :func:`allowed_actions`; the services refuse with
+:func:`refusal` — the same function, so the two cannot disagree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from app.billing.tariff import Tariff
+from app.kernel.enums import (
+    CaseState,
+    Channel,
+    Modality,
+    Outcome,
+    PaymentArrangement,
+    RemoteState,
+    RemoteTool,
+    SessionAction,
+)
+from app.kernel.fmt import case_label
+from app.kernel.timeline import SessionStatus
+
+
+@dataclass(frozen=True)
+class SessionState:
+    """What the rules need to know about a session at one instant."""
+
+    modality: Modality
+    channel: Channel | None
+    device_id: int | None
+    ended: bool
+    status: SessionStatus
+    instructions_elapsed: timedelta = timedelta(0)
+    instructions_cap: timedelta = timedelta(minutes=15)
+
+
+ENDED = "La sesión ya terminó."
+PAUSED = "La sesión está en pausa; reanúdela primero."
+DISCONNECTED = "La sesión está desconectada; registre la reconexión primero."
+NO_ANSWER_PENDING = "No hay una solicitud de control remoto pendiente de respuesta."
+
+
+def _not_running(s: SessionState) -> str | None:
+    return ENDED if s.ended or s.status.ended else None
+
+
+def _not_active(s: SessionState) -> str | None:
+    """Running, not paused and not disconnected."""
+    if s.ended or s.status.ended:
+        return ENDED
+    if s.status.paused:
+        return PAUSED
+    if s.status.disconnected:
+        return DISCONNECTED
+    return None
+
+
+def _pause(s: SessionState) -> str | None:
+    if s.status.paused and _not_running(s) is None:
+        return "La sesión ya está en pausa."
+    return _not_active(s)
+
+
+def _resume(s: SessionState) -> str | None:
+    return _not_running(s) or (None if s.status.paused else "La sesión no está en pausa.")
+
+
+def _disconnect(s: SessionState) -> str | None:
+    if s.modality is not Modality.REMOTE:
+        return _not_running(s) or "Solo una sesión a distancia se desconecta; use la pausa."
+    return _not_active(s)
+
+
+def _reconnect(s: SessionState) -> str | None:
+    return _not_running(s) or (None if s.status.disconnected else "La sesión no está desconectada.")
+
+
+def _request_remote(s: SessionState) -> str | None:
+    """RULES §8–§9: remote control is for remote-desktop sessions (TeamViewer or iCloud) and
+    applies only to the device registered for the session."""
+    problem = _not_active(s)
+    if problem:
+        return problem
+    if s.modality is not Modality.REMOTE:
+        return "El control remoto solo aplica a sesiones a distancia."
+    if s.channel is not Channel.REMOTE_DESKTOP:
+        return (
+            "El control remoto solo aplica a sesiones por escritorio remoto "
+            "(TeamViewer o iCloud), no por teléfono ni por chat."
+        )
+    if s.device_id is None:
+        return (
+            "Registre en la sesión el equipo que solicita el soporte: "
+            "el control remoto aplica solo a ese equipo."
+        )
+    return {
+        RemoteState.REQUESTED: "Ya hay una solicitud de control remoto sin respuesta.",
+        RemoteState.ACTIVE: "El control remoto ya está activo.",
+        RemoteState.ACCEPTED: "El cliente ya autorizó el control remoto; puede iniciarlo.",
+    }.get(s.status.remote)
+
+
+def _answer_remote(s: SessionState) -> str | None:
+    problem = _not_running(s)
+    if problem:
+        return problem
+    return None if s.status.remote is RemoteState.REQUESTED else NO_ANSWER_PENDING
+
+
+def _start_remote(s: SessionState) -> str | None:
+    problem = _not_active(s)
+    if problem:
+        return problem
+    if s.status.remote is RemoteState.ACTIVE:
+        return "El control remoto ya está activo."
+    if s.status.remote is not RemoteState.ACCEPTED:
+        return (
+            "El control remoto necesita una nueva autorización del cliente: "
+            "solicítela antes de iniciarlo."
+        )
+    return None
+
+
+def _stop_remote(s: SessionState) -> str | None:
+    problem = _not_running(s)
+    if problem:
+        return problem
+    return None if s.status.remote is RemoteState.ACTIVE else "El control remoto no está activo."
+
+
+def _start_instructions(s: SessionState) -> str | None:
+    problem = _not_active(s)
+    if problem:
+        return problem
+    if s.status.instructions_since is not None:
+        return "Las instrucciones por chat ya están en curso."
+    if s.instructions_elapsed >= s.instructions_cap:
+        minutes = int(s.instructions_cap.total_seconds() // 60)
+        return f"Las instrucciones por chat ya llegaron al tope de {minutes} min."
+    return None
+
+
+def _end_instructions(s: SessionState) -> str | None:
+    problem = _not_running(s)
+    if problem:
+        return problem
+    if s.status.instructions_since is None:
+        return "No hay instrucciones por chat en curso."
+    return None
+
+
+_RULES = {
+    SessionAction.PAUSE: _pause,
+    SessionAction.RESUME: _resume,
+    SessionAction.DISCONNECT: _disconnect,
+    SessionAction.RECONNECT: _reconnect,
+    SessionAction.REQUEST_REMOTE: _request_remote,
+    SessionAction.ANSWER_REMOTE: _answer_remote,
+    SessionAction.START_REMOTE: _start_remote,
+    SessionAction.STOP_REMOTE: _stop_remote,
+    SessionAction.START_INSTRUCTIONS: _start_instructions,
+    SessionAction.END_INSTRUCTIONS: _end_instructions,
+    SessionAction.END: _not_running,
+}
+
+
+def refusal(action: SessionAction, state: SessionState) -> str | None:
+    """Why ``action`` is refused now, in Spanish (None: the rules allow it)."""
+    return _RULES[action](state)
+
+
+def allowed_actions(state: SessionState) -> frozenset[SessionAction]:
+    """Every action the rules allow now."""
+    return frozenset(a for a in SessionAction if refusal(a, state) is None)
+
+
+def outcome_refusal(outcome: Outcome, status: SessionStatus) -> str | None:
+    """Whether a session may end with ``outcome``: "the client declined remote control"
+    needs the refusal recorded in the session (RULES §8)."""
+    if outcome is Outcome.DECLINED_REMOTE and status.consents_declined == 0:
+        return (
+            "El resultado «el cliente rechazó el control remoto» requiere que el "
+            "rechazo esté registrado en la sesión."
+        )
+    return None
+
+
+# -- before a remote session (RULES §9) --------------------------------------------------------
+@dataclass(frozen=True)
+class Checklist:
+    """RULES §9, recorded on a remote session before it starts."""
+
+    payment: PaymentArrangement | None
+    internet: bool = False
+    macos: bool = False
+    remote_tool: RemoteTool | None = None
+
+
+def checklist_problem(
+    modality: Modality, channel: Channel | None, checklist: Checklist | None
+) -> str | None:
+    """What keeps a session from starting (None: nothing). In-person sessions take no channel
+    and are paid at the end; a remote one needs its channel and the checklist; macOS and
+    iCloud/TeamViewer concern remote-desktop sessions only."""
+    if modality is not Modality.REMOTE:
+        return "El canal solo aplica a sesiones a distancia." if channel is not None else None
+    if channel is None:
+        return "Indique el canal de la sesión a distancia: teléfono, chat o escritorio remoto."
+    if checklist is None:
+        return "Antes de una sesión a distancia complete la lista de requisitos."
+    if checklist.payment not in (PaymentArrangement.PREPAID, PaymentArrangement.LATER):
+        return (
+            "Una sesión a distancia requiere el pago cubierto por adelantado "
+            "o un pago posterior acordado con el asesor."
+        )
+    if not checklist.internet:
+        return "Una sesión a distancia requiere conexión continua a internet."
+    if channel is Channel.REMOTE_DESKTOP:
+        if not checklist.macos:
+            return "El escritorio remoto requiere macOS en el equipo."
+        if checklist.remote_tool is None:
+            return "El escritorio remoto requiere una cuenta de iCloud o TeamViewer instalado."
+    return None
+
+
+def stored_checklist(modality: Modality, checklist: Checklist | None) -> Checklist:
+    """What a session records: an in-person session is paid at the end (RULES §9)."""
+    if modality is not Modality.REMOTE or checklist is None:
+        return Checklist(PaymentArrangement.AT_END)
+    return checklist
+
+
+# -- the case (RULES §7) -------------------------------------------------------------------------
+_CASE_AFTER = {
+    Outcome.RESOLVED: CaseState.RESOLVED,
+    Outcome.FOLLOW_UP: CaseState.PENDING,
+    Outcome.INTERRUPTED: CaseState.PENDING,
+    Outcome.UNSOLVABLE: CaseState.CLOSED,
+    Outcome.DECLINED_REMOTE: CaseState.CLOSED,
+    Outcome.ESCALATED: CaseState.ESCALATED,
+}
+
+
+def case_state_after(outcome: Outcome) -> CaseState:
+    """Where a session's outcome leaves its case."""
+    return _CASE_AFTER[Outcome(outcome)]
+
+
+def follow_up_deadline(pending_since: datetime, tariff: Tariff) -> datetime:
+    """Until when a follow-up of a pending case is free (``pending_days`` after it became
+    pending)."""
+    return pending_since + timedelta(days=tariff.pending_days)
+
+
+def follow_up_refusal(
+    state: CaseState, pending_since: datetime | None, number: int, now: datetime, tariff: Tariff
+) -> str | None:
+    """Why a case admits no free follow-up now (None: it does)."""
+    label = case_label(number)
+    if state is CaseState.EXPIRED:
+        return (
+            f"El caso {label} venció sin seguimiento; "
+            "una nueva solicitud es un caso nuevo con costo."
+        )
+    if state is not CaseState.PENDING or pending_since is None:
+        return (
+            f"El caso {label} no está pendiente (estado: {state.label.lower()}); "
+            "no admite seguimiento."
+        )
+    if now > follow_up_deadline(pending_since, tariff):
+        return (
+            f"El plazo de seguimiento del caso {label} terminó; "
+            "una nueva solicitud es un caso nuevo con costo."
+        )
+    return None

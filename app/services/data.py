@@ -1,0 +1,161 @@
+"""What the forms edit, validated beside the value (python-stdnum's shape: ``clean`` returns
+the value tidied or raises a ``RuleError`` a person understands). Standard library and
+python-stdnum only, so a widget can use these without loading SQLAlchemy."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, replace
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from stdnum.exceptions import ValidationError as StdnumError
+from stdnum.mx import rfc as mx_rfc
+
+from app.documents.data import BusinessProfile as DocumentHeader
+from app.kernel.enums import DeviceKind, PolicyBenefit
+from app.kernel.errors import RuleError
+
+#: Where the business profile is stored (``business_settings.key``).
+PROFILE_KEY = "business_profile"
+
+
+# -- clients and devices ------------------------------------------------------------------------
+@dataclass(frozen=True)
+class ClientData:
+    """What the client form edits."""
+
+    name: str
+    phone: str = ""
+    email: str = ""
+    rfc: str | None = None
+    city: str = ""
+    address: str = ""
+    notes: str = ""
+
+    def clean(self) -> ClientData:
+        name = " ".join(self.name.split())
+        if not name:
+            raise RuleError("El nombre del cliente es obligatorio.")
+        email = self.email.strip()
+        if email and ("@" not in email or email.startswith("@") or email.endswith("@")):
+            raise RuleError(f"El correo «{email}» no es válido.")
+        phone = self.phone.strip()
+        if phone and not any(ch.isdigit() for ch in phone):
+            raise RuleError(f"El teléfono «{phone}» no es válido.")
+        return ClientData(
+            name=name,
+            phone=phone,
+            email=email,
+            rfc=clean_rfc(self.rfc),
+            city=" ".join(self.city.split()),
+            address=self.address.strip(),
+            notes=self.notes.strip(),
+        )
+
+
+def clean_rfc(value: str | None) -> str | None:
+    """Empty → None; otherwise a valid RFC in compact upper-case form, or RuleError."""
+    if value is None or not value.strip():
+        return None
+    try:
+        return str(mx_rfc.validate(value.strip().upper()))
+    except StdnumError:
+        raise RuleError(f"El RFC «{value.strip()}» no es válido.") from None
+
+
+@dataclass(frozen=True)
+class DeviceData:
+    kind: DeviceKind
+    model: str = ""
+    serial: str = ""
+    os_version: str = ""
+    notes: str = ""
+
+    def clean(self) -> DeviceData:
+        try:
+            kind = DeviceKind(self.kind)
+        except ValueError:
+            raise RuleError(f"Tipo de equipo desconocido «{self.kind}».") from None
+        return DeviceData(
+            kind=kind,
+            model=self.model.strip(),
+            serial=self.serial.strip().upper(),
+            os_version=self.os_version.strip(),
+            notes=self.notes.strip(),
+        )
+
+
+# -- policies and repairs ----------------------------------------------------------------------
+@dataclass(frozen=True)
+class PolicyData:
+    """What the policy form edits. ``discount`` is a fraction: 0.20 is 20 %."""
+
+    expected_remote: int
+    expected_in_person: int
+    discount: Decimal = Decimal("0")
+    is_24x7: bool = False
+    device_ids: tuple[int, ...] = ()
+    benefits: tuple[PolicyBenefit, ...] = ()
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class RepairPart:
+    description: str
+    quantity: int
+    unit_price: Decimal
+
+
+# -- the business --------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class BusinessProfile:
+    """What documents print about the business, and the receipt series."""
+
+    name: str = "AppleUse"
+    phones: tuple[str, ...] = ()
+    address: str = "Xalapa, Veracruz"
+    receipt_series: str = "A"
+    email: str = ""
+    website: str = ""
+    logo_path: str = ""  # an image file printed on documents; empty: no logo
+
+    def to_stored(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["phones"] = list(self.phones)
+        return data
+
+    @classmethod
+    def from_stored(cls, data: Any) -> BusinessProfile:
+        """From the stored setting (None: the defaults)."""
+        found: dict[str, Any] = data or {}
+        default = cls()
+        return cls(
+            name=str(found.get("name", default.name)),
+            phones=tuple(str(p) for p in found.get("phones", ())),
+            address=str(found.get("address", default.address)),
+            receipt_series=str(found.get("receipt_series", default.receipt_series)),
+            email=str(found.get("email", "")),
+            website=str(found.get("website", "")),
+            logo_path=str(found.get("logo_path", "") or ""),
+        )
+
+    def clean(self) -> BusinessProfile:
+        series = self.receipt_series.strip().upper()
+        if not series or not series.isalnum() or len(series) > 10:
+            raise RuleError("La serie de recibos debe ser de 1 a 10 letras o números.")
+        if not self.name.strip():
+            raise RuleError("El nombre del negocio es obligatorio.")
+        return replace(self, name=self.name.strip(), receipt_series=series)
+
+    def document_header(self) -> DocumentHeader:
+        """The header every document prints (the logo only if its file is still there)."""
+        logo = Path(self.logo_path) if self.logo_path else None
+        return DocumentHeader(
+            name=self.name,
+            phones=self.phones,
+            address=self.address,
+            email=self.email,
+            website=self.website,
+            logo_path=logo if logo is not None and logo.is_file() else None,
+        )

@@ -1,0 +1,432 @@
+"""The end-of-day summary (corte del día, RULES §11) as a read model: plain SQL through the
+seam of :mod:`app.services.sql`, no SQLAlchemy, no Qt, and no rule of its own.
+
+:func:`build_day_summary` runs a few portable statements (named parameters, valid both for
+SQLAlchemy ``text()`` and for the standard library's ``sqlite3``) and assembles
+``app.documents.data.DaySummary``:
+
+- ``DocumentService.day_summary`` (the window, the PDF; SQLite and PostgreSQL) passes its unit
+  of work's connection;
+- ``appleuse summary -o día.csv`` on a plain ``sqlite:///archivo`` passes a read-only
+  ``sqlite3`` connection (:func:`summary_from_sqlite`), so SQLAlchemy is never imported.
+
+Figures of a session: with an issued receipt, the receipt's stored figures (never priced
+again: a later tariff change does not alter them, RULES §10); without one, its bill from
+``app.services.billing_inputs.price_sessions`` — the one pricing path every service uses.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from app.billing.money import ZERO
+from app.billing.policy import CaseOpening
+from app.billing.pricing import Bill, StoredSession
+from app.billing.session_rules import follow_up_deadline
+from app.documents import data as doc
+from app.kernel.enums import Band, CaseState, EventKind, LineKind, Modality, Outcome, ReceiptStatus
+from app.kernel.errors import NotFoundError
+from app.kernel.fmt import LOCAL_ZONE, case_label
+from app.kernel.timeline import consent_records, disconnections
+from app.services.billing_inputs import SessionFacts, price_sessions, tariff_history
+from app.services.data import PROFILE_KEY, BusinessProfile
+from app.services.sql import (
+    Execute,
+    Row,
+    instant,
+    json_value,
+    maybe_instant,
+    maybe_money,
+    money,
+    open_sqlite_readonly,
+    sqlite_execute,
+)
+
+__all__ = ["build_day_summary", "local_day_bounds", "summary_from_sqlite"]
+
+_PENDING_OUTCOMES = (Outcome.FOLLOW_UP, Outcome.INTERRUPTED)
+
+
+def local_day_bounds(day: date, zone: str = LOCAL_ZONE) -> tuple[datetime, datetime]:
+    """The instants [00:00 of ``day``, 00:00 of the next day) in ``zone``."""
+    tz = ZoneInfo(zone)
+    start = datetime.combine(day, time(0), tzinfo=tz)
+    end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=tz)
+    return start, end
+
+
+# -- the statements ---------------------------------------------------------------------------
+
+_DAY_SESSIONS = "s.started_at >= :start AND s.started_at < :end"
+_SESSIONS = """
+SELECT s.id, s.advisor_id, s.modality, s.city, s.started_at, s.ended_at, s.outcome,
+       s.follow_up, s.quoted_rate, s.quoted_amount,
+       c.id, c.number, c.client_id, c.device_id, c.modality, c.opened_at, c.summary, cl.name
+FROM sessions s
+JOIN cases c ON c.id = s.case_id
+JOIN clients cl ON cl.id = c.client_id
+WHERE {where}
+ORDER BY s.started_at, s.id
+"""
+_EVENTS = """
+SELECT e.session_id, e.kind, e.at
+FROM session_events e JOIN sessions s ON s.id = e.session_id
+WHERE {where}
+ORDER BY e.session_id, e.seq
+"""
+# ``IN (SELECT …)`` rather than a join: both engines then walk the day's sessions and the
+# receipts' session index, instead of the whole receipts table.
+_DAY_SESSION_IDS = "SELECT s.id FROM sessions s WHERE {where}"
+_SESSION_RECEIPTS = f"""
+SELECT r.session_id, r.id, r.folio, r.worked_minutes, r.billable_hours, r.business_hours,
+       r.outside_hours, r.base
+FROM receipts r
+WHERE r.status = 'issued' AND r.session_id IN ({_DAY_SESSION_IDS})
+ORDER BY r.id
+"""
+_SESSION_RECEIPT_LINES = f"""
+SELECT l.receipt_id, l.kind, l.band, l.amount
+FROM receipt_lines l
+WHERE l.receipt_id IN (
+    SELECT r.id FROM receipts r
+    WHERE r.status = 'issued' AND r.session_id IN ({_DAY_SESSION_IDS})
+)
+ORDER BY l.receipt_id, l.position
+"""
+_ADVISORS = "SELECT id, name FROM advisors"
+_PROFILE = "SELECT value FROM business_settings WHERE key = :key"
+_DAY_RECEIPTS_WHERE = """r.id IN (
+    SELECT x.id FROM receipts x WHERE x.issued_at >= :start AND x.issued_at < :end
+    UNION ALL
+    SELECT x.id FROM receipts x WHERE x.cancelled_at >= :start AND x.cancelled_at < :end
+)"""
+# Issued on the day through the issued_at index; there is no index on cancelled_at, so one
+# scan of receipts finds those cancelled on the day. What each still owes comes from the
+# payments' receipt index, receipt by receipt.
+_DAY_RECEIPTS = """
+SELECT r.id, r.folio, r.issued_at, cl.name, r.base, r.iva, r.total, r.status, r.cancel_reason,
+       r.advisor_id, (SELECT SUM(p.amount) FROM payments p WHERE p.receipt_id = r.id)
+FROM receipts r JOIN clients cl ON cl.id = r.client_id
+WHERE {where}
+ORDER BY r.series, r.number
+"""
+_RECEIVED = """
+SELECT COALESCE(SUM(p.amount), 0)
+FROM payments p JOIN receipts r ON r.id = p.receipt_id
+WHERE p.received_at >= :start AND p.received_at < :end{advisor}
+"""
+# Everything still owed when the day closes: receipts in force then, less what was paid by then.
+# Summed in whole cents (exact even where SQLite keeps NUMERIC amounts as floating point), with
+# the condition inside the sum: one plain scan, cheaper than walking the issued_at index.
+_IN_FORCE = "r.issued_at < :end AND (r.status = :issued OR r.cancelled_at >= :end){advisor}"
+_CHARGED = (
+    "SELECT COALESCE(SUM(CASE WHEN " + _IN_FORCE + " THEN CAST(ROUND(r.total * 100) AS BIGINT) "
+    "ELSE 0 END), 0) FROM receipts r"
+)
+_PAID = (
+    "SELECT COALESCE(SUM(CASE WHEN p.received_at < :end AND " + _IN_FORCE + " "
+    "THEN CAST(ROUND(p.amount * 100) AS BIGINT) ELSE 0 END), 0) "
+    "FROM payments p JOIN receipts r ON r.id = p.receipt_id"
+)
+_EXPIRING = """
+SELECT c.number, c.pending_since, cl.name,
+       (SELECT s.advisor_id FROM sessions s WHERE s.case_id = c.id
+        ORDER BY s.started_at DESC LIMIT 1)
+FROM cases c JOIN clients cl ON cl.id = c.client_id
+WHERE c.state = :pending AND c.pending_since >= :low AND c.pending_since < :high
+ORDER BY c.pending_since
+"""
+
+
+# -- rows as values ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Session:
+    """One of the day's sessions: what pricing needs and what the summary shows."""
+
+    facts: SessionFacts
+    advisor_id: int
+    outcome: Outcome | None
+    case_number: int
+    case_summary: str
+    client: str
+
+    @property
+    def id(self) -> int:
+        return self.facts.id
+
+    @property
+    def started_at(self) -> datetime:
+        return self.facts.stored.started_at
+
+    @property
+    def ended_at(self) -> datetime | None:
+        return self.facts.stored.ended_at
+
+    @classmethod
+    def of(cls, r: Row) -> _Session:
+        number = int(r[11])
+        stored = StoredSession(
+            modality=Modality(r[2]), started_at=instant(r[4]), ended_at=maybe_instant(r[5]),
+            city=r[3] or "", quoted_rate=maybe_money(r[8]), quoted_amount=maybe_money(r[9]),
+            follow_up=bool(r[7]), case_number=number,
+        )  # fmt: skip
+        device = int(r[13]) if r[13] is not None else None
+        case = CaseOpening(int(r[10]), instant(r[15]), Modality(r[14]), device)
+        return cls(
+            facts=SessionFacts(int(r[0]), int(r[12]), stored, case),
+            advisor_id=int(r[1]),
+            outcome=Outcome(r[6]) if r[6] is not None else None,
+            case_number=number,
+            case_summary=r[16] or "",
+            client=r[17],
+        )
+
+
+@dataclass(frozen=True)
+class _Figures:
+    """What the summary takes from one session's bill or issued receipt."""
+
+    worked_minutes: int
+    billable_hours: int
+    amount: Decimal | None  # base before IVA; None: still requires a quote
+    hours: tuple[tuple[Band, int], ...]
+    lines: tuple[tuple[LineKind, Band | None, Decimal], ...]
+    folio: str = ""
+
+
+def _bill_figures(bill: Bill) -> _Figures:
+    counts = bill.hours_by_band()
+    return _Figures(
+        bill.worked_minutes,
+        bill.billable_hours,
+        bill.base,
+        tuple(counts.items()),
+        tuple((x.kind, x.band, x.amount) for x in bill.lines),
+    )
+
+
+def _receipt_figures(
+    execute: Execute, where: str, params: Mapping[str, Any]
+) -> dict[int, _Figures]:
+    """The stored figures of the issued receipt of each of the day's sessions (by session)."""
+    lines: dict[int, list[tuple[LineKind, Band | None, Decimal]]] = defaultdict(list)
+    for receipt_id, kind, band, amount in execute(
+        _SESSION_RECEIPT_LINES.format(where=where), params
+    ):
+        lines[int(receipt_id)].append(
+            (LineKind(kind), Band(band) if band is not None else None, money(amount))
+        )
+    out: dict[int, _Figures] = {}
+    for r in execute(_SESSION_RECEIPTS.format(where=where), params):
+        out[int(r[0])] = _Figures(
+            worked_minutes=int(r[3]),
+            billable_hours=int(r[4]),
+            amount=money(r[7]),
+            hours=((Band.BUSINESS, int(r[5])), (Band.OUTSIDE, int(r[6]))),
+            lines=tuple(lines.get(int(r[1]), ())),
+            folio=r[2],
+        )
+    return out
+
+
+def build_day_summary(
+    execute: Execute, day: date, advisor_id: int | None, now: datetime
+) -> doc.DaySummary:
+    """The corte del día for a local date, one advisor or all (``None``)."""
+    start, end = local_day_bounds(day)
+    names = {int(k): v for k, v in execute(_ADVISORS, {})}
+    if advisor_id is not None and advisor_id not in names:
+        raise NotFoundError(f"El asesor {advisor_id} no existe.")
+    profile = execute(_PROFILE, {"key": PROFILE_KEY})
+    tariffs = tariff_history(execute)
+    today_tariff = tariffs.at(now)
+
+    where = _DAY_SESSIONS
+    params: dict[str, Any] = {"start": start, "end": end}
+    if advisor_id is not None:
+        where += " AND s.advisor_id = :advisor"
+        params["advisor"] = advisor_id
+    rows = [_Session.of(r) for r in execute(_SESSIONS.format(where=where), params)]
+    events: dict[int, list[Event]] = defaultdict(list)
+    if rows:
+        for sid, kind, at in execute(_EVENTS.format(where=where), params):
+            events[int(sid)].append(Event(EventKind(kind), instant(at)))
+    figures = _receipt_figures(execute, where, params) if rows else {}
+    unbilled = [r.facts for r in rows if r.id not in figures]
+    if unbilled:
+        bills = price_sessions(execute, unbilled, events, tariffs, now).bills
+        figures.update((ident, _bill_figures(bill)) for ident, bill in bills.items())
+
+    sessions: list[doc.SummarySession] = []
+    pending_opened: list[doc.PendingCase] = []
+    escalations: list[doc.SummaryEscalation] = []
+    consents: list[doc.SummaryConsent] = []
+    cuts: list[doc.SummaryDisconnection] = []
+    hours: list[tuple[Band, int]] = []
+    lines: list[tuple[LineKind, Band | None, Decimal]] = []
+    for r in rows:
+        label = case_label(r.case_number)
+        advisor = names.get(r.advisor_id, "")
+        f = figures.get(r.id)
+        if f is not None:
+            hours.extend(f.hours)
+            lines.extend(f.lines)
+        sessions.append(
+            doc.SummarySession(
+                client=r.client,
+                modality=r.facts.stored.modality,
+                start=r.started_at,
+                end=r.ended_at or now,
+                worked_minutes=f.worked_minutes if f else 0,
+                billable_hours=f.billable_hours if f else 0,
+                outcome=r.outcome.label if r.outcome else "En curso",
+                amount=f.amount if f else None,
+                advisor=advisor,
+                case_number=label,
+                folio=f.folio if f else "",
+            )
+        )
+        if r.ended_at is not None and r.outcome in _PENDING_OUTCOMES:
+            deadline = follow_up_deadline(r.ended_at, today_tariff)
+            pending_opened.append(doc.PendingCase(label, r.client, r.ended_at, deadline, advisor))
+        if r.ended_at is not None and r.outcome is Outcome.ESCALATED:
+            escalations.append(
+                doc.SummaryEscalation(label, r.client, r.ended_at, r.case_summary, advisor)
+            )
+        for record in consent_records(events[r.id], ""):
+            consents.append(
+                doc.SummaryConsent(label, r.client, record.requested_at, record.accepted)
+            )
+        for cut in disconnections(events[r.id]):
+            cuts.append(doc.SummaryDisconnection(label, r.client, cut.start, cut.end))
+
+    receipts, outstanding = _day_receipts(execute, start, end, advisor_id, names)
+    by_advisor = " AND r.advisor_id = :advisor" if advisor_id is not None else ""
+    received_sql = _RECEIVED.format(advisor=by_advisor)
+    received = money(execute(received_sql, params)[0][0] or 0)
+    balance_params = {**params, "issued": ReceiptStatus.ISSUED.value}
+    charged = execute(_CHARGED.format(advisor=by_advisor), balance_params)[0][0]
+    paid = execute(_PAID.format(advisor=by_advisor), balance_params)[0][0]
+    return doc.DaySummary(
+        business=BusinessProfile.from_stored(
+            json_value(profile[0][0]) if profile else None
+        ).document_header(),
+        day=day,
+        generated_at=now,
+        advisor=names[advisor_id] if advisor_id is not None else None,
+        sessions=tuple(sessions),
+        by_band=doc.band_totals_of(hours, lines),
+        receipts=receipts,
+        payments_received=received,
+        outstanding=outstanding,
+        balance_due=max(ZERO, Decimal(int(charged or 0) - int(paid or 0)).scaleb(-2)),
+        pending_opened=tuple(pending_opened),
+        pending_expiring=_expiring(
+            execute, start, end, advisor_id, today_tariff.pending_days, names
+        ),
+        escalations=tuple(escalations),
+        consents=tuple(consents),
+        disconnections=tuple(cuts),
+    )
+
+
+def _day_receipts(
+    execute: Execute, start: datetime, end: datetime, advisor_id: int | None, names: dict[int, str]
+) -> tuple[tuple[doc.SummaryReceipt, ...], Decimal]:
+    """Receipts issued or cancelled on the day, and what the issued ones still owe."""
+    where = _DAY_RECEIPTS_WHERE
+    params: dict[str, Any] = {"start": start, "end": end}
+    if advisor_id is not None:
+        where += " AND r.advisor_id = :advisor"
+        params["advisor"] = advisor_id
+    out = []
+    owed = ZERO
+    rows = execute(_DAY_RECEIPTS.format(where=where), params)
+    for _, folio, issued, client, base, iva, total, status, reason, advisor, paid in rows:
+        issued_at = instant(issued)
+        state = ReceiptStatus(status)
+        if state is ReceiptStatus.ISSUED and start <= issued_at < end:
+            owed += max(ZERO, money(total) - money(paid or 0))
+        out.append(
+            doc.SummaryReceipt(
+                folio, issued_at, client, money(base), money(iva), money(total), state,
+                reason or "", names.get(int(advisor), ""),
+            )
+        )  # fmt: skip
+    return tuple(out), owed
+
+
+def _expiring(
+    execute: Execute,
+    start: datetime,
+    end: datetime,
+    advisor_id: int | None,
+    pending_days: int,
+    names: dict[int, str],
+) -> tuple[doc.PendingCase, ...]:
+    """Pending cases whose free follow-up ends from the day's start to two days after it (by
+    the advisor of the case's last session when one is asked for)."""
+    params = {
+        "pending": CaseState.PENDING.value,
+        "low": start - timedelta(days=pending_days),
+        "high": end + timedelta(days=2) - timedelta(days=pending_days),
+    }
+    out = []
+    for number, since, client, last in execute(_EXPIRING, params):
+        last_id = int(last) if last is not None else None
+        if advisor_id is not None and last_id != advisor_id:
+            continue
+        pending_since = instant(since)
+        out.append(
+            doc.PendingCase(
+                case_label(int(number)), client, pending_since,
+                pending_since + timedelta(days=pending_days), names.get(last_id or 0, ""),
+            )
+        )  # fmt: skip
+    return tuple(out)
+
+
+class Event(tuple[EventKind, datetime]):
+    """A stored event as ``(kind, instant)``, with the names the timeline reads."""
+
+    __slots__ = ()
+
+    def __new__(cls, kind: EventKind, at: datetime) -> Event:
+        return super().__new__(cls, (kind, at))
+
+    @property
+    def kind(self) -> EventKind:
+        return self[0]
+
+    @property
+    def at(self) -> datetime:
+        return self[1]
+
+
+def summary_from_sqlite(
+    path: Path,
+    day: date,
+    now: datetime,
+    pick_advisor: Callable[[Sequence[tuple[int, str]]], int | None] | None = None,
+) -> doc.DaySummary:
+    """The summary read from a SQLite file opened read-only with the standard library.
+    ``pick_advisor`` chooses the advisor from ``(id, name)`` pairs (None: all advisors).
+    ``sqlite3.Error`` goes to the caller (missing file, older schema…)."""
+    conn = open_sqlite_readonly(path)
+    try:
+        execute = sqlite_execute(conn)
+        advisor_id = None
+        if pick_advisor is not None:
+            advisor_id = pick_advisor([(int(i), n) for i, n in execute(_ADVISORS, {})])
+        return build_day_summary(execute, day, advisor_id, now)
+    finally:
+        conn.close()
