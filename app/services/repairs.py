@@ -36,7 +36,7 @@ from app.services.billing_inputs import client_policies
 from app.services.loading import get_or_fail, issued_receipt, tariff_at
 from app.services.receipts import credited_by, receipt_series, receipt_view, store_receipt
 from app.services.uow import Database, session_execute
-from app.services.values import ReceiptView
+from app.services.values import ReceiptView, RepairTerms
 
 CREDIT_TEXT = "Abono sesión de soporte, recibo {folio}"
 
@@ -86,17 +86,16 @@ class RepairService:
                 raise RuleError(
                     f"El caso {case_label(case.number)} ya tiene una cotización {what}."
                 )
-            tariff = tariff_at(s, now)
-            discount = _policy_discount(s, case.client_id, now, tariff)
+            terms = _terms(s, case.client_id, now)
             clean = [RepairPart(p.description, p.quantity, p.unit_price) for p in parts]
-            price_repair(labour_hours, clean, tariff, discount=discount)
+            price_repair(labour_hours, clean, terms.tariff, discount=terms.discount)
             row = Repair(
                 case_id=case.id,
                 support_session_id=support.id,
                 description=text,
                 labour_hours=labour_hours,
-                labour_rate=tariff.office_business_rate,
-                discount=discount,
+                labour_rate=terms.tariff.office_business_rate,
+                discount=terms.discount,
                 status=RepairStatus.QUOTED,
                 quoted_at=now,
                 advisor_id=advisor_id,
@@ -115,6 +114,21 @@ class RepairService:
             return _view(s, row)
 
         return self.db.write(work)
+
+    def terms(self, case_id: int) -> RepairTerms:
+        """The labour rate, policy discount and IVA a quote saved now would use."""
+
+        def work(s: Session) -> RepairTerms:
+            case = get_or_fail(s, Case, case_id)
+            return _terms(s, case.client_id, self.clock())
+
+        return self.db.read(work)
+
+    def preview(self, case_id: int, labour_hours: int, parts: Sequence[RepairPart] = ()) -> Bill:
+        """The amounts a quote saved now would carry (nothing is stored); RuleError while the
+        input cannot be priced."""
+        terms = self.terms(case_id)
+        return price_repair(labour_hours, list(parts), terms.tariff, discount=terms.discount)
 
     def accept(self, repair_id: int) -> RepairView:
         return self._decide(repair_id, RepairStatus.ACCEPTED)
@@ -267,9 +281,11 @@ def _view(s: Session, row: Repair) -> RepairView:
     )
 
 
-def _policy_discount(s: Session, client_id: int, at: datetime, tariff: Tariff) -> Decimal:
-    """The discount of the client's policy version in force at ``at`` on repair labour
-    (RULES §6), as ``app.billing.policy.applicable_discount`` gives it — as for sessions."""
+def _terms(s: Session, client_id: int, at: datetime) -> RepairTerms:
+    """The tariff in force at ``at`` and the discount of the client's policy version in force
+    then (RULES §6), as ``app.billing.policy.applicable_discount`` gives it — as for sessions."""
+    tariff = tariff_at(s, at)
     holders = client_policies(session_execute(s), [client_id])
     version = holders[client_id].version_on(local_day(at, tariff)) if holders else None
-    return applicable_discount(version.discount, tariff) if version else Decimal("0")
+    discount = applicable_discount(version.discount, tariff) if version else Decimal("0")
+    return RepairTerms(tariff, discount)

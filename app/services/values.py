@@ -11,6 +11,7 @@ from typing import Any
 from app.billing.money import ZERO
 from app.billing.policy import event_class
 from app.billing.session_rules import SessionState, allowed_actions
+from app.billing.tariff import Tariff
 from app.documents.policy_data import PolicyVersionView
 from app.kernel.enums import (
     AllowanceLevel,
@@ -312,3 +313,16 @@ class Outstanding:
     @property
     def total(self) -> Decimal:
         return sum((c.balance for c in self.clients), ZERO)
+
+
+@dataclass(frozen=True)
+class RepairTerms:
+    """What prices a repair quote made now: the tariff (its office business rate is the labour
+    rate, its IVA) and the policy discount on labour."""
+
+    tariff: Tariff
+    discount: Decimal
+
+    @property
+    def labour_rate(self) -> Decimal:
+        return self.tariff.office_business_rate

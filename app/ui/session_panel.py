@@ -8,7 +8,6 @@ the services. Elapsed time is always derived from the session's stored instants 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -27,54 +26,23 @@ from PySide6.QtWidgets import (
 
 from app.billing import Tariff
 from app.billing.hours import band_at
-
-# Imported for their values only; the enums module imports nothing heavy.
-from app.kernel.enums import Band, Channel, EventKind, Modality, RemoteState
+from app.kernel.enums import Band, EventKind, Modality, RemoteState, SessionAction
 from app.kernel.fmt import format_clock, format_datetime, format_time
 from app.services.values import SessionView
 
-
-@dataclass(frozen=True)
-class Allowed:
-    """Which actions the rules allow right now (the buttons mirror the services' checks)."""
-
-    start: bool = False
-    pause: bool = False
-    resume: bool = False
-    disconnect: bool = False
-    reconnect: bool = False
-    request_remote: bool = False
-    start_remote: bool = False
-    stop_remote: bool = False
-    instructions_start: bool = False
-    instructions_end: bool = False
-    end: bool = False
-    new_event: bool = False
+#: Not a session action: a new session can start (no session runs, a client is selected).
+START = "start"
 
 
-def allowed_actions(view: SessionView | None, now: datetime, client_selected: bool) -> Allowed:
+def allowed_now(
+    view: SessionView | None, now: datetime, client_selected: bool
+) -> frozenset[SessionAction | str]:
+    """The buttons to enable: the actions ``app.billing.session_rules`` allows the running
+    session now (the very rule the services refuse with), or "start" when none runs and a
+    client is selected."""
     if view is None or not view.running:
-        return Allowed(start=client_selected)
-    status = view.status
-    active = not status.paused and not status.disconnected
-    remote = view.modality is Modality.REMOTE
-    desktop = remote and view.channel is Channel.REMOTE_DESKTOP and view.device_id is not None
-    in_instructions = status.instructions_since is not None
-    return Allowed(
-        pause=active,
-        resume=status.paused,
-        disconnect=active and remote,
-        reconnect=status.disconnected,
-        request_remote=active
-        and desktop
-        and status.remote in (RemoteState.NONE, RemoteState.DECLINED),
-        start_remote=active and status.remote is RemoteState.ACCEPTED,
-        stop_remote=status.remote is RemoteState.ACTIVE,
-        instructions_start=active and not in_instructions and not view.instructions_over_cap(now),
-        instructions_end=in_instructions,
-        end=True,
-        new_event=True,
-    )
+        return frozenset({START}) if client_selected else frozenset()
+    return frozenset(view.allowed(now))
 
 
 def state_text(view: SessionView | None) -> str:
@@ -125,7 +93,7 @@ class SessionPanel(QFrame):
         self._view: SessionView | None = None
         self._client_selected = False
         self._last_minute = -1
-        self._last_allowed: Allowed | None = None
+        self._last_allowed: frozenset[SessionAction | str] | None = None
 
         self.titleLabel = QLabel("Sesión")
         self.titleLabel.setObjectName("sessionTitle")
@@ -356,22 +324,25 @@ class SessionPanel(QFrame):
 
     # -- buttons -------------------------------------------------------------------------------
     def _apply_allowed(self, now: datetime | None = None) -> None:
-        allowed = allowed_actions(self._view, now or self._clock(), self._client_selected)
-        self.startSessionButton.setEnabled(allowed.start)
-        self.pauseButton.setEnabled(allowed.pause or allowed.resume)
-        self.pauseButton.setText("Reanudar" if allowed.resume else "Pausar")
-        self.disconnectButton.setEnabled(allowed.disconnect)
-        self.reconnectButton.setEnabled(allowed.reconnect)
-        self.requestRemoteButton.setEnabled(allowed.request_remote)
-        self.startRemoteButton.setEnabled(allowed.start_remote)
-        self.stopRemoteClientButton.setEnabled(allowed.stop_remote)
-        self.stopRemoteAdvisorButton.setEnabled(allowed.stop_remote)
-        self.instructionsButton.setEnabled(allowed.instructions_start or allowed.instructions_end)
+        allowed = allowed_now(self._view, now or self._clock(), self._client_selected)
+        a = SessionAction
+        resume = a.RESUME in allowed
+        self.startSessionButton.setEnabled(START in allowed)
+        self.pauseButton.setEnabled(a.PAUSE in allowed or resume)
+        self.pauseButton.setText("Reanudar" if resume else "Pausar")
+        self.disconnectButton.setEnabled(a.DISCONNECT in allowed)
+        self.reconnectButton.setEnabled(a.RECONNECT in allowed)
+        self.requestRemoteButton.setEnabled(a.REQUEST_REMOTE in allowed)
+        self.startRemoteButton.setEnabled(a.START_REMOTE in allowed)
+        self.stopRemoteClientButton.setEnabled(a.STOP_REMOTE in allowed)
+        self.stopRemoteAdvisorButton.setEnabled(a.STOP_REMOTE in allowed)
+        ending = a.END_INSTRUCTIONS in allowed
+        self.instructionsButton.setEnabled(a.START_INSTRUCTIONS in allowed or ending)
         self.instructionsButton.setText(
-            "Terminar instrucciones" if allowed.instructions_end else "Instrucciones por chat"
+            "Terminar instrucciones" if ending else "Instrucciones por chat"
         )
-        self.endSessionButton.setEnabled(allowed.end)
-        self.newEventButton.setEnabled(allowed.new_event)
+        self.endSessionButton.setEnabled(a.END in allowed)
+        self.newEventButton.setEnabled(a.END in allowed)
         if allowed != self._last_allowed:
             self._last_allowed = allowed
             self.actionsChanged.emit()
