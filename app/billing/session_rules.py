@@ -202,11 +202,15 @@ class Checklist:
 
 
 def checklist_problem(
-    modality: Modality, channel: Channel | None, checklist: Checklist | None
+    modality: Modality,
+    channel: Channel | None,
+    checklist: Checklist | None,
+    device_id: int | None,
 ) -> str | None:
     """What keeps a session from starting (None: nothing). In-person sessions take no channel
-    and are paid at the end; a remote one needs its channel and the checklist; macOS and
-    iCloud/TeamViewer concern remote-desktop sessions only."""
+    and are paid at the end; a remote one needs its channel and the checklist; macOS,
+    iCloud/TeamViewer and the client's device (remote control applies only to it, RULES §8)
+    concern remote-desktop sessions only."""
     if modality is not Modality.REMOTE:
         return "El canal solo aplica a sesiones a distancia." if channel is not None else None
     if channel is None:
@@ -225,6 +229,8 @@ def checklist_problem(
             return "El escritorio remoto requiere macOS en el equipo."
         if checklist.remote_tool is None:
             return "El escritorio remoto requiere una cuenta de iCloud o TeamViewer instalado."
+        if device_id is None:
+            return "Elija el equipo del cliente: el control remoto aplica solo a ese equipo."
     return None
 
 

@@ -148,7 +148,7 @@ class SessionService:
     ) -> SessionView:
         """Open a new case and start its first session (the stopwatch starts now)."""
         modality = Modality(modality)
-        _require(checklist_problem(modality, channel, checklist))
+        _require(checklist_problem(modality, channel, checklist, device_id))
         rate = _money(quoted_rate, "La tarifa cotizada")
         amount = _money(quoted_amount, "El importe cotizado")
         if rate is not None and amount is not None:
@@ -201,7 +201,7 @@ class SessionService:
             use_checklist = checklist
             if use_checklist is None and last.payment_arrangement is not None:
                 use_checklist = _checklist_of(last)
-            _require(checklist_problem(case.modality, use_channel, use_checklist))
+            _require(checklist_problem(case.modality, use_channel, use_checklist, case.device_id))
             case.state = CaseState.OPEN
             who = last.advisor_id if advisor_id is None else advisor_id
             new = _NewSession(
