@@ -12,8 +12,8 @@ cases. Rows go in with SQLAlchemy Core bulk inserts, on a schema made by the mig
 Then it runs the whole commands as a user would (a new process each time, median of
 ``--runs``) and prints each figure beside its goal (issue 5: summary to CSV < 0.35 s). It also
 times the summary as a PDF and `appleuse receipt` for reference, and breaks one summary down:
-the CSV's own path (standard-library ``sqlite3``, ``app.services.day_summary``) and the services' path
-(SQLAlchemy: the window and the PDF). Prints; asserts nothing.
+the CSV's own path (standard-library ``sqlite3``, ``app.services.day_summary``) and the
+services' path (SQLAlchemy: the window and the PDF). Prints; asserts nothing.
 """
 
 from __future__ import annotations
