@@ -46,5 +46,15 @@ def test_raw_sql_cannot_rewrite_history(stored: Engine, statement: str) -> None:
 
 
 def test_cancellation_columns_may_change(stored: Engine) -> None:
+    """Cancelling writes only the cancellation columns: allowed, and the figures stay."""
     with stored.begin() as conn:
-        conn.execute(text("UPDATE receipts SET status = 'cancelled', cancel_reason = 'x'"))
+        conn.execute(
+            text(
+                "UPDATE receipts SET status = 'cancelled', cancel_reason = 'x', "
+                "cancelled_at = issued_at"
+            )
+        )
+    with stored.connect() as conn:
+        row = conn.execute(text("SELECT status, cancel_reason, total, folio FROM receipts")).one()
+    assert (row.status, row.cancel_reason) == ("cancelled", "x")
+    assert (row.total, row.folio) == (348, "A-000001")
