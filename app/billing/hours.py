@@ -35,13 +35,6 @@ def require_aware(moment: datetime, what: str = "La fecha") -> None:
         raise BillingError(f"{what} no indica su zona horaria.")
 
 
-def holiday_name(day: date, tariff: Tariff) -> str | None:
-    """The official rest day's name on ``day`` (local date), or None."""
-    if not tariff.holidays_enabled:
-        return None
-    return _holiday_calendar(tariff.holidays_country).get(day)
-
-
 def is_business_day(day: date, tariff: Tariff) -> bool:
     if day.weekday() not in tariff.business_weekdays:
         return False

@@ -6,35 +6,34 @@ aware ``datetime`` values (stored UTC, shown in ``BusinessProfile.timezone``). L
 the reader (outcome, payment status) are already Spanish.
 
 How a service fills a receipt (``ReceiptDocument``):
-- ``money``: at issue time ``money_from_bill(bill)``; from a stored receipt, build
-  ``ReceiptMoney`` from its stored lines with ``receipt_line(kind, description, amount,
-  hours=…, rate=…, band=…, modality=…)`` and its stored subtotal/discount/credits/base/IVA/total
-  (``iva_rate`` from the receipt's tariff snapshot). ``ReceiptMoney`` refuses sums that do not
-  add up.
+- ``money``: from the stored receipt's lines with ``receipt_line(kind, description, amount,
+  hours=…, rate=…, band=…, modality=…)`` and its stored subtotal/discount/credits/base/IVA/
+  total (``iva_rate`` from the receipt's tariff snapshot). ``ReceiptMoney`` refuses sums that
+  do not add up.
 - ``series``/``number`` give ``folio`` (``A-000042``); ``worked`` may be
-  ``timedelta(minutes=worked_minutes)``; ``business_hours``/``outside_hours`` from
-  ``hours_by_band(bill.hours_by_band())`` (keep them with the receipt: quoted lines carry no band).
+  ``timedelta(minutes=worked_minutes)``; ``business_hours``/``outside_hours`` as stored with
+  the receipt (quoted lines carry no band).
 - ``consents`` and ``disconnections`` from the session's append-only records;
   ``pending_until`` only when the outcome left the case pending; ``status``/``cancel_reason``/
   ``cancelled_at`` from the receipt.
 
 A day summary (``DaySummary``): one ``SummarySession`` per session of the local date (and
-advisor), ``by_band=band_totals(bills)`` from the same sessions' bills, the receipts issued or
-cancelled that day, payments received that day and what the day's receipts still owe, pending
-cases opened that day and those whose free follow-up ends within 2 days, escalations, consent
-requests and disconnections. Totals by modality and the money totals are derived here.
+advisor), ``by_band=band_totals_of(hours, lines)`` from the same sessions' bills or stored
+receipts, the receipts issued or cancelled that day, payments received that day and what the
+day's receipts still owe, pending cases opened that day and those whose free follow-up ends
+within 2 days, escalations, consent requests and disconnections. Totals by modality and the
+money totals are derived here.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
 from app.billing.money import ZERO, round_money
-from app.billing.pricing import Bill
 from app.kernel.enums import Band, LineKind, Modality, ReceiptStatus
 from app.kernel.fmt import LOCAL_ZONE
 from app.kernel.timeline import ConsentRecord, Disconnection, require_aware
@@ -140,37 +139,6 @@ def receipt_line(
     elif kind is LineKind.QUOTED and rate is not None:
         text = f"Soporte {label}, tarifa cotizada"
     return ReceiptLine(kind, text, amount, hours, rate, band)
-
-
-def money_from_bill(bill: Bill) -> ReceiptMoney:
-    """The receipt's money part from a priced session. A bill that requires a quote has no
-    total and cannot become a receipt: ``ValueError``."""
-    if bill.requires_quote or bill.total is None:
-        raise ValueError("La sesión requiere cotización: no se puede emitir un recibo sin total.")
-    assert bill.subtotal is not None and bill.discount is not None
-    assert bill.credits is not None and bill.base is not None and bill.iva is not None
-    lines = tuple(
-        receipt_line(
-            line.kind,
-            line.description,
-            line.amount,
-            hours=line.hours,
-            rate=line.rate,
-            band=line.band,
-            modality=bill.modality,
-        )
-        for line in bill.lines
-    )
-    return ReceiptMoney(
-        lines=lines,
-        subtotal=bill.subtotal,
-        discount=bill.discount,
-        credits=bill.credits,
-        base=bill.base,
-        iva_rate=bill.iva_rate,
-        iva=bill.iva,
-        total=bill.total,
-    )
 
 
 @dataclass(frozen=True)
@@ -455,22 +423,6 @@ class DaySummary:
         return sum(1 for c in self.consents if c.accepted is False)
 
 
-def band_totals(bills: Iterable[Bill]) -> tuple[BandTotal, ...]:
-    """Totals by band from the day's priced sessions.
-
-    Hours: every billable hour (slot) under its band, whatever its price, so the bands add up
-    to the day's billable hours. Amounts: the list charges of hour and covered lines by band;
-    work at a quoted price goes to its own row (``band`` None, 0 hours). Policy discounts and
-    credits are not spread over bands.
-    """
-    counts: list[tuple[Band, int]] = []
-    lines: list[tuple[LineKind, Band | None, Decimal]] = []
-    for bill in bills:
-        counts.extend((slot.band, 1) for slot in bill.slots)
-        lines.extend((line.kind, line.band, line.amount) for line in bill.lines)
-    return band_totals_of(counts, lines)
-
-
 def band_totals_of(
     counts: Iterable[tuple[Band, int]], lines: Iterable[tuple[LineKind, Band | None, Decimal]]
 ) -> tuple[BandTotal, ...]:
@@ -490,8 +442,3 @@ def band_totals_of(
     if quoted:
         out.append(BandTotal(None, 0, round_money(quoted)))
     return tuple(out)
-
-
-def hours_by_band(counts: Mapping[Band, int]) -> tuple[int, int]:
-    """``(business, outside)`` from ``Bill.hours_by_band()``."""
-    return counts.get(Band.BUSINESS, 0), counts.get(Band.OUTSIDE, 0)

@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 
 import reportlab
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
+from reportlab.lib.enums import TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import letter
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
@@ -92,10 +92,8 @@ class Styles:
     def __init__(self) -> None:
         register_fonts()
         self.body = style("body")
-        self.body_right = style("body_right", align=TA_RIGHT)
         self.bold = style("bold", bold=True)
         self.small = style("small", 7.5, color=MUTED)
-        self.small_center = style("small_center", 7.5, color=MUTED, align=TA_CENTER)
         self.label = style("label", 7.5, color=MUTED)
         self.title = style("title", 17, bold=True, leading=20)
         self.doc_title = style("doc_title", 13, bold=True, color=ACCENT, align=TA_RIGHT)

@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from app.billing.hours import band_at, business_duration, holiday_name, outside_duration
+from app.billing.hours import band_at, business_duration, is_business_day, outside_duration
 from app.kernel.enums import Band
 from app.kernel.errors import BillingError
 from tests.billing.helpers import TARIFF, local
@@ -49,12 +49,11 @@ def test_band_of_an_instant(instant, band):
 def test_holidays_can_be_switched_off():
     no_holidays = replace(TARIFF, holidays_enabled=False)
     assert band_at(local("2026-11-16 10:00"), no_holidays) is B
-    assert holiday_name(local("2026-11-16 10:00").date(), no_holidays) is None
+    assert is_business_day(local("2026-11-16 10:00").date(), no_holidays)
 
 
-def test_holiday_name_is_spanish():
-    name = holiday_name(local("2026-11-16 10:00").date(), TARIFF)
-    assert name is not None and "Revolución" in name
+def test_a_rest_day_is_not_a_business_day():
+    assert not is_business_day(local("2026-11-16 10:00").date(), TARIFF)  # Revolución Mexicana
 
 
 def test_utc_instants_are_classified_in_mexico_city_time():

@@ -6,6 +6,7 @@ Not business data: names and numbers are invented (Xalapa, Veracruz).
 from __future__ import annotations
 
 import random
+from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -13,20 +14,21 @@ from zoneinfo import ZoneInfo
 
 from app.billing import Bill, Credit, PolicyTerms, SessionCharge, Tariff, price_session
 from app.documents.data import (
+    BandTotal,
     BusinessProfile,
     DaySummary,
     PendingCase,
     ReceiptDocument,
+    ReceiptMoney,
     SummaryConsent,
     SummaryDisconnection,
     SummaryEscalation,
     SummaryReceipt,
     SummarySession,
-    band_totals,
-    hours_by_band,
-    money_from_bill,
+    band_totals_of,
+    receipt_line,
 )
-from app.kernel.enums import Modality, ReceiptStatus
+from app.kernel.enums import Band, LineKind, Modality, ReceiptStatus
 from app.kernel.timeline import ConsentRecord, Disconnection, Interval
 
 __all__ = ["sample_business", "sample_receipt", "sample_summary"]
@@ -282,3 +284,56 @@ def sample_summary(
         consents=tuple(consents),
         disconnections=tuple(disconnections),
     )
+
+
+# -- a receipt's money and the bands' totals from priced bills (what issuing does) -------
+def money_from_bill(bill: Bill) -> ReceiptMoney:
+    """The receipt's money part from a priced session. A bill that requires a quote has no
+    total and cannot become a receipt: ``ValueError``."""
+    if bill.requires_quote or bill.total is None:
+        raise ValueError("La sesión requiere cotización: no se puede emitir un recibo sin total.")
+    assert bill.subtotal is not None and bill.discount is not None
+    assert bill.credits is not None and bill.base is not None and bill.iva is not None
+    lines = tuple(
+        receipt_line(
+            line.kind,
+            line.description,
+            line.amount,
+            hours=line.hours,
+            rate=line.rate,
+            band=line.band,
+            modality=bill.modality,
+        )
+        for line in bill.lines
+    )
+    return ReceiptMoney(
+        lines=lines,
+        subtotal=bill.subtotal,
+        discount=bill.discount,
+        credits=bill.credits,
+        base=bill.base,
+        iva_rate=bill.iva_rate,
+        iva=bill.iva,
+        total=bill.total,
+    )
+
+
+def band_totals(bills: Iterable[Bill]) -> tuple[BandTotal, ...]:
+    """Totals by band from the day's priced sessions.
+
+    Hours: every billable hour (slot) under its band, whatever its price, so the bands add up
+    to the day's billable hours. Amounts: the list charges of hour and covered lines by band;
+    work at a quoted price goes to its own row (``band`` None, 0 hours). Policy discounts and
+    credits are not spread over bands.
+    """
+    counts: list[tuple[Band, int]] = []
+    lines: list[tuple[LineKind, Band | None, Decimal]] = []
+    for bill in bills:
+        counts.extend((slot.band, 1) for slot in bill.slots)
+        lines.extend((line.kind, line.band, line.amount) for line in bill.lines)
+    return band_totals_of(counts, lines)
+
+
+def hours_by_band(counts: Mapping[Band, int]) -> tuple[int, int]:
+    """``(business, outside)`` from ``Bill.hours_by_band()``."""
+    return counts.get(Band.BUSINESS, 0), counts.get(Band.OUTSIDE, 0)

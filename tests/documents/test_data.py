@@ -7,10 +7,9 @@ from decimal import Decimal
 from typing import Any
 
 from app.billing import Bill, PolicyTerms, SessionCharge, Tariff, price_session
-from app.documents.data import band_totals, hours_by_band
 from app.kernel.enums import Band, Modality
 from app.kernel.fmt import format_date, format_long_day, format_minutes
-from tests.documents.samples import local
+from tests.documents.samples import band_totals, hours_by_band, local
 
 TARIFF = Tariff()
 

@@ -13,18 +13,12 @@ import pytest
 from pypdf import PdfReader
 
 from app.billing import SessionCharge, Tariff, format_money, price_session
-from app.documents.data import (
-    ConsentRecord,
-    Disconnection,
-    ReceiptStatus,
-    hours_by_band,
-    money_from_bill,
-    receipt_line,
-)
+from app.documents.data import receipt_line
 from app.documents.receipt_pdf import CFDI_LEGEND, qr_payload, receipt_pdf_bytes, render_receipt
-from app.kernel.enums import Modality
+from app.kernel.enums import Modality, ReceiptStatus
+from app.kernel.timeline import ConsentRecord, Disconnection
 from tests.documents.helpers import font_report, page_count, pdf_text, qpdf_check
-from tests.documents.samples import local, sample_receipt
+from tests.documents.samples import hours_by_band, local, money_from_bill, sample_receipt
 
 
 @pytest.fixture(scope="module")
