@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -121,20 +121,9 @@ def validate_discount(discount: Decimal, tariff: Tariff) -> Decimal:
 
 def price_session(charge: SessionCharge, tariff: Tariff) -> Bill:
     """Price one session exactly as RULES.md says. Raises BillingError on bad input."""
-    if charge.quoted_rate is not None and charge.quoted_amount is not None:
-        raise BillingError("Indique la tarifa cotizada o el importe cotizado, no ambos.")
-    for value, what in ((charge.quoted_rate, "La tarifa"), (charge.quoted_amount, "El importe")):
-        if value is not None and (not value.is_finite() or value < 0):
-            raise BillingError(f"{what} cotizado no puede ser negativo.")
-    policy = charge.policy or PolicyTerms()
-    validate_discount(policy.discount, tariff)
-    if policy.covered_hours < 0:
-        raise BillingError("Las horas cubiertas por póliza no pueden ser negativas.")
-
+    policy = _checked_policy(charge, tariff)
     work = worked_time(charge.start, charge.end, charge.gaps)
     hour_slots = slots(work, tariff)
-    hours = len(hour_slots)
-    quoted = charge.quoted_rate is not None or charge.quoted_amount is not None
 
     def bill(lines: Sequence[BillLine], requires_quote: bool = False, *notes: str) -> Bill:
         return _finish(
@@ -144,7 +133,7 @@ def price_session(charge: SessionCharge, tariff: Tariff) -> Bill:
     if charge.follow_up:
         label = f"Seguimiento sin costo del caso {charge.follow_up_case}".rstrip()
         return bill(_band_lines(hour_slots, LineKind.HOURS, lambda band: ZERO, label))
-
+    quoted = charge.quoted_rate is not None or charge.quoted_amount is not None
     if (
         charge.modality is Modality.ONSITE
         and not quoted
@@ -154,34 +143,47 @@ def price_session(charge: SessionCharge, tariff: Tariff) -> Bill:
         cities = " y ".join(tariff.onsite_cities)
         note = f"Servicio a domicilio {where}: fuera de {cities} requiere cotización."
         return bill((), True, note)
+    lines = _charge_lines(charge, tariff, policy, hour_slots)
+    charged = sum((line.amount for line in lines), ZERO)
+    pct = (policy.discount * 100).normalize()
+    label = f"Descuento póliza {pct:f} %"
+    return bill([*lines, *reductions(charged, charged, policy.discount, label, charge.credits)])
 
+
+def _checked_policy(charge: SessionCharge, tariff: Tariff) -> PolicyTerms:
+    if charge.quoted_rate is not None and charge.quoted_amount is not None:
+        raise BillingError("Indique la tarifa cotizada o el importe cotizado, no ambos.")
+    for value, what in ((charge.quoted_rate, "La tarifa"), (charge.quoted_amount, "El importe")):
+        if value is not None and (not value.is_finite() or value < 0):
+            raise BillingError(f"{what} cotizado no puede ser negativo.")
+    policy = charge.policy or PolicyTerms()
+    validate_discount(policy.discount, tariff)
+    if policy.covered_hours < 0:
+        raise BillingError("Las horas cubiertas por póliza no pueden ser negativas.")
+    return policy
+
+
+def _charge_lines(
+    charge: SessionCharge, tariff: Tariff, policy: PolicyTerms, hour_slots: tuple[Slot, ...]
+) -> list[BillLine]:
+    """The covered hours, then the charged ones: at a quoted amount, a quoted rate or the
+    list rates by band (a 24×7 policy's outside hours at the business rate)."""
+    hours = len(hour_slots)
     covered_n = min(policy.covered_hours, hours)
     covered, charged = hour_slots[:covered_n], hour_slots[covered_n:]
-    lines = list(_band_lines(covered, LineKind.COVERED, lambda band: ZERO, "Cubierto por póliza"))
-
+    lines = _band_lines(covered, LineKind.COVERED, lambda band: ZERO, "Cubierto por póliza")
+    n = len(charged)
+    if not n:
+        return lines
     if charge.quoted_amount is not None:
         amount = charge.quoted_amount
         if covered_n:
-            amount = round_money(amount * len(charged) / hours)
-        if charged:
-            lines.append(
-                BillLine(
-                    LineKind.QUOTED, "Importe cotizado de la sesión", amount, None, len(charged)
-                )
-            )
+            amount = round_money(amount * n / hours)
+        lines.append(BillLine(LineKind.QUOTED, "Importe cotizado de la sesión", amount, None, n))
     elif charge.quoted_rate is not None:
-        if charged:
-            rate = charge.quoted_rate
-            lines.append(
-                BillLine(
-                    LineKind.QUOTED,
-                    f"{len(charged)} h a tarifa cotizada × {format_money(rate, currency=False)}",
-                    round_money(rate * len(charged)),
-                    None,
-                    len(charged),
-                    rate,
-                )
-            )
+        rate = charge.quoted_rate
+        text = f"{n} h a tarifa cotizada × {format_money(rate, currency=False)}"
+        lines.append(BillLine(LineKind.QUOTED, text, round_money(rate * n), None, n, rate))
     else:
 
         def rate_for(band: Band) -> Decimal:
@@ -189,21 +191,31 @@ def price_session(charge: SessionCharge, tariff: Tariff) -> Bill:
             return tariff.hourly_rate(charge.modality, effective)
 
         lines.extend(_band_lines(charged, LineKind.HOURS, rate_for, ""))
+    return lines
 
-    charged_sum = sum((line.amount for line in lines), ZERO)
-    discount = round_money(policy.discount * charged_sum)
-    if discount > 0:
-        pct = (policy.discount * 100).normalize()
-        lines.append(BillLine(LineKind.DISCOUNT, f"Descuento póliza {pct:f} %", -discount))
-    remaining = charged_sum - discount
-    for credit in charge.credits:
-        if credit.amount < 0:
+
+def reductions(
+    charged: Decimal,
+    discount_base: Decimal,
+    discount: Decimal,
+    discount_label: str,
+    credits: Sequence[Credit],
+) -> list[BillLine]:
+    """The policy discount (``discount`` × ``discount_base``, half-up) and the credits, as
+    negative lines; credits are capped so the base never goes below 0.00 (RULES §7, §10)."""
+    out: list[BillLine] = []
+    cut = round_money(discount * discount_base)
+    if cut > 0:
+        out.append(BillLine(LineKind.DISCOUNT, discount_label, -cut))
+    remaining = charged - cut
+    for credit in credits:
+        if not credit.amount.is_finite() or credit.amount < 0:
             raise BillingError("Un abono no puede ser negativo.")
         applied = min(round_money(credit.amount), remaining)
         if applied > 0:
-            lines.append(BillLine(LineKind.CREDIT, credit.description, -applied))
+            out.append(BillLine(LineKind.CREDIT, credit.description, -applied))
             remaining -= applied
-    return bill(lines)
+    return out
 
 
 @dataclass(frozen=True)
@@ -250,7 +262,7 @@ def bill_session(
 
 
 def _band_lines(
-    items: Sequence[Slot], kind: LineKind, rate_for: Any, suffix: str
+    items: Sequence[Slot], kind: LineKind, rate_for: Callable[[Band], Decimal], suffix: str
 ) -> list[BillLine]:
     """One line per band, business first: "N h horario laboral × $rate"."""
     out: list[BillLine] = []
@@ -283,13 +295,20 @@ def _finish(
             charge.modality, worked, minutes, len(hour_slots), hour_slots, True, (),
             None, None, None, None, None, None, tariff.iva_rate, False, tuple(notes),
         )  # fmt: skip
+    return Bill(
+        charge.modality, worked, minutes, len(hour_slots), hour_slots, False, tuple(lines),
+        *totals(lines, tariff.iva_rate), tariff.iva_rate, charge.follow_up, tuple(notes),
+    )  # fmt: skip
+
+
+def totals(
+    lines: Sequence[BillLine], iva_rate: Decimal
+) -> tuple[Decimal, Decimal, Decimal, Decimal, Decimal, Decimal]:
+    """``(subtotal, discount, credits, base, iva, total)`` of a bill's lines (RULES §10): the
+    charged lines, less the discount and the credits, never below 0.00; IVA half-up."""
     subtotal = sum((x.amount for x in lines if x.amount > 0), ZERO)
     discount = -sum((x.amount for x in lines if x.kind is LineKind.DISCOUNT), ZERO)
     credits = -sum((x.amount for x in lines if x.kind is LineKind.CREDIT), ZERO)
     base = max(ZERO, subtotal - discount - credits)
-    iva = round_money(base * tariff.iva_rate)
-    return Bill(
-        charge.modality, worked, minutes, len(hour_slots), hour_slots, False, tuple(lines),
-        subtotal, discount, credits, base, iva, base + iva, tariff.iva_rate,
-        charge.follow_up, tuple(notes),
-    )  # fmt: skip
+    iva = round_money(base * iva_rate)
+    return subtotal, discount, credits, base, iva, base + iva

@@ -9,7 +9,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 from app.billing.money import ZERO, format_money, round_money
-from app.billing.pricing import Bill, BillLine, Credit, validate_discount
+from app.billing.pricing import Bill, BillLine, Credit, reductions, totals, validate_discount
 from app.billing.tariff import Tariff
 from app.kernel.enums import LineKind, Modality
 from app.kernel.errors import BillingError
@@ -64,24 +64,10 @@ def price_repair(
     if not lines:
         raise BillingError("La cotización de reparación necesita mano de obra o refacciones.")
     subtotal = sum((x.amount for x in lines), ZERO)
-    cut = round_money(discount * labour)
-    if cut > 0:
-        pct = (discount * 100).normalize()
-        lines.append(
-            BillLine(LineKind.DISCOUNT, f"Descuento póliza {pct:f} % en mano de obra", -cut)
-        )
-    remaining = subtotal - cut
-    for credit in credits:
-        if not credit.amount.is_finite() or credit.amount < 0:
-            raise BillingError("Un abono no puede ser negativo.")
-        applied = min(round_money(credit.amount), remaining)
-        if applied > 0:
-            lines.append(BillLine(LineKind.CREDIT, credit.description, -applied))
-            remaining -= applied
-    credited = subtotal - cut - remaining
-    base = max(ZERO, remaining)
-    iva = round_money(base * tariff.iva_rate)
+    pct = (discount * 100).normalize()
+    label = f"Descuento póliza {pct:f} % en mano de obra"
+    lines.extend(reductions(subtotal, labour, discount, label, credits))
     return Bill(
         Modality.OFFICE, timedelta(0), 0, 0, (), False, tuple(lines),
-        subtotal, cut, credited, base, iva, base + iva, tariff.iva_rate,
+        *totals(lines, tariff.iva_rate), tariff.iva_rate,
     )  # fmt: skip
