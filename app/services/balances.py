@@ -50,83 +50,21 @@ class BalanceService:
             ).all()
             payments = _payments(s, [r.id for r in receipts], as_of)
             balances = []
-            events: list[tuple[datetime, int, StatementEntry]] = []
+            movements: list[tuple[datetime, int, StatementEntry]] = []
             for r in receipts:
-                mine = payments.get(r.id, [])
-                paid = sum((p.amount for p in mine), ZERO)
-                cancelled = r.status is ReceiptStatus.CANCELLED and (
-                    r.cancelled_at is None or r.cancelled_at <= as_of
-                )
-                total = ZERO if cancelled else r.total
-                concept, later = _concept(s, r)
-                balances.append(
-                    ReceiptBalance(
-                        r.id,
-                        r.folio,
-                        r.issued_at,
-                        ReceiptStatus.CANCELLED if cancelled else ReceiptStatus.ISSUED,
-                        concept,
-                        total,
-                        paid,
-                        total - paid,
-                        later,
-                    )
-                )
-                events.append(
-                    (
-                        r.issued_at,
-                        0,
-                        StatementEntry(
-                            r.issued_at, "receipt", r.folio, concept, r.total, ZERO, ZERO
-                        ),
-                    )
-                )
-                if cancelled and r.cancelled_at is not None:
-                    text = f"Cancelación: {r.cancel_reason or ''}".strip()
-                    events.append(
-                        (
-                            r.cancelled_at,
-                            2,
-                            StatementEntry(
-                                r.cancelled_at, "cancellation", r.folio, text, -r.total, ZERO, ZERO
-                            ),
-                        )
-                    )
-                for p in mine:
-                    text = f"Pago ({PaymentMethod(p.method).label.lower()})"
-                    if p.reference:
-                        text += f" ref. {p.reference}"
-                    events.append(
-                        (
-                            p.received_at,
-                            1,
-                            StatementEntry(
-                                p.received_at, "payment", r.folio, text, ZERO, p.amount, ZERO
-                            ),
-                        )
-                    )
-            running = ZERO
-            entries = []
-            for _, _, e in sorted(events, key=lambda x: (x[0], x[1])):
-                running += e.charge - e.payment
-                entries.append(
-                    StatementEntry(
-                        e.at, e.kind, e.folio, e.description, e.charge, e.payment, running
-                    )
-                )
-            charged = sum((b.total for b in balances), ZERO)
-            paid = sum((b.paid for b in balances), ZERO)
-            unbilled = _unbilled(s, client_id, as_of)
+                balance = _balance(s, r, payments.get(r.id, []), as_of)
+                balances.append(balance)
+                movements.extend(_movements(r, balance, payments.get(r.id, [])))
             return ClientStatement(
                 client.id,
                 client.name,
                 client.rfc,
                 as_of,
                 tuple(balances),
-                tuple(entries),
-                charged,
-                paid,
-                unbilled,
+                _running(movements),
+                sum((b.total for b in balances), ZERO),
+                sum((b.paid for b in balances), ZERO),
+                _unbilled(s, client_id, as_of),
             )
 
         return self.db.read(work)
@@ -179,6 +117,57 @@ def _payments(
     for p in rows:
         out.setdefault(p.receipt_id, []).append(p)
     return out
+
+
+def _balance(
+    s: Session, r: Receipt, payments: Sequence[PaymentRow], as_of: datetime
+) -> ReceiptBalance:
+    """What a receipt charges and what was paid on it as of ``as_of``: a cancelled receipt
+    charges nothing; money received on it before still counts as paid."""
+    paid = sum((p.amount for p in payments), ZERO)
+    cancelled = r.status is ReceiptStatus.CANCELLED and (
+        r.cancelled_at is None or r.cancelled_at <= as_of
+    )
+    total = ZERO if cancelled else r.total
+    concept, later = _concept(s, r)
+    status = ReceiptStatus.CANCELLED if cancelled else ReceiptStatus.ISSUED
+    return ReceiptBalance(
+        r.id, r.folio, r.issued_at, status, concept, total, paid, total - paid, later
+    )
+
+
+def _movements(
+    r: Receipt, balance: ReceiptBalance, payments: Sequence[PaymentRow]
+) -> list[tuple[datetime, int, StatementEntry]]:
+    """The receipt, its payments and its cancellation as ``(instant, order, entry)``."""
+    out = [
+        (r.issued_at, 0, StatementEntry(
+            r.issued_at, "receipt", r.folio, balance.concept, r.total, ZERO, ZERO
+        )),
+    ]  # fmt: skip
+    if balance.status is ReceiptStatus.CANCELLED and r.cancelled_at is not None:
+        text = f"Cancelación: {r.cancel_reason or ''}".strip()
+        entry = StatementEntry(r.cancelled_at, "cancellation", r.folio, text, -r.total, ZERO, ZERO)
+        out.append((r.cancelled_at, 2, entry))
+    for p in payments:
+        text = f"Pago ({PaymentMethod(p.method).label.lower()})"
+        if p.reference:
+            text += f" ref. {p.reference}"
+        entry = StatementEntry(p.received_at, "payment", r.folio, text, ZERO, p.amount, ZERO)
+        out.append((p.received_at, 1, entry))
+    return out
+
+
+def _running(movements: list[tuple[datetime, int, StatementEntry]]) -> tuple[StatementEntry, ...]:
+    """The movements in time order with the running balance."""
+    running = ZERO
+    out = []
+    for _, _, e in sorted(movements, key=lambda x: (x[0], x[1])):
+        running += e.charge - e.payment
+        out.append(
+            StatementEntry(e.at, e.kind, e.folio, e.description, e.charge, e.payment, running)
+        )
+    return tuple(out)
 
 
 def _concept(s: Session, r: Receipt) -> tuple[str, bool]:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -30,6 +30,7 @@ from app.billing.money import ZERO
 from app.billing.policy import CaseOpening
 from app.billing.pricing import Bill, StoredSession
 from app.billing.session_rules import follow_up_deadline
+from app.billing.tariff import Tariff
 from app.documents import data as doc
 from app.kernel.enums import Band, CaseState, EventKind, LineKind, Modality, Outcome, ReceiptStatus
 from app.kernel.errors import NotFoundError
@@ -248,8 +249,6 @@ def build_day_summary(
         raise NotFoundError(f"El asesor {advisor_id} no existe.")
     profile = execute(_PROFILE, {"key": PROFILE_KEY})
     tariffs = tariff_history(execute)
-    today_tariff = tariffs.at(now)
-
     where = _DAY_SESSIONS
     params: dict[str, Any] = {"start": start, "end": end}
     if advisor_id is not None:
@@ -265,22 +264,65 @@ def build_day_summary(
     if unbilled:
         bills = price_sessions(execute, unbilled, events, tariffs, now).bills
         figures.update((ident, _bill_figures(bill)) for ident, bill in bills.items())
-
-    sessions: list[doc.SummarySession] = []
-    pending_opened: list[doc.PendingCase] = []
-    escalations: list[doc.SummaryEscalation] = []
-    consents: list[doc.SummaryConsent] = []
-    cuts: list[doc.SummaryDisconnection] = []
-    hours: list[tuple[Band, int]] = []
-    lines: list[tuple[LineKind, Band | None, Decimal]] = []
+    today_tariff = tariffs.at(now)
+    parts = _Parts()
     for r in rows:
+        parts.add(r, figures.get(r.id), events[r.id], names.get(r.advisor_id, ""), now,
+                  today_tariff)  # fmt: skip
+    receipts, outstanding = _day_receipts(execute, start, end, advisor_id, names)
+    by_advisor = " AND r.advisor_id = :advisor" if advisor_id is not None else ""
+    received = money(execute(_RECEIVED.format(advisor=by_advisor), params)[0][0] or 0)
+    balance_params = {**params, "issued": ReceiptStatus.ISSUED.value}
+    charged = execute(_CHARGED.format(advisor=by_advisor), balance_params)[0][0]
+    paid = execute(_PAID.format(advisor=by_advisor), balance_params)[0][0]
+    stored_profile = json_value(profile[0][0]) if profile else None
+    return doc.DaySummary(
+        business=BusinessProfile.from_stored(stored_profile).document_header(),
+        day=day,
+        generated_at=now,
+        advisor=names[advisor_id] if advisor_id is not None else None,
+        sessions=tuple(parts.sessions),
+        by_band=doc.band_totals_of(parts.hours, parts.lines),
+        receipts=receipts,
+        payments_received=received,
+        outstanding=outstanding,
+        balance_due=max(ZERO, Decimal(int(charged or 0) - int(paid or 0)).scaleb(-2)),
+        pending_opened=tuple(parts.pending_opened),
+        pending_expiring=_expiring(
+            execute, start, end, advisor_id, today_tariff.pending_days, names
+        ),
+        escalations=tuple(parts.escalations),
+        consents=tuple(parts.consents),
+        disconnections=tuple(parts.cuts),
+    )
+
+
+@dataclass
+class _Parts:
+    """The summary's sections, filled session by session."""
+
+    sessions: list[doc.SummarySession] = field(default_factory=list)
+    pending_opened: list[doc.PendingCase] = field(default_factory=list)
+    escalations: list[doc.SummaryEscalation] = field(default_factory=list)
+    consents: list[doc.SummaryConsent] = field(default_factory=list)
+    cuts: list[doc.SummaryDisconnection] = field(default_factory=list)
+    hours: list[tuple[Band, int]] = field(default_factory=list)
+    lines: list[tuple[LineKind, Band | None, Decimal]] = field(default_factory=list)
+
+    def add(
+        self,
+        r: _Session,
+        f: _Figures | None,
+        events: Sequence[Event],
+        advisor: str,
+        now: datetime,
+        tariff: Tariff,
+    ) -> None:
         label = case_label(r.case_number)
-        advisor = names.get(r.advisor_id, "")
-        f = figures.get(r.id)
         if f is not None:
-            hours.extend(f.hours)
-            lines.extend(f.lines)
-        sessions.append(
+            self.hours.extend(f.hours)
+            self.lines.extend(f.lines)
+        self.sessions.append(
             doc.SummarySession(
                 client=r.client,
                 modality=r.facts.stored.modality,
@@ -296,47 +338,20 @@ def build_day_summary(
             )
         )
         if r.ended_at is not None and r.outcome in _PENDING_OUTCOMES:
-            deadline = follow_up_deadline(r.ended_at, today_tariff)
-            pending_opened.append(doc.PendingCase(label, r.client, r.ended_at, deadline, advisor))
+            deadline = follow_up_deadline(r.ended_at, tariff)
+            self.pending_opened.append(
+                doc.PendingCase(label, r.client, r.ended_at, deadline, advisor)
+            )
         if r.ended_at is not None and r.outcome is Outcome.ESCALATED:
-            escalations.append(
+            self.escalations.append(
                 doc.SummaryEscalation(label, r.client, r.ended_at, r.case_summary, advisor)
             )
-        for record in consent_records(events[r.id], ""):
-            consents.append(
+        for record in consent_records(events):
+            self.consents.append(
                 doc.SummaryConsent(label, r.client, record.requested_at, record.accepted)
             )
-        for cut in disconnections(events[r.id]):
-            cuts.append(doc.SummaryDisconnection(label, r.client, cut.start, cut.end))
-
-    receipts, outstanding = _day_receipts(execute, start, end, advisor_id, names)
-    by_advisor = " AND r.advisor_id = :advisor" if advisor_id is not None else ""
-    received_sql = _RECEIVED.format(advisor=by_advisor)
-    received = money(execute(received_sql, params)[0][0] or 0)
-    balance_params = {**params, "issued": ReceiptStatus.ISSUED.value}
-    charged = execute(_CHARGED.format(advisor=by_advisor), balance_params)[0][0]
-    paid = execute(_PAID.format(advisor=by_advisor), balance_params)[0][0]
-    return doc.DaySummary(
-        business=BusinessProfile.from_stored(
-            json_value(profile[0][0]) if profile else None
-        ).document_header(),
-        day=day,
-        generated_at=now,
-        advisor=names[advisor_id] if advisor_id is not None else None,
-        sessions=tuple(sessions),
-        by_band=doc.band_totals_of(hours, lines),
-        receipts=receipts,
-        payments_received=received,
-        outstanding=outstanding,
-        balance_due=max(ZERO, Decimal(int(charged or 0) - int(paid or 0)).scaleb(-2)),
-        pending_opened=tuple(pending_opened),
-        pending_expiring=_expiring(
-            execute, start, end, advisor_id, today_tariff.pending_days, names
-        ),
-        escalations=tuple(escalations),
-        consents=tuple(consents),
-        disconnections=tuple(cuts),
-    )
+        for cut in disconnections(events):
+            self.cuts.append(doc.SummaryDisconnection(label, r.client, cut.start, cut.end))
 
 
 def _day_receipts(
