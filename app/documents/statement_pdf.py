@@ -134,9 +134,50 @@ def render_statement_pdf(
     generated_at: datetime,
 ) -> None:
     st = Styles()
-    right = style("st_right", 8, align=TA_RIGHT)
-    head_right = style("st_head_right", 7.5, bold=True, color=MUTED, align=TA_RIGHT)
     section = style("st_section", 9.5, bold=True, color=ACCENT, leading=12, space_after=3)
+    story: list[Any] = [
+        _head(st, business, "Estado de cuenta", statement.client_name,
+              f"al {_local(statement.as_of)}"),
+        Spacer(1, 2 * mm),
+        p(f"RFC: {statement.client_rfc}" if statement.client_rfc else "", st.small),
+        Spacer(1, 4 * mm),
+        p(
+            f"Cargos {money(statement.charged)} · Pagos {money(statement.paid)} · "
+            f"Saldo {money(statement.balance)}",
+            st.bold,
+        ),
+        Spacer(1, 5 * mm),
+        p("MOVIMIENTOS", section),
+        _movements(statement, st) if statement.entries else p("Sin movimientos.", st.small),
+        Spacer(1, 5 * mm),
+        p("RECIBOS CON SALDO", section),
+        _owed(statement, st),
+    ]  # fmt: skip
+    if statement.unbilled:
+        story += [
+            Spacer(1, 5 * mm),
+            p("SESIONES TERMINADAS SIN RECIBO", section),
+            _unbilled(statement, st),
+        ]
+    _build(
+        out,
+        f"Estado de cuenta — {statement.client_name}",
+        business,
+        generated_at,
+        f"{business} · Estado de cuenta · {statement.client_name}",
+        story,
+    )
+
+
+def _right() -> tuple[Any, Any]:
+    return (
+        style("st_right", 8, align=TA_RIGHT),
+        style("st_head_right", 7.5, bold=True, color=MUTED, align=TA_RIGHT),
+    )
+
+
+def _movements(statement: ClientStatement, st: Styles) -> Table:
+    right, head_right = _right()
     rows: list[list[Any]] = [
         [p(h, st.head) for h in ("Fecha", "Movimiento", "Recibo", "Concepto")]
         + [p(h, head_right) for h in ("Cargo", "Abono", "Saldo")]
@@ -153,11 +194,12 @@ def render_statement_pdf(
                 p(money_short(e.balance), right),
             ]
         )
-    moves = _table(
-        rows,
-        [WIDTH * x for x in (0.17, 0.13, 0.11, 0.23, 0.12, 0.12, 0.12)],
-        total_row=False,
-    )
+    widths = [WIDTH * x for x in (0.17, 0.13, 0.11, 0.23, 0.12, 0.12, 0.12)]
+    return _table(rows, widths, total_row=False)
+
+
+def _owed(statement: ClientStatement, st: Styles) -> Table:
+    right, head_right = _right()
     owed: list[list[Any]] = [
         [p(h, st.head) for h in ("Recibo", "Emitido", "Concepto")]
         + [p(h, head_right) for h in ("Total", "Pagado", "Saldo")]
@@ -174,62 +216,28 @@ def render_statement_pdf(
                 p(money_short(r.balance), right),
             ]
         )
-    owed.append(
-        [
-            p("Saldo a la fecha", st.cell_bold),
-            "",
-            "",
-            "",
-            "",
-            p(money_short(statement.balance), right),
-        ]
-    )
-    owed_table = _table(owed, [WIDTH * x for x in (0.13, 0.17, 0.34, 0.12, 0.12, 0.12)], True)
-    owed_table.setStyle(table_style([("SPAN", (0, -1), (4, -1))]))
-    story: list[Any] = [
-        _head(st, business, "Estado de cuenta", statement.client_name,
-              f"al {_local(statement.as_of)}"),
-        Spacer(1, 2 * mm),
-        p(f"RFC: {statement.client_rfc}" if statement.client_rfc else "", st.small),
-        Spacer(1, 4 * mm),
-        p(
-            f"Cargos {money(statement.charged)} · Pagos {money(statement.paid)} · "
-            f"Saldo {money(statement.balance)}",
-            st.bold,
-        ),
-        Spacer(1, 5 * mm),
-        p("MOVIMIENTOS", section),
-        moves if statement.entries else p("Sin movimientos.", st.small),
-        Spacer(1, 5 * mm),
-        p("RECIBOS CON SALDO", section),
-        owed_table,
-    ]  # fmt: skip
-    if statement.unbilled:
-        pending: list[list[Any]] = [
-            [p(h, st.head) for h in ("Caso", "Terminó", "Pago")] + [p("Importe", head_right)]
-        ]
-        for u in statement.unbilled:
-            pending.append(
-                [
-                    p(u.case_label, st.cell),
-                    p(_local(u.ended_at), st.cell),
-                    p("Posterior acordado" if u.later_payment_agreed else "", st.cell),
-                    p(money_short(u.total) if u.total is not None else "Por cotizar", right),
-                ]
-            )
-        story += [
-            Spacer(1, 5 * mm),
-            p("SESIONES TERMINADAS SIN RECIBO", section),
-            _table(pending, [WIDTH * x for x in (0.2, 0.3, 0.3, 0.2)], False),
-        ]
-    _build(
-        out,
-        f"Estado de cuenta — {statement.client_name}",
-        business,
-        generated_at,
-        f"{business} · Estado de cuenta · {statement.client_name}",
-        story,
-    )
+    balance = p(money_short(statement.balance), right)
+    owed.append([p("Saldo a la fecha", st.cell_bold), "", "", "", "", balance])
+    table = _table(owed, [WIDTH * x for x in (0.13, 0.17, 0.34, 0.12, 0.12, 0.12)], True)
+    table.setStyle(table_style([("SPAN", (0, -1), (4, -1))]))
+    return table
+
+
+def _unbilled(statement: ClientStatement, st: Styles) -> Table:
+    right, head_right = _right()
+    pending: list[list[Any]] = [
+        [p(h, st.head) for h in ("Caso", "Terminó", "Pago")] + [p("Importe", head_right)]
+    ]
+    for u in statement.unbilled:
+        pending.append(
+            [
+                p(u.case_label, st.cell),
+                p(_local(u.ended_at), st.cell),
+                p("Posterior acordado" if u.later_payment_agreed else "", st.cell),
+                p(money_short(u.total) if u.total is not None else "Por cotizar", right),
+            ]
+        )
+    return _table(pending, [WIDTH * x for x in (0.2, 0.3, 0.3, 0.2)], False)
 
 
 def statement_pdf_bytes(

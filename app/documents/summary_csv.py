@@ -61,7 +61,13 @@ def _rows(summary: DaySummary) -> Iterable[Sequence[str]]:
     yield ("Asesor", summary.advisor_label)
     yield ("Elaborado", _when(summary.generated_at, tz))
     yield ()
+    yield from _sessions(summary, tz)
+    yield from _receipts(summary, tz)
+    yield from _pending(summary, tz)
+    yield from _totals(summary)
 
+
+def _sessions(summary: DaySummary, tz: str) -> Iterable[Sequence[str]]:
     yield ("Sesiones",)
     yield SESSION_HEADER
     for s in sorted(summary.sessions, key=lambda x: x.start):
@@ -85,6 +91,8 @@ def _rows(summary: DaySummary) -> Iterable[Sequence[str]]:
     )  # fmt: skip
     yield ()
 
+
+def _receipts(summary: DaySummary, tz: str) -> Iterable[Sequence[str]]:
     yield ("Recibos",)
     yield RECEIPT_HEADER
     for r in sorted(summary.receipts, key=lambda x: x.folio):
@@ -102,6 +110,8 @@ def _rows(summary: DaySummary) -> Iterable[Sequence[str]]:
         )
     yield ()
 
+
+def _pending(summary: DaySummary, tz: str) -> Iterable[Sequence[str]]:
     yield ("Casos pendientes",)
     yield PENDING_HEADER
     for cases, label in (
@@ -113,6 +123,8 @@ def _rows(summary: DaySummary) -> Iterable[Sequence[str]]:
             yield (c.case_number, c.client, c.advisor, *when, label)
     yield ()
 
+
+def _totals(summary: DaySummary) -> Iterable[Sequence[str]]:
     yield ("Resumen",)
     yield SUMMARY_HEADER
     hours = str(summary.billable_hours)
