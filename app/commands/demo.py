@@ -126,77 +126,141 @@ class _Plan:
 
     actions: list[tuple[datetime, int, Callable[[], object]]] = field(default_factory=list)
 
+    def add(self, moment: datetime, fn: Callable[[], object]) -> None:
+        self.actions.append((moment, len(self.actions) + 1, fn))
+
+
+@dataclass
+class _Session:
+    """What one planned session will do; ``ids`` fills in as its actions run."""
+
+    plan: _Plan
+    advisor: int
+    client: int
+    modality: Any
+    channel: Any
+    checklist: Any
+    device: int | None
+    start: datetime
+    end: datetime
+    minutes: int
+    follow_case: list[int] | None
+    ids: dict[str, int] = field(default_factory=dict)
+    declined: bool = False
+    disconnected: bool = False
+
 
 def fill(engine: Any, today: date, *, weeks: int, seed: int) -> str:
     """Generate ``weeks`` weeks of activity ending yesterday; return a Spanish summary."""
-    from app.billing.repair import RepairPart
-    from app.billing.session_rules import Checklist
-    from app.kernel.clock import FakeClock
-    from app.kernel.enums import (
-        CaseState,
-        Channel,
-        DeviceKind,
-        Modality,
-        Outcome,
-        PaymentArrangement,
-        PaymentMethod,
-        PolicyBenefit,
-        RemoteTool,
-    )
-    from app.services.data import BusinessProfile, ClientData, DeviceData, PolicyData
-    from app.services.facade import Services
+    return _Demo(engine, today, weeks, seed).run()
 
-    rng = random.Random(seed)
-    money_rng = random.Random(seed + 1)  # partial payments, apart from the sessions' draws
-    plans: list[_Plan] = []
-    state: dict[str, Any] = {
-        "receipts": 0,
-        "sessions": 0,
-        "cancelled": 0,
-        "policies": 0,
-        "partial": 0,
-    }
-    first_day = today - timedelta(weeks=weeks)
-    clock = FakeClock(datetime.combine(first_day, time(8, 0), tzinfo=ZONE))
-    sv = Services.create(engine, clock)
-    sv.settings.save_profile(
-        BusinessProfile("AppleUse", ("228 812 3456", "228 155 7788"), "Xalapa, Veracruz", "A")
-    )
-    advisors = [sv.clients.create_advisor(name).id for name in ADVISORS]
-    clients: list[tuple[int, str, list[tuple[int, str]]]] = []
-    for k, (name, city, rfc) in enumerate(CLIENTS):
-        phone = f"228 {rng.randint(100, 999)} {rng.randint(1000, 9999)}"
-        email = f"cliente{k + 1}@example.mx"
-        cid = sv.clients.create_client(ClientData(name, phone, email, rfc, city)).id
-        devices = []
-        for kind, model, os_version in rng.sample(DEVICES, rng.choice((1, 1, 2))):
-            serial = f"{kind[:1].upper()}{rng.randint(10**8, 10**9 - 1)}"
-            dev = DeviceData(DeviceKind(kind), model, serial, os_version)
-            devices.append((sv.clients.add_device(cid, dev).id, kind))
-        clients.append((cid, city, devices))
-        for policy_holder, remote, in_person, discount, all_hours in POLICIES:
-            if policy_holder == name:
-                terms = PolicyData(
-                    remote, in_person, Decimal(discount), all_hours,
-                    tuple(d for d, _ in devices),
-                    (PolicyBenefit.REPAIR_LABOUR, PolicyBenefit.PREVENTIVE_MAINTENANCE),
-                )  # fmt: skip
-                sv.policies.create(cid, terms)
-                state["policies"] += 1
 
-    def at_local(d: date, t: time) -> datetime:
-        return datetime.combine(d, t, tzinfo=ZONE)
+class _Demo:
+    """The sample business, driven through the services with a fake clock."""
 
-    def session_plan(advisor: int, start: datetime, *, follow_case: list[int] | None) -> None:
+    def __init__(self, engine: Any, today: date, weeks: int, seed: int) -> None:
+        from app.kernel.clock import FakeClock
+        from app.services.facade import Services
+
+        self.today = today
+        self.rng = random.Random(seed)
+        self.money_rng = random.Random(seed + 1)  # partial payments, apart from the sessions
+        self.plans: list[_Plan] = []
+        self.follow_plans: list[tuple[int, datetime, list[int]]] = []
+        self.state = dict.fromkeys(("receipts", "sessions", "cancelled", "policies", "partial"), 0)
+        self.first_day = today - timedelta(weeks=weeks)
+        self.clock = FakeClock(datetime.combine(self.first_day, time(8, 0), tzinfo=ZONE))
+        self.sv = Services.create(engine, self.clock)
+        self.advisors: list[int] = []
+        self.clients: list[tuple[int, str, list[tuple[int, str]]]] = []
+
+    def run(self) -> str:
+        self._people()
+        self._plan_days()
+        actions = sorted(
+            ((moment, i, k, fn) for i, plan in enumerate(self.plans)
+             for moment, k, fn in plan.actions),
+            key=lambda a: (a[0], a[1], a[2]),
+        )  # fmt: skip
+        for moment, _, _, fn in actions:
+            self.clock.set(moment)
+            try:
+                fn()
+            except _Skip:
+                continue
+        repairs = _repairs(self.sv, self.clock)
+        self.clock.set(max(self.clock(), datetime.now(UTC)))
+        expired = self.sv.sessions.expire_pending()
+        st = self.state
+        return (
+            f"{len(self.clients)} clientes, {len(self.advisors)} asesores, "
+            f"{st['sessions']} sesiones, {st['receipts']} recibos ({st['cancelled']} "
+            f"cancelados, {st['partial']} con pago parcial), {st['policies']} pólizas, "
+            f"{repairs} reparaciones, {len(expired)} casos vencidos."
+        )
+
+    # -- the business ------------------------------------------------------------------------
+    def _people(self) -> None:
+        from app.kernel.enums import DeviceKind, PolicyBenefit
+        from app.services.data import BusinessProfile, ClientData, DeviceData, PolicyData
+
+        sv, rng = self.sv, self.rng
+        sv.settings.save_profile(
+            BusinessProfile("AppleUse", ("228 812 3456", "228 155 7788"), "Xalapa, Veracruz", "A")
+        )
+        self.advisors = [sv.clients.create_advisor(name).id for name in ADVISORS]
+        for k, (name, city, rfc) in enumerate(CLIENTS):
+            phone = f"228 {rng.randint(100, 999)} {rng.randint(1000, 9999)}"
+            email = f"cliente{k + 1}@example.mx"
+            cid = sv.clients.create_client(ClientData(name, phone, email, rfc, city)).id
+            devices = []
+            for kind, model, os_version in rng.sample(DEVICES, rng.choice((1, 1, 2))):
+                serial = f"{kind[:1].upper()}{rng.randint(10**8, 10**9 - 1)}"
+                dev = DeviceData(DeviceKind(kind), model, serial, os_version)
+                devices.append((sv.clients.add_device(cid, dev).id, kind))
+            self.clients.append((cid, city, devices))
+            for holder, remote, in_person, discount, all_hours in POLICIES:
+                if holder == name:
+                    terms = PolicyData(
+                        remote, in_person, Decimal(discount), all_hours,
+                        tuple(d for d, _ in devices),
+                        (PolicyBenefit.REPAIR_LABOUR, PolicyBenefit.PREVENTIVE_MAINTENANCE),
+                    )  # fmt: skip
+                    sv.policies.create(cid, terms)
+                    self.state["policies"] += 1
+
+    def _plan_days(self) -> None:
+        rng, day = self.rng, self.first_day
+        while day < self.today:
+            if day.weekday() < 5:
+                for advisor in self.advisors:
+                    for slot in SLOTS:
+                        if rng.random() < 0.45:
+                            jitter = timedelta(minutes=rng.randint(0, 4))
+                            self._plan(advisor, _local(day, slot) + jitter, None)
+            elif day.weekday() == 5 and rng.random() < 0.7:
+                self._plan(rng.choice(self.advisors), _local(day, time(11, 0)), None)
+            day += timedelta(days=1)
+        taken: set[tuple[int, datetime]] = set()
+        for advisor, moment, holder in self.follow_plans:
+            if moment.weekday() < 5 and (advisor, moment) not in taken:
+                taken.add((advisor, moment))
+                self._plan(advisor, moment, holder)
+
+    # -- one session ---------------------------------------------------------------------------
+    def _plan(self, advisor: int, start: datetime, follow_case: list[int] | None) -> None:
+        from app.billing.session_rules import Checklist
+        from app.kernel.enums import Channel, Modality, PaymentArrangement, RemoteTool
+
+        rng = self.rng
         plan = _Plan()
-        plans.append(plan)
-        cid, _city, devices = rng.choice(clients)
+        self.plans.append(plan)
+        cid, _city, devices = rng.choice(self.clients)
         modality = rng.choices(
             [Modality.REMOTE, Modality.OFFICE, Modality.ONSITE], weights=[6, 3, 2]
         )[0]
         mac = next((d for d, kind in devices if kind == "mac"), None)
-        channel = None
-        checklist = None
+        channel = checklist = None
         if modality is Modality.REMOTE:
             channel = Channel.REMOTE_DESKTOP if mac and rng.random() < 0.6 else None
             channel = channel or rng.choice([Channel.PHONE, Channel.CHAT])
@@ -205,177 +269,157 @@ def fill(engine: Any, today: date, *, weeks: int, seed: int) -> str:
             checklist = Checklist(pay, True, channel is Channel.REMOTE_DESKTOP, tool)
         device = mac if channel is Channel.REMOTE_DESKTOP else (devices[0][0] if devices else None)
         minutes = rng.randint(12, 35) if follow_case else rng.randint(15, 80)
-        end = start + timedelta(minutes=minutes)
-        ids: dict[str, int] = {}
-        step = [0]
+        x = _Session(plan, advisor, cid, modality, channel, checklist, device, start,
+                     start + timedelta(minutes=minutes), minutes, follow_case)  # fmt: skip
+        self._begin(x)
+        outcome = self._outcome(x)
+        holder: list[int] = []
+        another = follow_case is None and not x.declined and minutes <= 50 and rng.random() < 0.06
+        plan.add(x.end, lambda: self._finish(x, outcome, another, holder))
+        if another:
+            later = x.end + timedelta(minutes=rng.randint(10, 25))
+            plan.add(later, lambda: self._close(x.ids.get("s2")))
+        if outcome.value in ("follow_up", "interrupted") and rng.random() < 0.75:
+            day = start.date() + timedelta(days=rng.randint(1, 5))
+            if day < self.today:
+                self.follow_plans.append((advisor, _local(day, FOLLOW_UP_SLOT), holder))
 
-        def add(moment: datetime, fn: Callable[[], object]) -> None:
-            step[0] += 1
-            plan.actions.append((moment, step[0], fn))
+    def _begin(self, x: _Session) -> None:
+        """The session's start and what happens during it (consent, disconnections, pauses)."""
+        from app.kernel.enums import Channel, Modality
 
-        declined = False
-        disconnected = False
-        if follow_case is not None:
+        sv, rng, ids = self.sv, self.rng, x.ids
+        if x.follow_case is not None:
+            follow = x.follow_case
 
             def begin() -> None:
-                if not follow_case:
+                if not follow:
                     raise _Skip
-                ids["s"] = sv.sessions.follow_up(follow_case[0]).id
+                ids["s"] = sv.sessions.follow_up(follow[0]).id
 
-            add(start, begin)
-        else:
+            x.plan.add(x.start, begin)
+            return
 
-            def begin() -> None:
-                ids["s"] = sv.sessions.start(
-                    advisor, cid, modality, device_id=device, channel=channel,
-                    checklist=checklist, summary=rng.choice(SUMMARIES),
-                ).id  # fmt: skip
+        def start() -> None:
+            ids["s"] = sv.sessions.start(
+                x.advisor, x.client, x.modality, device_id=x.device, channel=x.channel,
+                checklist=x.checklist, summary=rng.choice(SUMMARIES),
+            ).id  # fmt: skip
 
-            add(start, begin)
-            if channel is Channel.REMOTE_DESKTOP:
-                t = start + timedelta(minutes=3)
-                add(t, lambda: sv.sessions.request_remote(ids["s"]))
-                if rng.random() < 0.15:
-                    declined = True
-                    add(t + timedelta(minutes=1), lambda: sv.sessions.decline_remote(ids["s"]))
-                    end = t + timedelta(minutes=rng.randint(8, 14))
-                    add(t + timedelta(minutes=2), lambda: sv.sessions.start_instructions(ids["s"]))
-                    add(end, lambda: sv.sessions.end_instructions(ids["s"]))
-                else:
-                    ok = lambda: sv.sessions.accept_remote(  # noqa: E731
-                        ids["s"], backup_notice_acknowledged=True
-                    )
-                    add(t + timedelta(minutes=1), ok)
-                    add(t + timedelta(minutes=2), lambda: sv.sessions.start_remote(ids["s"]))
-                    if rng.random() < 0.35 and minutes > 25:
-                        disconnected = True
-                        cut = t + timedelta(minutes=rng.randint(5, 15))
-                        add(cut, lambda: sv.sessions.disconnect(ids["s"]))
-                        add(cut + timedelta(minutes=4), lambda: sv.sessions.reconnect(ids["s"]))
-                    elif rng.random() < 0.3:
-                        stop = end - timedelta(minutes=2)
-                        add(stop, lambda: sv.sessions.stop_remote(ids["s"], by_client=True))
-            elif modality is not Modality.REMOTE and rng.random() < 0.25 and minutes > 30:
-                pause = start + timedelta(minutes=rng.randint(10, 20))
-                add(pause, lambda: sv.sessions.pause(ids["s"]))
-                add(pause + timedelta(minutes=7), lambda: sv.sessions.resume(ids["s"]))
+        x.plan.add(x.start, start)
+        if x.channel is Channel.REMOTE_DESKTOP:
+            self._remote(x)
+        elif x.modality is not Modality.REMOTE and rng.random() < 0.25 and x.minutes > 30:
+            pause = x.start + timedelta(minutes=rng.randint(10, 20))
+            x.plan.add(pause, lambda: sv.sessions.pause(ids["s"]))
+            x.plan.add(pause + timedelta(minutes=7), lambda: sv.sessions.resume(ids["s"]))
 
-        if declined:
+    def _remote(self, x: _Session) -> None:
+        sv, rng, ids, add = self.sv, self.rng, x.ids, x.plan.add
+        t = x.start + timedelta(minutes=3)
+        add(t, lambda: sv.sessions.request_remote(ids["s"]))
+        if rng.random() < 0.15:
+            x.declined = True
+            add(t + timedelta(minutes=1), lambda: sv.sessions.decline_remote(ids["s"]))
+            x.end = t + timedelta(minutes=rng.randint(8, 14))
+            add(t + timedelta(minutes=2), lambda: sv.sessions.start_instructions(ids["s"]))
+            add(x.end, lambda: sv.sessions.end_instructions(ids["s"]))
+            return
+        add(
+            t + timedelta(minutes=1),
+            lambda: sv.sessions.accept_remote(ids["s"], backup_notice_acknowledged=True),
+        )
+        add(t + timedelta(minutes=2), lambda: sv.sessions.start_remote(ids["s"]))  # fmt: skip
+        if rng.random() < 0.35 and x.minutes > 25:
+            x.disconnected = True
+            cut = t + timedelta(minutes=rng.randint(5, 15))
+            add(cut, lambda: sv.sessions.disconnect(ids["s"]))
+            add(cut + timedelta(minutes=4), lambda: sv.sessions.reconnect(ids["s"]))
+        elif rng.random() < 0.3:
+            stop = x.end - timedelta(minutes=2)
+            add(stop, lambda: sv.sessions.stop_remote(ids["s"], by_client=True))
+
+    def _outcome(self, x: _Session) -> Any:
+        from app.kernel.enums import Outcome
+
+        if x.declined:
             outcome = Outcome.DECLINED_REMOTE
-        elif disconnected and rng.random() < 0.6:
+        elif x.disconnected and self.rng.random() < 0.6:
             outcome = Outcome.INTERRUPTED
         else:
-            outcome = rng.choices(
+            outcome = self.rng.choices(
                 [Outcome.RESOLVED, Outcome.FOLLOW_UP, Outcome.UNSOLVABLE, Outcome.ESCALATED],
                 weights=[14, 3, 1, 1],
             )[0]
-        if follow_case is not None:
-            outcome = Outcome.RESOLVED
-        holder: list[int] = []
-        another = follow_case is None and not declined and minutes <= 50 and rng.random() < 0.06
+        return Outcome.RESOLVED if x.follow_case is not None else outcome
 
-        def finish() -> None:
-            if "s" not in ids:
-                return
-            needs_quote = sv.sessions.live_bill(ids["s"]).requires_quote
-            if needs_quote:
-                sv.sessions.set_quote(ids["s"], amount=Decimal(rng.choice(["900", "1200"])))
-            if another:
-                view, new = sv.sessions.another_request(
-                    ids["s"], outcome, summary=rng.choice(SUMMARIES)
-                )
-                ids["s2"] = new.id
-            else:
-                view = sv.sessions.end(ids["s"], outcome)
-            state["sessions"] += 1
-            holder.append(view.case.id)
-            bill(ids["s"])
-
-        def close(session_id: int | None) -> None:
-            if session_id is None:
-                return
-            if sv.sessions.live_bill(session_id).requires_quote:
-                sv.sessions.set_quote(session_id, amount=Decimal("600"))
-            sv.sessions.end(session_id, Outcome.RESOLVED)
-            state["sessions"] += 1
-            bill(session_id)
-
-        def bill(session_id: int) -> None:
-            if rng.random() < 0.9:
-                receipt = sv.receipts.issue_for_session(session_id)
-                state["receipts"] += 1
-                if rng.random() < 0.05:
-                    sv.receipts.cancel(receipt.id, "Datos del cliente equivocados")
-                    state["cancelled"] += 1
-                    receipt = sv.receipts.issue_for_session(session_id)
-                    state["receipts"] += 1
-                if receipt.total > 0 and rng.random() < 0.8:
-                    method = rng.choice(list(PaymentMethod)[:3])
-                    sv.receipts.record_payment(receipt.id, receipt.total, method)
-                elif receipt.total >= 100 and money_rng.random() < 0.4:
-                    part = (receipt.total / 2).quantize(Decimal("1"))
-                    sv.receipts.record_payment(receipt.id, part, PaymentMethod.CASH)
-                    state["partial"] += 1
-
-        add(end, finish)
+    def _finish(self, x: _Session, outcome: Any, another: bool, holder: list[int]) -> None:
+        sv, ids = self.sv, x.ids
+        if "s" not in ids:
+            return
+        if sv.sessions.live_bill(ids["s"]).requires_quote:
+            sv.sessions.set_quote(ids["s"], amount=Decimal(self.rng.choice(["900", "1200"])))
         if another:
-            add(end + timedelta(minutes=rng.randint(10, 25)), lambda: close(ids.get("s2")))
-        if outcome in (Outcome.FOLLOW_UP, Outcome.INTERRUPTED) and rng.random() < 0.75:
-            later = start.date() + timedelta(days=rng.randint(1, 5))
-            if later < today:
-                follow_plans.append((advisor, at_local(later, FOLLOW_UP_SLOT), holder))
+            summary = self.rng.choice(SUMMARIES)
+            view, new = sv.sessions.another_request(ids["s"], outcome, summary=summary)
+            ids["s2"] = new.id
+        else:
+            view = sv.sessions.end(ids["s"], outcome)
+        self.state["sessions"] += 1
+        holder.append(view.case.id)
+        self._bill(ids["s"])
 
-    follow_plans: list[tuple[int, datetime, list[int]]] = []
-    day = first_day
-    while day < today:
-        if day.weekday() < 5:
-            for advisor in advisors:
-                for slot in SLOTS:
-                    if rng.random() < 0.45:
-                        jitter = timedelta(minutes=rng.randint(0, 4))
-                        session_plan(advisor, at_local(day, slot) + jitter, follow_case=None)
-        elif day.weekday() == 5 and rng.random() < 0.7:
-            session_plan(rng.choice(advisors), at_local(day, time(11, 0)), follow_case=None)
-        day += timedelta(days=1)
-    taken: set[tuple[int, datetime]] = set()
-    for advisor, moment, holder in follow_plans:
-        if moment.weekday() < 5 and (advisor, moment) not in taken:
-            taken.add((advisor, moment))
-            session_plan(advisor, moment, follow_case=holder)
+    def _close(self, session_id: int | None) -> None:
+        from app.kernel.enums import Outcome
 
-    actions = sorted(
-        ((moment, i, k, fn) for i, plan in enumerate(plans) for moment, k, fn in plan.actions),
-        key=lambda a: (a[0], a[1], a[2]),
-    )
-    for moment, _, _, fn in actions:
-        clock.set(moment)
-        try:
-            fn()
-        except _Skip:
-            continue
-    repairs = _repairs(sv, clock, CaseState, RepairPart, PaymentMethod)
-    clock.set(max(clock(), datetime.now(UTC)))
-    expired = sv.sessions.expire_pending()
-    n_clients = len(clients)
-    return (
-        f"{n_clients} clientes, {len(advisors)} asesores, {state['sessions']} sesiones, "
-        f"{state['receipts']} recibos ({state['cancelled']} cancelados, "
-        f"{state['partial']} con pago parcial), {state['policies']} pólizas, "
-        f"{repairs} reparaciones, {len(expired)} casos vencidos."
-    )
+        if session_id is None:
+            return
+        if self.sv.sessions.live_bill(session_id).requires_quote:
+            self.sv.sessions.set_quote(session_id, amount=Decimal("600"))
+        self.sv.sessions.end(session_id, Outcome.RESOLVED)
+        self.state["sessions"] += 1
+        self._bill(session_id)
+
+    def _bill(self, session_id: int) -> None:
+        from app.kernel.enums import PaymentMethod
+
+        sv, rng = self.sv, self.rng
+        if rng.random() >= 0.9:
+            return
+        receipt = sv.receipts.issue_for_session(session_id)
+        self.state["receipts"] += 1
+        if rng.random() < 0.05:
+            sv.receipts.cancel(receipt.id, "Datos del cliente equivocados")
+            self.state["cancelled"] += 1
+            receipt = sv.receipts.issue_for_session(session_id)
+            self.state["receipts"] += 1
+        if receipt.total > 0 and rng.random() < 0.8:
+            method = rng.choice(list(PaymentMethod)[:3])
+            sv.receipts.record_payment(receipt.id, receipt.total, method)
+        elif receipt.total >= 100 and self.money_rng.random() < 0.4:
+            part = (receipt.total / 2).quantize(Decimal("1"))
+            sv.receipts.record_payment(receipt.id, part, PaymentMethod.CASH)
+            self.state["partial"] += 1
 
 
-def _repairs(sv: Any, clock: Any, case_state: Any, part_data: Any, method: Any) -> int:
+def _local(d: date, t: time) -> datetime:
+    return datetime.combine(d, t, tzinfo=ZONE)
+
+
+def _repairs(sv: Any, clock: Any) -> int:
     """Escalated cases whose support session has a receipt get a repair quote: the first is
     accepted, billed (crediting the support session) and partly paid, the next declined."""
+    from app.billing.repair import RepairPart
+    from app.kernel.enums import CaseState, PaymentMethod
+
     done = 0
-    for case in sv.sessions.cases(states=[case_state.ESCALATED]):
+    for case in sv.sessions.cases(states=[CaseState.ESCALATED]):
         if done == 2:
             break
         clock.advance(minutes=10)
         quote = sv.repairs.quote(
             case.id, "Cambio de batería y limpieza interna", 2,
-            [part_data("Batería", 1, Decimal("1850.00"))],
+            [RepairPart("Batería", 1, Decimal("1850.00"))],
         )  # fmt: skip
         if quote.support_receipt_folio is None:
             sv.repairs.decline(quote.id)
@@ -385,7 +429,7 @@ def _repairs(sv: Any, clock: Any, case_state: Any, part_data: Any, method: Any) 
             sv.repairs.accept(quote.id)
             clock.advance(minutes=30)
             receipt = sv.repairs.issue_receipt(quote.id)
-            sv.receipts.record_payment(receipt.id, Decimal("1000.00"), method.CARD)
+            sv.receipts.record_payment(receipt.id, Decimal("1000.00"), PaymentMethod.CARD)
         else:
             sv.repairs.decline(quote.id)
         done += 1
