@@ -36,7 +36,7 @@ from pathlib import Path
 from app.billing.money import ZERO, round_money
 from app.kernel.enums import Band, LineKind, Modality, ReceiptStatus
 from app.kernel.fmt import LOCAL_ZONE
-from app.kernel.timeline import ConsentRecord, Disconnection, require_aware
+from app.kernel.timeline import ConsentRecord, Disconnection, answer_label, require_aware
 
 CHARGE_KINDS = frozenset({LineKind.HOURS, LineKind.COVERED, LineKind.QUOTED})
 
@@ -306,9 +306,7 @@ class SummaryConsent:
 
     @property
     def answer_label(self) -> str:
-        if self.accepted is None:
-            return "Sin respuesta"
-        return "Aceptado" if self.accepted else "Rechazado"
+        return answer_label(self.accepted)
 
 
 @dataclass(frozen=True)

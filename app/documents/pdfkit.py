@@ -194,6 +194,7 @@ __all__ = [
     "money",
     "money_short",
     "p",
+    "page_footer",
     "pdf_date",
     "pm",
     "printable",
@@ -231,3 +232,35 @@ def document(
         initialFontName=FONT,
         initialFontSize=9,
     )
+
+
+def page_footer(
+    stamp: Callable[..., Any],
+    left: str,
+    *,
+    page_width: float,
+    margin: float,
+    center: str = "",
+    right: Callable[[int], str] = lambda page: f"Página {page}",
+) -> Callable[[Any, Any], None]:
+    """The footer every AppleUse PDF but the receipt draws on each page: a rule, then
+    ``left`` · ``center`` · ``right(page number)`` in small grey type; ``stamp`` is the
+    document's own instant (from :func:`pdf_date`), so the bytes are reproducible."""
+    text = printable(left)
+
+    def draw(canvas: Any, _: Any) -> None:
+        canvas.setDateFormatter(stamp)
+        canvas.saveState()
+        y = margin - 1 * mm
+        canvas.setStrokeColor(RULE)
+        canvas.setLineWidth(0.5)
+        canvas.line(margin + 6, y + 4.5 * mm, page_width - margin - 6, y + 4.5 * mm)
+        canvas.setFont(FONT, 7)
+        canvas.setFillColor(MUTED)
+        canvas.drawString(margin + 6, y, text)
+        if center:
+            canvas.drawCentredString(page_width / 2, y, center)
+        canvas.drawRightString(page_width - margin - 6, y, right(canvas.getPageNumber()))
+        canvas.restoreState()
+
+    return draw

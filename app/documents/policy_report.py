@@ -17,14 +17,12 @@ from typing import Any, BinaryIO
 from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.pagesizes import letter
 from reportlab.lib.units import mm
-from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Spacer, Table
 
 from app.documents.pdfkit import (
     ACCENT,
     FILL,
     FILL_ACCENT,
-    FONT,
     FONT_BOLD,
     MUTED,
     RULE,
@@ -33,13 +31,14 @@ from app.documents.pdfkit import (
     money,
     money_short,
     p,
+    page_footer,
     pdf_date,
     pm,
-    printable,
     style,
     table_style,
 )
 from app.documents.policy_data import PolicyReview, ReviewMonth
+from app.kernel.fmt import policy_label
 
 __all__ = ["policy_report_bytes", "render_policy_report"]
 
@@ -58,7 +57,7 @@ def render_policy_report(
 ) -> None:
     """Write the policy status report of ``review`` to a path or a binary file object."""
     st = Styles()
-    label = f"P-{review.policy_id:06d}"
+    label = policy_label(review.policy_id)
     template = document(
         out,
         title=f"Reporte de estado de póliza {label}",
@@ -66,22 +65,13 @@ def render_policy_report(
         subject=f"{review.client_name} — revisión del {review.review_date:%d/%m/%Y}",
         margin=MARGIN,
     )
-    stamp = pdf_date(generated_at, ZONE)
-    footer = printable(f"{business} · Póliza {label} · {review.client_name}")
-
-    def draw(canvas: Canvas, _: Any) -> None:
-        canvas.setDateFormatter(stamp)
-        canvas.saveState()
-        y = MARGIN - 1 * mm
-        canvas.setStrokeColor(RULE)
-        canvas.setLineWidth(0.5)
-        canvas.line(MARGIN + 6, y + 4.5 * mm, PAGE_W - MARGIN - 6, y + 4.5 * mm)
-        canvas.setFont(FONT, 7)
-        canvas.setFillColor(MUTED)
-        canvas.drawString(MARGIN + 6, y, footer)
-        canvas.drawRightString(PAGE_W - MARGIN - 6, y, "No es un comprobante fiscal (CFDI)")
-        canvas.restoreState()
-
+    draw = page_footer(
+        pdf_date(generated_at, ZONE),
+        f"{business} · Póliza {label} · {review.client_name}",
+        page_width=PAGE_W,
+        margin=MARGIN,
+        right=lambda page: "No es un comprobante fiscal (CFDI)",
+    )
     template.build(_story(review, st, business, label), onFirstPage=draw, onLaterPages=draw)
 
 

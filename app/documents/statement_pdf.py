@@ -16,14 +16,12 @@ from zoneinfo import ZoneInfo
 from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.pagesizes import letter
 from reportlab.lib.units import mm
-from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Spacer, Table
 
 from app.documents.pdfkit import (
     ACCENT,
     FILL,
     FILL_ACCENT,
-    FONT,
     FONT_BOLD,
     MUTED,
     RULE,
@@ -32,8 +30,8 @@ from app.documents.pdfkit import (
     money,
     money_short,
     p,
+    page_footer,
     pdf_date,
-    printable,
     style,
     table_style,
 )
@@ -71,26 +69,13 @@ def _build(
         author=business,
         margin=MARGIN,
     )
-    stamp = pdf_date(generated_at, ZONE)
-    left = printable(footer)
-
-    def draw(canvas: Canvas, _: Any) -> None:
-        canvas.setDateFormatter(stamp)
-        canvas.saveState()
-        y = MARGIN - 1 * mm
-        canvas.setStrokeColor(RULE)
-        canvas.setLineWidth(0.5)
-        canvas.line(MARGIN + 6, y + 4.5 * mm, PAGE_W - MARGIN - 6, y + 4.5 * mm)
-        canvas.setFont(FONT, 7)
-        canvas.setFillColor(MUTED)
-        canvas.drawString(MARGIN + 6, y, left)
-        canvas.drawRightString(
-            PAGE_W - MARGIN - 6,
-            y,
-            f"No es un comprobante fiscal (CFDI) · Página {canvas.getPageNumber()}",
-        )
-        canvas.restoreState()
-
+    draw = page_footer(
+        pdf_date(generated_at, ZONE),
+        footer,
+        page_width=PAGE_W,
+        margin=MARGIN,
+        right=lambda page: f"No es un comprobante fiscal (CFDI) · Página {page}",
+    )
     template.build(story, onFirstPage=draw, onLaterPages=draw)
 
 

@@ -15,7 +15,6 @@ from typing import Any, BinaryIO
 from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.pagesizes import landscape, letter
 from reportlab.lib.units import mm
-from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     Flowable,
     KeepTogether,
@@ -40,6 +39,7 @@ from app.documents.pdfkit import (
     escape,
     money_short,
     p,
+    page_footer,
     pdf_date,
     pm,
     printable,
@@ -86,26 +86,14 @@ def summary_pdf_bytes(summary: DaySummary) -> bytes:
     return buffer.getvalue()
 
 
-def _page(summary: DaySummary, day: str) -> Callable[[Canvas, Any], None]:
-    left = printable(f"{summary.business.name} · Corte del día {day} · {summary.advisor_label}")
-
-    stamp = pdf_date(summary.generated_at, summary.business.timezone)
-
-    def draw(canvas: Canvas, template: Any) -> None:
-        canvas.setDateFormatter(stamp)
-        canvas.saveState()
-        y = MARGIN - 1 * mm
-        canvas.setStrokeColor(RULE)
-        canvas.setLineWidth(0.5)
-        canvas.line(MARGIN + 6, y + 4.5 * mm, PAGE_W - MARGIN - 6, y + 4.5 * mm)
-        canvas.setFont(FONT, 7)
-        canvas.setFillColor(MUTED)
-        canvas.drawString(MARGIN + 6, y, left)
-        canvas.drawCentredString(PAGE_W / 2, y, "Documento interno · no es un comprobante fiscal")
-        canvas.drawRightString(PAGE_W - MARGIN - 6, y, f"Página {canvas.getPageNumber()}")
-        canvas.restoreState()
-
-    return draw
+def _page(summary: DaySummary, day: str) -> Callable[[Any, Any], None]:
+    return page_footer(
+        pdf_date(summary.generated_at, summary.business.timezone),
+        f"{summary.business.name} · Corte del día {day} · {summary.advisor_label}",
+        page_width=PAGE_W,
+        margin=MARGIN,
+        center="Documento interno · no es un comprobante fiscal",
+    )
 
 
 # -- building blocks ------------------------------------------------------------------------

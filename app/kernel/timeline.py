@@ -133,6 +133,13 @@ def derive_status(events: Iterable[tuple[EventKind, datetime]]) -> SessionStatus
     )
 
 
+def answer_label(accepted: bool | None) -> str:
+    """The client's answer to a remote-control request, as documents print it."""
+    if accepted is None:
+        return "Sin respuesta"
+    return "Aceptado" if accepted else "Rechazado"
+
+
 def require_aware(moment: datetime | None, what: str) -> None:
     """Refuse a naive instant (``ValueError`` naming it in Spanish)."""
     if moment is not None and (moment.tzinfo is None or moment.utcoffset() is None):
@@ -159,9 +166,7 @@ class ConsentRecord:
 
     @property
     def answer_label(self) -> str:
-        if self.accepted is None:
-            return "Sin respuesta"
-        return "Aceptado" if self.accepted else "Rechazado"
+        return answer_label(self.accepted)
 
 
 @dataclass(frozen=True)
