@@ -27,8 +27,8 @@ from tests.documents.samples import sample_receipt, sample_summary
 
 COLD = """
 import io, time
-from app.documents import render_receipt
-from app.documents.samples import sample_receipt
+from app.documents.receipt_pdf import render_receipt
+from tests.documents.samples import sample_receipt
 doc = sample_receipt()  # pricing (and `holidays`) is the service's cost, not the renderer's
 t0 = time.perf_counter()
 render_receipt(doc, io.BytesIO())  # imports ReportLab, loads the fonts, renders
