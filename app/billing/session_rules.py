@@ -263,6 +263,19 @@ def follow_up_deadline(pending_since: datetime, tariff: Tariff) -> datetime:
     return pending_since + timedelta(days=tariff.pending_days)
 
 
+#: The corte del día lists pending cases whose free follow-up ends within this (RULES §11).
+EXPIRY_NOTICE = timedelta(days=2)
+
+
+def expiring_pending_since(
+    start: datetime, end: datetime, tariff: Tariff
+) -> tuple[datetime, datetime]:
+    """The ``pending_since`` instants [low, high) of the cases whose free follow-up ends from
+    ``start`` to ``EXPIRY_NOTICE`` after ``end`` (the corte's "vencen en 2 días")."""
+    window = timedelta(days=tariff.pending_days)
+    return start - window, end + EXPIRY_NOTICE - window
+
+
 def follow_up_refusal(
     state: CaseState, pending_since: datetime | None, number: int, now: datetime, tariff: Tariff
 ) -> str | None:

@@ -29,7 +29,7 @@ from zoneinfo import ZoneInfo
 from app.billing.money import ZERO
 from app.billing.policy import CaseOpening
 from app.billing.pricing import Bill, StoredSession
-from app.billing.session_rules import follow_up_deadline
+from app.billing.session_rules import expiring_pending_since, follow_up_deadline
 from app.billing.tariff import Tariff
 from app.documents import data as doc
 from app.kernel.enums import Band, CaseState, EventKind, LineKind, Modality, Outcome, ReceiptStatus
@@ -288,9 +288,7 @@ def build_day_summary(
         outstanding=outstanding,
         balance_due=max(ZERO, Decimal(int(charged or 0) - int(paid or 0)).scaleb(-2)),
         pending_opened=tuple(parts.pending_opened),
-        pending_expiring=_expiring(
-            execute, start, end, advisor_id, today_tariff.pending_days, names
-        ),
+        pending_expiring=_expiring(execute, start, end, advisor_id, today_tariff, names),
         escalations=tuple(parts.escalations),
         consents=tuple(parts.consents),
         disconnections=tuple(parts.cuts),
@@ -385,16 +383,13 @@ def _expiring(
     start: datetime,
     end: datetime,
     advisor_id: int | None,
-    pending_days: int,
+    tariff: Tariff,
     names: dict[int, str],
 ) -> tuple[doc.PendingCase, ...]:
     """Pending cases whose free follow-up ends from the day's start to two days after it (by
     the advisor of the case's last session when one is asked for)."""
-    params = {
-        "pending": CaseState.PENDING.value,
-        "low": start - timedelta(days=pending_days),
-        "high": end + timedelta(days=2) - timedelta(days=pending_days),
-    }
+    low, high = expiring_pending_since(start, end, tariff)
+    params = {"pending": CaseState.PENDING.value, "low": low, "high": high}
     out = []
     for number, since, client, last in execute(_EXPIRING, params):
         last_id = int(last) if last is not None else None
@@ -404,7 +399,7 @@ def _expiring(
         out.append(
             doc.PendingCase(
                 case_label(int(number)), client, pending_since,
-                pending_since + timedelta(days=pending_days), names.get(last_id or 0, ""),
+                follow_up_deadline(pending_since, tariff), names.get(last_id or 0, ""),
             )
         )  # fmt: skip
     return tuple(out)

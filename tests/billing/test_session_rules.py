@@ -275,3 +275,14 @@ def test_follow_up_window() -> None:
     assert expired is not None and "venció" in expired
     resolved = follow_up_refusal(CaseState.RESOLVED, None, 12, since, tariff)
     assert resolved is not None and "resuelto" in resolved
+
+
+def test_the_cases_expiring_within_two_days_of_a_day() -> None:
+    from app.billing.session_rules import expiring_pending_since
+
+    start, end = T0, T0 + timedelta(days=1)
+    low, high = expiring_pending_since(start, end, Tariff())
+    # pending since `low`: its follow-up ends at the day's start; since just before `high`:
+    # it ends just before two days after the day
+    assert follow_up_deadline(low, Tariff()) == start
+    assert follow_up_deadline(high, Tariff()) == end + timedelta(days=2)
