@@ -1,7 +1,11 @@
-"""The database itself refuses to rewrite session events and issued receipts (revision 0003),
-whatever program writes to it; cancelling a receipt is still allowed."""
+"""The database itself refuses to rewrite session events, issued receipts and payments
+(revisions 0003 and 0005), whatever program writes to it — UPDATE, DELETE, SQLite's REPLACE,
+PostgreSQL's TRUNCATE and UPSERT, an un-cancelled receipt; cancelling a receipt once is still
+allowed."""
 
 from __future__ import annotations
+
+from decimal import Decimal
 
 import pytest
 from sqlalchemy import Engine, text
@@ -20,6 +24,30 @@ REFUSED = [
     "DELETE FROM receipts",
     "UPDATE receipt_lines SET amount = 1",
     "DELETE FROM receipt_lines",
+    "UPDATE payments SET amount = 1",
+    "DELETE FROM payments",
+    "UPDATE receipts SET status = 'issued', cancel_reason = 'x'",  # cancel fields on an issued one
+    "UPDATE receipts SET status = 'cancelled'",  # no reason
+    "UPDATE receipts SET status = 'void', cancel_reason = 'x'",
+]
+SQLITE_REFUSED = [
+    # REPLACE deletes the stored row without firing the delete triggers
+    "INSERT OR REPLACE INTO session_events (id, session_id, seq, kind, at, note) "
+    "SELECT id, session_id, seq, 'ended', at, note FROM session_events WHERE seq = 1",
+    "REPLACE INTO session_events (session_id, seq, kind, at, note) "
+    "SELECT session_id, seq, 'paused', at, note FROM session_events WHERE seq = 2",
+    "INSERT OR REPLACE INTO receipts SELECT * FROM receipts",
+    "REPLACE INTO receipt_lines SELECT * FROM receipt_lines",
+    "INSERT OR REPLACE INTO payments SELECT * FROM payments",
+]
+POSTGRES_REFUSED = [
+    "TRUNCATE session_events",
+    "TRUNCATE receipts CASCADE",
+    "TRUNCATE receipt_lines",
+    "TRUNCATE payments",
+    "INSERT INTO session_events (id, session_id, seq, kind, at, note) "
+    "SELECT id, session_id, seq, 'ended', at, note FROM session_events WHERE seq = 1 "
+    "ON CONFLICT (id) DO UPDATE SET kind = EXCLUDED.kind",
 ]
 
 
@@ -32,17 +60,84 @@ def stored(engine: Engine) -> Engine:
     sid = sv.sessions.start(ana, client, Modality.OFFICE).id
     clock.advance(minutes=30)
     sv.sessions.end(sid, Outcome.RESOLVED)
-    sv.receipts.issue_for_session(sid)
+    receipt = sv.receipts.issue_for_session(sid)
+    sv.receipts.record_payment(receipt.id, Decimal("100.00"))
     return engine
+
+
+def history(engine: Engine) -> tuple[object, ...]:
+    with engine.connect() as conn:
+        return (
+            tuple(conn.execute(text("SELECT id, seq, kind FROM session_events ORDER BY id"))),
+            tuple(
+                conn.execute(text("SELECT id, folio, status, total, cancel_reason FROM receipts"))
+            ),
+            tuple(conn.execute(text("SELECT id, position, amount FROM receipt_lines"))),
+            tuple(conn.execute(text("SELECT id, amount FROM payments"))),
+        )
+
+
+def refuse(engine: Engine, statement: str) -> None:
+    before = history(engine)
+    with pytest.raises(DBAPIError), engine.begin() as conn:
+        conn.execute(text(statement))
+    assert history(engine) == before
 
 
 @pytest.mark.parametrize("statement", REFUSED)
 def test_raw_sql_cannot_rewrite_history(stored: Engine, statement: str) -> None:
-    with pytest.raises(DBAPIError), stored.begin() as conn:
-        conn.execute(text(statement))
+    refuse(stored, statement)
     with stored.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM session_events")).scalar() == 2
         assert conn.execute(text("SELECT total FROM receipts")).scalar() == 348
+
+
+@pytest.mark.parametrize("statement", SQLITE_REFUSED)
+def test_sqlite_replace_cannot_rewrite_history(stored: Engine, statement: str) -> None:
+    if stored.dialect.name != "sqlite":
+        statement = statement.replace("INSERT OR REPLACE", "INSERT").replace("REPLACE", "INSERT")
+    refuse(stored, statement)  # on PostgreSQL: the plain INSERT of a stored key, refused too
+
+
+@pytest.mark.parametrize("statement", POSTGRES_REFUSED)
+def test_truncate_and_upsert_cannot_rewrite_history(stored: Engine, statement: str) -> None:
+    if stored.dialect.name == "sqlite":  # SQLite has no TRUNCATE: DELETE is refused above
+        statement = statement.replace("TRUNCATE", "DELETE FROM").replace(" CASCADE", "")
+        statement = statement.replace(" ON CONFLICT (id) DO UPDATE SET kind = EXCLUDED.kind", "")
+    refuse(stored, statement)
+
+
+def test_the_orm_cannot_replace_an_event_either(stored: Engine) -> None:
+    from sqlalchemy import insert, select
+    from sqlalchemy.orm import Session
+
+    from app.models import SessionEvent
+
+    before = history(stored)
+    with Session(stored) as s, pytest.raises(DBAPIError):
+        first = s.scalars(select(SessionEvent).where(SessionEvent.seq == 1)).one()
+        values = {"id": first.id, "session_id": first.session_id, "seq": 1, "kind": "ended",
+                  "at": first.at, "note": ""}  # fmt: skip
+        statement = insert(SessionEvent).values(**values)
+        if stored.dialect.name == "sqlite":
+            statement = statement.prefix_with("OR REPLACE")
+        s.execute(statement)
+        s.commit()
+    assert history(stored) == before
+
+
+def test_a_cancelled_receipt_stays_cancelled(stored: Engine) -> None:
+    with stored.begin() as conn:
+        conn.execute(
+            text(
+                "UPDATE receipts SET status = 'cancelled', cancel_reason = 'x', "
+                "cancelled_at = issued_at"
+            )
+        )
+    refuse(
+        stored, "UPDATE receipts SET status = 'issued', cancel_reason = NULL, cancelled_at = NULL"
+    )
+    refuse(stored, "UPDATE receipts SET cancel_reason = 'otro motivo'")
 
 
 def test_cancellation_columns_may_change(stored: Engine) -> None:
