@@ -25,6 +25,7 @@ from app.kernel.errors import DomainError
 
 if TYPE_CHECKING:
     from app.services.facade import Services
+    from app.services.faults import translate
 
 
 def register(sub: argparse._SubParsersAction[Any]) -> None:
@@ -124,7 +125,7 @@ def _umask() -> int:
 def open_services(url: str | None) -> Iterator[Services]:
     """Services on an existing, migrated database (never creates an empty SQLite file)."""
     from sqlalchemy.engine import make_url
-    from sqlalchemy.exc import DBAPIError, OperationalError
+    from sqlalchemy.exc import DBAPIError
 
     from app.location import configured_url, default_path
     from app.models.engine import make_engine
@@ -148,18 +149,7 @@ def open_services(url: str | None) -> Iterator[Services]:
         raise DomainError(f"La dirección de la base de datos «{shown}» no es válida.") from None
     try:
         yield Services.create(engine)
-    except DBAPIError as exc:
-        text = str(exc.orig).lower()
-        if "no such table" in text or ("relation" in text and "does not exist" in text):
-            raise DomainError(
-                f"A la base de datos «{shown}» le faltan tablas de esta versión de "
-                "AppleUse; ejecute «appleuse db upgrade»."
-            ) from None
-        if (isinstance(exc, OperationalError) and exc.connection_invalidated) or "connect" in text:
-            raise DomainError(
-                f"No se puede conectar con la base de datos «{shown}»; "
-                "revise que el servidor esté en marcha y la dirección."
-            ) from None
-        raise DomainError(f"Error de la base de datos «{shown}»; nada se escribió.") from None
+    except DBAPIError as exc:  # opening the connection, outside any unit of work
+        raise translate(exc) from None
     finally:
         engine.dispose()

@@ -2,7 +2,10 @@
 
 ``Database.write(fn)`` runs ``fn(session)`` in a transaction that holds the write lock from its
 first statement (``BEGIN IMMEDIATE`` on SQLite; row locks on PostgreSQL), commits it, and retries
-the whole function when the database reports a lock or serialization conflict.
+the whole function when the database reports a lock or serialization conflict. Any other
+database fault leaves here as one Spanish ``faults.StorageError`` (read-only, disk full,
+damaged file, connection lost, value too large…): the window and the commands show it as they
+show any refusal, and nothing was changed.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.kernel.errors import ConflictError
 from app.models.engine import WRITE
+from app.services.faults import translate
 from app.services.sql import Execute, sqlite_params
 
 T = TypeVar("T")
@@ -57,7 +61,7 @@ class Database:
                     return result
             except DBAPIError as exc:
                 if not is_retryable(exc):
-                    raise
+                    raise translate(exc) from exc
                 if attempt == self.attempts:
                     raise ConflictError(
                         "La base de datos está ocupada por otro usuario; intente de nuevo."
@@ -67,11 +71,14 @@ class Database:
 
     def read(self, fn: Callable[[Session], T]) -> T:
         """Run ``fn`` in a read-only transaction (rolled back at the end)."""
-        with self._sessions() as session:
-            try:
-                return fn(session)
-            finally:
-                session.rollback()
+        try:
+            with self._sessions() as session:
+                try:
+                    return fn(session)
+                finally:
+                    session.rollback()
+        except DBAPIError as exc:
+            raise translate(exc) from exc
 
 
 def session_execute(s: Session) -> Execute:

@@ -245,7 +245,7 @@ def test_output_is_required(db_url: str, capsys: Any) -> None:
 @pytest.mark.parametrize(
     ("url", "message"),
     [
-        ("postgresql+psycopg://nadie@127.0.0.1:1/appleuse", "No se puede conectar"),
+        ("postgresql+psycopg://nadie@127.0.0.1:1/appleuse", "No hay conexión"),
         ("nada://", "no es válida"),
     ],
 )
