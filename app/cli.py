@@ -47,8 +47,16 @@ class Parser(argparse.ArgumentParser):
 
 
 def fail(message: str) -> NoReturn:
-    sys.stderr.write(f"appleuse: error: {message}\n")
+    """One Spanish line on stderr, exit code 2. What the user typed is quoted «…» in the
+    messages: each quotation is cut to 80 characters, and the line to 300."""
+    from app.kernel.limits import clip
+
+    text = " ".join(_QUOTED.sub(lambda m: f"«{clip(m.group(1))}»", message).split())
+    sys.stderr.write(f"appleuse: error: {clip(text, 300)}\n")
     raise SystemExit(2)
+
+
+_QUOTED = re.compile(r"«([^»]*)»")
 
 
 def build_parser(*, window_only: bool = False) -> Parser:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-from app.kernel.errors import BillingError
+from app.kernel.errors import BillingError, RuleError
+from app.kernel.limits import check_amount, clip
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
@@ -21,16 +22,27 @@ def parse_money(text: str, *, what: str = "El importe") -> Decimal:
     Refuses more than two decimals rather than rounding silently.
     """
     cleaned = text.strip().replace(",", "").removeprefix("$").strip()
+    shown = clip(text)
     try:
         value = Decimal(cleaned)
     except InvalidOperation:
-        raise BillingError(f"{what} «{text}» no es una cantidad válida.") from None
+        raise BillingError(f"{what} «{shown}» no es una cantidad válida.") from None
     if not value.is_finite():
-        raise BillingError(f"{what} «{text}» no es una cantidad válida.")
+        raise BillingError(f"{what} «{shown}» no es una cantidad válida.")
     if value < 0:
-        raise BillingError(f"{what} no puede ser negativo ({text}).")
+        raise BillingError(f"{what} no puede ser negativo ({shown}).")
+    return check_money(value, what)
+
+
+def check_money(value: Decimal, what: str = "El importe") -> Decimal:
+    """An amount as stored: finite, at most $99,999,999.99, two decimals (never rounded
+    silently); returned with exactly two places."""
+    try:
+        check_amount(value, what)
+    except RuleError as exc:
+        raise BillingError(str(exc)) from None
     if value != value.quantize(CENT):
-        raise BillingError(f"{what} «{text}» tiene más de dos decimales.")
+        raise BillingError(f"{what} tiene más de dos decimales.")
     return value.quantize(CENT)
 
 

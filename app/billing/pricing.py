@@ -14,6 +14,7 @@ from app.billing.worktime import Slot, slots, worked_time
 from app.kernel.enums import Band, LineKind, Modality
 from app.kernel.errors import BillingError
 from app.kernel.fmt import case_label
+from app.kernel.limits import MAX_AMOUNT
 from app.kernel.timeline import Interval, SessionStatus
 
 
@@ -156,6 +157,8 @@ def _checked_policy(charge: SessionCharge, tariff: Tariff) -> PolicyTerms:
     for value, what in ((charge.quoted_rate, "La tarifa"), (charge.quoted_amount, "El importe")):
         if value is not None and (not value.is_finite() or value < 0):
             raise BillingError(f"{what} cotizado no puede ser negativo.")
+        if value is not None and value > MAX_AMOUNT:
+            raise BillingError(f"{what} cotizado no puede pasar de $99,999,999.99.")
     policy = charge.policy or PolicyTerms()
     validate_discount(policy.discount, tariff)
     if policy.covered_hours < 0:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 
-from app.billing.money import ZERO, format_money, round_money
+from app.billing.money import ZERO, check_money, format_money, round_money
 from app.billing.pricing import Bill, BillLine, Credit, reductions, totals, validate_discount
 from app.billing.tariff import Tariff
 from app.kernel.enums import LineKind, Modality
@@ -39,6 +39,8 @@ def price_repair(
     below 0.00, IVA half-up."""
     if isinstance(labour_hours, bool) or not isinstance(labour_hours, int) or labour_hours < 0:
         raise BillingError("Las horas de mano de obra deben ser un número entero desde 0.")
+    if labour_hours > 999:
+        raise BillingError("Las horas de mano de obra no pueden pasar de 999.")
     validate_discount(discount, tariff)
     rate = tariff.office_business_rate
     lines: list[BillLine] = []
@@ -53,10 +55,12 @@ def price_repair(
             raise BillingError("Cada refacción necesita una descripción.")
         if isinstance(part.quantity, bool) or part.quantity < 1:
             raise BillingError("La cantidad de una refacción debe ser al menos 1.")
+        if part.quantity > 9999:
+            raise BillingError("La cantidad de una refacción no puede pasar de 9,999.")
         if not part.unit_price.is_finite() or part.unit_price < 0:
             raise BillingError("El precio de una refacción no puede ser negativo.")
-        if part.unit_price != round_money(part.unit_price):
-            raise BillingError("El precio de una refacción tiene más de dos decimales.")
+        check_money(part.unit_price, "El precio de una refacción")
+        check_money(part.unit_price * part.quantity, "El importe de una refacción")
         text = f"Refacción: {part.description.strip()}"
         if part.quantity != 1:
             text += f" ({part.quantity} × {format_money(part.unit_price, currency=False)})"

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from app.billing.money import round_money
 from app.kernel.enums import Band, Modality
 from app.kernel.errors import BillingError
+from app.kernel.limits import MAX_AMOUNT
 
 
 def _default_windows() -> tuple[tuple[time, time], ...]:
@@ -164,6 +165,8 @@ def tariff_problems(t: Tariff) -> dict[str, str]:
         value: Decimal = getattr(t, key)
         if not value.is_finite() or value < 0:
             out[key] = "No puede ser negativo."
+        elif value > MAX_AMOUNT:
+            out[key] = "No puede pasar de $99,999,999.99."
     if not Decimal(0) <= t.onsite_surcharge <= Decimal(1):
         out["onsite_surcharge"] = "Debe estar entre 0 % y 100 %."
     if not Decimal(0) <= t.max_policy_discount <= DISCOUNT_CEILING:

@@ -10,7 +10,8 @@ from itertools import pairwise
 from app.billing.hours import band_at, outside_duration, require_aware
 from app.billing.tariff import Tariff
 from app.kernel.enums import Band
-from app.kernel.errors import BillingError
+from app.kernel.errors import BillingError, RuleError
+from app.kernel.limits import check_span
 from app.kernel.timeline import Interval
 
 MINUTE = timedelta(minutes=1)
@@ -70,6 +71,10 @@ def worked_time(start: datetime, end: datetime, gaps: Iterable[Interval] = ()) -
     require_aware(end, "El fin")
     if end <= start:
         raise BillingError("El fin de la sesión debe ser posterior a su inicio.")
+    try:
+        check_span(start, end)
+    except RuleError as exc:
+        raise BillingError(str(exc)) from None
     ordered = sorted(gaps, key=lambda g: (g.start, g.end))
     for gap in ordered:
         require_aware(gap.start, "El inicio de la desconexión")

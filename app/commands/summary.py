@@ -60,9 +60,13 @@ def parse_day(text: str | None) -> date:
     clean = text.strip()
     if _DATE.fullmatch(clean):
         try:
-            return date.fromisoformat(clean)
+            day = date.fromisoformat(clean)
         except ValueError:
             pass
+        else:
+            from app.kernel.limits import check_day
+
+            return check_day(day)
     raise DomainError(f"La fecha «{text}» no es válida; use AAAA-MM-DD, p. ej. 2026-11-24.")
 
 

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from app.kernel.clock import Clock
 from app.kernel.errors import NotFoundError, RuleError
 from app.kernel.fmt import case_label
+from app.kernel.limits import check_text
 from app.models import Advisor, Case, Client, Device, WorkSession
 from app.services.data import ClientData, DeviceData
 from app.services.loading import advisor_view, client_view, device_view, get_or_fail
@@ -25,9 +26,10 @@ class ClientService:
 
     # -- advisors ------------------------------------------------------------------------------
     def create_advisor(self, name: str) -> AdvisorView:
-        clean = " ".join(name.split())
+        clean = " ".join(check_text(name, "El nombre del asesor", lines=True).split())
         if not clean:
             raise RuleError("El nombre del asesor es obligatorio.")
+        check_text(clean, "El nombre del asesor", limit=120)
 
         def work(s: Session) -> AdvisorView:
             advisor = Advisor(name=clean, active=True, created_at=self.clock())
@@ -123,12 +125,14 @@ class ClientService:
                 query = query.where(Client.active.is_(True))
             text = search.strip().lower()
             if text:
-                like = f"%{text}%"
+                # % and _ are what the advisor typed, not wildcards
+                escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+                like = f"%{escaped}%"
                 query = query.where(
-                    func.lower(Client.name).like(like)
-                    | func.lower(Client.phone).like(like)
-                    | func.lower(Client.email).like(like)
-                    | func.lower(func.coalesce(Client.rfc, "")).like(like)
+                    func.lower(Client.name).like(like, escape="\\")
+                    | func.lower(Client.phone).like(like, escape="\\")
+                    | func.lower(Client.email).like(like, escape="\\")
+                    | func.lower(func.coalesce(Client.rfc, "")).like(like, escape="\\")
                 )
             return [client_view(c) for c in s.scalars(query)]
 

@@ -15,6 +15,7 @@ from stdnum.mx import rfc as mx_rfc
 from app.documents.data import BusinessProfile as DocumentHeader
 from app.kernel.enums import DeviceKind, PolicyBenefit
 from app.kernel.errors import RuleError
+from app.kernel.limits import MAX_TEXT, check_text, clip
 
 #: Where the business profile is stored (``business_settings.key``).
 PROFILE_KEY = "business_profile"
@@ -34,15 +35,21 @@ class ClientData:
     notes: str = ""
 
     def clean(self) -> ClientData:
-        name = " ".join(self.name.split())
+        name = " ".join(check_text(self.name, "El nombre del cliente", lines=True).split())
         if not name:
             raise RuleError("El nombre del cliente es obligatorio.")
+        check_text(name, "El nombre del cliente")
+        check_text(self.phone, "El teléfono", limit=40)
+        check_text(self.email, "El correo")
+        check_text(self.city, "La ciudad", limit=120)
+        check_text(self.address, "La dirección", limit=MAX_TEXT, lines=True)
+        check_text(self.notes, "Las notas", limit=MAX_TEXT, lines=True)
         email = self.email.strip()
         if email and ("@" not in email or email.startswith("@") or email.endswith("@")):
-            raise RuleError(f"El correo «{email}» no es válido.")
+            raise RuleError(f"El correo «{clip(email)}» no es válido.")
         phone = self.phone.strip()
         if phone and not any(ch.isdigit() for ch in phone):
-            raise RuleError(f"El teléfono «{phone}» no es válido.")
+            raise RuleError(f"El teléfono «{clip(phone)}» no es válido.")
         return ClientData(
             name=name,
             phone=phone,
@@ -61,7 +68,7 @@ def clean_rfc(value: str | None) -> str | None:
     try:
         return str(mx_rfc.validate(value.strip().upper()))
     except StdnumError:
-        raise RuleError(f"El RFC «{value.strip()}» no es válido.") from None
+        raise RuleError(f"El RFC «{clip(value.strip())}» no es válido.") from None
 
 
 @dataclass(frozen=True)
@@ -76,7 +83,11 @@ class DeviceData:
         try:
             kind = DeviceKind(self.kind)
         except ValueError:
-            raise RuleError(f"Tipo de equipo desconocido «{self.kind}».") from None
+            raise RuleError(f"Tipo de equipo desconocido «{clip(self.kind)}».") from None
+        check_text(self.model, "El modelo", limit=120)
+        check_text(self.serial, "El número de serie", limit=60)
+        check_text(self.os_version, "La versión del sistema", limit=60)
+        check_text(self.notes, "Las notas", limit=MAX_TEXT, lines=True)
         return DeviceData(
             kind=kind,
             model=self.model.strip(),
@@ -141,6 +152,13 @@ class BusinessProfile:
         )
 
     def clean(self) -> BusinessProfile:
+        check_text(self.name, "El nombre del negocio")
+        check_text(self.address, "La dirección", limit=MAX_TEXT, lines=True)
+        check_text(self.email, "El correo")
+        check_text(self.website, "La página web")
+        check_text(self.logo_path, "La ruta del logo", limit=1000)
+        for phone in self.phones:
+            check_text(phone, "Un teléfono", limit=40)
         series = self.receipt_series.strip().upper()
         if not series or not series.isalnum() or len(series) > 10:
             raise RuleError("La serie de recibos debe ser de 1 a 10 letras o números.")
@@ -159,3 +177,8 @@ class BusinessProfile:
             website=self.website,
             logo_path=logo if logo is not None and logo.is_file() else None,
         )
+
+
+def clean_note(text: str, what: str = "La nota") -> str:
+    """A free text (a note, a summary, a reason, a description), trimmed."""
+    return check_text(text, what, limit=MAX_TEXT, lines=True).strip()

@@ -42,7 +42,7 @@ from app.kernel.errors import NotFoundError, RuleError
 from app.kernel.fmt import MONTHS, policy_label
 from app.models import Client, Device, Policy, PolicyDevice, PolicyVersion
 from app.services.billing_inputs import case_openings, client_policies
-from app.services.data import PolicyData
+from app.services.data import PolicyData, clean_note
 from app.services.loading import get_or_fail, tariff_at, tariffs
 from app.services.uow import Database, session_execute
 from app.services.values import Allowance, ClassAllowance, PolicyView, ReviewDue
@@ -352,7 +352,7 @@ def _clean(s: Session, client_id: int, data: PolicyData, day: date) -> PolicyDat
         raise RuleError("Beneficio de póliza desconocido.") from None
     return PolicyData(
         data.expected_remote, data.expected_in_person, discount, bool(data.is_24x7), devices,
-        benefits, data.note.strip(),
+        benefits, clean_note(data.note, "La nota de la póliza"),
     )  # fmt: skip
 
 

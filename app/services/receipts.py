@@ -10,14 +10,17 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.billing.money import check_money
 from app.billing.pricing import Bill
 from app.billing.tariff import Tariff
 from app.kernel.clock import Clock
 from app.kernel.enums import Band, PaymentMethod, ReceiptStatus
 from app.kernel.errors import NotFoundError, RuleError
 from app.kernel.fmt import folio_text
+from app.kernel.limits import check_text, clip
 from app.models import Advisor, Case, Client, Payment, Receipt, ReceiptLine, Repair, WorkSession
 from app.services.counters import next_number
+from app.services.data import clean_note
 from app.services.loading import bill_of, get_or_fail, issued_receipt, load_session, tariff_at
 from app.services.settings import load_profile
 from app.services.uow import Database
@@ -65,7 +68,7 @@ class ReceiptService:
 
     def cancel(self, receipt_id: int, reason: str) -> ReceiptView:
         """Cancel an issued receipt; the folio stays used, the reason is required."""
-        clean = " ".join(reason.split())
+        clean = " ".join(clean_note(reason, "El motivo").split())
         if not clean:
             raise RuleError("Indique el motivo de la cancelación.")
 
@@ -99,12 +102,12 @@ class ReceiptService:
     ) -> ReceiptView:
         if not amount.is_finite() or amount <= 0:
             raise RuleError("El pago debe ser mayor que cero.")
-        if amount != amount.quantize(Decimal("0.01")):
-            raise RuleError("El pago tiene más de dos decimales.")
+        check_money(amount, "El pago")
+        check_text(reference, "La referencia del pago", limit=120)
         try:
             use_method = PaymentMethod(method)
         except ValueError:
-            raise RuleError(f"Forma de pago desconocida «{method}».") from None
+            raise RuleError(f"Forma de pago desconocida «{clip(method)}».") from None
 
         def work(s: Session) -> ReceiptView:
             receipt = _locked(s, receipt_id)

@@ -33,6 +33,7 @@ from app.kernel.errors import NotFoundError, RuleError
 from app.kernel.fmt import case_label
 from app.models import Case, Client, Receipt, Repair, RepairPartRow, WorkSession
 from app.services.billing_inputs import client_policies
+from app.services.data import clean_note
 from app.services.loading import get_or_fail, issued_receipt, tariff_at
 from app.services.receipts import credited_by, receipt_series, receipt_view, store_receipt
 from app.services.uow import Database, session_execute
@@ -56,7 +57,7 @@ class RepairService:
         advisor_id: int | None = None,
     ) -> RepairView:
         """Attach a repair quote to an escalated case."""
-        text = " ".join(description.split())
+        text = " ".join(clean_note(description, "La descripción").split())
         if not text:
             raise RuleError("Describa la reparación cotizada.")
 

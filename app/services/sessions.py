@@ -18,7 +18,7 @@ from sqlalchemy import ColumnElement, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from app.billing.money import CENT
+from app.billing.money import check_money
 from app.billing.pricing import Bill
 from app.billing.session_rules import (
     Checklist,
@@ -44,6 +44,7 @@ from app.kernel.errors import NotFoundError, RuleError
 from app.kernel.fmt import case_label
 from app.models import Advisor, Case, Client, Device, SessionEvent, WorkSession
 from app.services.counters import CASE_SERIES, next_number
+from app.services.data import clean_note
 from app.services.loading import (
     LoadedSession,
     bill_of,
@@ -78,9 +79,7 @@ def _money(value: Decimal | None, what: str) -> Decimal | None:
         return None
     if not value.is_finite() or value < 0:
         raise RuleError(f"{what} no puede ser negativo.")
-    if value != value.quantize(CENT):
-        raise RuleError(f"{what} tiene más de dos decimales.")
-    return value.quantize(CENT)
+    return check_money(value, what)
 
 
 def _require(problem: str | None) -> None:
@@ -434,7 +433,7 @@ class SessionService:
             client_id=client_id,
             device_id=device_id,
             modality=modality,
-            summary=summary.strip(),
+            summary=clean_note(summary, "El resumen del caso"),
             state=CaseState.OPEN,
             opened_at=at,
             previous_case_id=previous_case_id,
@@ -482,7 +481,7 @@ class SessionService:
                 f"{advisor.name} ya tiene una sesión en curso; termínela antes de empezar otra."
             ) from None
         started = SessionEvent(
-            session_id=row.id, seq=1, kind=EventKind.STARTED, at=new.at, note=new.note.strip()
+            session_id=row.id, seq=1, kind=EventKind.STARTED, at=new.at, note=clean_note(new.note)
         )
         s.add(started)
         s.flush()
@@ -499,7 +498,7 @@ class SessionService:
             seq=last.seq + 1,
             kind=kind,
             at=at,
-            note=note.strip(),
+            note=clean_note(note),
             backup_notice_acknowledged=ack,
         )
         s.add(event)
