@@ -30,14 +30,16 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
 
 
 def run_upgrade(args: argparse.Namespace) -> int:
-    from app.location import resolve_url
-    from app.models.engine import current_revision, head_revision, make_engine, upgrade
+    from app.commands.database import open_engine, translated
+    from app.models.engine import current_revision, upgrade
+    from app.models.revisions import head
 
-    engine = make_engine(resolve_url(args.db))
+    engine = open_engine(args.db, existing=False)
     try:
-        before = current_revision(engine)
-        backup = upgrade(engine)
-        after = current_revision(engine)
+        with translated():
+            before = current_revision(engine)
+            backup = upgrade(engine)
+            after = current_revision(engine)
     finally:
         engine.dispose()
     where = engine.url.render_as_string(hide_password=True)
@@ -46,7 +48,5 @@ def run_upgrade(args: argparse.Namespace) -> int:
         return 0
     if backup is not None:
         sys.stdout.write(f"Copia de seguridad: {backup}\n")
-    sys.stdout.write(
-        f"Base de datos actualizada de {before or 'vacía'} a {head_revision()}: {where}\n"
-    )
+    sys.stdout.write(f"Base de datos actualizada de {before or 'vacía'} a {head()}: {where}\n")
     return 0

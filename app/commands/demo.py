@@ -87,20 +87,22 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from app.location import resolve_url
-    from app.models.engine import make_engine, upgrade
+    from app.commands.database import open_engine, translated
+    from app.models.engine import upgrade
 
     if not 1 <= args.weeks <= 52:
         raise DomainError("Las semanas de la demostración van de 1 a 52.")
-    engine = make_engine(resolve_url(args.db))
+    engine = open_engine(args.db, existing=False)
     try:
-        if holds_data(engine):
-            raise DomainError(
-                "La base de datos ya tiene datos; la demostración solo se carga en una base vacía."
-            )
-        upgrade(engine)
-        today = datetime.now(UTC).astimezone(ZONE).date()
-        summary = fill(engine, today, weeks=args.weeks, seed=args.seed)
+        with translated():
+            if holds_data(engine):
+                raise DomainError(
+                    "La base de datos ya tiene datos; la demostración solo se carga en una "
+                    "base vacía."
+                )
+            upgrade(engine)
+            today = datetime.now(UTC).astimezone(ZONE).date()
+            summary = fill(engine, today, weeks=args.weeks, seed=args.seed)
     finally:
         engine.dispose()
     where = engine.url.render_as_string(hide_password=True)

@@ -122,7 +122,8 @@ def quick_summary(url: str | None, day: date, advisor: str | None) -> DaySummary
 
 
 def run(args: argparse.Namespace) -> int:
-    from app.commands.receipt import check_output, open_services, write_atomically
+    from app.commands.database import open_services
+    from app.commands.output import check_output, write_atomically
 
     day = parse_day(args.date)
     target = check_output(args.output, (".pdf", ".csv"))

@@ -20,3 +20,12 @@ class NotFoundError(DomainError):
 
 class ConflictError(DomainError):
     """Someone else changed the data at the same time; the action can be tried again."""
+
+
+class StorageError(DomainError):
+    """The database refused or failed (read-only, disk full, damaged, unreachable…); the unit
+    of work was rolled back, nothing changed. ``kind`` names the fault."""
+
+    def __init__(self, kind: str, message: str) -> None:
+        super().__init__(message)
+        self.kind = kind

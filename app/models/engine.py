@@ -20,6 +20,11 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
+
+from app.kernel.errors import StorageError
+from app.kernel.limits import clip
+from app.models.revisions import check_revision, head
 
 BUSY_TIMEOUT_MS = 10_000
 #: Connection execution option: begin the transaction holding the write lock (SQLite).
@@ -94,14 +99,48 @@ def head_revision() -> str | None:
 
 
 def current_revision(engine: Engine) -> str | None:
-    from alembic.migration import MigrationContext
+    """The schema revision stored in the database (None: never migrated), with a plain
+    query — Alembic is imported only when a migration is needed."""
+    from sqlalchemy import inspect, text
 
     with engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+        if not inspect(conn).has_table("alembic_version"):
+            return None
+        value = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    return None if value is None else str(value)
 
 
 def needs_upgrade(engine: Engine) -> bool:
-    return current_revision(engine) != head_revision()
+    """Whether migrations are pending; a schema from a newer AppleUse is refused
+    (``revisions.NewerSchemaError``) before anything is written or copied."""
+    current = current_revision(engine)
+    check_revision(current)
+    return current != head()
+
+
+def integrity_problems(engine: Engine, *, thorough: bool = False) -> list[str]:
+    """SQLite's ``quick_check`` (``integrity_check`` when ``thorough``): the damage found, in
+    the database's own words (empty: none). PostgreSQL checks its pages itself: empty."""
+    if not is_sqlite(engine) or engine.url.database in (None, "", ":memory:"):
+        return []
+    pragma = "integrity_check" if thorough else "quick_check"
+    try:
+        with engine.connect() as conn:
+            rows = [str(r[0]) for r in conn.exec_driver_sql(f"PRAGMA {pragma}")]
+    except DBAPIError as exc:  # not even readable: a truncated file, not a database
+        return [str(exc.orig)]
+    return [] if rows == ["ok"] else rows
+
+
+def check_integrity(engine: Engine) -> None:
+    """Refuse a damaged SQLite file before anything writes to it (a Spanish StorageError)."""
+    problems = integrity_problems(engine)
+    if problems:
+        raise StorageError(
+            "damaged",
+            "La base de datos está dañada; no se modificó nada. Revísela con «appleuse db "
+            f"check» y restaure el respaldo más reciente. ({clip(problems[0])})",
+        )
 
 
 def backup_sqlite(engine: Engine, now: datetime | None = None) -> Path | None:
@@ -134,7 +173,9 @@ def backup_sqlite(engine: Engine, now: datetime | None = None) -> Path | None:
 
 def upgrade(engine: Engine, *, backup: bool = True) -> Path | None:
     """Bring the schema to the newest revision. On SQLite, when a migration is pending and the
-    file already holds data, copy it first; return the backup path (None when none was made)."""
+    file already holds data, copy it first; return the backup path (None when none was made).
+    A damaged file or a newer schema is refused before anything is written or copied."""
+    check_integrity(engine)
     if not needs_upgrade(engine):
         return None
     made = backup_sqlite(engine) if backup and _has_tables(engine) else None

@@ -17,6 +17,7 @@ again: a later tariff change does not alter them, RULES §10); without one, its 
 
 from __future__ import annotations
 
+import sqlite3
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -36,6 +37,7 @@ from app.kernel.enums import Band, CaseState, EventKind, LineKind, Modality, Out
 from app.kernel.errors import NotFoundError
 from app.kernel.fmt import LOCAL_ZONE, case_label
 from app.kernel.timeline import consent_records, disconnections
+from app.models.revisions import check_revision, head, sqlite_revision
 from app.services.billing_inputs import SessionFacts, price_sessions, tariff_history
 from app.services.data import PROFILE_KEY, BusinessProfile
 from app.services.sql import (
@@ -430,9 +432,14 @@ def summary_from_sqlite(
 ) -> doc.DaySummary:
     """The summary read from a SQLite file opened read-only with the standard library.
     ``pick_advisor`` chooses the advisor from ``(id, name)`` pairs (None: all advisors).
-    ``sqlite3.Error`` goes to the caller (missing file, older schema…)."""
+    ``sqlite3.Error`` goes to the caller (missing file, older schema…); a schema from a newer
+    AppleUse is refused (``NewerSchemaError``)."""
     conn = open_sqlite_readonly(path)
     try:
+        revision = sqlite_revision(conn)
+        check_revision(revision)  # a newer AppleUse's file: refused, as everywhere
+        if revision != head():
+            raise sqlite3.OperationalError(f"schema at revision {revision}")
         execute = sqlite_execute(conn)
         advisor_id = None
         if pick_advisor is not None:

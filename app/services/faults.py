@@ -6,17 +6,11 @@ its class name, its SQLSTATE and its text."""
 
 from __future__ import annotations
 
-from app.kernel.errors import DomainError
+from app.kernel.errors import StorageError
+
+__all__ = ["is_database_error", "translate"]
 
 NOTHING_SAVED = "no se guardó nada"
-
-
-class StorageError(DomainError):
-    """The database refused or failed; the unit of work was rolled back, nothing changed."""
-
-    def __init__(self, kind: str, message: str) -> None:
-        super().__init__(message)
-        self.kind = kind
 
 
 #: (kind, SQLSTATE prefixes, words in the driver's text, the Spanish message)

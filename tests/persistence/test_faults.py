@@ -14,12 +14,12 @@ from sqlalchemy import Engine, event, text
 from sqlalchemy.orm import Session
 
 from app.kernel.clock import FakeClock
-from app.kernel.errors import DomainError
+from app.kernel.errors import DomainError, StorageError
 from app.models import Client
 from app.models.engine import make_engine, upgrade
 from app.services.data import ClientData
 from app.services.facade import Services
-from app.services.faults import StorageError, translate
+from app.services.faults import translate
 
 NAME = ClientData("Lucía Pérez", city="Xalapa")
 

@@ -1,0 +1,70 @@
+"""Files a command writes: the output path checked before any work, and written whole or not
+at all (beside its final name, then renamed). Shared by every command that writes a file."""
+
+from __future__ import annotations
+
+import errno
+import os
+import tempfile
+from pathlib import Path
+
+from app.kernel.errors import DomainError
+
+_OS_REASONS = {
+    errno.ENOENT: "la carpeta no existe",
+    errno.ENOTDIR: "la carpeta no existe",
+    errno.EACCES: "permiso denegado",
+    errno.EPERM: "permiso denegado",
+    errno.EROFS: "el disco es de solo lectura",
+    errno.ENOSPC: "no hay espacio en el disco",
+    errno.EISDIR: "es una carpeta",
+    errno.ENAMETOOLONG: "el nombre es demasiado largo",
+}
+
+
+def _cannot_write(path: Path, reason: str) -> DomainError:
+    return DomainError(f"No se puede escribir «{path}»: {reason}.")
+
+
+def check_output(name: str, suffixes: tuple[str, ...]) -> Path:
+    """The output path, refused before any work when it cannot be written: a wrong extension,
+    a missing or read-only folder, an existing folder of that name."""
+    path = Path(name).expanduser()
+    if not name.strip() or path.suffix.lower() not in suffixes:
+        wanted = " o ".join(suffixes)
+        raise DomainError(f"El archivo de salida «{name}» debe terminar en {wanted}.")
+    folder = path.parent
+    if path.is_dir():
+        raise _cannot_write(path, "es una carpeta")
+    if not folder.is_dir():
+        raise _cannot_write(path, "la carpeta no existe")
+    if not os.access(folder, os.W_OK | os.X_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        raise _cannot_write(path, "permiso denegado")
+    return path
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write ``data`` to a temporary file beside ``path`` and rename it into place, so a
+    failure never leaves a partial file (an existing file is replaced only on success)."""
+    temp: str | None = None
+    try:
+        with tempfile.NamedTemporaryFile(
+            dir=path.parent, prefix=f".{path.name}.", suffix=".tmp", delete=False
+        ) as handle:
+            temp = handle.name
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temp, 0o644 & ~_umask())
+        os.replace(temp, path)
+    except OSError as exc:
+        if temp is not None:
+            Path(temp).unlink(missing_ok=True)
+        reason = _OS_REASONS.get(exc.errno or 0, exc.strerror or str(exc))
+        raise _cannot_write(path, reason) from None
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
