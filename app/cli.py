@@ -48,11 +48,11 @@ class Parser(argparse.ArgumentParser):
 
 def fail(message: str) -> NoReturn:
     """One Spanish line on stderr, exit code 2. What the user typed is quoted «…» in the
-    messages: each quotation is cut to 80 characters, and the line to 300."""
+    messages: each quotation is cut to 80 characters, and the line to 1,000."""
     from app.kernel.limits import clip
 
     text = " ".join(_QUOTED.sub(lambda m: f"«{clip(m.group(1))}»", message).split())
-    sys.stderr.write(f"appleuse: error: {clip(text, 300)}\n")
+    sys.stderr.write(f"appleuse: error: {clip(text, 1000)}\n")
     raise SystemExit(2)
 
 
@@ -77,6 +77,15 @@ def build_parser(*, window_only: bool = False) -> Parser:
     return parser
 
 
+def private_files() -> None:
+    """Everything this process creates — the database and its journal, backups, PDFs, CSVs —
+    is readable by the user only (POSIX umask 077: files 0600, folders 0700)."""
+    import os
+
+    if os.name == "posix":
+        os.umask(0o077)
+
+
 def _window_only(args: Sequence[str]) -> bool:
     """No sub-command: only --db / --advisor, so the window opens (nothing else imported)."""
     rest = list(args)
@@ -90,6 +99,7 @@ def _window_only(args: Sequence[str]) -> bool:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    private_files()
     args_list = list(sys.argv[1:] if argv is None else argv)
     window = _window_only(args_list)
     args = build_parser(window_only=window).parse_args(args_list)

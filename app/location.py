@@ -32,7 +32,8 @@ def resolve_url(url: str | None = None) -> str:
     """:func:`configured_url`, creating the default file's folder when that is the one."""
     resolved = configured_url(url)
     if resolved == f"sqlite:///{default_path()}":
-        default_path().parent.mkdir(parents=True, exist_ok=True)
+        folder = default_path().parent
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     return resolved
 
 

@@ -1,4 +1,6 @@
 """``appleuse db upgrade``: apply pending schema migrations (after a backup of a SQLite file).
+``appleuse db check``: look for damage (SQLite ``integrity_check``); a damaged file is one
+Spanish line naming the damage and the newest good backup, exit code 2.
 
 SQLAlchemy and Alembic are imported only when the command runs.
 """
@@ -27,6 +29,46 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     )
     up.add_argument("-h", "--help", action="help", help="muestra esta ayuda y termina")
     up.set_defaults(handler=run_upgrade)
+    check = actions.add_parser(
+        "check",
+        help="revisa si la base de datos está dañada",
+        description="Revisa la base de datos completa (SQLite: integrity_check).",
+        add_help=False,
+    )
+    check.add_argument("-h", "--help", action="help", help="muestra esta ayuda y termina")
+    check.set_defaults(handler=run_check)
+
+
+def run_check(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from app.commands.database import open_engine, translated
+    from app.kernel.errors import DomainError
+    from app.kernel.limits import clip
+    from app.models.backups import newest_good
+    from app.models.engine import current_revision, integrity_problems
+    from app.models.revisions import check_revision
+
+    engine = open_engine(args.db, existing=True)
+    try:
+        with translated():
+            problems = integrity_problems(engine, thorough=True)
+            if not problems:
+                check_revision(current_revision(engine))
+    finally:
+        engine.dispose()
+    where = engine.url.render_as_string(hide_password=True)
+    if problems:
+        folder = Path(str(engine.url.database)).resolve().parent / "respaldos"
+        good = newest_good([folder])
+        fix = (
+            f"restaure el respaldo bueno más reciente: appleuse backup restore {good.path}"
+            if good is not None
+            else "no hay respaldos buenos en la carpeta «respaldos»"
+        )
+        raise DomainError(f"La base de datos {where} está dañada ({clip(problems[0])}); {fix}.")
+    sys.stdout.write(f"La base de datos está en buen estado: {where}\n")
+    return 0
 
 
 def run_upgrade(args: argparse.Namespace) -> int:

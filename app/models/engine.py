@@ -13,7 +13,8 @@ Transactional DDL").
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import os
+from datetime import datetime
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
@@ -63,6 +64,8 @@ def _tune_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
         cursor.execute("PRAGMA synchronous=FULL")
         cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
         cursor.close()
+        if not memory:
+            _keep_private(str(engine.url.database))
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:
@@ -70,6 +73,20 @@ def _tune_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
             conn.exec_driver_sql("BEGIN IMMEDIATE")
         else:
             conn.exec_driver_sql("BEGIN")
+
+
+def _keep_private(database: str) -> None:
+    """The database file and its journal readable by the user only (POSIX 0600): they hold
+    clients' RFCs and phones."""
+    if os.name != "posix":
+        return
+    for suffix in ("", "-wal", "-shm"):
+        path = Path(database + suffix)
+        try:
+            if path.is_file() and path.stat().st_mode & 0o077:
+                path.chmod(0o600)
+        except OSError:  # not ours to change (a shared or read-only file): leave it
+            pass
 
 
 def is_sqlite(engine: Engine) -> bool:
@@ -144,31 +161,17 @@ def check_integrity(engine: Engine) -> None:
 
 
 def backup_sqlite(engine: Engine, now: datetime | None = None) -> Path | None:
-    """Copy the SQLite file (consistently, via the backup API) next to itself, timestamped."""
+    """A checked backup of the SQLite file in the ``respaldos`` folder beside it, before a
+    migration (``app.models.backups``); None for another database or an empty file."""
     database = engine.url.database
     if not is_sqlite(engine) or not database or database == ":memory:":
         return None
     source = Path(database)
     if not source.exists() or source.stat().st_size == 0:
         return None
-    stamp = (now or datetime.now(UTC)).strftime("%Y%m%dT%H%M%SZ")
-    target = source.with_name(f"{source.stem}.backup-{stamp}{source.suffix}")
-    n = 1
-    while target.exists():
-        target = source.with_name(f"{source.stem}.backup-{stamp}-{n}{source.suffix}")
-        n += 1
-    import sqlite3
+    from app.models.backups import create_backup
 
-    src = sqlite3.connect(str(source))
-    try:
-        dst = sqlite3.connect(str(target))
-        try:
-            src.backup(dst)
-        finally:
-            dst.close()
-    finally:
-        src.close()
-    return target
+    return create_backup(source, source.resolve().parent / "respaldos", now, "migracion").path
 
 
 def upgrade(engine: Engine, *, backup: bool = True) -> Path | None:

@@ -48,7 +48,7 @@ def test_a_huge_argument_is_echoed_cut(capsys: pytest.CaptureFixture[str], where
     args = T.split()
     args[args.index(where) + 1] = huge
     code, _, err = run(capsys, "quote", *args)
-    assert code == 2 and len(err) < 400 and "…" in err
+    assert code == 2 and len(err) < 300 and "…" in err
 
 
 def test_a_month_long_session_is_still_priced(capsys: pytest.CaptureFixture[str]) -> None:

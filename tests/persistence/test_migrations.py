@@ -61,7 +61,8 @@ def test_sqlite_file_is_backed_up_before_a_pending_migration(tmp_path: Path) -> 
     engine = make_engine(f"sqlite:///{path}")
     backup = upgrade(engine)
     engine.dispose()
-    assert backup is not None and backup.exists() and backup != path
+    assert backup is not None and backup.exists() and backup.parent == tmp_path / "respaldos"
+    assert backup.name.endswith("-migracion.sqlite3")
     with sqlite3.connect(backup) as copy:
         assert copy.execute("SELECT x FROM legacy").fetchall() == [(42,)]
 
@@ -70,7 +71,7 @@ def test_fresh_sqlite_file_needs_no_backup(tmp_path: Path) -> None:
     engine = make_engine(f"sqlite:///{tmp_path / 'new.sqlite3'}")
     assert upgrade(engine) is None
     engine.dispose()
-    assert [p.name for p in tmp_path.iterdir() if "backup" in p.name] == []
+    assert not (tmp_path / "respaldos").exists()
 
 
 def test_backup_of_memory_database_is_none() -> None:
