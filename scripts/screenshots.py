@@ -64,7 +64,10 @@ def main() -> int:
     window.clientTable.selectRow(0)
     shot("02-search")
 
-    from app.ui.dialogs import ClientDialog, ConsentDialog, EndSessionDialog, StartSessionDialog
+    from app.ui.client_dialog import ClientDialog
+    from app.ui.consent_dialog import ConsentDialog
+    from app.ui.end_session_dialog import EndSessionDialog
+    from app.ui.start_session_dialog import StartSessionDialog
 
     dialog = StartSessionDialog(client, [device], lambda: None, window)
     dialog.paymentCombo.setCurrentIndex(1)
@@ -108,7 +111,7 @@ def main() -> int:
     end.close()
     window.set_session(s.sessions.end(view.id, Outcome.FOLLOW_UP))
     window.load_pending()
-    window.issue_receipt()
+    window.session_actions.issue_receipt()
     shot("08-ended-receipt")
 
     bad = ClientDialog(s.clients.create_client, parent=window)

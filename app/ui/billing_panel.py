@@ -1,8 +1,10 @@
 """The billing panel: the live bill of the running session, then the final bill and
-"Emitir recibo". For onsite work outside the cities with a rate it asks for the quote first."""
+"Emitir recibo", and the issued receipt's PDF and payment. For onsite work outside the cities
+with a rate it asks for the quote first."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 
 from PySide6.QtCore import Qt, Signal
@@ -11,7 +13,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
     QFrame,
-    QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -25,16 +26,26 @@ from PySide6.QtWidgets import (
 
 from app.billing import Bill, format_money, parse_money
 from app.kernel.enums import Band
-from app.kernel.errors import BillingError
 from app.kernel.fmt import format_duration
+from app.ui.kit.messages import field_error
+from app.ui.kit.operation import Operation
+from app.ui.kit.pdf_actions import PdfActions, PdfDocument
 
 
 class BillingPanel(QFrame):
+    """Shows a bill; ``receipt_document`` gives the issued receipt's PDF to its buttons."""
+
     issueRequested = Signal()
     quoteEntered = Signal(str, object)  # ("rate" | "amount", Decimal)
-    receiptAction = Signal(str)  # "preview" | "open" | "save" | "pay", for the issued receipt
+    payRequested = Signal()  # "Registrar pago…" on the issued receipt
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        receipt_document: Callable[[], PdfDocument | None],
+        *,
+        errors: Callable[[str], object],
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("billingPanel")
         self.setFrameShape(QFrame.Shape.StyledPanel)
@@ -94,10 +105,7 @@ class BillingPanel(QFrame):
         self.quoteEdit.setPlaceholderText("$0.00")
         self.quoteButton = QPushButton("Aplicar cotización")
         self.quoteButton.setObjectName("quoteButton")
-        self.quoteError = QLabel("")
-        self.quoteError.setObjectName("fieldError")
-        self.quoteError.setWordWrap(True)
-        self.quoteError.hide()
+        self.quoteError = field_error("fieldError")
         quote_row = QHBoxLayout()
         quote_row.addWidget(self.quoteKind)
         quote_row.addWidget(self.quoteEdit, 1)
@@ -118,22 +126,24 @@ class BillingPanel(QFrame):
         self.receiptLabel = QLabel("")
         self.receiptLabel.setObjectName("receiptLabel")
         self.receiptLabel.setWordWrap(True)
-        self.receiptButtons = QWidget()
-        receipt_grid = QGridLayout(self.receiptButtons)
-        receipt_grid.setContentsMargins(0, 0, 0, 0)
-        for i, (name, text, action) in enumerate(
-            (
-                ("printReceiptButton", "Vista previa / Imprimir…", "preview"),
-                ("openReceiptButton", "Abrir PDF", "open"),
-                ("saveReceiptButton", "Guardar como…", "save"),
-                ("payReceiptButton", "Registrar pago…", "pay"),
-            )
-        ):
-            b = QPushButton(text)
-            b.setObjectName(name)
-            b.clicked.connect(lambda *_, a=action: self.receiptAction.emit(a))
-            receipt_grid.addWidget(b, i // 2, i % 2)
-            setattr(self, name, b)
+        self.receiptButtons = PdfActions(
+            receipt_document,
+            {
+                "preview": "printReceiptButton",
+                "open": "openReceiptButton",
+                "save": "saveReceiptButton",
+            },
+            errors=errors,
+            texts={"save": "Guardar como…"},
+            columns=2,
+        )
+        self.printReceiptButton = self.receiptButtons.button("preview")
+        self.openReceiptButton = self.receiptButtons.button("open")
+        self.saveReceiptButton = self.receiptButtons.button("save")
+        self.payReceiptButton = QPushButton("Registrar pago…")
+        self.payReceiptButton.setObjectName("payReceiptButton")
+        self.payReceiptButton.clicked.connect(self.payRequested.emit)
+        self.receiptButtons.add_widget(self.payReceiptButton)
         self.receiptButtons.hide()
         self.noteLabel = QLabel("Precios más IVA. Este recibo no es un CFDI.")
         self.noteLabel.setObjectName("hintLabel")
@@ -216,8 +226,7 @@ class BillingPanel(QFrame):
         table.setFixedHeight(height + 2)
 
     def show_quote_error(self, message: str) -> None:
-        self.quoteError.setText(message)
-        self.quoteError.setVisible(bool(message))
+        self.quoteError.show_message(message)
 
     def _amount_labels(self) -> list[QLabel]:
         return [
@@ -237,13 +246,10 @@ class BillingPanel(QFrame):
         self.linesTable.setItem(row, 1, money)
 
     def _apply_quote(self) -> None:
-        try:
-            value = parse_money(self.quoteEdit.text(), what="La cotización")
-        except BillingError as exc:
-            self.show_quote_error(str(exc))
-            return
-        self.show_quote_error("")
-        self.quoteEntered.emit(self.quoteKind.currentData(), value)
+        text = self.quoteEdit.text()
+        Operation(
+            self, lambda: parse_money(text, what="La cotización"), errors=self.show_quote_error
+        ).success(lambda value: self.quoteEntered.emit(self.quoteKind.currentData(), value)).run()
 
 
 def _amount_label() -> QLabel:

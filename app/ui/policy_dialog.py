@@ -49,48 +49,22 @@ from PySide6.QtWidgets import (
 from app.billing import format_money
 from app.documents.policy_data import PolicyVersionView
 from app.kernel.enums import PolicyBenefit
-from app.kernel.errors import DomainError
 from app.kernel.fmt import LOCAL_ZONE, to_local
 from app.services.data import PolicyData
 from app.services.values import PolicyView
+from app.ui.device_dialog import device_text
+from app.ui.kit.layout import fit_height, hint
+from app.ui.kit.messages import field_error
+from app.ui.kit.operation import Operation
 
 if TYPE_CHECKING:
     from app.services.facade import Services
-    from app.services.values import DeviceView
-
-STYLE = """
-QLabel[role="fieldError"] { color: #b00020; }
-QLabel[role="hint"] { color: #6e6e73; }
-QLabel#policyFeeLabel { font-size: 15pt; font-weight: 600; color: #0b4a8b; }
-QLabel#policyHeader { font-size: 11pt; }
-"""
 
 MAX_EVENTS = 999
 HISTORY_HEADERS = (
     "Versión", "Vigente desde", "A distancia", "Presenciales", "Descuento", "7x24/365",
     "Equipos", "Cuota mensual", "Nota",
 )  # fmt: skip
-
-
-def _hint(text: str) -> QLabel:
-    label = QLabel(text)
-    label.setProperty("role", "hint")
-    label.setWordWrap(True)
-    return label
-
-
-def _error_label(name: str) -> QLabel:
-    label = QLabel("")
-    label.setObjectName(name)
-    label.setProperty("role", "fieldError")
-    label.setWordWrap(True)
-    label.hide()
-    return label
-
-
-def _show(label: QLabel, message: str) -> None:
-    label.setText(message)
-    label.setVisible(bool(message))
 
 
 def _qdate(day: date) -> QDate:
@@ -106,9 +80,16 @@ def _percent(value: Decimal) -> str:
     return f"{(value * 100).normalize():f}"
 
 
-def device_text(d: DeviceView) -> str:
-    parts = [d.kind.label, d.model, f"serie {d.serial}" if d.serial else ""]
-    return " · ".join(p for p in parts if p)
+def events_spin(name: str, value: int = 0) -> QSpinBox:
+    """Expected events per month (a policy's numbers, its review's suggestion)."""
+    spin = QSpinBox()
+    spin.setObjectName(name)
+    spin.setRange(0, MAX_EVENTS)
+    spin.setValue(value)
+    spin.setSuffix(" por mes")
+    spin.setFixedWidth(130)
+    spin.setAlignment(Qt.AlignmentFlag.AlignRight)
+    return spin
 
 
 def parse_percent(text: str, top: Decimal) -> Decimal:
@@ -140,7 +121,6 @@ class PolicyDialog(QDialog):
         self.saved: PolicyView | None = None
         self.ended: PolicyView | None = None
         self.setObjectName("policyDialog")
-        self.setStyleSheet(STYLE)
 
         client = services.clients.client(client_id)
         self.today = to_local(services.clock()).date()
@@ -172,16 +152,18 @@ class PolicyDialog(QDialog):
             )
 
         # -- the numbers ---------------------------------------------------------------------
-        self.remoteSpin = self._spin("policyRemoteSpin", last.expected_remote if last else 0)
-        self.inPersonSpin = self._spin("policyInPersonSpin", last.expected_in_person if last else 0)
-        self.eventsError = _error_label("policyEventsError")
+        self.remoteSpin = events_spin("policyRemoteSpin", last.expected_remote if last else 0)
+        self.inPersonSpin = events_spin(
+            "policyInPersonSpin", last.expected_in_person if last else 0
+        )
+        self.eventsError = field_error("policyEventsError")
         self.discountEdit = QLineEdit(_percent(last.discount) if last else "0")
         self.discountEdit.setObjectName("policyDiscountEdit")
         self.discountEdit.setFixedWidth(130)
         self.discountEdit.setAlignment(Qt.AlignmentFlag.AlignRight)
         self.max_discount = services.settings.tariff().max_policy_discount
         self.discountEdit.setToolTip(f"De 0 a {_percent(self.max_discount)} %")
-        self.discountError = _error_label("policyDiscountError")
+        self.discountError = field_error("policyDiscountError")
         discount_row = QHBoxLayout()
         discount_row.addWidget(self.discountEdit)
         discount_row.addWidget(QLabel("%"))
@@ -202,8 +184,8 @@ class PolicyDialog(QDialog):
         first = self.today if last is None else max(self.today, last.valid_from + timedelta(1))
         self.validFromEdit.setMinimumDate(_qdate(first))
         self.validFromEdit.setDate(_qdate(first))
-        self.validFromError = _error_label("policyValidFromError")
-        self.validFromHint = _hint(
+        self.validFromError = field_error("policyValidFromError")
+        self.validFromHint = hint(
             "Los cobros anteriores conservan la versión con la que se hicieron."
             if last
             else "La póliza rige desde hoy o una fecha futura."
@@ -217,9 +199,7 @@ class PolicyDialog(QDialog):
 
         self.feeLabel = QLabel("")
         self.feeLabel.setObjectName("policyFeeLabel")
-        self.feeDetail = _hint("")
-        self.feeDetail.setObjectName("policyFeeDetail")
-        self.feeDetail.setWordWrap(False)  # a formula: one line, never broken
+        self.feeDetail = hint("", "policyFeeDetail", wrap=False)  # a formula: one line
 
         form = QFormLayout()
         form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
@@ -254,12 +234,12 @@ class PolicyDialog(QDialog):
         if self.devices:
             devices_layout.addWidget(self.devicesList)
             devices_layout.addWidget(
-                _hint("Sin equipos marcados, la póliza cubre todos los equipos del cliente.")
+                hint("Sin equipos marcados, la póliza cubre todos los equipos del cliente.")
             )
         else:
             self.devicesList.hide()
             devices_layout.addWidget(
-                _hint("El cliente no tiene equipos registrados: la póliza cubre todos.")
+                hint("El cliente no tiene equipos registrados: la póliza cubre todos.")
             )
 
         # -- benefits ------------------------------------------------------------------------
@@ -295,7 +275,7 @@ class PolicyDialog(QDialog):
         if self.policy is not None:
             self._fill_history(self.policy)
 
-        self.formError = _error_label("policyFormError")
+        self.formError = field_error("policyFormError")
 
         # -- buttons -------------------------------------------------------------------------
         buttons = QDialogButtonBox()
@@ -352,22 +332,9 @@ class PolicyDialog(QDialog):
         self._fit()
 
     def _fit(self) -> None:
-        """Grow to show every wrapped message whole (a top-level window does not follow its
-        layout's height-for-width by itself)."""
-        _fit_height(self)
+        fit_height(self)
 
     # -- building --------------------------------------------------------------------------
-    @staticmethod
-    def _spin(name: str, value: int) -> QSpinBox:
-        spin = QSpinBox()
-        spin.setObjectName(name)
-        spin.setRange(0, MAX_EVENTS)
-        spin.setValue(value)
-        spin.setSuffix(" por mes")
-        spin.setFixedWidth(130)
-        spin.setAlignment(Qt.AlignmentFlag.AlignRight)
-        return spin
-
     def _find_policy(self) -> PolicyView | None:
         """The client's policy in force today or starting later (not one already ended)."""
         for p in self.services.policies.policies():
@@ -421,9 +388,9 @@ class PolicyDialog(QDialog):
         try:
             discount = parse_percent(self.discountEdit.text(), self.max_discount)
         except ValueError as exc:
-            _show(self.discountError, str(exc))
+            self.discountError.show_message(str(exc))
             return None
-        _show(self.discountError, "")
+        self.discountError.clear_message()
         return PolicyData(
             expected_remote=self.remoteSpin.value(),
             expected_in_person=self.inPersonSpin.value(),
@@ -448,15 +415,12 @@ class PolicyDialog(QDialog):
             self.feeDetail.setText("Corrija el descuento para calcular la cuota.")
             self._fit()
             return
-        try:
-            fee = self.services.policies.fee(data, self._fee_moment())
-        except DomainError as exc:
+        fee = Operation(self, lambda: self.services.policies.fee(data, self._fee_moment())).run()
+        if fee is None:
             self.feeLabel.setText("—")
             self.feeDetail.setText("")
-            _show(self.formError, str(exc))
             self._fit()
             return
-        _show(self.formError, "")
         self.feeLabel.setText(format_money(fee))
         tariff = self.services.settings.tariff(self._fee_moment())
         detail = (
@@ -477,32 +441,40 @@ class PolicyDialog(QDialog):
         self._fit()
 
     # -- actions ---------------------------------------------------------------------------
+    def show_error(self, message: str) -> None:
+        """A refusal under the form (or next to the field it names); "" clears them."""
+        label = self.formError
+        if "descuento" in message.lower():
+            label = self.discountError
+        elif "rige" in message or "versión vigente" in message:
+            label = self.validFromError
+        elif "eventos" in message.lower():
+            label = self.eventsError
+        if not message:
+            self.validFromError.clear_message()
+            self.eventsError.clear_message()
+        label.show_message(message)
+        self._fit()
+
     def try_save(self) -> None:
-        _show(self.formError, "")
-        _show(self.validFromError, "")
+        self.show_error("")
         data = self.data()
         if data is None:
             self.discountEdit.setFocus()
             self._fit()
             return
-        try:
-            if self.policy is None:
-                self.saved = self.services.policies.create(self.client_id, data, self.valid_from())
-            else:
-                self.saved = self.services.policies.change(self.policy.id, data, self.valid_from())
-        except DomainError as exc:
-            message = str(exc)
-            if "descuento" in message.lower():
-                _show(self.discountError, message)
-            elif "rige" in message or "versión vigente" in message:
-                _show(self.validFromError, message)
-            elif "eventos" in message.lower():
-                _show(self.eventsError, message)
-            else:
-                _show(self.formError, message)
-            self._fit()
-            return
-        self.accept()
+        policy, valid_from = self.policy, self.valid_from()
+        saved = Operation(
+            self,
+            lambda: (
+                self.services.policies.create(self.client_id, data, valid_from)
+                if policy is None
+                else self.services.policies.change(policy.id, data, valid_from)
+            ),
+        ).run()
+        if saved is not None:
+            self.saved = saved
+            self.accept()
 
     def try_end(self) -> None:
         if self.policy is None:
@@ -522,26 +494,11 @@ class PolicyDialog(QDialog):
         box.exec()
         if box.clickedButton() is not confirm:
             return
-        try:
-            self.ended = self.services.policies.end(self.policy.id)
-        except DomainError as exc:
-            _show(self.formError, str(exc))
-            self._fit()
-            return
-        self.accept()
-
-
-def _fit_height(dialog: QDialog) -> None:
-    layout = dialog.layout()
-    if layout is None:
-        return
-    layout.activate()
-    width = dialog.width() if dialog.isVisible() else dialog.sizeHint().width()
-    height = (
-        layout.heightForWidth(width) if layout.hasHeightForWidth() else layout.sizeHint().height()
-    )
-    if dialog.height() < height:
-        dialog.resize(width, height)
+        policy_id = self.policy.id
+        ended = Operation(self, lambda: self.services.policies.end(policy_id)).run()
+        if ended is not None:
+            self.ended = ended
+            self.accept()
 
 
 def _history_row(v: PolicyVersionView, current: int | None) -> tuple[str, ...]:
@@ -559,4 +516,4 @@ def _history_row(v: PolicyVersionView, current: int | None) -> tuple[str, ...]:
     )
 
 
-__all__ = ["PolicyDialog", "device_text", "parse_percent"]
+__all__ = ["PolicyDialog", "events_spin", "parse_percent"]

@@ -1,11 +1,35 @@
-"""Small layout helpers shared by the dialogs."""
+"""Small layout and dialog helpers shared by the windows and dialogs."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QWidget
+from collections.abc import Callable
 
-__all__ = ["fit_height", "hint", "value_label"]
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QWidget
+
+__all__ = ["fit_height", "hint", "ok_cancel", "run_dialog", "value_label"]
+
+
+def run_dialog(dialog: QDialog) -> int:
+    """Run a modal dialog, then have Qt delete it (a dialog left for Python's garbage
+    collector to delete at interpreter exit can crash Qt)."""
+    try:
+        return int(dialog.exec())
+    finally:
+        dialog.deleteLater()
+
+
+def ok_cancel(dialog: QDialog, ok_text: str, on_ok: Callable[[], object]) -> QDialogButtonBox:
+    """An OK button with its Spanish text, and "Cancelar"; OK runs the dialog's own check
+    (which accepts the dialog when all is well)."""
+    box = QDialogButtonBox(
+        QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+    )
+    box.button(QDialogButtonBox.StandardButton.Ok).setText(ok_text)
+    box.button(QDialogButtonBox.StandardButton.Cancel).setText("Cancelar")
+    box.accepted.connect(on_ok)
+    box.rejected.connect(dialog.reject)
+    return box
 
 
 def hint(text: str, name: str = "", *, wrap: bool = True) -> QLabel:

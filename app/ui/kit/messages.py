@@ -35,6 +35,13 @@ class MessageLabel(QLabel):
     def clear_message(self) -> None:
         self.show_message("")
 
+    def set_role(self, role: str) -> None:
+        """Change the look (``fieldError``, ``errorBanner``, ``noticeBanner``) at run time."""
+        if self.property("role") != role:
+            self.setProperty("role", role)
+            self.style().unpolish(self)
+            self.style().polish(self)
+
 
 def field_error(name: str, *, wrap: bool = True) -> MessageLabel:
     """The message beside (under) a field. In a form row pass ``wrap=False``: a wrapped label

@@ -31,7 +31,7 @@ from app.kernel.errors import DomainError
 
 T = TypeVar("T")
 
-__all__ = ["Operation", "ShowsErrors"]
+__all__ = ["Operation", "ShowsErrors", "attempt", "problem"]
 
 
 class ShowsErrors(Protocol):
@@ -136,6 +136,20 @@ class Operation(Generic[T]):
     def _finish(self) -> None:
         for fn in self._on_finished:
             fn()
+
+
+def attempt(check: Callable[[], T]) -> tuple[T | None, str]:
+    """``(value, "")``, or ``(None, message)`` when ``check`` is refused: for a validator
+    (``parse_money``, ``clean_rfc``) whose message goes next to its field."""
+    try:
+        return check(), ""
+    except DomainError as exc:
+        return None, str(exc)
+
+
+def problem(check: Callable[[], object]) -> str:
+    """The Spanish message of the refusal ``check`` raises, or "" when it raises none."""
+    return attempt(check)[1]
 
 
 class _Relay(QObject):
