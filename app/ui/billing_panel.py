@@ -91,34 +91,7 @@ class BillingPanel(QFrame):
         total_title.setObjectName("totalTitle")
         totals.addRow(total_title, self.billTotalLabel)
 
-        # The quote, asked only when the session requires one.
-        self.quoteBox = QFrame()
-        self.quoteBox.setObjectName("quoteBox")
-        self.quoteNote = QLabel("")
-        self.quoteNote.setWordWrap(True)
-        self.quoteKind = QComboBox()
-        self.quoteKind.setObjectName("quoteKind")
-        self.quoteKind.addItem("Importe de la sesión", "amount")
-        self.quoteKind.addItem("Tarifa por hora", "rate")
-        self.quoteEdit = QLineEdit()
-        self.quoteEdit.setObjectName("quoteEdit")
-        self.quoteEdit.setPlaceholderText("$0.00")
-        self.quoteButton = QPushButton("Aplicar cotización")
-        self.quoteButton.setObjectName("quoteButton")
-        self.quoteError = field_error("fieldError")
-        quote_row = QHBoxLayout()
-        quote_row.addWidget(self.quoteKind)
-        quote_row.addWidget(self.quoteEdit, 1)
-        quote_row.addWidget(self.quoteButton)
-        quote_layout = QVBoxLayout(self.quoteBox)
-        quote_layout.setContentsMargins(0, 0, 0, 0)
-        quote_layout.addWidget(self.quoteNote)
-        quote_layout.addLayout(quote_row)
-        quote_layout.addWidget(self.quoteError)
-        self.quoteBox.hide()
-        self.quoteButton.clicked.connect(self._apply_quote)
-        self.quoteEdit.returnPressed.connect(self._apply_quote)
-
+        self.quoteBox = self._quote_box()
         self.issueReceiptButton = QPushButton("Emitir recibo")
         self.issueReceiptButton.setObjectName("issueReceiptButton")
         self.issueReceiptButton.setEnabled(False)
@@ -126,25 +99,7 @@ class BillingPanel(QFrame):
         self.receiptLabel = QLabel("")
         self.receiptLabel.setObjectName("receiptLabel")
         self.receiptLabel.setWordWrap(True)
-        self.receiptButtons = PdfActions(
-            receipt_document,
-            {
-                "preview": "printReceiptButton",
-                "open": "openReceiptButton",
-                "save": "saveReceiptButton",
-            },
-            errors=errors,
-            texts={"save": "Guardar como…"},
-            columns=2,
-        )
-        self.printReceiptButton = self.receiptButtons.button("preview")
-        self.openReceiptButton = self.receiptButtons.button("open")
-        self.saveReceiptButton = self.receiptButtons.button("save")
-        self.payReceiptButton = QPushButton("Registrar pago…")
-        self.payReceiptButton.setObjectName("payReceiptButton")
-        self.payReceiptButton.clicked.connect(self.payRequested.emit)
-        self.receiptButtons.add_widget(self.payReceiptButton)
-        self.receiptButtons.hide()
+        self.receiptButtons = self._receipt_buttons(receipt_document, errors)
         self.noteLabel = QLabel("Precios más IVA. Este recibo no es un CFDI.")
         self.noteLabel.setObjectName("hintLabel")
         self.noteLabel.setWordWrap(True)
@@ -163,6 +118,61 @@ class BillingPanel(QFrame):
         layout.addWidget(self.noteLabel)
         layout.addStretch(1)
         self.show_bill(None)
+
+    def _quote_box(self) -> QFrame:
+        """The quote, asked only when the session requires one."""
+        box = QFrame()
+        box.setObjectName("quoteBox")
+        self.quoteNote = QLabel("")
+        self.quoteNote.setWordWrap(True)
+        self.quoteKind = QComboBox()
+        self.quoteKind.setObjectName("quoteKind")
+        self.quoteKind.addItem("Importe de la sesión", "amount")
+        self.quoteKind.addItem("Tarifa por hora", "rate")
+        self.quoteEdit = QLineEdit()
+        self.quoteEdit.setObjectName("quoteEdit")
+        self.quoteEdit.setPlaceholderText("$0.00")
+        self.quoteButton = QPushButton("Aplicar cotización")
+        self.quoteButton.setObjectName("quoteButton")
+        self.quoteError = field_error("fieldError")
+        quote_row = QHBoxLayout()
+        quote_row.addWidget(self.quoteKind)
+        quote_row.addWidget(self.quoteEdit, 1)
+        quote_row.addWidget(self.quoteButton)
+        quote_layout = QVBoxLayout(box)
+        quote_layout.setContentsMargins(0, 0, 0, 0)
+        quote_layout.addWidget(self.quoteNote)
+        quote_layout.addLayout(quote_row)
+        quote_layout.addWidget(self.quoteError)
+        box.hide()
+        self.quoteButton.clicked.connect(self._apply_quote)
+        self.quoteEdit.returnPressed.connect(self._apply_quote)
+        return box
+
+    def _receipt_buttons(
+        self, receipt_document: Callable[[], PdfDocument | None], errors: Callable[[str], object]
+    ) -> PdfActions:
+        """The issued receipt: preview and print, open, save as, and "Registrar pago…"."""
+        buttons = PdfActions(
+            receipt_document,
+            {
+                "preview": "printReceiptButton",
+                "open": "openReceiptButton",
+                "save": "saveReceiptButton",
+            },
+            errors=errors,
+            texts={"save": "Guardar como…"},
+            columns=2,
+        )
+        self.printReceiptButton = buttons.button("preview")
+        self.openReceiptButton = buttons.button("open")
+        self.saveReceiptButton = buttons.button("save")
+        self.payReceiptButton = QPushButton("Registrar pago…")
+        self.payReceiptButton.setObjectName("payReceiptButton")
+        self.payReceiptButton.clicked.connect(self.payRequested.emit)
+        buttons.add_widget(self.payReceiptButton)
+        buttons.hide()
+        return buttons
 
     def show_bill(
         self, bill: Bill | None, *, final: bool = False, receipt_folio: str | None = None

@@ -127,31 +127,64 @@ class PolicyDialog(QDialog):
         self.policy = self._find_policy()
         self.devices = [d for d in services.clients.devices(client_id) if d.active]
         last = self.policy.versions[-1] if self.policy and self.policy.versions else None
-        creating = self.policy is None
         self.setWindowTitle(
             f"Póliza {self.policy.label} — {client.name}"
             if self.policy
             else f"Nueva póliza — {client.name}"
         )
-
-        header = QLabel()
+        header = QLabel(self._header_text(client.name))
         header.setObjectName("policyHeader")
         header.setTextFormat(Qt.TextFormat.RichText)
         header.setWordWrap(True)
-        if self.policy is None:
-            header.setText(f"<b>{client.name}</b> — nueva póliza de soporte")
-        else:
-            header.setText(
-                f"<b>{client.name}</b> — póliza {self.policy.label} "
-                f"desde el {self.policy.start_date:%d/%m/%Y}"
-                + (
-                    f" · próxima revisión: {self.policy.next_review:%d/%m/%Y}"
-                    if self.policy.next_review
-                    else ""
-                )
-            )
 
-        # -- the numbers ---------------------------------------------------------------------
+        columns = QHBoxLayout()
+        left = QVBoxLayout()
+        left.addLayout(self._numbers_form(last))
+        left.addStretch(1)
+        right = QVBoxLayout()
+        right.addWidget(self._devices_box(last))
+        right.addWidget(self._benefits_box(last))
+        right.addStretch(1)
+        columns.addLayout(left, 1)
+        columns.addSpacing(12)
+        columns.addLayout(right, 1)
+        self.noteEdit = QLineEdit("" if last is None else last.note)
+        self.noteEdit.setObjectName("policyNoteEdit")
+        self.noteEdit.setPlaceholderText("Nota (opcional), p. ej. acuerdo con el cliente")
+        note_form = QFormLayout()
+        note_form.addRow("Nota:", self.noteEdit)
+        self.historyBox = self._history_box()
+        self.formError = field_error("policyFormError")
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(header)
+        layout.addLayout(columns)
+        layout.addLayout(note_form)
+        layout.addWidget(self.historyBox)
+        layout.addWidget(self.formError)
+        layout.addLayout(self._buttons())
+
+        for spin in (self.remoteSpin, self.inPersonSpin):
+            spin.valueChanged.connect(self.update_fee)
+        self.discountEdit.textChanged.connect(self.update_fee)
+        self.devicesList.itemChanged.connect(self.update_fee)
+        self.validFromEdit.dateChanged.connect(self.update_fee)
+        self.update_fee()
+        self.setMinimumWidth(940)
+
+    # -- building --------------------------------------------------------------------------
+    def _header_text(self, client_name: str) -> str:
+        if self.policy is None:
+            return f"<b>{client_name}</b> — nueva póliza de soporte"
+        review = self.policy.next_review
+        return (
+            f"<b>{client_name}</b> — póliza {self.policy.label} "
+            f"desde el {self.policy.start_date:%d/%m/%Y}"
+            + (f" · próxima revisión: {review:%d/%m/%Y}" if review else "")
+        )
+
+    def _numbers_form(self, last: PolicyVersionView | None) -> QFormLayout:
+        """Events per month, discount, 7x24/365, the date it rules from and the fee."""
         self.remoteSpin = events_spin("policyRemoteSpin", last.expected_remote if last else 0)
         self.inPersonSpin = events_spin(
             "policyInPersonSpin", last.expected_in_person if last else 0
@@ -161,7 +194,7 @@ class PolicyDialog(QDialog):
         self.discountEdit.setObjectName("policyDiscountEdit")
         self.discountEdit.setFixedWidth(130)
         self.discountEdit.setAlignment(Qt.AlignmentFlag.AlignRight)
-        self.max_discount = services.settings.tariff().max_policy_discount
+        self.max_discount = self.services.settings.tariff().max_policy_discount
         self.discountEdit.setToolTip(f"De 0 a {_percent(self.max_discount)} %")
         self.discountError = field_error("policyDiscountError")
         discount_row = QHBoxLayout()
@@ -209,14 +242,18 @@ class PolicyDialog(QDialog):
         form.addRow("Descuento:", discount_row)
         form.addRow("", self.discountError)
         form.addRow("", self.allHoursCheck)
-        form.addRow("Vigente desde:" if creating else "Cambio vigente desde:", self.validFromEdit)
+        form.addRow(
+            "Vigente desde:" if self.policy is None else "Cambio vigente desde:",
+            self.validFromEdit,
+        )
         form.addRow("", self.validFromError)
         form.addRow("", self.validFromHint)
         form.addRow("Cuota mensual:", self.feeLabel)
         form.addRow("", self.feeDetail)
+        return form
 
-        # -- devices -------------------------------------------------------------------------
-        self.devicesBox = QGroupBox("Equipos cubiertos")
+    def _devices_box(self, last: PolicyVersionView | None) -> QGroupBox:
+        box = QGroupBox("Equipos cubiertos")
         self.devicesList = QListWidget()
         self.devicesList.setObjectName("policyDevicesList")
         covered = set(last.device_ids) if last else set()
@@ -230,22 +267,24 @@ class PolicyDialog(QDialog):
             self.devicesList.addItem(item)
         rows = max(1, min(4, len(self.devices)))
         self.devicesList.setFixedHeight(rows * 22 + 8)
-        devices_layout = QVBoxLayout(self.devicesBox)
+        layout = QVBoxLayout(box)
         if self.devices:
-            devices_layout.addWidget(self.devicesList)
-            devices_layout.addWidget(
+            layout.addWidget(self.devicesList)
+            layout.addWidget(
                 hint("Sin equipos marcados, la póliza cubre todos los equipos del cliente.")
             )
         else:
             self.devicesList.hide()
-            devices_layout.addWidget(
+            layout.addWidget(
                 hint("El cliente no tiene equipos registrados: la póliza cubre todos.")
             )
+        self.devicesBox = box
+        return box
 
-        # -- benefits ------------------------------------------------------------------------
-        self.benefitsBox = QGroupBox("Beneficios")
+    def _benefits_box(self, last: PolicyVersionView | None) -> QGroupBox:
+        box = QGroupBox("Beneficios")
         self.benefitChecks: dict[PolicyBenefit, QCheckBox] = {}
-        grid = QGridLayout(self.benefitsBox)
+        grid = QGridLayout(box)
         chosen = set(last.benefits) if last else set(PolicyBenefit)
         for i, benefit in enumerate(PolicyBenefit):
             check = QCheckBox(benefit.label)
@@ -253,15 +292,12 @@ class PolicyDialog(QDialog):
             check.setChecked(benefit in chosen)
             self.benefitChecks[benefit] = check
             grid.addWidget(check, i, 0)
+        self.benefitsBox = box
+        return box
 
-        self.noteEdit = QLineEdit("" if last is None else last.note)
-        self.noteEdit.setObjectName("policyNoteEdit")
-        self.noteEdit.setPlaceholderText("Nota (opcional), p. ej. acuerdo con el cliente")
-        note_form = QFormLayout()
-        note_form.addRow("Nota:", self.noteEdit)
-
-        # -- history -------------------------------------------------------------------------
-        self.historyBox = QGroupBox("Historial de versiones")
+    def _history_box(self) -> QGroupBox:
+        """The versions so far, read-only (bills keep the version they used)."""
+        box = QGroupBox("Historial de versiones")
         self.historyTable = QTableWidget(0, len(HISTORY_HEADERS))
         self.historyTable.setObjectName("policyHistoryTable")
         self.historyTable.setHorizontalHeaderLabels(HISTORY_HEADERS)
@@ -269,18 +305,17 @@ class PolicyDialog(QDialog):
         self.historyTable.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.historyTable.verticalHeader().hide()
         self.historyTable.setWordWrap(False)
-        history_layout = QVBoxLayout(self.historyBox)
-        history_layout.addWidget(self.historyTable)
-        self.historyBox.setVisible(self.policy is not None)
+        QVBoxLayout(box).addWidget(self.historyTable)
+        box.setVisible(self.policy is not None)
         if self.policy is not None:
             self._fill_history(self.policy)
+        return box
 
-        self.formError = field_error("policyFormError")
-
-        # -- buttons -------------------------------------------------------------------------
+    def _buttons(self) -> QHBoxLayout:
+        """ "Terminar póliza…" on the left; create or save, and cancel, on the right."""
         buttons = QDialogButtonBox()
         self.saveButton = buttons.addButton(
-            "Crear póliza" if creating else "Guardar cambio",
+            "Crear póliza" if self.policy is None else "Guardar cambio",
             QDialogButtonBox.ButtonRole.AcceptRole,
         )
         self.saveButton.setObjectName("policySaveButton")
@@ -298,34 +333,7 @@ class PolicyDialog(QDialog):
         bottom.addStretch(1)
         bottom.addWidget(buttons)
         self.buttons = buttons
-
-        columns = QHBoxLayout()
-        left = QVBoxLayout()
-        left.addLayout(form)
-        left.addStretch(1)
-        right = QVBoxLayout()
-        right.addWidget(self.devicesBox)
-        right.addWidget(self.benefitsBox)
-        right.addStretch(1)
-        columns.addLayout(left, 1)
-        columns.addSpacing(12)
-        columns.addLayout(right, 1)
-
-        layout = QVBoxLayout(self)
-        layout.addWidget(header)
-        layout.addLayout(columns)
-        layout.addLayout(note_form)
-        layout.addWidget(self.historyBox)
-        layout.addWidget(self.formError)
-        layout.addLayout(bottom)
-
-        for spin in (self.remoteSpin, self.inPersonSpin):
-            spin.valueChanged.connect(self.update_fee)
-        self.discountEdit.textChanged.connect(self.update_fee)
-        self.devicesList.itemChanged.connect(self.update_fee)
-        self.validFromEdit.dateChanged.connect(self.update_fee)
-        self.update_fee()
-        self.setMinimumWidth(940)
+        return bottom
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
@@ -334,7 +342,6 @@ class PolicyDialog(QDialog):
     def _fit(self) -> None:
         fit_height(self)
 
-    # -- building --------------------------------------------------------------------------
     def _find_policy(self) -> PolicyView | None:
         """The client's policy in force today or starting later (not one already ended)."""
         for p in self.services.policies.policies():

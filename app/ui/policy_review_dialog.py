@@ -130,29 +130,7 @@ class PolicyReviewDialog(QDialog):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignCenter)
 
-        # -- the suggestion ------------------------------------------------------------------
-        self.suggestionBox = QGroupBox("Nuevos eventos esperados por mes")
-        self.remoteSpin = events_spin("reviewRemoteSpin")
-        self.inPersonSpin = events_spin("reviewInPersonSpin")
-        self.suggestionHint = hint("", "reviewSuggestionHint")
-        self.feeLabel = QLabel()
-        self.feeLabel.setObjectName("reviewFeeLabel")
-        self.currentFeeLabel = hint("", "reviewCurrentFeeLabel", wrap=False)
-        self.doneLabel = QLabel()
-        self.doneLabel.setObjectName("reviewDoneLabel")
-        self.doneLabel.setWordWrap(True)
-        self.doneLabel.hide()
-        form = self.suggestionForm = QFormLayout()
-        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
-        form.addRow("Eventos a distancia:", self.remoteSpin)
-        form.addRow("Eventos presenciales:", self.inPersonSpin)
-        form.addRow("Cuota mensual nueva:", self.feeLabel)
-        form.addRow("", self.currentFeeLabel)
-        box = QVBoxLayout(self.suggestionBox)
-        box.addWidget(self.suggestionHint)
-        box.addLayout(form)
-        box.addWidget(self.doneLabel)
-
+        self.suggestionBox = self._suggestion_box()
         self.errorLabel = field_error("reviewError")
 
         # -- buttons -------------------------------------------------------------------------
@@ -192,6 +170,31 @@ class PolicyReviewDialog(QDialog):
         self.inPersonSpin.valueChanged.connect(self.update_fee)
         self.setMinimumWidth(1000)
         self.reload()
+
+    def _suggestion_box(self) -> QGroupBox:
+        """The suggested expected events (adjustable), the new fee, or the answer given."""
+        group = QGroupBox("Nuevos eventos esperados por mes")
+        self.remoteSpin = events_spin("reviewRemoteSpin")
+        self.inPersonSpin = events_spin("reviewInPersonSpin")
+        self.suggestionHint = hint("", "reviewSuggestionHint")
+        self.feeLabel = QLabel()
+        self.feeLabel.setObjectName("reviewFeeLabel")
+        self.currentFeeLabel = hint("", "reviewCurrentFeeLabel", wrap=False)
+        self.doneLabel = QLabel()
+        self.doneLabel.setObjectName("reviewDoneLabel")
+        self.doneLabel.setWordWrap(True)
+        self.doneLabel.hide()
+        form = self.suggestionForm = QFormLayout()
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
+        form.addRow("Eventos a distancia:", self.remoteSpin)
+        form.addRow("Eventos presenciales:", self.inPersonSpin)
+        form.addRow("Cuota mensual nueva:", self.feeLabel)
+        form.addRow("", self.currentFeeLabel)
+        box = QVBoxLayout(group)
+        box.addWidget(self.suggestionHint)
+        box.addLayout(form)
+        box.addWidget(self.doneLabel)
+        return group
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)

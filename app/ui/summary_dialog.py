@@ -170,24 +170,7 @@ class SummaryDialog(QDialog):
         font.setBold(True)
         self.titleLabel.setFont(font)
 
-        self.model = SummarySessionsModel(self)
-        self.proxy = QSortFilterProxyModel(self)
-        self.proxy.setSourceModel(self.model)
-        self.proxy.setSortRole(RAW_ROLE)
-        self.table = QTableView(self)
-        self.table.setObjectName("summaryTable")
-        self.table.setModel(self.proxy)
-        self.table.setSortingEnabled(True)
-        self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().hide()
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(8, QHeaderView.ResizeMode.Stretch)
-        header.sectionResized.connect(lambda *_: self.table.resizeRowsToContents())
+        self.table = self._sessions_table()
 
         self.totalLabel = QLabel(self)
         self.totalLabel.setObjectName("summaryTotalLabel")
@@ -236,6 +219,28 @@ class SummaryDialog(QDialog):
         self.advisorCombo.currentIndexChanged.connect(self.refresh)
         self.csvButton.clicked.connect(self.save_csv)
         self.refresh()
+
+    def _sessions_table(self) -> QTableView:
+        """The day's sessions, sortable by their raw values."""
+        self.model = SummarySessionsModel(self)
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setSortRole(RAW_ROLE)
+        table = QTableView(self)
+        table.setObjectName("summaryTable")
+        table.setModel(self.proxy)
+        table.setSortingEnabled(True)
+        table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.setAlternatingRowColors(True)
+        table.verticalHeader().hide()
+        header = table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(8, QHeaderView.ResizeMode.Stretch)
+        header.sectionResized.connect(lambda *_: table.resizeRowsToContents())
+        return table
 
     # -- state -------------------------------------------------------------------------------
     def day(self) -> date:
