@@ -185,13 +185,16 @@ class RepairDialog(QDialog):
             self.quote_document,
             {"preview": "quotePreviewButton", "save": "quoteSavePdfButton"},
             errors=self.show_error,
-            texts={"preview": "Vista previa de la cotización…", "save": "Guardar cotización…"},
+            texts={
+                "preview": "Vista previa de la cotización…",
+                "save": "Guardar PDF de la cotización…",
+            },
         )
         self.receiptPdf = PdfActions(
             self.receipt_document,
             {"preview": "repairReceiptPreviewButton", "save": "repairReceiptSavePdfButton"},
             errors=self.show_error,
-            texts={"preview": "Vista previa del recibo…", "save": "Guardar recibo…"},
+            texts={"preview": "Vista previa del recibo…", "save": "Guardar PDF del recibo…"},
         )
         self.previewButton = self.quotePdf.button("preview")
         self.receiptPreviewButton = self.receiptPdf.button("preview")
