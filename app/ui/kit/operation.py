@@ -22,7 +22,7 @@ raised again on the GUI thread, so it is never swallowed.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, Generic, Protocol, TypeVar
+from typing import Any, Generic, TypeVar
 
 import shiboken6
 from PySide6.QtCore import QObject, QThreadPool, Signal, Slot
@@ -31,13 +31,7 @@ from app.kernel.errors import DomainError
 
 T = TypeVar("T")
 
-__all__ = ["Operation", "ShowsErrors", "attempt", "problem"]
-
-
-class ShowsErrors(Protocol):
-    """A widget with an error banner: ``show_error("")`` hides it."""
-
-    def show_error(self, message: str) -> None: ...
+__all__ = ["Operation", "attempt", "problem"]
 
 
 class Operation(Generic[T]):

@@ -111,8 +111,10 @@ class PdfActions(QWidget):
     # -- the actions -------------------------------------------------------------------------
     def trigger(self, action: str) -> None:
         """Render the document off the GUI thread, then run ``action`` with it."""
-        document = Operation(self, self._document, errors=self._errors, clear=False).run()
-        if document is None or self._busy:
+        document = None
+        if not self._busy:  # one document at a time
+            document = Operation(self, self._document, errors=self._errors, clear=False).run()
+        if document is None:
             self.finished.emit(action)
             return
         self._set_busy(True)
