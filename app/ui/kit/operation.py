@@ -24,7 +24,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
-import shiboken6
 from PySide6.QtCore import QObject, QThreadPool, Signal, Slot
 
 from app.kernel.errors import DomainError
@@ -50,6 +49,7 @@ class Operation(Generic[T]):
             if errors is None:
                 raise TypeError(f"{type(parent).__name__} has no show_error(); pass errors=")
         self._parent = parent
+        self._parent_alive = True
         self._work = work
         self._errors: Callable[[str], object] = errors
         self._clear = clear
@@ -91,6 +91,7 @@ class Operation(Generic[T]):
         """Call the work on a pool thread; the callbacks run on the GUI thread afterwards."""
         relay = _relay()
         work, deliver = self._work, self._deliver
+        self._parent.destroyed.connect(self._orphaned)  # on the GUI thread, as the delivery
 
         def job() -> None:
             try:
@@ -103,9 +104,13 @@ class Operation(Generic[T]):
         QThreadPool.globalInstance().start(job)
 
     # -- delivery ----------------------------------------------------------------------------
+    def _orphaned(self, *_: object) -> None:
+        self._parent_alive = False
+
     def _deliver(self, result: Any, error: BaseException | None) -> None:
-        if not shiboken6.isValid(self._parent):
+        if not self._parent_alive:
             return  # the widget is gone: nobody to tell
+        self._parent.destroyed.disconnect(self._orphaned)
         try:
             if error is None:
                 self._succeeded(result)
@@ -167,6 +172,6 @@ _RELAY: _Relay | None = None
 def _relay() -> _Relay:
     """The one relay, made on the GUI thread by the first background operation."""
     global _RELAY
-    if _RELAY is None or not shiboken6.isValid(_RELAY):
+    if _RELAY is None:
         _RELAY = _Relay()
     return _RELAY
