@@ -138,7 +138,7 @@ def choose_advisor(
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QDialog
 
-    from app.ui.dialogs import AdvisorDialog
+    from app.ui.advisor_dialog import AdvisorDialog
 
     advisors = services.clients.advisors()
     settings = QSettings()

@@ -10,10 +10,14 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# The checkout this script is in, not whichever one the virtualenv was installed from.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 
 def main() -> int:
@@ -64,7 +68,10 @@ def main() -> int:
     window.clientTable.selectRow(0)
     shot("02-search")
 
-    from app.ui.dialogs import ClientDialog, ConsentDialog, EndSessionDialog, StartSessionDialog
+    from app.ui.client_dialog import ClientDialog
+    from app.ui.consent_dialog import ConsentDialog
+    from app.ui.end_session_dialog import EndSessionDialog
+    from app.ui.start_session_dialog import StartSessionDialog
 
     dialog = StartSessionDialog(client, [device], lambda: None, window)
     dialog.paymentCombo.setCurrentIndex(1)
@@ -108,7 +115,7 @@ def main() -> int:
     end.close()
     window.set_session(s.sessions.end(view.id, Outcome.FOLLOW_UP))
     window.load_pending()
-    window.issue_receipt()
+    window.session_actions.issue_receipt()
     shot("08-ended-receipt")
 
     bad = ClientDialog(s.clients.create_client, parent=window)
@@ -123,9 +130,75 @@ def main() -> int:
     clock.advance(minutes=75)
     window.tick()
     shot("10-onsite-requires-quote")
+    window.set_session(s.sessions.end(window.session.id, Outcome.RESOLVED))
+
+    more_dialogs(window, client, shot)
     QTimer.singleShot(0, app.quit)
     window.close()
     return 0
+
+
+def more_dialogs(window: Any, client: Any, shot: Callable[..., None]) -> None:
+    """The dialogs with documents and field messages: the start checklist refused, Ajustes
+    with bad values, the corte del día, the statement and the repair of an escalated case."""
+    from PySide6.QtCore import QTime
+    from PySide6.QtWidgets import QApplication
+
+    from app.kernel.enums import DeviceKind, Modality, Outcome
+    from app.services.data import DeviceData
+    from app.ui.repair_dialog import RepairDialog
+    from app.ui.settings_dialog import SettingsDialog
+    from app.ui.start_session_dialog import StartSessionDialog
+    from app.ui.statement_dialog import StatementDialog
+    from app.ui.summary_dialog import SummaryDialog
+
+    s, clock = window.services, window.services.clock
+    start = StartSessionDialog(client, s.clients.devices(client.id), lambda: None, window)
+    start.show()
+    start.try_accept()  # the checklist is empty: refused under the form
+    shot("11-start-dialog-refused", start)
+    start.close()
+
+    settings = SettingsDialog(s, window, current_advisor_id=window.advisor.id)
+    settings.resize(1180, 760)
+    settings.show()
+    tariff = settings.tariffTab
+    tariff.percentEdits["iva_rate"].setText("100")
+    tariff.percentEdits["max_policy_discount"].setText("12.345")
+    tariff.rateEdits["remote_outside_rate"].setText("trescientos")
+    tariff.window2Start.setTime(QTime(13, 0))
+    settings.try_save()
+    shot("12-settings-tariff-errors", settings)
+    settings.close()
+
+    summary = SummaryDialog(s, window)
+    summary.show()
+    while summary.loading:  # built off the GUI thread
+        QApplication.processEvents()
+    shot("13-summary", summary)
+    summary.close()
+
+    statement = StatementDialog(s, client.id, window)
+    statement.show()
+    shot("14-statement", statement)
+    statement.close()
+
+    mac = s.clients.add_device(client.id, DeviceData(kind=DeviceKind.MAC, model="iMac 24 M1"))
+    view = s.sessions.start(window.advisor.id, client.id, Modality.OFFICE, device_id=mac.id)
+    clock.advance(minutes=50)
+    s.sessions.end(view.id, Outcome.ESCALATED, "No enciende: tarjeta lógica")
+    s.receipts.issue_for_session(view.id)
+    repair = RepairDialog(s, view.case.id, window, advisor_id=window.advisor.id)
+    repair.show()
+    repair.descriptionEdit.setText("Cambio de fuente de poder y limpieza interna")
+    repair.hoursEdit.setText("2")
+    row = repair.add_part()
+    repair.set_part(row, 0, "Fuente de poder iMac A2438")
+    repair.set_part(row, 2, "1,850.00")
+    shot("15-repair-quote", repair)
+    repair.save_quote()
+    shot("16-repair-quoted", repair)
+    repair.close()
 
 
 if __name__ == "__main__":

@@ -1,8 +1,10 @@
 """The billing panel: the live bill of the running session, then the final bill and
-"Emitir recibo". For onsite work outside the cities with a rate it asks for the quote first."""
+"Emitir recibo", and the issued receipt's PDF and payment. For onsite work outside the cities
+with a rate it asks for the quote first."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 
 from PySide6.QtCore import Qt, Signal
@@ -11,7 +13,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
     QFrame,
-    QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -25,16 +26,26 @@ from PySide6.QtWidgets import (
 
 from app.billing import Bill, format_money, parse_money
 from app.kernel.enums import Band
-from app.kernel.errors import BillingError
 from app.kernel.fmt import format_duration
+from app.ui.kit.messages import field_error
+from app.ui.kit.operation import Operation
+from app.ui.kit.pdf_actions import PdfActions, PdfDocument
 
 
 class BillingPanel(QFrame):
+    """Shows a bill; ``receipt_document`` gives the issued receipt's PDF to its buttons."""
+
     issueRequested = Signal()
     quoteEntered = Signal(str, object)  # ("rate" | "amount", Decimal)
-    receiptAction = Signal(str)  # "preview" | "open" | "save" | "pay", for the issued receipt
+    payRequested = Signal()  # "Registrar pago…" on the issued receipt
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        receipt_document: Callable[[], PdfDocument | None],
+        *,
+        errors: Callable[[str], object],
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("billingPanel")
         self.setFrameShape(QFrame.Shape.StyledPanel)
@@ -80,37 +91,7 @@ class BillingPanel(QFrame):
         total_title.setObjectName("totalTitle")
         totals.addRow(total_title, self.billTotalLabel)
 
-        # The quote, asked only when the session requires one.
-        self.quoteBox = QFrame()
-        self.quoteBox.setObjectName("quoteBox")
-        self.quoteNote = QLabel("")
-        self.quoteNote.setWordWrap(True)
-        self.quoteKind = QComboBox()
-        self.quoteKind.setObjectName("quoteKind")
-        self.quoteKind.addItem("Importe de la sesión", "amount")
-        self.quoteKind.addItem("Tarifa por hora", "rate")
-        self.quoteEdit = QLineEdit()
-        self.quoteEdit.setObjectName("quoteEdit")
-        self.quoteEdit.setPlaceholderText("$0.00")
-        self.quoteButton = QPushButton("Aplicar cotización")
-        self.quoteButton.setObjectName("quoteButton")
-        self.quoteError = QLabel("")
-        self.quoteError.setObjectName("fieldError")
-        self.quoteError.setWordWrap(True)
-        self.quoteError.hide()
-        quote_row = QHBoxLayout()
-        quote_row.addWidget(self.quoteKind)
-        quote_row.addWidget(self.quoteEdit, 1)
-        quote_row.addWidget(self.quoteButton)
-        quote_layout = QVBoxLayout(self.quoteBox)
-        quote_layout.setContentsMargins(0, 0, 0, 0)
-        quote_layout.addWidget(self.quoteNote)
-        quote_layout.addLayout(quote_row)
-        quote_layout.addWidget(self.quoteError)
-        self.quoteBox.hide()
-        self.quoteButton.clicked.connect(self._apply_quote)
-        self.quoteEdit.returnPressed.connect(self._apply_quote)
-
+        self.quoteBox = self._quote_box()
         self.issueReceiptButton = QPushButton("Emitir recibo")
         self.issueReceiptButton.setObjectName("issueReceiptButton")
         self.issueReceiptButton.setEnabled(False)
@@ -118,23 +99,7 @@ class BillingPanel(QFrame):
         self.receiptLabel = QLabel("")
         self.receiptLabel.setObjectName("receiptLabel")
         self.receiptLabel.setWordWrap(True)
-        self.receiptButtons = QWidget()
-        receipt_grid = QGridLayout(self.receiptButtons)
-        receipt_grid.setContentsMargins(0, 0, 0, 0)
-        for i, (name, text, action) in enumerate(
-            (
-                ("printReceiptButton", "Vista previa / Imprimir…", "preview"),
-                ("openReceiptButton", "Abrir PDF", "open"),
-                ("saveReceiptButton", "Guardar como…", "save"),
-                ("payReceiptButton", "Registrar pago…", "pay"),
-            )
-        ):
-            b = QPushButton(text)
-            b.setObjectName(name)
-            b.clicked.connect(lambda *_, a=action: self.receiptAction.emit(a))
-            receipt_grid.addWidget(b, i // 2, i % 2)
-            setattr(self, name, b)
-        self.receiptButtons.hide()
+        self.receiptButtons = self._receipt_buttons(receipt_document, errors)
         self.noteLabel = QLabel("Precios más IVA. Este recibo no es un CFDI.")
         self.noteLabel.setObjectName("hintLabel")
         self.noteLabel.setWordWrap(True)
@@ -153,6 +118,61 @@ class BillingPanel(QFrame):
         layout.addWidget(self.noteLabel)
         layout.addStretch(1)
         self.show_bill(None)
+
+    def _quote_box(self) -> QFrame:
+        """The quote, asked only when the session requires one."""
+        box = QFrame()
+        box.setObjectName("quoteBox")
+        self.quoteNote = QLabel("")
+        self.quoteNote.setWordWrap(True)
+        self.quoteKind = QComboBox()
+        self.quoteKind.setObjectName("quoteKind")
+        self.quoteKind.addItem("Importe de la sesión", "amount")
+        self.quoteKind.addItem("Tarifa por hora", "rate")
+        self.quoteEdit = QLineEdit()
+        self.quoteEdit.setObjectName("quoteEdit")
+        self.quoteEdit.setPlaceholderText("$0.00")
+        self.quoteButton = QPushButton("Aplicar cotización")
+        self.quoteButton.setObjectName("quoteButton")
+        self.quoteError = field_error("fieldError")
+        quote_row = QHBoxLayout()
+        quote_row.addWidget(self.quoteKind)
+        quote_row.addWidget(self.quoteEdit, 1)
+        quote_row.addWidget(self.quoteButton)
+        quote_layout = QVBoxLayout(box)
+        quote_layout.setContentsMargins(0, 0, 0, 0)
+        quote_layout.addWidget(self.quoteNote)
+        quote_layout.addLayout(quote_row)
+        quote_layout.addWidget(self.quoteError)
+        box.hide()
+        self.quoteButton.clicked.connect(self._apply_quote)
+        self.quoteEdit.returnPressed.connect(self._apply_quote)
+        return box
+
+    def _receipt_buttons(
+        self, receipt_document: Callable[[], PdfDocument | None], errors: Callable[[str], object]
+    ) -> PdfActions:
+        """The issued receipt: preview and print, open, save as, and "Registrar pago…"."""
+        buttons = PdfActions(
+            receipt_document,
+            {
+                "preview": "printReceiptButton",
+                "open": "openReceiptButton",
+                "save": "saveReceiptButton",
+            },
+            errors=errors,
+            texts={"save": "Guardar como…"},
+            columns=2,
+        )
+        self.printReceiptButton = buttons.button("preview")
+        self.openReceiptButton = buttons.button("open")
+        self.saveReceiptButton = buttons.button("save")
+        self.payReceiptButton = QPushButton("Registrar pago…")
+        self.payReceiptButton.setObjectName("payReceiptButton")
+        self.payReceiptButton.clicked.connect(self.payRequested.emit)
+        buttons.add_widget(self.payReceiptButton)
+        buttons.hide()
+        return buttons
 
     def show_bill(
         self, bill: Bill | None, *, final: bool = False, receipt_folio: str | None = None
@@ -216,8 +236,7 @@ class BillingPanel(QFrame):
         table.setFixedHeight(height + 2)
 
     def show_quote_error(self, message: str) -> None:
-        self.quoteError.setText(message)
-        self.quoteError.setVisible(bool(message))
+        self.quoteError.show_message(message)
 
     def _amount_labels(self) -> list[QLabel]:
         return [
@@ -237,13 +256,10 @@ class BillingPanel(QFrame):
         self.linesTable.setItem(row, 1, money)
 
     def _apply_quote(self) -> None:
-        try:
-            value = parse_money(self.quoteEdit.text(), what="La cotización")
-        except BillingError as exc:
-            self.show_quote_error(str(exc))
-            return
-        self.show_quote_error("")
-        self.quoteEntered.emit(self.quoteKind.currentData(), value)
+        text = self.quoteEdit.text()
+        Operation(
+            self, lambda: parse_money(text, what="La cotización"), errors=self.show_quote_error
+        ).success(lambda value: self.quoteEntered.emit(self.quoteKind.currentData(), value)).run()
 
 
 def _amount_label() -> QLabel:

@@ -1,26 +1,29 @@
 """The main window: client list (left), live session (middle), billing panel (right).
 
 The window paints first, with nothing heavy imported; ``attach`` then builds the panels on the
-services (SQLAlchemy, NumPy…) once the database is open. Every action calls one service; a
-refused action shows its Spanish message in the banner and changes nothing.
+services (SQLAlchemy, NumPy…) once the database is open. Every action calls one service
+(:class:`~app.ui.kit.operation.Operation`); a refused action shows its Spanish message in the
+banner and changes nothing. What the advisor does to the session lives in
+:mod:`app.ui.session_actions`, the dialogs the window opens in :mod:`app.ui.window_dialogs`,
+the menus and the tray icon in :mod:`app.ui.window_menus`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from decimal import Decimal
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QSettings, Signal
 from PySide6.QtWidgets import QLabel, QMainWindow
 
+from app.ui.kit.operation import Operation
+
 if TYPE_CHECKING:  # bound for real by _load_qt(), right after the first paint
     from PySide6.QtCore import Qt
-    from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence, QPaintEvent
+    from PySide6.QtGui import QCloseEvent, QPaintEvent
     from PySide6.QtWidgets import (
         QAbstractItemView,
-        QDialog,
         QFrame,
         QHBoxLayout,
         QHeaderView,
@@ -38,14 +41,18 @@ if TYPE_CHECKING:  # bound for real by _load_qt(), right after the first paint
 if TYPE_CHECKING:
     from app.kernel.search import ClientColumns
     from app.services.facade import Services
-    from app.services.values import AdvisorView, ClientView, DeviceView, SessionView
+    from app.services.values import AdvisorView, ClientView, SessionView
     from app.ui.billing_panel import BillingPanel
+    from app.ui.kit.messages import MessageLabel
+    from app.ui.session_actions import SessionActions
     from app.ui.session_panel import SessionPanel
+    from app.ui.window_dialogs import WindowDialogs
+    from app.ui.window_menus import SessionMenu
 
 
-_GUI = ("QAction", "QCloseEvent", "QIcon", "QKeySequence", "QPaintEvent")
+_GUI = ("QCloseEvent", "QPaintEvent")
 _WIDGETS = (
-    "QAbstractItemView", "QDialog", "QFrame", "QHBoxLayout", "QHeaderView", "QLineEdit",
+    "QAbstractItemView", "QFrame", "QHBoxLayout", "QHeaderView", "QLineEdit",
     "QPushButton", "QSplitter", "QSystemTrayIcon", "QTableView", "QTableWidget",
     "QTableWidgetItem", "QVBoxLayout", "QWidget",
 )  # fmt: skip
@@ -63,30 +70,7 @@ def _load_qt() -> None:
     names.update({name: getattr(QtWidgets, name) for name in _WIDGETS})
 
 
-T = TypeVar("T")
 FORGOTTEN_TIMER = timedelta(hours=4)
-
-STYLE = """
-QLabel#stopwatchLabel { color: #1d1d1f; padding: 8px 0; }
-QLabel#sessionTitle { font-size: 16px; font-weight: 600; }
-QLabel#sectionTitle { font-weight: 600; color: #3a3a3c; margin-top: 4px; }
-QLabel#stateLabel, QLabel#bandLabel { font-size: 14px; padding: 4px; border-radius: 6px; }
-QLabel#stateLabel { background: #eef3fb; color: #0b4a8b; }
-QLabel#bandLabel[band="business"] { background: #e8f6ec; color: #1b6b33; }
-QLabel#bandLabel[band="outside"] { background: #fdf0e2; color: #8a4b00; }
-QLabel#instructionsLabel { padding: 4px; border-radius: 6px; background: #eef3fb; }
-QLabel#instructionsLabel[over="true"] { background: #fde8e8; color: #9b1c1c; font-weight: 600; }
-QLabel#billTotalLabel { font-size: 18px; font-weight: 700; }
-QLabel#totalTitle { font-size: 18px; font-weight: 700; }
-QLabel#errorBanner { background: #fde8e8; color: #9b1c1c; padding: 6px 10px; border-radius: 6px; }
-QLabel#noticeBanner { background: #fff6db; color: #6b4e00; padding: 6px 10px; border-radius: 6px; }
-QLabel[role="fieldError"], QLabel#fieldError { color: #b00020; }
-QLabel#hintLabel { color: #6e6e73; }
-QLabel#receiptLabel { color: #1b6b33; font-weight: 600; }
-QLabel#policyLabel { background: #eef3fb; color: #0b4a8b; padding: 6px 8px; border-radius: 6px; }
-QLabel#policyLabel[warn="true"] { background: #fff6db; color: #6b4e00; }
-QPushButton { padding: 5px 10px; }
-"""
 
 
 class MainWindow(QMainWindow):
@@ -101,6 +85,7 @@ class MainWindow(QMainWindow):
         self.advisor: AdvisorView | None = None
         self.session: SessionView | None = None
         self.receipt_folio: str | None = None
+        self.tray: QSystemTrayIcon | None = None
         self._forgotten_warned: set[int] = set()
         self._painted = False
         self._shell_built = False
@@ -118,20 +103,49 @@ class MainWindow(QMainWindow):
             return
         self._shell_built = True
         _load_qt()
+        from PySide6.QtWidgets import QApplication
+
+        from app.ui.kit import style
+        from app.ui.kit.messages import error_banner, notice_banner
+
+        app = QApplication.instance()
+        assert isinstance(app, QApplication)
+        style.install(app)
+        self.errorBanner: MessageLabel = error_banner("errorBanner")
+        self.noticeBanner: MessageLabel = notice_banner("noticeBanner")
+        self.placeholder = QLabel("Abriendo la base de datos…")
+        self.placeholder.setObjectName("hintLabel")
+        self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.setObjectName("mainSplitter")
+        splitter.addWidget(self._client_side())
+        splitter.addWidget(self.placeholder)
+        splitter.setStretchFactor(0, 4)
+        splitter.setStretchFactor(1, 7)
+        splitter.setChildrenCollapsible(False)
+        self.splitter = splitter
+
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(8, 8, 8, 8)
+        layout.addWidget(self.errorBanner)
+        layout.addWidget(self.noticeBanner)
+        layout.addWidget(splitter, 1)
+        self.setCentralWidget(central)
+
+        self.clientSearch.textChanged.connect(self.clientModel.set_query)
+        self.clientSearch.textChanged.connect(lambda *_: self._client_count())
+        self.clientModel.modelReset.connect(self._on_client_selection)
+        self.clientTable.selectionModel().selectionChanged.connect(self._on_client_selection)
+        self.pendingCasesTable.itemSelectionChanged.connect(self._on_pending_selection)
+        self.newClientButton.setEnabled(False)  # until the database is open
+        self.clientSearch.setFocus()
+
+    def _client_side(self) -> QFrame:
+        """Left: the clients (search, list, buttons, the selected one's policy) and the
+        pending cases."""
         from app.ui.client_model import ClientTableModel
 
-        self.setStyleSheet(STYLE)
-
-        self.errorBanner = QLabel("")
-        self.errorBanner.setObjectName("errorBanner")
-        self.errorBanner.setWordWrap(True)
-        self.errorBanner.hide()
-        self.noticeBanner = QLabel("")
-        self.noticeBanner.setObjectName("noticeBanner")
-        self.noticeBanner.setWordWrap(True)
-        self.noticeBanner.hide()
-
-        # left: clients and pending cases
         self.clientSearch = QLineEdit()
         self.clientSearch.setObjectName("clientSearch")
         self.clientSearch.setPlaceholderText("Buscar por nombre, teléfono, ciudad o RFC")
@@ -212,56 +226,28 @@ class MainWindow(QMainWindow):
         left_layout.addWidget(ptitle)
         left_layout.addWidget(self.pendingCasesTable)
         left_layout.addWidget(self.followUpButton, 0, Qt.AlignmentFlag.AlignRight)
-
-        self.placeholder = QLabel("Abriendo la base de datos…")
-        self.placeholder.setObjectName("hintLabel")
-        self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.setObjectName("mainSplitter")
-        splitter.addWidget(left)
-        splitter.addWidget(self.placeholder)
-        splitter.setStretchFactor(0, 4)
-        splitter.setStretchFactor(1, 7)
-        splitter.setChildrenCollapsible(False)
-        self.splitter = splitter
-
-        central = QWidget()
-        layout = QVBoxLayout(central)
-        layout.setContentsMargins(8, 8, 8, 8)
-        layout.addWidget(self.errorBanner)
-        layout.addWidget(self.noticeBanner)
-        layout.addWidget(splitter, 1)
-        self.setCentralWidget(central)
-
-        self.clientSearch.textChanged.connect(self.clientModel.set_query)
-        self.clientSearch.textChanged.connect(lambda *_: self._client_count())
-        self.clientModel.modelReset.connect(self._on_client_selection)
-        self.clientTable.selectionModel().selectionChanged.connect(self._on_client_selection)
-        self.clientTable.doubleClicked.connect(lambda *_: self.edit_client())
-        self.newClientButton.clicked.connect(lambda: self.new_client())
-        self.editClientButton.clicked.connect(lambda: self.edit_client())
-        self.policyButton.clicked.connect(self.open_policy)
-        self.pendingCasesTable.itemSelectionChanged.connect(self._on_pending_selection)
-        self.followUpButton.clicked.connect(self.follow_up)
-
-        self.newClientButton.setEnabled(False)  # until the database is open
-        self.clientSearch.setFocus()
+        return left
 
     def attach(self, services: Services, advisor: AdvisorView, where: str = "") -> None:
-        """Build the panels on the open database, for ``advisor``."""
+        """Build the panels, the controllers and the menus on the open database, for
+        ``advisor``."""
         from app.ui.billing_panel import BillingPanel
+        from app.ui.session_actions import SessionActions
         from app.ui.session_panel import SessionPanel
+        from app.ui.window_dialogs import WindowDialogs
+        from app.ui.window_menus import build_menus, build_tray
 
         self.build_shell()
         self.services = services
         self.advisor = advisor
         self._clock = self._clock or services.clock
-        clock = self._clock
-
-        self.sessionPanel: SessionPanel = SessionPanel(clock)
+        self.session_actions: SessionActions = SessionActions(self)
+        self.dialogs: WindowDialogs = WindowDialogs(self)
+        self.sessionPanel: SessionPanel = SessionPanel(self._clock)
+        self.billingPanel: BillingPanel = BillingPanel(
+            self.session_actions.receipt_document, errors=self.show_error
+        )
         self.newClientButton.setEnabled(True)
-        self.billingPanel: BillingPanel = BillingPanel()
-
         self.splitter.replaceWidget(1, self.sessionPanel)
         self.splitter.insertWidget(2, self.billingPanel)
         self.splitter.setStretchFactor(2, 3)
@@ -270,117 +256,16 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"Asesor: {advisor.name}" + (f" · {where}" if where else ""))
         self.setWindowTitle(f"AppleUse Soporte — {advisor.name}")
 
-        # wiring
-        sp = self.sessionPanel
-        sp.startRequested.connect(self.start_session)
-        sp.pauseRequested.connect(lambda: self._act(lambda s, i: s.sessions.pause(i)))
-        sp.resumeRequested.connect(lambda: self._act(lambda s, i: s.sessions.resume(i)))
-        sp.disconnectRequested.connect(lambda: self._act(lambda s, i: s.sessions.disconnect(i)))
-        sp.reconnectRequested.connect(lambda: self._act(lambda s, i: s.sessions.reconnect(i)))
-        sp.remoteRequested.connect(self.request_remote)
-        sp.remoteStartRequested.connect(lambda: self._act(lambda s, i: s.sessions.start_remote(i)))
-        sp.remoteStopRequested.connect(
-            lambda by_client: self._act(lambda s, i: s.sessions.stop_remote(i, by_client=by_client))
-        )
-        sp.instructionsStartRequested.connect(
-            lambda: self._act(lambda s, i: s.sessions.start_instructions(i))
-        )
-        sp.instructionsEndRequested.connect(
-            lambda: self._act(lambda s, i: s.sessions.end_instructions(i))
-        )
-        sp.endRequested.connect(lambda: self.end_session())
-        sp.newEventRequested.connect(lambda: self.end_session(new_event=True))
-        sp.minuteChanged.connect(self.refresh_bill)
-        sp.ticked.connect(self._update_tray)
-        self.billingPanel.issueRequested.connect(self.issue_receipt)
-        self.billingPanel.receiptAction.connect(self.receipt_action)
-        self.billingPanel.quoteEntered.connect(self.set_quote)
-
-        self._build_menus()
-        self._build_tray()
+        self.session_actions.wire()
+        self.sessionPanel.minuteChanged.connect(self.refresh_bill)
+        self.sessionPanel.ticked.connect(self._update_tray)
+        self.clientTable.doubleClicked.connect(lambda *_: self.dialogs.edit_client())
+        self.newClientButton.clicked.connect(lambda: self.dialogs.new_client())
+        self.editClientButton.clicked.connect(lambda: self.dialogs.edit_client())
+        self.policyButton.clicked.connect(self.dialogs.open_policy)
+        self.sessionMenu: SessionMenu = build_menus(self)
+        self.tray = build_tray(self)
         self.sessionPanel.set_tariff(services.settings.tariff())
-
-    def _build_menus(self) -> None:
-        bar = self.menuBar()
-        bar.clear()
-        archivo = bar.addMenu("&Archivo")
-        self.newClientAction = self._action(
-            archivo, "Nuevo cliente…", QKeySequence.StandardKey.New, lambda: self.new_client()
-        )
-        self._action(
-            archivo, "Buscar cliente", QKeySequence.StandardKey.Find, self.clientSearch.setFocus
-        )
-        archivo.addSeparator()
-        self.summaryAction = self._action(
-            archivo, "Corte del día…", QKeySequence("Ctrl+Shift+C"), self.open_summary
-        )
-        self.reviewsAction = self._action(archivo, "Pólizas por revisar…", None, self.open_reviews)
-        self.settingsAction = self._action(
-            archivo, "Ajustes…", QKeySequence.StandardKey.Preferences, self.open_settings
-        )
-        archivo.addSeparator()
-        self._action(archivo, "Salir", QKeySequence.StandardKey.Quit, self.close)
-        cliente = bar.addMenu("&Cliente")
-        self._action(cliente, "Editar cliente y equipos…", None, self.edit_client)
-        self.policyAction = self._action(cliente, "Póliza…", None, self.open_policy)
-        self._action(cliente, "Estado de cuenta…", None, self.open_statement)
-        self._action(cliente, "Reparación del caso escalado…", None, self.open_repair)
-        sesion = bar.addMenu("&Sesión")
-        sp = self.sessionPanel
-        self._menu_buttons: list[tuple[QPushButton, QAction]] = []
-        for button in (
-            sp.startSessionButton,
-            sp.pauseButton,
-            sp.disconnectButton,
-            sp.reconnectButton,
-            sp.requestRemoteButton,
-            sp.instructionsButton,
-            sp.endSessionButton,
-            sp.newEventButton,
-        ):
-            action = sesion.addAction(button.text())
-            action.triggered.connect(button.click)
-            action.setShortcut(button.shortcut())
-            button.setShortcut(QKeySequence())  # the menu owns the shortcut now
-            self._menu_buttons.append((button, action))
-        sp.actionsChanged.connect(self._sync_menu)
-        self._sync_menu()
-        ayuda = bar.addMenu("A&yuda")
-        self._action(ayuda, "Acerca de AppleUse Soporte", None, self._about)
-
-    def _sync_menu(self) -> None:
-        for button, action in self._menu_buttons:
-            action.setEnabled(button.isEnabled())
-            action.setText(button.text())
-
-    def _action(
-        self,
-        menu: Any,
-        text: str,
-        shortcut: QKeySequence.StandardKey | QKeySequence | None,
-        slot: Callable[[], Any],
-    ) -> QAction:
-        action = QAction(text, self)
-        if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
-        action.triggered.connect(lambda *_: slot())
-        menu.addAction(action)
-        return action
-
-    def _build_tray(self) -> None:
-        self.tray: QSystemTrayIcon | None = None
-        if not QSystemTrayIcon.isSystemTrayAvailable():
-            return
-        icon = self.windowIcon() if not self.windowIcon().isNull() else QIcon.fromTheme("clock")
-        self.tray = QSystemTrayIcon(icon, self)
-        self.tray.setToolTip("AppleUse Soporte — sin sesión")
-        self.tray.activated.connect(lambda *_: self._bring_to_front())
-        self.tray.show()
-
-    def _bring_to_front(self) -> None:
-        self.showNormal()
-        self.raise_()
-        self.activateWindow()
 
     # -- loading -------------------------------------------------------------------------------
     def show_clients(self, columns: ClientColumns) -> None:
@@ -390,7 +275,6 @@ class MainWindow(QMainWindow):
         self._client_count()
 
     def load_clients(self) -> None:
-
         assert self.services is not None
         self.clientModel.load(self.services.client_columns())
         header = self.clientTable.horizontalHeader()
@@ -435,33 +319,11 @@ class MainWindow(QMainWindow):
 
     # -- helpers -------------------------------------------------------------------------------
     def show_error(self, message: str) -> None:
-        self.errorBanner.setText(message)
-        self.errorBanner.setVisible(bool(message))
+        """A refused action's message ("" hides the banner)."""
+        self.errorBanner.show_message(message)
 
     def show_notice(self, message: str) -> None:
-        self.noticeBanner.setText(message)
-        self.noticeBanner.setVisible(bool(message))
-
-    def _call(self, fn: Callable[[], T]) -> T | None:
-        """Run a service call; a refused action shows its message and changes nothing."""
-        from app.kernel.errors import DomainError
-
-        try:
-            result = fn()
-        except DomainError as exc:
-            self.show_error(str(exc))
-            return None
-        self.show_error("")
-        return result
-
-    def _act(self, fn: Callable[[Services, int], SessionView]) -> SessionView | None:
-        services, session = self.services, self.session
-        if services is None or session is None:
-            return None
-        view = self._call(lambda: fn(services, session.id))
-        if view is not None:
-            self.set_session(view)
-        return view
+        self.noticeBanner.show_message(message)
 
     def selected_client_id(self) -> int | None:
         rows = self.clientTable.selectionModel().selectedRows()
@@ -491,9 +353,9 @@ class MainWindow(QMainWindow):
 
     def show_policy(self, client_id: int | None) -> None:
         """The client's policy allowance this month, where the advisor decides (RULES §6)."""
-        allowance = None
-        if client_id is not None and self.services is not None:
-            allowance = self._call(lambda: self.services.policies.allowance(client_id))  # type: ignore[union-attr]
+        services, allowance = self.services, None
+        if client_id is not None and services is not None:
+            allowance = Operation(self, lambda: services.policies.allowance(client_id)).run()
         if allowance is None:
             self.policyLabel.hide()
             return
@@ -518,7 +380,7 @@ class MainWindow(QMainWindow):
         """Policies due for their quarterly review, listed at start-up."""
         if self.services is None:
             return
-        due = self._call(self.services.policies.due_for_review) or []
+        due = Operation(self, self.services.policies.due_for_review).run() or []
         if due:
             names = ", ".join(f"{d.client_name} ({d.review_date:%d/%m/%Y})" for d in due[:5])
             more = f" y {len(due) - 5} más" if len(due) > 5 else ""
@@ -528,293 +390,11 @@ class MainWindow(QMainWindow):
         running = self.session is not None and self.session.running
         self.followUpButton.setEnabled(bool(self.pendingCasesTable.selectedItems()) and not running)
 
-    # -- clients -------------------------------------------------------------------------------
-    def new_client(self) -> ClientView | None:
-        from app.ui.dialogs import ClientDialog
-
-        assert self.services is not None
-        dialog = ClientDialog(self.services.clients.create_client, parent=self)
-        if run_dialog(dialog) != QDialog.DialogCode.Accepted or dialog.saved is None:
-            return None
-        self._client_saved(dialog.saved)
-        return dialog.saved
-
-    def edit_client(self) -> ClientView | None:
-        from app.ui.dialogs import ClientDialog, DeviceActions, DeviceDialog
-
-        assert self.services is not None
-        services = self.services
-        client_id = self.selected_client_id()
-        if client_id is None:
-            return None
-        client = services.clients.client(client_id)
-
-        def add() -> DeviceView | None:
-            dialog = DeviceDialog(lambda d: services.clients.add_device(client_id, d), parent=self)
-            return dialog.saved if run_dialog(dialog) == QDialog.DialogCode.Accepted else None
-
-        def edit(device: DeviceView) -> DeviceView | None:
-            dialog = DeviceDialog(
-                lambda d: services.clients.update_device(device.id, d), device, parent=self
-            )
-            return dialog.saved if run_dialog(dialog) == QDialog.DialogCode.Accepted else None
-
-        actions = DeviceActions(lambda: services.clients.devices(client_id), add, edit)
-        dialog = ClientDialog(
-            lambda data: services.clients.update_client(client_id, data),
-            client,
-            parent=self,
-            devices=actions,
-        )
-        if run_dialog(dialog) != QDialog.DialogCode.Accepted or dialog.saved is None:
-            return None
-        self._client_saved(dialog.saved)
-        return dialog.saved
-
-    def _client_saved(self, client: ClientView) -> None:
+    def client_saved(self, client: ClientView) -> None:
+        """A client created or changed in a dialog: show it in the list, selected."""
         self.clientModel.upsert(client.id, client.name, client.phone, client.city, client.rfc or "")
         self._client_count()
         self.select_client(client.id)
-
-    # -- session actions -----------------------------------------------------------------------
-    def start_session(self) -> SessionView | None:
-        from app.ui.dialogs import DeviceDialog, StartSessionDialog
-
-        services, advisor = self.services, self.advisor
-        client_id = self.selected_client_id()
-        if services is None or advisor is None or client_id is None:
-            return None
-        client = services.clients.client(client_id)
-
-        def add_device() -> Any:
-            d = DeviceDialog(lambda data: services.clients.add_device(client_id, data), parent=self)
-            return d.saved if run_dialog(d) == QDialog.DialogCode.Accepted else None
-
-        dialog = StartSessionDialog(client, services.clients.devices(client_id), add_device, self)
-        if run_dialog(dialog) != QDialog.DialogCode.Accepted or dialog.request is None:
-            return None
-        r = dialog.request
-        view = self._call(
-            lambda: services.sessions.start(
-                advisor.id,
-                client_id,
-                r.modality,
-                device_id=r.device_id,
-                channel=r.channel,
-                city=r.city,
-                summary=r.summary,
-                checklist=r.checklist,
-            )
-        )
-        if view is not None:
-            self.receipt_folio = None
-            self.show_notice("")
-            self.set_session(view)
-        return view
-
-    def follow_up(self) -> SessionView | None:
-        services, advisor = self.services, self.advisor
-        items = self.pendingCasesTable.selectedItems()
-        if services is None or advisor is None or not items:
-            return None
-        cell = self.pendingCasesTable.item(items[0].row(), 0)
-        if cell is None:
-            return None
-        case_id = int(cell.data(Qt.ItemDataRole.UserRole))
-        view = self._call(lambda: services.sessions.follow_up(case_id, advisor.id))
-        if view is not None:
-            self.receipt_folio = None
-            self.set_session(view)
-            self.load_pending()
-        return view
-
-    def request_remote(self) -> SessionView | None:
-        from app.kernel.enums import Outcome
-        from app.ui.dialogs import ConsentDialog
-
-        services = self.services
-        view = self._act(lambda s, i: s.sessions.request_remote(i))
-        if view is None or services is None:
-            return None
-        dialog = ConsentDialog(self)
-        run_dialog(dialog)
-        if dialog.answer == ConsentDialog.ACCEPTED:
-            return self._act(
-                lambda s, i: s.sessions.accept_remote(
-                    i, backup_notice_acknowledged=dialog.backupCheck.isChecked()
-                )
-            )
-        if dialog.answer == ConsentDialog.DECLINED:
-            declined = self._act(lambda s, i: s.sessions.decline_remote(i))
-            self.show_notice(
-                "El cliente rechazó el control remoto: el servicio no puede continuar. "
-                "Envíe las instrucciones y finalice la sesión."
-            )
-            self.end_session(preselect=Outcome.DECLINED_REMOTE)
-            return declined
-        return view
-
-    def end_session(self, *, new_event: bool = False, preselect: Any = None) -> SessionView | None:
-        from app.ui.dialogs import EndSessionDialog
-
-        services, session = self.services, self.session
-        if services is None or session is None or not session.running:
-            return None
-        dialog = EndSessionDialog(new_event=new_event, preselect=preselect, parent=self)
-        if run_dialog(dialog) != QDialog.DialogCode.Accepted or dialog.outcome is None:
-            return None
-        outcome, note = dialog.outcome, dialog.noteEdit.text().strip()
-        if new_event:
-            pair = self._call(
-                lambda: services.sessions.another_request(
-                    session.id, outcome, summary=dialog.summaryEdit.text(), note=note
-                )
-            )
-            if pair is None:
-                return None
-            ended, new = pair
-            self.show_notice(
-                f"El caso {ended.case.label} terminó ({outcome.label}); "
-                f"se abrió el caso {new.case.label} para la nueva solicitud."
-            )
-            self.receipt_folio = None
-            self.set_session(new)
-            self.load_pending()
-            return new
-        view = self._call(lambda: services.sessions.end(session.id, outcome, note))
-        if view is not None:
-            self.set_session(view)
-            self.load_pending()
-        return view
-
-    def set_quote(self, kind: str, value: Decimal) -> None:
-        services, session = self.services, self.session
-        if services is None or session is None:
-            return
-        kwargs = {"rate": value} if kind == "rate" else {"amount": value}
-        view = self._call(lambda: services.sessions.set_quote(session.id, **kwargs))
-        if view is not None:
-            self.set_session(view)
-
-    def issue_receipt(self) -> str | None:
-        services, session = self.services, self.session
-        if services is None or session is None or session.running:
-            return None
-        advisor_id = self.advisor.id if self.advisor else None
-        receipt = self._call(
-            lambda: services.receipts.issue_for_session(session.id, advisor_id=advisor_id)
-        )
-        if receipt is None:
-            return None
-        self.receipt_folio = receipt.folio
-        self.show_notice(f"Recibo {receipt.folio} emitido por {_money(receipt.total)}.")
-        self.refresh_bill()
-        return receipt.folio
-
-    def receipt_action(self, action: str) -> None:
-        """Print preview, open or save the PDF of the receipt just issued; or take a payment."""
-        from app.documents.receipt_pdf import receipt_pdf_bytes
-        from app.ui import documents_ui
-
-        if action == "pay":
-            self.record_payment()
-            return
-        services, folio = self.services, self.receipt_folio
-        if services is None or folio is None:
-            return
-        document = self._call(lambda: services.documents.receipt_by_folio(folio))
-        if document is None:
-            return
-        pdf = receipt_pdf_bytes(document)
-        if action == "preview":
-            documents_ui.show_receipt_preview(self, pdf, f"Recibo {folio}")
-        elif action == "open":
-            self._call(lambda: documents_ui.open_pdf(pdf, f"Recibo {folio}.pdf"))
-        elif action == "save":
-            documents_ui.save_pdf_as(self, pdf, f"Recibo {folio}.pdf")
-
-    def open_summary(self) -> None:
-        from app.ui.documents_ui import SummaryDialog
-
-        if self.services is not None:
-            run_dialog(SummaryDialog(self.services, self))
-
-    def open_policy(self) -> None:
-        """Set up or change the selected client's policy (pólizas, RULES §6)."""
-        from app.ui.policy_dialog import PolicyDialog
-
-        client_id = self.selected_client_id()
-        if self.services is None or client_id is None:
-            self.show_error("Seleccione un cliente para ver o registrar su póliza.")
-            return
-        run_dialog(PolicyDialog(self.services, client_id, self))
-        self.show_policy(client_id)
-
-    def open_statement(self) -> None:
-        """The selected client's receipts, payments and balance; payments are recorded there."""
-        from app.ui.payments_dialog import StatementDialog
-
-        client_id = self.selected_client_id()
-        if self.services is None or client_id is None:
-            self.show_error("Seleccione un cliente para ver su estado de cuenta.")
-            return
-        advisor_id = self.advisor.id if self.advisor else None
-        run_dialog(StatementDialog(self.services, client_id, self, advisor_id=advisor_id))
-
-    def open_repair(self) -> None:
-        """Repair quote of an escalated case: the session shown, else the selected client's
-        latest escalated case (RULES §7)."""
-        from app.kernel.enums import CaseState
-        from app.ui.repair_dialog import RepairDialog
-
-        services = self.services
-        if services is None:
-            return
-        case_id = None
-        if self.session is not None and self.session.case.state is CaseState.ESCALATED:
-            case_id = self.session.case.id
-        elif (client_id := self.selected_client_id()) is not None:
-            cases = services.sessions.cases(client_id=client_id, states=[CaseState.ESCALATED])
-            case_id = cases[-1].id if cases else None
-        if case_id is None:
-            self.show_error(
-                "No hay un caso escalado: finalice una sesión como «Escalado» o elija al cliente."
-            )
-            return
-        advisor_id = self.advisor.id if self.advisor else None
-        dialog = RepairDialog(services, case_id, self, advisor_id=advisor_id)
-        run_dialog(dialog)
-
-    def record_payment(self) -> None:
-        from app.ui.payments_dialog import PaymentDialog
-
-        services, folio = self.services, self.receipt_folio
-        if services is None or folio is None:
-            return
-        receipt = self._call(lambda: services.receipts.by_folio(folio))
-        if receipt is not None:
-            advisor_id = self.advisor.id if self.advisor else None
-            run_dialog(PaymentDialog(services, receipt.id, self, advisor_id=advisor_id))
-
-    def open_reviews(self) -> None:
-        from app.ui.policy_review_dialog import ReviewsDueDialog
-
-        if self.services is not None:
-            run_dialog(ReviewsDueDialog(self.services, self))
-            self.show_policy(self.selected_client_id())
-
-    def open_settings(self) -> None:
-        from app.ui.settings_dialog import SettingsDialog
-
-        services = self.services
-        if services is None:
-            return
-        advisor_id = self.advisor.id if self.advisor else None
-        dialog = SettingsDialog(services, self, current_advisor_id=advisor_id)
-        run_dialog(dialog)
-        if dialog.tariff_version is not None:
-            self.sessionPanel.set_tariff(services.settings.tariff())
-            self.refresh_bill()
 
     # -- showing the session -------------------------------------------------------------------
     def set_session(self, view: SessionView | None) -> None:
@@ -830,10 +410,10 @@ class MainWindow(QMainWindow):
             self.billingPanel.show_bill(None)
             return
         if session.running:
-            bill = self._call(lambda: services.sessions.live_bill(session.id))
+            bill = Operation(self, lambda: services.sessions.live_bill(session.id)).run()
             self.billingPanel.show_bill(bill)
         else:
-            bill = self._call(lambda: services.sessions.final_bill(session.id))
+            bill = Operation(self, lambda: services.sessions.final_bill(session.id)).run()
             self.billingPanel.show_bill(bill, final=True, receipt_folio=self.receipt_folio)
         self._update_tray()
 
@@ -842,17 +422,18 @@ class MainWindow(QMainWindow):
         self.sessionPanel.tick()
 
     def _update_tray(self) -> None:
-        session, clock = self.session, self._clock
-        if session is None or clock is None:
-            if getattr(self, "tray", None):
-                self.tray.setToolTip("AppleUse Soporte — sin sesión")  # type: ignore[union-attr]
-            return
-        worked = session.worked(clock())
+        """The tray's tooltip; a notice when a session has run for more than 4 hours."""
         from app.kernel.fmt import format_clock
 
+        session, clock = self.session, self._clock
+        if session is None or clock is None:
+            if self.tray is not None:
+                self.tray.setToolTip("AppleUse Soporte — sin sesión")
+            return
+        worked = session.worked(clock())
         text = f"{session.client_name}: {format_clock(worked)}"
-        if getattr(self, "tray", None):
-            self.tray.setToolTip(f"AppleUse Soporte — {text}")  # type: ignore[union-attr]
+        if self.tray is not None:
+            self.tray.setToolTip(f"AppleUse Soporte — {text}")
         if (
             session.running
             and clock() - session.started_at > FORGOTTEN_TIMER
@@ -864,8 +445,8 @@ class MainWindow(QMainWindow):
                 "¿Olvidó finalizarla?"
             )
             self.show_notice(message)
-            if getattr(self, "tray", None):
-                self.tray.showMessage("AppleUse Soporte", message)  # type: ignore[union-attr]
+            if self.tray is not None:
+                self.tray.showMessage("AppleUse Soporte", message)
 
     # -- window state --------------------------------------------------------------------------
     def paintEvent(self, event: QPaintEvent) -> None:
@@ -882,33 +463,18 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         QSettings().setValue("window/geometry", self.saveGeometry())
-        if getattr(self, "tray", None):
-            self.tray.hide()  # type: ignore[union-attr]
+        if self.tray is not None:
+            self.tray.hide()
         super().closeEvent(event)
 
-    def _about(self) -> None:
+    def about(self) -> None:
         self.show_notice(
             "AppleUse Soporte — tiempo, cobro y recibos del soporte técnico Mac. "
             "Los precios se muestran más IVA; los recibos no son CFDI."
         )
 
 
-def run_dialog(dialog: Any) -> int:
-    """Run a modal dialog, then have Qt delete it (a dialog left for Python's garbage
-    collector to delete at interpreter exit can crash Qt)."""
-    try:
-        return int(dialog.exec())
-    finally:
-        dialog.deleteLater()
-
-
 def _local(moment: datetime) -> str:
     from app.kernel.fmt import format_datetime
 
     return format_datetime(moment)
-
-
-def _money(value: Decimal) -> str:
-    from app.billing import format_money
-
-    return format_money(value)

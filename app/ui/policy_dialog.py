@@ -49,48 +49,22 @@ from PySide6.QtWidgets import (
 from app.billing import format_money
 from app.documents.policy_data import PolicyVersionView
 from app.kernel.enums import PolicyBenefit
-from app.kernel.errors import DomainError
 from app.kernel.fmt import LOCAL_ZONE, to_local
 from app.services.data import PolicyData
 from app.services.values import PolicyView
+from app.ui.device_dialog import device_text
+from app.ui.kit.layout import fit_height, hint
+from app.ui.kit.messages import field_error
+from app.ui.kit.operation import Operation
 
 if TYPE_CHECKING:
     from app.services.facade import Services
-    from app.services.values import DeviceView
-
-STYLE = """
-QLabel[role="fieldError"] { color: #b00020; }
-QLabel[role="hint"] { color: #6e6e73; }
-QLabel#policyFeeLabel { font-size: 15pt; font-weight: 600; color: #0b4a8b; }
-QLabel#policyHeader { font-size: 11pt; }
-"""
 
 MAX_EVENTS = 999
 HISTORY_HEADERS = (
     "Versión", "Vigente desde", "A distancia", "Presenciales", "Descuento", "7x24/365",
     "Equipos", "Cuota mensual", "Nota",
 )  # fmt: skip
-
-
-def _hint(text: str) -> QLabel:
-    label = QLabel(text)
-    label.setProperty("role", "hint")
-    label.setWordWrap(True)
-    return label
-
-
-def _error_label(name: str) -> QLabel:
-    label = QLabel("")
-    label.setObjectName(name)
-    label.setProperty("role", "fieldError")
-    label.setWordWrap(True)
-    label.hide()
-    return label
-
-
-def _show(label: QLabel, message: str) -> None:
-    label.setText(message)
-    label.setVisible(bool(message))
 
 
 def _qdate(day: date) -> QDate:
@@ -106,9 +80,16 @@ def _percent(value: Decimal) -> str:
     return f"{(value * 100).normalize():f}"
 
 
-def device_text(d: DeviceView) -> str:
-    parts = [d.kind.label, d.model, f"serie {d.serial}" if d.serial else ""]
-    return " · ".join(p for p in parts if p)
+def events_spin(name: str, value: int = 0) -> QSpinBox:
+    """Expected events per month (a policy's numbers, its review's suggestion)."""
+    spin = QSpinBox()
+    spin.setObjectName(name)
+    spin.setRange(0, MAX_EVENTS)
+    spin.setValue(value)
+    spin.setSuffix(" por mes")
+    spin.setFixedWidth(130)
+    spin.setAlignment(Qt.AlignmentFlag.AlignRight)
+    return spin
 
 
 def parse_percent(text: str, top: Decimal) -> Decimal:
@@ -140,48 +121,82 @@ class PolicyDialog(QDialog):
         self.saved: PolicyView | None = None
         self.ended: PolicyView | None = None
         self.setObjectName("policyDialog")
-        self.setStyleSheet(STYLE)
 
         client = services.clients.client(client_id)
         self.today = to_local(services.clock()).date()
         self.policy = self._find_policy()
         self.devices = [d for d in services.clients.devices(client_id) if d.active]
         last = self.policy.versions[-1] if self.policy and self.policy.versions else None
-        creating = self.policy is None
         self.setWindowTitle(
             f"Póliza {self.policy.label} — {client.name}"
             if self.policy
             else f"Nueva póliza — {client.name}"
         )
-
-        header = QLabel()
+        header = QLabel(self._header_text(client.name))
         header.setObjectName("policyHeader")
         header.setTextFormat(Qt.TextFormat.RichText)
         header.setWordWrap(True)
-        if self.policy is None:
-            header.setText(f"<b>{client.name}</b> — nueva póliza de soporte")
-        else:
-            header.setText(
-                f"<b>{client.name}</b> — póliza {self.policy.label} "
-                f"desde el {self.policy.start_date:%d/%m/%Y}"
-                + (
-                    f" · próxima revisión: {self.policy.next_review:%d/%m/%Y}"
-                    if self.policy.next_review
-                    else ""
-                )
-            )
 
-        # -- the numbers ---------------------------------------------------------------------
-        self.remoteSpin = self._spin("policyRemoteSpin", last.expected_remote if last else 0)
-        self.inPersonSpin = self._spin("policyInPersonSpin", last.expected_in_person if last else 0)
-        self.eventsError = _error_label("policyEventsError")
+        columns = QHBoxLayout()
+        left = QVBoxLayout()
+        left.addLayout(self._numbers_form(last))
+        left.addStretch(1)
+        right = QVBoxLayout()
+        right.addWidget(self._devices_box(last))
+        right.addWidget(self._benefits_box(last))
+        right.addStretch(1)
+        columns.addLayout(left, 1)
+        columns.addSpacing(12)
+        columns.addLayout(right, 1)
+        self.noteEdit = QLineEdit("" if last is None else last.note)
+        self.noteEdit.setObjectName("policyNoteEdit")
+        self.noteEdit.setPlaceholderText("Nota (opcional), p. ej. acuerdo con el cliente")
+        note_form = QFormLayout()
+        note_form.addRow("Nota:", self.noteEdit)
+        self.historyBox = self._history_box()
+        self.formError = field_error("policyFormError")
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(header)
+        layout.addLayout(columns)
+        layout.addLayout(note_form)
+        layout.addWidget(self.historyBox)
+        layout.addWidget(self.formError)
+        layout.addLayout(self._buttons())
+
+        for spin in (self.remoteSpin, self.inPersonSpin):
+            spin.valueChanged.connect(self.update_fee)
+        self.discountEdit.textChanged.connect(self.update_fee)
+        self.devicesList.itemChanged.connect(self.update_fee)
+        self.validFromEdit.dateChanged.connect(self.update_fee)
+        self.update_fee()
+        self.setMinimumWidth(940)
+
+    # -- building --------------------------------------------------------------------------
+    def _header_text(self, client_name: str) -> str:
+        if self.policy is None:
+            return f"<b>{client_name}</b> — nueva póliza de soporte"
+        review = self.policy.next_review
+        return (
+            f"<b>{client_name}</b> — póliza {self.policy.label} "
+            f"desde el {self.policy.start_date:%d/%m/%Y}"
+            + (f" · próxima revisión: {review:%d/%m/%Y}" if review else "")
+        )
+
+    def _numbers_form(self, last: PolicyVersionView | None) -> QFormLayout:
+        """Events per month, discount, 7x24/365, the date it rules from and the fee."""
+        self.remoteSpin = events_spin("policyRemoteSpin", last.expected_remote if last else 0)
+        self.inPersonSpin = events_spin(
+            "policyInPersonSpin", last.expected_in_person if last else 0
+        )
+        self.eventsError = field_error("policyEventsError")
         self.discountEdit = QLineEdit(_percent(last.discount) if last else "0")
         self.discountEdit.setObjectName("policyDiscountEdit")
         self.discountEdit.setFixedWidth(130)
         self.discountEdit.setAlignment(Qt.AlignmentFlag.AlignRight)
-        self.max_discount = services.settings.tariff().max_policy_discount
+        self.max_discount = self.services.settings.tariff().max_policy_discount
         self.discountEdit.setToolTip(f"De 0 a {_percent(self.max_discount)} %")
-        self.discountError = _error_label("policyDiscountError")
+        self.discountError = field_error("policyDiscountError")
         discount_row = QHBoxLayout()
         discount_row.addWidget(self.discountEdit)
         discount_row.addWidget(QLabel("%"))
@@ -202,8 +217,8 @@ class PolicyDialog(QDialog):
         first = self.today if last is None else max(self.today, last.valid_from + timedelta(1))
         self.validFromEdit.setMinimumDate(_qdate(first))
         self.validFromEdit.setDate(_qdate(first))
-        self.validFromError = _error_label("policyValidFromError")
-        self.validFromHint = _hint(
+        self.validFromError = field_error("policyValidFromError")
+        self.validFromHint = hint(
             "Los cobros anteriores conservan la versión con la que se hicieron."
             if last
             else "La póliza rige desde hoy o una fecha futura."
@@ -217,9 +232,7 @@ class PolicyDialog(QDialog):
 
         self.feeLabel = QLabel("")
         self.feeLabel.setObjectName("policyFeeLabel")
-        self.feeDetail = _hint("")
-        self.feeDetail.setObjectName("policyFeeDetail")
-        self.feeDetail.setWordWrap(False)  # a formula: one line, never broken
+        self.feeDetail = hint("", "policyFeeDetail", wrap=False)  # a formula: one line
 
         form = QFormLayout()
         form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
@@ -229,14 +242,18 @@ class PolicyDialog(QDialog):
         form.addRow("Descuento:", discount_row)
         form.addRow("", self.discountError)
         form.addRow("", self.allHoursCheck)
-        form.addRow("Vigente desde:" if creating else "Cambio vigente desde:", self.validFromEdit)
+        form.addRow(
+            "Vigente desde:" if self.policy is None else "Cambio vigente desde:",
+            self.validFromEdit,
+        )
         form.addRow("", self.validFromError)
         form.addRow("", self.validFromHint)
         form.addRow("Cuota mensual:", self.feeLabel)
         form.addRow("", self.feeDetail)
+        return form
 
-        # -- devices -------------------------------------------------------------------------
-        self.devicesBox = QGroupBox("Equipos cubiertos")
+    def _devices_box(self, last: PolicyVersionView | None) -> QGroupBox:
+        box = QGroupBox("Equipos cubiertos")
         self.devicesList = QListWidget()
         self.devicesList.setObjectName("policyDevicesList")
         covered = set(last.device_ids) if last else set()
@@ -250,22 +267,24 @@ class PolicyDialog(QDialog):
             self.devicesList.addItem(item)
         rows = max(1, min(4, len(self.devices)))
         self.devicesList.setFixedHeight(rows * 22 + 8)
-        devices_layout = QVBoxLayout(self.devicesBox)
+        layout = QVBoxLayout(box)
         if self.devices:
-            devices_layout.addWidget(self.devicesList)
-            devices_layout.addWidget(
-                _hint("Sin equipos marcados, la póliza cubre todos los equipos del cliente.")
+            layout.addWidget(self.devicesList)
+            layout.addWidget(
+                hint("Sin equipos marcados, la póliza cubre todos los equipos del cliente.")
             )
         else:
             self.devicesList.hide()
-            devices_layout.addWidget(
-                _hint("El cliente no tiene equipos registrados: la póliza cubre todos.")
+            layout.addWidget(
+                hint("El cliente no tiene equipos registrados: la póliza cubre todos.")
             )
+        self.devicesBox = box
+        return box
 
-        # -- benefits ------------------------------------------------------------------------
-        self.benefitsBox = QGroupBox("Beneficios")
+    def _benefits_box(self, last: PolicyVersionView | None) -> QGroupBox:
+        box = QGroupBox("Beneficios")
         self.benefitChecks: dict[PolicyBenefit, QCheckBox] = {}
-        grid = QGridLayout(self.benefitsBox)
+        grid = QGridLayout(box)
         chosen = set(last.benefits) if last else set(PolicyBenefit)
         for i, benefit in enumerate(PolicyBenefit):
             check = QCheckBox(benefit.label)
@@ -273,15 +292,12 @@ class PolicyDialog(QDialog):
             check.setChecked(benefit in chosen)
             self.benefitChecks[benefit] = check
             grid.addWidget(check, i, 0)
+        self.benefitsBox = box
+        return box
 
-        self.noteEdit = QLineEdit("" if last is None else last.note)
-        self.noteEdit.setObjectName("policyNoteEdit")
-        self.noteEdit.setPlaceholderText("Nota (opcional), p. ej. acuerdo con el cliente")
-        note_form = QFormLayout()
-        note_form.addRow("Nota:", self.noteEdit)
-
-        # -- history -------------------------------------------------------------------------
-        self.historyBox = QGroupBox("Historial de versiones")
+    def _history_box(self) -> QGroupBox:
+        """The versions so far, read-only (bills keep the version they used)."""
+        box = QGroupBox("Historial de versiones")
         self.historyTable = QTableWidget(0, len(HISTORY_HEADERS))
         self.historyTable.setObjectName("policyHistoryTable")
         self.historyTable.setHorizontalHeaderLabels(HISTORY_HEADERS)
@@ -289,18 +305,17 @@ class PolicyDialog(QDialog):
         self.historyTable.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.historyTable.verticalHeader().hide()
         self.historyTable.setWordWrap(False)
-        history_layout = QVBoxLayout(self.historyBox)
-        history_layout.addWidget(self.historyTable)
-        self.historyBox.setVisible(self.policy is not None)
+        QVBoxLayout(box).addWidget(self.historyTable)
+        box.setVisible(self.policy is not None)
         if self.policy is not None:
             self._fill_history(self.policy)
+        return box
 
-        self.formError = _error_label("policyFormError")
-
-        # -- buttons -------------------------------------------------------------------------
+    def _buttons(self) -> QHBoxLayout:
+        """ "Terminar póliza…" on the left; create or save, and cancel, on the right."""
         buttons = QDialogButtonBox()
         self.saveButton = buttons.addButton(
-            "Crear póliza" if creating else "Guardar cambio",
+            "Crear póliza" if self.policy is None else "Guardar cambio",
             QDialogButtonBox.ButtonRole.AcceptRole,
         )
         self.saveButton.setObjectName("policySaveButton")
@@ -318,55 +333,14 @@ class PolicyDialog(QDialog):
         bottom.addStretch(1)
         bottom.addWidget(buttons)
         self.buttons = buttons
-
-        columns = QHBoxLayout()
-        left = QVBoxLayout()
-        left.addLayout(form)
-        left.addStretch(1)
-        right = QVBoxLayout()
-        right.addWidget(self.devicesBox)
-        right.addWidget(self.benefitsBox)
-        right.addStretch(1)
-        columns.addLayout(left, 1)
-        columns.addSpacing(12)
-        columns.addLayout(right, 1)
-
-        layout = QVBoxLayout(self)
-        layout.addWidget(header)
-        layout.addLayout(columns)
-        layout.addLayout(note_form)
-        layout.addWidget(self.historyBox)
-        layout.addWidget(self.formError)
-        layout.addLayout(bottom)
-
-        for spin in (self.remoteSpin, self.inPersonSpin):
-            spin.valueChanged.connect(self.update_fee)
-        self.discountEdit.textChanged.connect(self.update_fee)
-        self.devicesList.itemChanged.connect(self.update_fee)
-        self.validFromEdit.dateChanged.connect(self.update_fee)
-        self.update_fee()
-        self.setMinimumWidth(940)
+        return bottom
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         self._fit()
 
     def _fit(self) -> None:
-        """Grow to show every wrapped message whole (a top-level window does not follow its
-        layout's height-for-width by itself)."""
-        _fit_height(self)
-
-    # -- building --------------------------------------------------------------------------
-    @staticmethod
-    def _spin(name: str, value: int) -> QSpinBox:
-        spin = QSpinBox()
-        spin.setObjectName(name)
-        spin.setRange(0, MAX_EVENTS)
-        spin.setValue(value)
-        spin.setSuffix(" por mes")
-        spin.setFixedWidth(130)
-        spin.setAlignment(Qt.AlignmentFlag.AlignRight)
-        return spin
+        fit_height(self)
 
     def _find_policy(self) -> PolicyView | None:
         """The client's policy in force today or starting later (not one already ended)."""
@@ -421,9 +395,9 @@ class PolicyDialog(QDialog):
         try:
             discount = parse_percent(self.discountEdit.text(), self.max_discount)
         except ValueError as exc:
-            _show(self.discountError, str(exc))
+            self.discountError.show_message(str(exc))
             return None
-        _show(self.discountError, "")
+        self.discountError.clear_message()
         return PolicyData(
             expected_remote=self.remoteSpin.value(),
             expected_in_person=self.inPersonSpin.value(),
@@ -448,15 +422,12 @@ class PolicyDialog(QDialog):
             self.feeDetail.setText("Corrija el descuento para calcular la cuota.")
             self._fit()
             return
-        try:
-            fee = self.services.policies.fee(data, self._fee_moment())
-        except DomainError as exc:
+        fee = Operation(self, lambda: self.services.policies.fee(data, self._fee_moment())).run()
+        if fee is None:
             self.feeLabel.setText("—")
             self.feeDetail.setText("")
-            _show(self.formError, str(exc))
             self._fit()
             return
-        _show(self.formError, "")
         self.feeLabel.setText(format_money(fee))
         tariff = self.services.settings.tariff(self._fee_moment())
         detail = (
@@ -477,32 +448,40 @@ class PolicyDialog(QDialog):
         self._fit()
 
     # -- actions ---------------------------------------------------------------------------
+    def show_error(self, message: str) -> None:
+        """A refusal under the form (or next to the field it names); "" clears them."""
+        label = self.formError
+        if "descuento" in message.lower():
+            label = self.discountError
+        elif "rige" in message or "versión vigente" in message:
+            label = self.validFromError
+        elif "eventos" in message.lower():
+            label = self.eventsError
+        if not message:
+            self.validFromError.clear_message()
+            self.eventsError.clear_message()
+        label.show_message(message)
+        self._fit()
+
     def try_save(self) -> None:
-        _show(self.formError, "")
-        _show(self.validFromError, "")
+        self.show_error("")
         data = self.data()
         if data is None:
             self.discountEdit.setFocus()
             self._fit()
             return
-        try:
-            if self.policy is None:
-                self.saved = self.services.policies.create(self.client_id, data, self.valid_from())
-            else:
-                self.saved = self.services.policies.change(self.policy.id, data, self.valid_from())
-        except DomainError as exc:
-            message = str(exc)
-            if "descuento" in message.lower():
-                _show(self.discountError, message)
-            elif "rige" in message or "versión vigente" in message:
-                _show(self.validFromError, message)
-            elif "eventos" in message.lower():
-                _show(self.eventsError, message)
-            else:
-                _show(self.formError, message)
-            self._fit()
-            return
-        self.accept()
+        policy, valid_from = self.policy, self.valid_from()
+        saved = Operation(
+            self,
+            lambda: (
+                self.services.policies.create(self.client_id, data, valid_from)
+                if policy is None
+                else self.services.policies.change(policy.id, data, valid_from)
+            ),
+        ).run()
+        if saved is not None:
+            self.saved = saved
+            self.accept()
 
     def try_end(self) -> None:
         if self.policy is None:
@@ -522,26 +501,11 @@ class PolicyDialog(QDialog):
         box.exec()
         if box.clickedButton() is not confirm:
             return
-        try:
-            self.ended = self.services.policies.end(self.policy.id)
-        except DomainError as exc:
-            _show(self.formError, str(exc))
-            self._fit()
-            return
-        self.accept()
-
-
-def _fit_height(dialog: QDialog) -> None:
-    layout = dialog.layout()
-    if layout is None:
-        return
-    layout.activate()
-    width = dialog.width() if dialog.isVisible() else dialog.sizeHint().width()
-    height = (
-        layout.heightForWidth(width) if layout.hasHeightForWidth() else layout.sizeHint().height()
-    )
-    if dialog.height() < height:
-        dialog.resize(width, height)
+        policy_id = self.policy.id
+        ended = Operation(self, lambda: self.services.policies.end(policy_id)).run()
+        if ended is not None:
+            self.ended = ended
+            self.accept()
 
 
 def _history_row(v: PolicyVersionView, current: int | None) -> tuple[str, ...]:
@@ -559,4 +523,4 @@ def _history_row(v: PolicyVersionView, current: int | None) -> tuple[str, ...]:
     )
 
 
-__all__ = ["PolicyDialog", "device_text", "parse_percent"]
+__all__ = ["PolicyDialog", "events_spin", "parse_percent"]

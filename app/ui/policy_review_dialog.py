@@ -7,11 +7,7 @@ rounded up) in spin boxes the advisor may adjust, with the resulting monthly fee
 creates the next policy version (``services.policies.accept_review``). The same figures print as
 the "Reporte de estado de póliza" (:mod:`app.documents.policy_report`).
 
-For the window (the lead wires these)::
-
-    dialog = ReviewsDueDialog(services, self)     # at start-up or from a menu
-    dialog.exec()
-    dialog.accepted_views   # PolicyView per review accepted from it → refresh show_policy()
+For the window (the list of reviews due is :mod:`app.ui.reviews_due_dialog`)::
 
     dialog = PolicyReviewDialog(services, policy_id, self)   # one policy (latest review due)
     dialog.exec()
@@ -36,7 +32,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
-    QSpinBox,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -45,21 +40,19 @@ from PySide6.QtWidgets import (
 
 from app.billing import format_money
 from app.documents.policy_data import PolicyReview, ReviewMonth
-from app.kernel.errors import DomainError
 from app.kernel.fmt import format_long_day, format_minutes
 from app.services.data import PolicyData
-from app.services.values import PolicyView, ReviewDue
+from app.services.values import PolicyView
+from app.ui.kit.layout import fit_height, hint
+from app.ui.kit.messages import field_error
+from app.ui.kit.operation import Operation
+from app.ui.kit.pdf_actions import PdfActions, PdfDocument
+from app.ui.policy_dialog import events_spin
 
 if TYPE_CHECKING:
     from app.services.facade import Services
 
-STYLE = """
-QLabel[role="fieldError"] { color: #b00020; }
-QLabel[role="hint"] { color: #6e6e73; }
-QLabel#reviewFeeLabel { font-size: 15pt; font-weight: 600; color: #0b4a8b; }
-QLabel#reviewDoneLabel { background: #e8f6ec; color: #1b6b33; padding: 6px 8px;
-                         border-radius: 6px; }
-"""
+__all__ = ["PolicyReviewDialog", "in_person", "month_texts"]
 
 MONTH_HEADERS = (
     "Mes",
@@ -75,7 +68,6 @@ MONTH_HEADERS = (
 )
 #: Actual events above the expected ones are shown in this colour (the client used more).
 OVER = QColor("#9a3412")
-MAX_EVENTS = 999
 
 
 def in_person(n: int) -> str:
@@ -118,16 +110,12 @@ class PolicyReviewDialog(QDialog):
         self.saved_path: Path | None = None
         self.setObjectName("policyReviewDialog")
         self.setWindowTitle("Revisión trimestral de póliza")
-        self.setStyleSheet(STYLE)
 
         self.titleLabel = QLabel()
         self.titleLabel.setObjectName("reviewTitleLabel")
         self.titleLabel.setTextFormat(Qt.TextFormat.RichText)
         self.titleLabel.setWordWrap(True)
-        self.termsLabel = QLabel()
-        self.termsLabel.setObjectName("reviewTermsLabel")
-        self.termsLabel.setProperty("role", "hint")
-        self.termsLabel.setWordWrap(True)
+        self.termsLabel = hint("", "reviewTermsLabel")
 
         self.table = QTableWidget(0, len(MONTH_HEADERS))
         self.table.setObjectName("reviewTable")
@@ -142,39 +130,8 @@ class PolicyReviewDialog(QDialog):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignCenter)
 
-        # -- the suggestion ------------------------------------------------------------------
-        self.suggestionBox = QGroupBox("Nuevos eventos esperados por mes")
-        self.remoteSpin = self._spin("reviewRemoteSpin")
-        self.inPersonSpin = self._spin("reviewInPersonSpin")
-        self.suggestionHint = QLabel()
-        self.suggestionHint.setObjectName("reviewSuggestionHint")
-        self.suggestionHint.setProperty("role", "hint")
-        self.suggestionHint.setWordWrap(True)
-        self.feeLabel = QLabel()
-        self.feeLabel.setObjectName("reviewFeeLabel")
-        self.currentFeeLabel = QLabel()
-        self.currentFeeLabel.setObjectName("reviewCurrentFeeLabel")
-        self.currentFeeLabel.setProperty("role", "hint")
-        self.doneLabel = QLabel()
-        self.doneLabel.setObjectName("reviewDoneLabel")
-        self.doneLabel.setWordWrap(True)
-        self.doneLabel.hide()
-        form = self.suggestionForm = QFormLayout()
-        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
-        form.addRow("Eventos a distancia:", self.remoteSpin)
-        form.addRow("Eventos presenciales:", self.inPersonSpin)
-        form.addRow("Cuota mensual nueva:", self.feeLabel)
-        form.addRow("", self.currentFeeLabel)
-        box = QVBoxLayout(self.suggestionBox)
-        box.addWidget(self.suggestionHint)
-        box.addLayout(form)
-        box.addWidget(self.doneLabel)
-
-        self.errorLabel = QLabel()
-        self.errorLabel.setObjectName("reviewError")
-        self.errorLabel.setProperty("role", "fieldError")
-        self.errorLabel.setWordWrap(True)
-        self.errorLabel.hide()
+        self.suggestionBox = self._suggestion_box()
+        self.errorLabel = field_error("reviewError")
 
         # -- buttons -------------------------------------------------------------------------
         self.acceptButton = QPushButton("Aceptar sugerencia")
@@ -182,19 +139,21 @@ class PolicyReviewDialog(QDialog):
         self.acceptButton.setToolTip(
             "Crea la siguiente versión de la póliza con estos eventos esperados."
         )
-        self.previewButton = QPushButton("Vista previa del reporte")
-        self.previewButton.setObjectName("reviewPreviewButton")
-        self.saveButton = QPushButton("Guardar PDF…")
-        self.saveButton.setObjectName("reviewSavePdfButton")
+        self.pdfActions = PdfActions(
+            self.document,
+            {"preview": "reviewPreviewButton", "save": "reviewSavePdfButton"},
+            errors=self.show_error,
+            texts={"preview": "Vista previa del reporte…"},
+        )
+        self.previewButton = self.pdfActions.button("preview")
+        self.saveButton = self.pdfActions.button("save")
+        self.pdfActions.saved.connect(self._saved)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.button(QDialogButtonBox.StandardButton.Close).setText("Cerrar")
         buttons.rejected.connect(self.reject)
         self.acceptButton.clicked.connect(self.accept_suggestion)
-        self.previewButton.clicked.connect(self.preview)
-        self.saveButton.clicked.connect(self.save_pdf)
         bottom = QHBoxLayout()
-        bottom.addWidget(self.previewButton)
-        bottom.addWidget(self.saveButton)
+        bottom.addWidget(self.pdfActions)
         bottom.addStretch(1)
         bottom.addWidget(self.acceptButton)
         bottom.addWidget(buttons)
@@ -212,34 +171,44 @@ class PolicyReviewDialog(QDialog):
         self.setMinimumWidth(1000)
         self.reload()
 
-    @staticmethod
-    def _spin(name: str) -> QSpinBox:
-        spin = QSpinBox()
-        spin.setObjectName(name)
-        spin.setRange(0, MAX_EVENTS)
-        spin.setSuffix(" por mes")
-        spin.setFixedWidth(130)
-        spin.setAlignment(Qt.AlignmentFlag.AlignRight)
-        return spin
+    def _suggestion_box(self) -> QGroupBox:
+        """The suggested expected events (adjustable), the new fee, or the answer given."""
+        group = QGroupBox("Nuevos eventos esperados por mes")
+        self.remoteSpin = events_spin("reviewRemoteSpin")
+        self.inPersonSpin = events_spin("reviewInPersonSpin")
+        self.suggestionHint = hint("", "reviewSuggestionHint")
+        self.feeLabel = QLabel()
+        self.feeLabel.setObjectName("reviewFeeLabel")
+        self.currentFeeLabel = hint("", "reviewCurrentFeeLabel", wrap=False)
+        self.doneLabel = QLabel()
+        self.doneLabel.setObjectName("reviewDoneLabel")
+        self.doneLabel.setWordWrap(True)
+        self.doneLabel.hide()
+        form = self.suggestionForm = QFormLayout()
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
+        form.addRow("Eventos a distancia:", self.remoteSpin)
+        form.addRow("Eventos presenciales:", self.inPersonSpin)
+        form.addRow("Cuota mensual nueva:", self.feeLabel)
+        form.addRow("", self.currentFeeLabel)
+        box = QVBoxLayout(group)
+        box.addWidget(self.suggestionHint)
+        box.addLayout(form)
+        box.addWidget(self.doneLabel)
+        return group
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
-        _fit_height(self, shrink=True)
+        fit_height(self, shrink=True)
 
     # -- loading -----------------------------------------------------------------------------
     def reload(self) -> None:
         """Ask the service for the review again (after accepting, it is marked as answered)."""
-        try:
-            review = self.services.reviews.review(self.policy_id, self.review_date)
-        except DomainError as exc:
-            self.review = None
-            self.titleLabel.setText("<b>Revisión trimestral de póliza</b>")
-            self.termsLabel.hide()
-            self.table.hide()
-            self.suggestionBox.hide()
-            self._error(str(exc))
-            for button in (self.acceptButton, self.previewButton, self.saveButton):
-                button.setEnabled(False)
+        review = (
+            Operation(self, lambda: self.services.reviews.review(self.policy_id, self.review_date))
+            .failure(self._no_review)
+            .run()
+        )
+        if review is None:
             return
         self.review = review
         self.review_date = review.review_date
@@ -271,6 +240,16 @@ class PolicyReviewDialog(QDialog):
         self.currentFeeLabel.setText(f"Cuota actual: {format_money(cur.monthly_fee)} más IVA")
         self.update_fee()
         self._set_accepted(review.accepted)
+
+    def _no_review(self, _: Exception) -> None:
+        """Not due yet (or gone): the message says when; nothing to accept or print."""
+        self.review = None
+        self.titleLabel.setText("<b>Revisión trimestral de póliza</b>")
+        self.termsLabel.hide()
+        self.table.hide()
+        self.suggestionBox.hide()
+        self.acceptButton.setEnabled(False)
+        self.pdfActions.set_available(False)
 
     def _fill_table(self, review: PolicyReview) -> None:
         rows = [*review.months, review.totals]
@@ -339,28 +318,29 @@ class PolicyReviewDialog(QDialog):
         data = self.data()
         if data is None:
             return
-        try:
-            fee = self.services.policies.fee(data)
-        except DomainError as exc:
-            self.feeLabel.setText("—")
-            self._error(str(exc))
-            return
-        self.feeLabel.setText(format_money(fee))
-        self._error("")
+        fee = (
+            Operation(self, lambda: self.services.policies.fee(data))
+            .failure(lambda _: self.feeLabel.setText("—"))
+            .run()
+        )
+        if fee is not None:
+            self.feeLabel.setText(format_money(fee))
 
     # -- actions -----------------------------------------------------------------------------
     def accept_suggestion(self) -> PolicyView | None:
         if self.review is None or self.review.accepted:
             return None
-        try:
-            view = self.services.reviews.accept(
+        review_date = self.review.review_date
+        view = Operation(
+            self,
+            lambda: self.services.reviews.accept(
                 self.policy_id,
-                self.review.review_date,
+                review_date,
                 expected_remote=self.remoteSpin.value(),
                 expected_in_person=self.inPersonSpin.value(),
-            )
-        except DomainError as exc:
-            self._error(str(exc))
+            ),
+        ).run()
+        if view is None:
             return None
         self.accepted_view = view
         self.reload()
@@ -372,157 +352,32 @@ class PolicyReviewDialog(QDialog):
             f"Reporte de póliza P-{self.review.policy_id:06d} {self.review.review_date.isoformat()}"
         )
 
-    def pdf_bytes(self) -> bytes:
-        """The "Reporte de estado de póliza" of this review."""
+    def document(self) -> PdfDocument | None:
+        """The "Reporte de estado de póliza" of this review (rendered off the GUI thread)."""
         from app.documents.policy_report import policy_report_bytes
 
-        assert self.review is not None
-        return policy_report_bytes(
-            self.review,
-            business=self.services.settings.profile().name,
-            generated_at=self.services.clock(),
+        review = self.review
+        if review is None:
+            return None
+        business = self.services.settings.profile().name
+        generated_at = self.services.clock()
+        return PdfDocument(
+            self.report_name(),
+            lambda: policy_report_bytes(review, business=business, generated_at=generated_at),
         )
 
-    def preview(self) -> bool:
-        from app.ui.documents_ui import show_receipt_preview
+    def preview(self) -> None:
+        self.pdfActions.trigger("preview")
 
-        if self.review is None:
-            return False
-        try:
-            return show_receipt_preview(self, self.pdf_bytes(), self.report_name())
-        except DomainError as exc:
-            self._error(str(exc))
-            return False
+    def save_pdf(self) -> None:
+        """ "Guardar PDF…"; ``saved_path`` (and ``pdfActions.saved``) tell where."""
+        self.pdfActions.trigger("save")
 
-    def save_pdf(self) -> Path | None:
-        from app.ui.documents_ui import save_pdf_as
-
-        if self.review is None:
-            return None
-        try:
-            path = save_pdf_as(self, self.pdf_bytes(), self.report_name())
-        except DomainError as exc:
-            self._error(str(exc))
-            return None
+    def _saved(self, path: Path | None) -> None:
         if path is not None:
             self.saved_path = path
-        return path
 
-    def _error(self, message: str) -> None:
-        self.errorLabel.setText(message)
-        self.errorLabel.setVisible(bool(message))
+    def show_error(self, message: str) -> None:
+        self.errorLabel.show_message(message)
         if message:
-            _fit_height(self)
-
-
-class ReviewsDueDialog(QDialog):
-    """Policies whose quarterly review is due; "Revisar…" opens the review of the selected one."""
-
-    HEADERS = ("Cliente", "Póliza", "Fecha de revisión")
-
-    def __init__(self, services: Services, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.services = services
-        self.due: list[ReviewDue] = []
-        self.accepted_views: list[PolicyView] = []
-        self.setObjectName("reviewsDueDialog")
-        self.setWindowTitle("Pólizas por revisar")
-
-        intro = QLabel(
-            "Cada tres meses desde su inicio, la póliza se revisa con el cliente: eventos "
-            "esperados contra reales y nuevos eventos sugeridos."
-        )
-        intro.setWordWrap(True)
-        self.table = QTableWidget(0, len(self.HEADERS))
-        self.table.setObjectName("reviewsDueTable")
-        self.table.setHorizontalHeaderLabels(self.HEADERS)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.verticalHeader().hide()
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
-        self.emptyLabel = QLabel("No hay pólizas por revisar.")
-        self.emptyLabel.setObjectName("reviewsDueEmpty")
-        self.emptyLabel.setAlignment(Qt.AlignmentFlag.AlignCenter)
-
-        self.reviewButton = QPushButton("Revisar…")
-        self.reviewButton.setObjectName("reviewsDueReviewButton")
-        self.reviewButton.setDefault(True)
-        self.reviewButton.clicked.connect(self.open_selected)
-        self.table.itemSelectionChanged.connect(self._update_buttons)
-        self.table.itemDoubleClicked.connect(lambda *_: self.open_selected())
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        buttons.button(QDialogButtonBox.StandardButton.Close).setText("Cerrar")
-        buttons.rejected.connect(self.reject)
-        bottom = QHBoxLayout()
-        bottom.addWidget(self.reviewButton)
-        bottom.addStretch(1)
-        bottom.addWidget(buttons)
-
-        layout = QVBoxLayout(self)
-        layout.addWidget(intro)
-        layout.addWidget(self.table, 1)
-        layout.addWidget(self.emptyLabel, 1)
-        layout.addLayout(bottom)
-        self.resize(560, 340)
-        self.refresh()
-
-    def refresh(self) -> None:
-        self.due = list(self.services.policies.due_for_review())
-        self.table.setRowCount(len(self.due))
-        for row, d in enumerate(self.due):
-            texts = (d.client_name, f"P-{d.policy_id:06d}", f"{d.review_date:%d/%m/%Y}")
-            for col, text in enumerate(texts):
-                item = QTableWidgetItem(text)
-                if col:
-                    item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
-                self.table.setItem(row, col, item)
-        self.table.setVisible(bool(self.due))
-        self.emptyLabel.setVisible(not self.due)
-        if self.due:
-            self.table.selectRow(0)
-        self._update_buttons()
-
-    def _update_buttons(self) -> None:
-        self.reviewButton.setEnabled(self.selected() is not None)
-
-    def selected(self) -> ReviewDue | None:
-        rows = self.table.selectionModel().selectedRows()
-        return self.due[rows[0].row()] if rows and self.due else None
-
-    def open_selected(self) -> PolicyView | None:
-        """Open the selected policy's review (modal); the new version if it was accepted."""
-        due = self.selected()
-        if due is None:
-            return None
-        dialog = PolicyReviewDialog(self.services, due.policy_id, self, due.review_date)
-        try:
-            dialog.exec()
-            accepted = dialog.accepted_view
-        finally:
-            dialog.deleteLater()
-        if accepted is not None:
-            self.accepted_views.append(accepted)
-        self.refresh()
-        return accepted
-
-
-def _fit_height(dialog: QDialog, *, shrink: bool = False) -> None:
-    """Grow to show every wrapped label whole (a top-level window does not follow its
-    layout's height-for-width by itself)."""
-    layout = dialog.layout()
-    if layout is None:
-        return
-    layout.activate()
-    width = dialog.width() if dialog.isVisible() else dialog.sizeHint().width()
-    height = (
-        layout.heightForWidth(width) if layout.hasHeightForWidth() else layout.sizeHint().height()
-    )
-    if dialog.height() < height or (shrink and dialog.height() > height):
-        dialog.resize(width, max(height, dialog.minimumHeight()))
-
-
-__all__ = ["PolicyReviewDialog", "ReviewsDueDialog", "in_person", "month_texts"]
+            fit_height(self)

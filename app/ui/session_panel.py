@@ -125,6 +125,40 @@ class SessionPanel(QFrame):
         self.instructionsLabel.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.instructionsLabel.hide()
 
+        self.timelineList = QListWidget()
+        self.timelineList.setObjectName("timelineList")
+        self.timelineList.setSelectionMode(QListWidget.SelectionMode.NoSelection)
+        self.timelineList.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.timelineList.setAccessibleName("Bitácora de la sesión (no editable)")
+
+        timeline_title = QLabel("Bitácora de la sesión")
+        timeline_title.setObjectName("sectionTitle")
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 12, 16, 12)
+        layout.addWidget(self.titleLabel)
+        layout.addWidget(self.detailLabel)
+        layout.addSpacing(6)
+        layout.addWidget(self.stopwatchLabel)
+        status_row = QHBoxLayout()
+        status_row.addWidget(self.stateLabel, 1)
+        status_row.addWidget(self.bandLabel, 1)
+        layout.addLayout(status_row)
+        layout.addWidget(self.instructionsLabel)
+        layout.addSpacing(6)
+        layout.addLayout(self._action_buttons())
+        layout.addSpacing(6)
+        layout.addWidget(timeline_title)
+        layout.addWidget(self.timelineList, 1)
+
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setTimerType(Qt.TimerType.CoarseTimer)
+        self._timer.timeout.connect(self._on_timer)
+
+    def _action_buttons(self) -> QGridLayout:
+        """The session's actions, two per row; each asks the window by its signal."""
+
         def button(name: str, text: str, shortcut: str, slot: Callable[[], None]) -> QPushButton:
             b = QPushButton(text)
             b.setObjectName(name)
@@ -189,37 +223,7 @@ class SessionPanel(QFrame):
             grid.addWidget(left, r, 0)
             if right is not None:
                 grid.addWidget(right, r, 1)
-
-        self.timelineList = QListWidget()
-        self.timelineList.setObjectName("timelineList")
-        self.timelineList.setSelectionMode(QListWidget.SelectionMode.NoSelection)
-        self.timelineList.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.timelineList.setAccessibleName("Bitácora de la sesión (no editable)")
-
-        timeline_title = QLabel("Bitácora de la sesión")
-        timeline_title.setObjectName("sectionTitle")
-
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(16, 12, 16, 12)
-        layout.addWidget(self.titleLabel)
-        layout.addWidget(self.detailLabel)
-        layout.addSpacing(6)
-        layout.addWidget(self.stopwatchLabel)
-        status_row = QHBoxLayout()
-        status_row.addWidget(self.stateLabel, 1)
-        status_row.addWidget(self.bandLabel, 1)
-        layout.addLayout(status_row)
-        layout.addWidget(self.instructionsLabel)
-        layout.addSpacing(6)
-        layout.addLayout(grid)
-        layout.addSpacing(6)
-        layout.addWidget(timeline_title)
-        layout.addWidget(self.timelineList, 1)
-
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.setTimerType(Qt.TimerType.CoarseTimer)
-        self._timer.timeout.connect(self._on_timer)
+        return grid
 
     # -- state ---------------------------------------------------------------------------------
     @property

@@ -23,16 +23,16 @@ from PySide6.QtWidgets import (
 from app.documents.receipt_pdf import receipt_pdf_bytes
 from app.documents.summary_pdf import summary_pdf_bytes
 from app.kernel.clock import FakeClock
-from app.ui.documents_ui import (
-    SummaryDialog,
+from app.ui.kit.pdf import (
     load_pdf,
     make_preview_dialog,
     open_pdf,
     paint_pdf,
     print_pdf,
     save_pdf_as,
-    show_receipt_preview,
+    show_pdf_preview,
 )
+from app.ui.summary_dialog import SummaryDialog
 from tests.documents.helpers import pdf_text
 from tests.documents.test_from_db import DAY, ShopDay, fill_day, read_sections
 from tests.ui.helpers import when_modal
@@ -48,7 +48,13 @@ def dialog(qtbot: Any, shop_day: ShopDay) -> SummaryDialog:
     d = SummaryDialog(shop_day.services)
     qtbot.addWidget(d)
     d.show()
+    settle(qtbot, d)
     return d
+
+
+def settle(qtbot: Any, dialog: SummaryDialog) -> None:
+    """Wait for the summary asked for last (it is built off the GUI thread)."""
+    qtbot.waitUntil(lambda: not dialog.loading)
 
 
 @pytest.fixture
@@ -104,23 +110,25 @@ def test_summary_dialog_shows_the_days_sessions_and_totals(dialog: SummaryDialog
 
 
 def test_summary_dialog_filters_by_advisor_and_date_and_sorts_amounts(
-    dialog: SummaryDialog,
+    qtbot: Any, dialog: SummaryDialog
 ) -> None:
     table = dialog.findChild(QTableView, "summaryTable")
     advisor = dialog.findChild(QComboBox, "summaryAdvisor")
     advisor.setCurrentIndex(advisor.findText("Alberto Hernández Báez"))
+    settle(qtbot, dialog)
     assert cells(table, 2) == ["Alberto Hernández Báez"] * 2
     assert "total $1,461.60 MXN" in dialog.totalLabel.text()
     table.sortByColumn(10, Qt.SortOrder.DescendingOrder)  # by the raw amount, not the text
     assert cells(table, 10) == ["$900.00 MXN", "$360.00 MXN"]
     advisor.setCurrentIndex(0)
     dialog.findChild(QDateEdit, "summaryDate").setDate(QDate(2026, 11, 23))
+    settle(qtbot, dialog)
     assert table.model().rowCount() == 0
     assert "0 sesiones" in dialog.totalLabel.text()
 
 
 def test_summary_dialog_saves_the_same_summary_as_csv_and_pdf(
-    dialog: SummaryDialog, tmp_path: Path
+    qtbot: Any, dialog: SummaryDialog, tmp_path: Path
 ) -> None:
     csv_path = tmp_path / "corte.csv"
     answer_file_dialog(csv_path)
@@ -130,7 +138,9 @@ def test_summary_dialog_saves_the_same_summary_as_csv_and_pdf(
     assert totals[("Importes", "Total")] == "2389.60"
     pdf_path = tmp_path / "corte"  # the suffix is added
     answer_file_dialog(pdf_path)
-    saved = dialog.save_pdf()
+    with qtbot.waitSignal(dialog.pdfActions.saved) as blocker:
+        dialog.save_pdf()  # the PDF is rendered off the GUI thread, then "Guardar como…"
+    saved = blocker.args[0]
     assert saved == tmp_path / "corte.pdf"
     text = pdf_text(saved)
     assert "CORTE DEL DÍA" in text and "2,389.60" in text
@@ -160,7 +170,7 @@ def test_preview_dialog_renders_the_pdf_offscreen(qtbot: Any, receipt_pdf: bytes
     assert preview.windowTitle() == "Vista previa — Recibo A-000004"
 
 
-def test_show_receipt_preview_is_modal_and_can_be_closed(qtbot: Any, receipt_pdf: bytes) -> None:
+def test_show_pdf_preview_is_modal_and_can_be_closed(qtbot: Any, receipt_pdf: bytes) -> None:
     seen: list[str] = []
 
     def close(d: Any) -> None:
@@ -168,7 +178,7 @@ def test_show_receipt_preview_is_modal_and_can_be_closed(qtbot: Any, receipt_pdf
         d.reject()
 
     when_modal(close)
-    assert show_receipt_preview(None, receipt_pdf, "Recibo A-000004") is False
+    assert show_pdf_preview(None, receipt_pdf, "Recibo A-000004") is False
     assert seen == ["pdfPreviewDialog"]
 
 

@@ -309,7 +309,7 @@ def test_the_issued_receipt_can_be_previewed_and_saved(window, qtbot, ui_clock, 
     view = window.services.sessions.start(window.advisor.id, client.id, "office")
     ui_clock.advance(minutes=50)
     window.set_session(window.services.sessions.end(view.id, "resolved"))
-    folio = window.issue_receipt()
+    folio = window.session_actions.issue_receipt()
     billing = window.billingPanel
     assert billing.receiptButtons.isVisibleTo(billing)
 
@@ -321,7 +321,8 @@ def test_the_issued_receipt_can_be_previewed_and_saved(window, qtbot, ui_clock, 
         dialog.accept()
 
     when_modal(save)
-    billing.saveReceiptButton.click()
+    with qtbot.waitSignal(billing.receiptButtons.saved):  # the PDF is made off the GUI thread
+        billing.saveReceiptButton.click()
     text = "".join(page.extract_text() for page in PdfReader(target).pages)
     assert folio in text and "Ana López" in text and "348.00" in text
 
@@ -393,7 +394,7 @@ def test_a_payment_is_recorded_from_the_issued_receipt(window, qtbot, ui_clock):
     view = window.services.sessions.start(window.advisor.id, client.id, "office")
     ui_clock.advance(minutes=50)
     window.set_session(window.services.sessions.end(view.id, "resolved"))
-    folio = window.issue_receipt()
+    folio = window.session_actions.issue_receipt()
 
     def pay(dialog):
         assert dialog.objectName() == "paymentDialog"
@@ -419,7 +420,7 @@ def test_repair_and_statement_open_from_the_client_menu(window, qtbot, ui_clock)
         dialog.reject()
 
     when_modal(look)
-    window.open_repair()
+    window.dialogs.open_repair()
     when_modal(look)
-    window.open_statement()
+    window.dialogs.open_statement()
     assert seen == ["repairDialog", "statementDialog"]

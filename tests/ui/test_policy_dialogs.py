@@ -27,7 +27,8 @@ from app.kernel.enums import (
 )
 from app.services.data import ClientData, DeviceData, PolicyData
 from app.ui.policy_dialog import PolicyDialog, parse_percent
-from app.ui.policy_review_dialog import PolicyReviewDialog, ReviewsDueDialog
+from app.ui.policy_review_dialog import PolicyReviewDialog
+from app.ui.reviews_due_dialog import ReviewsDueDialog
 from tests.ui.helpers import when_modal
 
 MX = ZoneInfo("America/Mexico_City")
@@ -346,7 +347,8 @@ def test_the_review_report_previews_and_saves_as_pdf(window, qtbot, quarter, tmp
         d.reject()
 
     when_modal(close)
-    click(qtbot, dialog.previewButton)
+    with qtbot.waitSignal(dialog.pdfActions.finished):  # the PDF is made off the GUI thread
+        click(qtbot, dialog.previewButton)
     assert seen == [f"Vista previa — Reporte de póliza P-{quarter:06d} 2026-12-01"]
 
     target = tmp_path / "reporte.pdf"
@@ -357,7 +359,8 @@ def test_the_review_report_previews_and_saves_as_pdf(window, qtbot, quarter, tmp
         d.accept()
 
     when_modal(save)
-    click(qtbot, dialog.saveButton)
+    with qtbot.waitSignal(dialog.pdfActions.saved):
+        click(qtbot, dialog.saveButton)
     assert dialog.saved_path == target and target.read_bytes().startswith(b"%PDF")
     text = "".join(page.extract_text() for page in PdfReader(target).pages)
     for expected in ("Reporte de estado de póliza", "Lucía Pérez Domínguez", "septiembre 2026"):

@@ -24,8 +24,9 @@ from app.kernel.enums import (
 )
 from app.services.data import ClientData, PolicyData
 from app.services.values import ReceiptView
-from app.ui.payments_dialog import PaymentDialog, StatementDialog
+from app.ui.payment_dialog import PaymentDialog
 from app.ui.repair_dialog import RepairDialog
+from app.ui.statement_dialog import StatementDialog
 from tests.documents.helpers import pdf_text
 from tests.ui.helpers import when_modal
 from tests.ui.test_documents_ui import answer_file_dialog
@@ -125,7 +126,8 @@ def test_quote_accept_and_issue_the_repair_receipt(qtbot: Any, window: Any, ui_c
     assert dialog.acceptButton.isEnabled() and dialog.declineButton.isEnabled()
     assert "en espera de la respuesta del cliente" in dialog.stateLabel.text()
     assert "recibo A-000001" in dialog.amountNote.text()
-    assert dialog.quote_pdf_bytes().startswith(b"%PDF")
+    document = dialog.quote_document()
+    assert document is not None and document.render().startswith(b"%PDF")
 
     asked: list[str] = []
     answer_confirmation(False, asked)  # "Cancelar": nothing recorded
@@ -253,7 +255,9 @@ def test_quote_preview_opens_the_pdf(qtbot: Any, window: Any, ui_clock: Any) -> 
         d.reject()
 
     when_modal(close)
-    assert dialog.preview_quote() is False
+    with qtbot.waitSignal(dialog.quotePdf.previewed) as preview:  # made off the GUI thread
+        dialog.preview_quote()
+    assert preview.args == [False]  # closed without printing
     assert seen == [f"Vista previa — Cotización de reparación R-{dialog.repair.id:06d}"]  # type: ignore[union-attr]
 
 
@@ -429,8 +433,8 @@ def test_statement_shows_receipts_payments_and_balance(
     assert dialog.record_payment() is False
     assert sv.balances.statement(esc.client_id).balance == D("1248.00")
 
-    pdf = dialog.pdf_bytes()
-    assert pdf.startswith(b"%PDF")
+    document = dialog.document()
+    assert document is not None and document.render().startswith(b"%PDF")
     assert dialog.file_stem() == "Estado de cuenta Lucía Pérez Domínguez 24-11-2026"
 
 
@@ -465,12 +469,15 @@ def test_statement_pdf_preview_and_save(
         d.reject()
 
     when_modal(close)
-    qtbot.mouseClick(dialog.previewButton, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(dialog.pdfActions.finished):  # the PDF is made off the GUI thread
+        qtbot.mouseClick(dialog.previewButton, Qt.MouseButton.LeftButton)
     assert titles == ["Vista previa — Estado de cuenta Lucía Pérez Domínguez 24-11-2026"]
 
     target = tmp_path / "estado.pdf"
     answer_file_dialog(target)
-    assert dialog.save_pdf() == target
+    with qtbot.waitSignal(dialog.pdfActions.saved) as saved:
+        dialog.save_pdf()
+    assert saved.args == [target]
     text = pdf_text(target)
     for expected in ("Estado de cuenta", "Lucía Pérez Domínguez", "A-000001", "Pago (efectivo)"):
         assert expected in text, expected
@@ -549,7 +556,8 @@ def test_repair_receipt_preview(qtbot: Any, window: Any, ui_clock: Any) -> None:
         d.reject()
 
     when_modal(close)
-    qtbot.mouseClick(dialog.receiptPreviewButton, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(dialog.receiptPdf.finished):  # the PDF is made off the GUI thread
+        qtbot.mouseClick(dialog.receiptPreviewButton, Qt.MouseButton.LeftButton)
     assert titles == ["Vista previa — Recibo A-000002"]
     assert not dialog.errorLabel.isVisible()
 

@@ -49,13 +49,13 @@ def test_a_new_rate_applies_to_sessions_started_after_saving(window, qtbot, ui_c
     dialog.tabs.setCurrentWidget(dialog.tariffTab)
     note = dialog.tariffTab.findChild(QWidget, "tariffNote")
     assert note.text() == TARIFF_NOTE and note.isVisible()
-    assert "valores iniciales" in dialog.validFromLabel.text()
-    assert dialog.onsiteBusinessLabel.text() == "$360.00 MXN"
-    assert dialog.onsiteOutsideLabel.text() == "$540.00 MXN"
-    rate = dialog.rateEdits["office_business_rate"]
+    assert "valores iniciales" in dialog.tariffTab.validFromLabel.text()
+    assert dialog.tariffTab.onsiteBusinessLabel.text() == "$360.00 MXN"
+    assert dialog.tariffTab.onsiteOutsideLabel.text() == "$540.00 MXN"
+    rate = dialog.tariffTab.rateEdits["office_business_rate"]
     rate.clear()
     qtbot.keyClicks(rate, "350")
-    assert dialog.onsiteBusinessLabel.text() == "$420.00 MXN"  # office × 1.20, live
+    assert dialog.tariffTab.onsiteBusinessLabel.text() == "$420.00 MXN"  # office × 1.20, live
     click(qtbot, dialog.saveButton)
     assert dialog.result() == QDialog.DialogCode.Accepted
     assert dialog.tariff_version is not None and dialog.profile_saved is None
@@ -78,8 +78,10 @@ def test_a_new_rate_applies_to_sessions_started_after_saving(window, qtbot, ui_c
     assert window.billingPanel.billTotalLabel.text() == "$406.00 MXN"
 
     again = open_settings(window, qtbot)
-    assert again.rateEdits["office_business_rate"].text() == "350.00"
-    assert again.validFromLabel.text() == "Tarifa vigente desde el martes 24/11/2026 10:05."
+    assert again.tariffTab.rateEdits["office_business_rate"].text() == "350.00"
+    assert (
+        again.tariffTab.validFromLabel.text() == "Tarifa vigente desde el martes 24/11/2026 10:05."
+    )
 
 
 def test_saving_without_changes_stores_nothing(window, qtbot):
@@ -90,8 +92,8 @@ def test_saving_without_changes_stores_nothing(window, qtbot):
     assert sv.settings.tariff_versions() == []
     # a value typed differently but equal ("16.0" % is 16 %) is no change either
     dialog = open_settings(window, qtbot)
-    dialog.percentEdits["iva_rate"].setText("16.0")
-    dialog.rateEdits["remote_business_rate"].setText("$200")
+    dialog.tariffTab.percentEdits["iva_rate"].setText("16.0")
+    dialog.tariffTab.rateEdits["remote_business_rate"].setText("$200")
     assert dialog.try_save()
     assert sv.settings.tariff_versions() == []
 
@@ -106,25 +108,25 @@ def test_every_tariff_value_is_editable(window, qtbot):
         "office_business_rate": "320.00",
         "office_outside_rate": "$480",
     }.items():
-        d.rateEdits[key].setText(text)
-    d.percentEdits["onsite_surcharge"].setText("25")
-    d.citiesEdit.setText("Xalapa,  Coatepec, Banderilla, xalapa")
-    d.window1Start.setTime(QTime(8, 30))
-    d.window1End.setTime(QTime(13, 30))
-    d.window2Start.setTime(QTime(15, 0))
-    d.window2End.setTime(QTime(18, 0))
-    d.weekdayChecks[5].setChecked(True)  # sábado
-    d.weekdayChecks[0].setChecked(False)  # lunes
-    d.holidaysCheck.setChecked(False)
-    d.intSpins["minimum_hours"].setValue(2)
-    d.intSpins["fraction_threshold_minutes"].setValue(15)
-    d.percentEdits["max_policy_discount"].setText("12.5")
-    d.intSpins["hours_per_event"].setValue(2)
-    d.deviceFeeEdit.setText("99.90")
-    d.percentEdits["iva_rate"].setText("8 %")
-    d.intSpins["pending_days"].setValue(10)
-    d.intSpins["instructions_cap_minutes"].setValue(20)
-    assert d.onsiteBusinessLabel.text() == "$400.00 MXN"
+        d.tariffTab.rateEdits[key].setText(text)
+    d.tariffTab.percentEdits["onsite_surcharge"].setText("25")
+    d.tariffTab.citiesEdit.setText("Xalapa,  Coatepec, Banderilla, xalapa")
+    d.tariffTab.window1Start.setTime(QTime(8, 30))
+    d.tariffTab.window1End.setTime(QTime(13, 30))
+    d.tariffTab.window2Start.setTime(QTime(15, 0))
+    d.tariffTab.window2End.setTime(QTime(18, 0))
+    d.tariffTab.weekdayChecks[5].setChecked(True)  # sábado
+    d.tariffTab.weekdayChecks[0].setChecked(False)  # lunes
+    d.tariffTab.holidaysCheck.setChecked(False)
+    d.tariffTab.intSpins["minimum_hours"].setValue(2)
+    d.tariffTab.intSpins["fraction_threshold_minutes"].setValue(15)
+    d.tariffTab.percentEdits["max_policy_discount"].setText("12.5")
+    d.tariffTab.intSpins["hours_per_event"].setValue(2)
+    d.tariffTab.deviceFeeEdit.setText("99.90")
+    d.tariffTab.percentEdits["iva_rate"].setText("8 %")
+    d.tariffTab.intSpins["pending_days"].setValue(10)
+    d.tariffTab.intSpins["instructions_cap_minutes"].setValue(20)
+    assert d.tariffTab.onsiteBusinessLabel.text() == "$400.00 MXN"
     click(qtbot, d.saveButton)
     assert d.result() == QDialog.DialogCode.Accepted
     assert sv.settings.tariff() == Tariff(
@@ -151,29 +153,29 @@ def test_every_tariff_value_is_editable(window, qtbot):
 
     # one window only (horario corrido)
     d = open_settings(window, qtbot)
-    assert d.percentEdits["max_policy_discount"].text() == "12.5"
-    assert d.citiesEdit.text() == "Xalapa, Coatepec, Banderilla"
-    d.secondWindowCheck.setChecked(False)
-    d.window1End.setTime(QTime(17, 0))
+    assert d.tariffTab.percentEdits["max_policy_discount"].text() == "12.5"
+    assert d.tariffTab.citiesEdit.text() == "Xalapa, Coatepec, Banderilla"
+    d.tariffTab.secondWindowCheck.setChecked(False)
+    d.tariffTab.window1End.setTime(QTime(17, 0))
     assert d.try_save()
     assert sv.settings.tariff().business_windows == ((time(8, 30), time(17, 0)),)
-    assert not open_settings(window, qtbot).window2Start.isEnabled()
+    assert not open_settings(window, qtbot).tariffTab.window2Start.isEnabled()
 
 
 def _set_rate(text):
-    return lambda d: d.rateEdits["remote_business_rate"].setText(text)
+    return lambda d: d.tariffTab.rateEdits["remote_business_rate"].setText(text)
 
 
 def _set_percent(key, text):
-    return lambda d: d.percentEdits[key].setText(text)
+    return lambda d: d.tariffTab.percentEdits[key].setText(text)
 
 
 def _set_time(name, hh, mm):
-    return lambda d: getattr(d, name).setTime(QTime(hh, mm))
+    return lambda d: getattr(d.tariffTab, name).setTime(QTime(hh, mm))
 
 
 def _no_weekdays(d):
-    for check in d.weekdayChecks:
+    for check in d.tariffTab.weekdayChecks:
         check.setChecked(False)
 
 
@@ -271,42 +273,42 @@ BAD_VALUES = [
     ),
     (
         "bad device fee",
-        lambda d: d.deviceFeeEdit.setText("-1"),
+        lambda d: d.tariffTab.deviceFeeEdit.setText("-1"),
         "deviceFeeEdit",
         "deviceFeeError",
         "El importe no puede ser negativo (-1).",
     ),
     (
         "empty series",
-        lambda d: d.seriesEdit.setText(""),
+        lambda d: d.businessTab.seriesEdit.setText(""),
         "seriesEdit",
         "seriesError",
         "La serie de recibos debe tener de 1 a 3 letras mayúsculas (A–Z).",
     ),
     (
         "series with a digit",
-        lambda d: d.seriesEdit.setText("A1"),
+        lambda d: d.businessTab.seriesEdit.setText("A1"),
         "seriesEdit",
         "seriesError",
         "La serie de recibos debe tener de 1 a 3 letras mayúsculas (A–Z).",
     ),
     (
         "empty business name",
-        lambda d: d.businessNameEdit.setText("   "),
+        lambda d: d.businessTab.businessNameEdit.setText("   "),
         "businessNameEdit",
         "businessNameError",
         "El nombre es obligatorio.",
     ),
     (
         "bad email",
-        lambda d: d.businessEmailEdit.setText("soporte.appleuse.mx"),
+        lambda d: d.businessTab.businessEmailEdit.setText("soporte.appleuse.mx"),
         "businessEmailEdit",
         "businessEmailError",
         "El correo no es válido.",
     ),
     (
         "phone without digits",
-        lambda d: d.phonesEdit.setPlainText("228 833 4045\nsin número"),
+        lambda d: d.businessTab.phonesEdit.setPlainText("228 833 4045\nsin número"),
         "phonesEdit",
         "phonesError",
         "El teléfono «sin número» no es válido.",
@@ -325,7 +327,9 @@ def test_a_bad_value_is_explained_next_to_its_field_and_nothing_is_saved(
     sv = window.services
     profile = sv.settings.profile()
     dialog = open_settings(window, qtbot)
-    dialog.rateEdits["office_business_rate"].setText("999")  # a good change, not saved either
+    dialog.tariffTab.rateEdits["office_business_rate"].setText(
+        "999"
+    )  # a good change, not saved either
     change(dialog)
     click(qtbot, dialog.saveButton)
     assert dialog.isVisible() and dialog.result() != QDialog.DialogCode.Accepted
@@ -344,13 +348,16 @@ def test_a_bad_value_is_explained_next_to_its_field_and_nothing_is_saved(
 def test_after_correcting_the_value_it_saves(window, qtbot):
     sv = window.services
     dialog = open_settings(window, qtbot)
-    dialog.percentEdits["iva_rate"].setText("150")
+    dialog.tariffTab.percentEdits["iva_rate"].setText("150")
     assert not dialog.try_save()
-    assert dialog.percentErrors["iva_rate"].isVisible()
-    dialog.percentEdits["iva_rate"].setText("16")
-    dialog.percentEdits["max_policy_discount"].setText("20")
+    assert dialog.tariffTab.percentErrors["iva_rate"].isVisible()
+    dialog.tariffTab.percentEdits["iva_rate"].setText("16")
+    dialog.tariffTab.percentEdits["max_policy_discount"].setText("20")
     assert dialog.try_save()
-    assert not dialog.percentErrors["iva_rate"].isVisible() and not dialog.formError.isVisible()
+    assert (
+        not dialog.tariffTab.percentErrors["iva_rate"].isVisible()
+        and not dialog.formError.isVisible()
+    )
     assert sv.settings.tariff() == Tariff(max_policy_discount=Decimal("0.20"))
 
 
@@ -367,16 +374,19 @@ def test_profile_saved_and_read_back(window, qtbot, tmp_path, ui_clock):
     logo = _logo(tmp_path)
     d = open_settings(window, qtbot)
     assert d.tabs.currentWidget() is d.businessTab
-    d.businessNameEdit.setText("  AppleUse   Xalapa ")
-    d.phonesEdit.setPlainText("(228) 833 4045, 228 812 0353\n\n 228 100 2000 ")
-    d.addressEdit.setText("Av. Ávila Camacho 123, Xalapa, Veracruz")
-    d.businessEmailEdit.setText("soporte@appleuse.mx")
-    d.websiteEdit.setText("www.appleuse.mx")
-    d.set_logo(str(logo))
-    assert not d.logoPreview.pixmap().isNull() and d.clearLogoButton.isEnabled()
-    d.seriesEdit.clear()
-    qtbot.keyClicks(d.seriesEdit, "bxz")
-    assert d.seriesEdit.text() == "BXZ"  # capitals as it is typed
+    d.businessTab.businessNameEdit.setText("  AppleUse   Xalapa ")
+    d.businessTab.phonesEdit.setPlainText("(228) 833 4045, 228 812 0353\n\n 228 100 2000 ")
+    d.businessTab.addressEdit.setText("Av. Ávila Camacho 123, Xalapa, Veracruz")
+    d.businessTab.businessEmailEdit.setText("soporte@appleuse.mx")
+    d.businessTab.websiteEdit.setText("www.appleuse.mx")
+    d.businessTab.set_logo(str(logo))
+    assert (
+        not d.businessTab.logoPreview.pixmap().isNull()
+        and d.businessTab.clearLogoButton.isEnabled()
+    )
+    d.businessTab.seriesEdit.clear()
+    qtbot.keyClicks(d.businessTab.seriesEdit, "bxz")
+    assert d.businessTab.seriesEdit.text() == "BXZ"  # capitals as it is typed
     click(qtbot, d.saveButton)
     assert d.result() == QDialog.DialogCode.Accepted
     expected = BusinessProfile(
@@ -401,12 +411,17 @@ def test_profile_saved_and_read_back(window, qtbot, tmp_path, ui_clock):
     assert sv.receipts.issue_for_session(session.id, advisor_id=advisor).folio == "BXZ-000001"
 
     again = open_settings(window, qtbot)
-    assert again.businessNameEdit.text() == "AppleUse Xalapa"
-    assert again.phonesEdit.toPlainText() == "(228) 833 4045\n228 812 0353\n228 100 2000"
-    assert again.seriesEdit.text() == "BXZ"
-    assert again.logoPathLabel.toolTip() == str(logo)
-    click(qtbot, again.clearLogoButton)
-    assert again.logoPreview.text() == "Sin logo" and not again.clearLogoButton.isEnabled()
+    assert again.businessTab.businessNameEdit.text() == "AppleUse Xalapa"
+    assert (
+        again.businessTab.phonesEdit.toPlainText() == "(228) 833 4045\n228 812 0353\n228 100 2000"
+    )
+    assert again.businessTab.seriesEdit.text() == "BXZ"
+    assert again.businessTab.logoPathLabel.toolTip() == str(logo)
+    click(qtbot, again.businessTab.clearLogoButton)
+    assert (
+        again.businessTab.logoPreview.text() == "Sin logo"
+        and not again.businessTab.clearLogoButton.isEnabled()
+    )
     assert again.try_save()
     assert sv.settings.profile().logo_path == ""
     assert sv.settings.profile().document_header().logo_path is None
@@ -417,13 +432,13 @@ def test_a_logo_that_is_not_an_image_is_refused(window, qtbot, tmp_path):
     fake = tmp_path / "logo.png"
     fake.write_text("no soy una imagen")
     d = open_settings(window, qtbot)
-    d.set_logo(str(fake))
-    assert d.logoPreview.text() == "?"
+    d.businessTab.set_logo(str(fake))
+    assert d.businessTab.logoPreview.text() == "?"
     assert not d.try_save()
-    assert d.logoError.text() == "El logotipo debe ser una imagen PNG o JPG."
-    d.set_logo(str(tmp_path / "no-existe.png"))
+    assert d.businessTab.logoError.text() == "El logotipo debe ser una imagen PNG o JPG."
+    d.businessTab.set_logo(str(tmp_path / "no-existe.png"))
     assert not d.try_save()
-    assert d.logoError.text() == "No se encuentra la imagen del logotipo."
+    assert d.businessTab.logoError.text() == "No se encuentra la imagen del logotipo."
     assert sv.settings.profile() == BusinessProfile()
 
 
@@ -431,15 +446,15 @@ def test_an_advisor_is_added_retired_and_reactivated(window, qtbot, ui_clock):
     sv = window.services
     d = open_settings(window, qtbot)
     d.tabs.setCurrentWidget(d.advisorsTab)
-    table = d.advisorTable
+    table = d.advisorsTab.advisorTable
 
     def rows():
         return [(table.item(r, 0).text(), table.item(r, 1).text()) for r in range(table.rowCount())]
 
     assert rows() == [("Benjamín Carrillo (usted)", "Activo")]
-    d.select_advisor(window.advisor.id)
-    assert not d.retireAdvisorButton.isEnabled()  # not yourself
-    assert not d.reactivateAdvisorButton.isEnabled()
+    d.advisorsTab.select_advisor(window.advisor.id)
+    assert not d.advisorsTab.retireAdvisorButton.isEnabled()  # not yourself
+    assert not d.advisorsTab.reactivateAdvisorButton.isEnabled()
 
     def empty_then_named(dialog):
         assert dialog.objectName() == "newAdvisorDialog"
@@ -449,28 +464,36 @@ def test_an_advisor_is_added_retired_and_reactivated(window, qtbot, ui_clock):
         click(qtbot, dialog.buttons.button(QDialogButtonBox.StandardButton.Ok))
 
     when_modal(empty_then_named)
-    click(qtbot, d.addAdvisorButton)
+    click(qtbot, d.advisorsTab.addAdvisorButton)
     assert rows() == [("Benjamín Carrillo (usted)", "Activo"), ("Carmen Ruiz", "Activo")]
-    carmen = d.selected_advisor()
+    carmen = d.advisorsTab.selected_advisor()
     assert carmen is not None and carmen.name == "Carmen Ruiz"
-    assert d.retireAdvisorButton.isEnabled() and not d.reactivateAdvisorButton.isEnabled()
+    assert (
+        d.advisorsTab.retireAdvisorButton.isEnabled()
+        and not d.advisorsTab.reactivateAdvisorButton.isEnabled()
+    )
 
     # while Carmen has a session running she cannot be retired
     client = sv.clients.create_client(ClientData("Lucía Pérez", city="Xalapa"))
     session = sv.sessions.start(carmen.id, client.id, Modality.OFFICE)
-    click(qtbot, d.retireAdvisorButton)
-    assert d.advisorError.isVisible()
-    assert d.advisorError.text().startswith("Carmen Ruiz tiene una sesión en curso (caso C-")
+    click(qtbot, d.advisorsTab.retireAdvisorButton)
+    assert d.advisorsTab.advisorError.isVisible()
+    assert d.advisorsTab.advisorError.text().startswith(
+        "Carmen Ruiz tiene una sesión en curso (caso C-"
+    )
     assert rows()[1] == ("Carmen Ruiz", "Activo")
     ui_clock.advance(minutes=30)
     sv.sessions.end(session.id, Outcome.RESOLVED)
 
-    click(qtbot, d.retireAdvisorButton)
-    assert not d.advisorError.isVisible()
+    click(qtbot, d.advisorsTab.retireAdvisorButton)
+    assert not d.advisorsTab.advisorError.isVisible()
     assert rows()[1] == ("Carmen Ruiz", "Dado de baja")
     assert [a.name for a in sv.clients.advisors()] == ["Benjamín Carrillo"]
-    assert not d.retireAdvisorButton.isEnabled() and d.reactivateAdvisorButton.isEnabled()
-    click(qtbot, d.reactivateAdvisorButton)
+    assert (
+        not d.advisorsTab.retireAdvisorButton.isEnabled()
+        and d.advisorsTab.reactivateAdvisorButton.isEnabled()
+    )
+    click(qtbot, d.advisorsTab.reactivateAdvisorButton)
     assert rows()[1] == ("Carmen Ruiz", "Activo")
     assert [a.name for a in sv.clients.advisors()] == ["Benjamín Carrillo", "Carmen Ruiz"]
     assert d.advisors_changed
@@ -481,8 +504,8 @@ def test_cancelling_the_new_advisor_adds_nobody(window, qtbot):
     when_modal(
         lambda dialog: click(qtbot, dialog.buttons.button(dialog.buttons.StandardButton.Cancel))
     )
-    assert d.add_advisor() is None
-    assert not d.advisors_changed and d.advisorTable.rowCount() == 1
+    assert d.advisorsTab.add_advisor() is None
+    assert not d.advisors_changed and d.advisorsTab.advisorTable.rowCount() == 1
 
 
 def test_run_modally_from_the_window(window, qtbot, ui_clock):
@@ -491,7 +514,7 @@ def test_run_modally_from_the_window(window, qtbot, ui_clock):
 
     def change_and_save(dialog):
         assert dialog.objectName() == "settingsDialog"
-        dialog.rateEdits["remote_business_rate"].setText("220")
+        dialog.tariffTab.rateEdits["remote_business_rate"].setText("220")
         click(qtbot, dialog.saveButton)
 
     when_modal(change_and_save)
@@ -514,7 +537,7 @@ def test_closing_with_unsaved_changes_asks_first(window, qtbot):
     assert d.result() == QDialog.DialogCode.Rejected and not d.isVisible()
 
     d = open_settings(window, qtbot)
-    d.rateEdits["remote_business_rate"].setText("250")
+    d.tariffTab.rateEdits["remote_business_rate"].setText("250")
     asked = []
 
     def answer(name):
@@ -527,7 +550,7 @@ def test_closing_with_unsaved_changes_asks_first(window, qtbot):
     when_modal(answer("keepEditingButton"))
     click(qtbot, d.closeButton)
     assert asked == ["Hay cambios sin guardar en Negocio o Tarifas."]
-    assert d.isVisible() and d.rateEdits["remote_business_rate"].text() == "250"
+    assert d.isVisible() and d.tariffTab.rateEdits["remote_business_rate"].text() == "250"
     when_modal(answer("keepEditingButton"))
     qtbot.keyClick(d, Qt.Key.Key_Escape)
     assert len(asked) == 2 and d.isVisible()
@@ -545,7 +568,7 @@ def test_a_third_business_window_stored_elsewhere_is_kept(window, qtbot, ui_cloc
     d = open_settings(window, qtbot)
     assert d.try_save() and len(sv.settings.tariff_versions()) == 1
     d = open_settings(window, qtbot)
-    d.rateEdits["remote_outside_rate"].setText("320")
+    d.tariffTab.rateEdits["remote_outside_rate"].setText("320")
     assert d.try_save()
     assert sv.settings.tariff() == Tariff(
         business_windows=three, remote_outside_rate=Decimal("320.00")

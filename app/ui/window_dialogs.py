@@ -1,0 +1,144 @@
+"""The dialogs the main window opens — clients and devices, the policy, the statement, the
+repair, the corte del día, the reviews due, Ajustes — and what the window shows after them."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtWidgets import QDialog
+
+from app.ui.kit.layout import run_dialog
+
+if TYPE_CHECKING:
+    from app.services.values import ClientView, DeviceView
+    from app.ui.main_window import MainWindow
+
+__all__ = ["WindowDialogs"]
+
+
+class WindowDialogs:
+    """Opens each dialog for ``window``'s services, advisor and selected client."""
+
+    def __init__(self, window: MainWindow) -> None:
+        self.window = window
+
+    # -- clients -----------------------------------------------------------------------------
+    def new_client(self) -> ClientView | None:
+        from app.ui.client_dialog import ClientDialog
+
+        w = self.window
+        assert w.services is not None
+        dialog = ClientDialog(w.services.clients.create_client, parent=w)
+        if run_dialog(dialog) != QDialog.DialogCode.Accepted or dialog.saved is None:
+            return None
+        w.client_saved(dialog.saved)
+        return dialog.saved
+
+    def edit_client(self) -> ClientView | None:
+        """The selected client and their devices."""
+        from app.ui.client_dialog import ClientDialog, DeviceActions
+        from app.ui.device_dialog import DeviceDialog
+
+        w = self.window
+        assert w.services is not None
+        clients = w.services.clients
+        client_id = w.selected_client_id()
+        if client_id is None:
+            return None
+
+        def add() -> DeviceView | None:
+            dialog = DeviceDialog(lambda d: clients.add_device(client_id, d), parent=w)
+            return dialog.saved if run_dialog(dialog) == QDialog.DialogCode.Accepted else None
+
+        def edit(device: DeviceView) -> DeviceView | None:
+            dialog = DeviceDialog(lambda d: clients.update_device(device.id, d), device, parent=w)
+            return dialog.saved if run_dialog(dialog) == QDialog.DialogCode.Accepted else None
+
+        dialog = ClientDialog(
+            lambda data: clients.update_client(client_id, data),
+            clients.client(client_id),
+            parent=w,
+            devices=DeviceActions(lambda: clients.devices(client_id), add, edit),
+        )
+        if run_dialog(dialog) != QDialog.DialogCode.Accepted or dialog.saved is None:
+            return None
+        w.client_saved(dialog.saved)
+        return dialog.saved
+
+    def open_policy(self) -> None:
+        """Set up or change the selected client's policy (pólizas, RULES §6)."""
+        from app.ui.policy_dialog import PolicyDialog
+
+        w = self.window
+        client_id = w.selected_client_id()
+        if w.services is None or client_id is None:
+            w.show_error("Seleccione un cliente para ver o registrar su póliza.")
+            return
+        run_dialog(PolicyDialog(w.services, client_id, w))
+        w.show_policy(client_id)
+
+    def open_statement(self) -> None:
+        """The selected client's receipts, payments and balance; payments are recorded there."""
+        from app.ui.statement_dialog import StatementDialog
+
+        w = self.window
+        client_id = w.selected_client_id()
+        if w.services is None or client_id is None:
+            w.show_error("Seleccione un cliente para ver su estado de cuenta.")
+            return
+        advisor_id = w.advisor.id if w.advisor else None
+        run_dialog(StatementDialog(w.services, client_id, w, advisor_id=advisor_id))
+
+    def open_repair(self) -> None:
+        """Repair quote of an escalated case: the session shown, else the selected client's
+        latest escalated case (RULES §7)."""
+        from app.kernel.enums import CaseState
+        from app.ui.repair_dialog import RepairDialog
+
+        w = self.window
+        services = w.services
+        if services is None:
+            return
+        case_id = None
+        if w.session is not None and w.session.case.state is CaseState.ESCALATED:
+            case_id = w.session.case.id
+        elif (client_id := w.selected_client_id()) is not None:
+            cases = services.sessions.cases(client_id=client_id, states=[CaseState.ESCALATED])
+            case_id = cases[-1].id if cases else None
+        if case_id is None:
+            w.show_error(
+                "No hay un caso escalado: finalice una sesión como «Escalado» o elija al cliente."
+            )
+            return
+        advisor_id = w.advisor.id if w.advisor else None
+        run_dialog(RepairDialog(services, case_id, w, advisor_id=advisor_id))
+
+    # -- the business ------------------------------------------------------------------------
+    def open_summary(self) -> None:
+        from app.ui.summary_dialog import SummaryDialog
+
+        if self.window.services is not None:
+            run_dialog(SummaryDialog(self.window.services, self.window))
+
+    def open_reviews(self) -> None:
+        from app.ui.reviews_due_dialog import ReviewsDueDialog
+
+        w = self.window
+        if w.services is not None:
+            run_dialog(ReviewsDueDialog(w.services, w))
+            w.show_policy(w.selected_client_id())
+
+    def open_settings(self) -> None:
+        """Ajustes; a new tariff redraws the session's band and the bill."""
+        from app.ui.settings_dialog import SettingsDialog
+
+        w = self.window
+        services = w.services
+        if services is None:
+            return
+        advisor_id = w.advisor.id if w.advisor else None
+        dialog = SettingsDialog(services, w, current_advisor_id=advisor_id)
+        run_dialog(dialog)
+        if dialog.tariff_version is not None:
+            w.sessionPanel.set_tariff(services.settings.tariff())
+            w.refresh_bill()
