@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from app.kernel.errors import BillingError, RuleError
-from app.kernel.limits import check_amount, clip
+from app.kernel.limits import MAX_AMOUNT, check_amount, clip
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
@@ -31,6 +31,8 @@ def parse_money(text: str, *, what: str = "El importe") -> Decimal:
         raise BillingError(f"{what} «{shown}» no es una cantidad válida.")
     if value < 0:
         raise BillingError(f"{what} no puede ser negativo ({shown}).")
+    if abs(value) <= MAX_AMOUNT and value != value.quantize(CENT):
+        raise BillingError(f"{what} «{shown}» tiene más de dos decimales.")
     return check_money(value, what)
 
 
