@@ -22,8 +22,8 @@ class CliError(Exception):
 _ARGPARSE_MESSAGES = [
     (r"the following arguments are required: (.*)", "faltan argumentos obligatorios: {0}"),
     (r"unrecognized arguments: (.*)", "argumentos no reconocidos: {0}"),
-    (r"argument (\S+): expected (\w+) arguments?", "el argumento {0} espera {1} valor(es)"),
     (r"argument (\S+): expected one argument", "el argumento {0} espera un valor"),
+    (r"argument (\S+): expected (\d+) arguments?", "el argumento {0} espera {1} valores"),
     (r"argument (\S+): not allowed with argument (\S+)", "{0} no se puede usar junto con {1}"),
     (r"argument (\S+): invalid choice: '?([^' ]*)'?.*", "valor no válido para {0}: «{1}»"),
     (r"argument (\S+): invalid (\w+) value: '(.*)'", "valor no válido para {0}: «{2}»"),
@@ -33,7 +33,7 @@ _ARGPARSE_MESSAGES = [
 
 def _spanish(message: str) -> str:
     for pattern, template in _ARGPARSE_MESSAGES:
-        match = re.fullmatch(pattern, message)
+        match = re.fullmatch(pattern, message, re.DOTALL)
         if match:
             return template.format(*match.groups())
     return message
@@ -101,6 +101,11 @@ def _window_only(args: Sequence[str]) -> bool:
 def main(argv: Sequence[str] | None = None) -> int:
     private_files()
     args_list = list(sys.argv[1:] if argv is None else argv)
+    for arg in args_list:
+        try:
+            arg.encode("utf-8")
+        except UnicodeEncodeError:  # bytes of another encoding in the command line
+            fail("Un argumento tiene caracteres que no son texto UTF-8 válido; escríbalo de nuevo.")
     window = _window_only(args_list)
     args = build_parser(window_only=window).parse_args(args_list)
     if window or args.command is None:
@@ -114,5 +119,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (CliError, BillingError, DomainError) as exc:
         fail(str(exc))
     except OSError as exc:
-        fail(f"{exc.strerror or exc}: {exc.filename or ''}".rstrip(": "))
+        from app.commands.output import os_reason
+
+        where = f" «{exc.filename}»" if exc.filename else ""
+        fail(f"No se pudo usar el archivo{where}: {os_reason(exc)}.")
     return result

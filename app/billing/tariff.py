@@ -133,6 +133,8 @@ FIELD_LABELS: dict[str, str] = {
     "instructions_cap_minutes": "Tope de instrucciones por chat",
     "business_weekdays": "Días laborables",
     "business_windows": "Horario laboral",
+    "timezone": "Zona horaria",
+    "holidays_country": "País de los días de descanso",
 }
 #: The service page promises savings of "hasta un 25%": a larger maximum is refused (RULES §6).
 DISCOUNT_CEILING = Decimal("0.25")
@@ -167,17 +169,29 @@ def tariff_problems(t: Tariff) -> dict[str, str]:
             out[key] = "No puede ser negativo."
         elif value > MAX_AMOUNT:
             out[key] = "No puede pasar de $99,999,999.99."
-    if not Decimal(0) <= t.onsite_surcharge <= Decimal(1):
-        out["onsite_surcharge"] = "Debe estar entre 0 % y 100 %."
-    if not Decimal(0) <= t.max_policy_discount <= DISCOUNT_CEILING:
-        out["max_policy_discount"] = "Debe estar entre 0 % y 25 %."
-    if not Decimal(0) <= t.iva_rate < Decimal(1):
+    for key, low, high, message in (
+        ("onsite_surcharge", Decimal(0), Decimal(1), "Debe estar entre 0 % y 100 %."),
+        ("max_policy_discount", Decimal(0), DISCOUNT_CEILING, "Debe estar entre 0 % y 25 %."),
+    ):
+        share: Decimal = getattr(t, key)
+        if not share.is_finite() or not low <= share <= high:
+            out[key] = message
+    if not t.iva_rate.is_finite() or not Decimal(0) <= t.iva_rate < Decimal(1):
         out["iva_rate"] = "Debe ser de 0 % a menos de 100 %."
-    for key in ("minimum_hours", "hours_per_event", "pending_days", "instructions_cap_minutes"):
-        if getattr(t, key) < 0:
+    whole = {"minimum_hours": 24, "hours_per_event": 24, "pending_days": 365,
+             "instructions_cap_minutes": 240}  # fmt: skip
+    for key, most in whole.items():
+        number: int = getattr(t, key)
+        if number < 0:
             out[key] = "No puede ser negativo."
+        elif number > most:
+            out[key] = f"No puede pasar de {most}."
     if not 0 <= t.fraction_threshold_minutes < 60:
         out["fraction_threshold_minutes"] = "Debe estar entre 0 y 59 minutos."
+    if not _known_zone(t.timezone):
+        out["timezone"] = "No es una zona horaria conocida."
+    if t.holidays_enabled and not _known_country(t.holidays_country):
+        out["holidays_country"] = "No hay calendario de días de descanso para ese país."
     if not t.business_weekdays:
         out["business_weekdays"] = "Elija al menos un día laborable."
     elif any(not 0 <= d <= 6 for d in t.business_weekdays):
@@ -190,6 +204,28 @@ def tariff_problems(t: Tariff) -> dict[str, str]:
             out[f"business_windows.{k}"] = "Debe empezar al terminar la primera o después."
         previous_end = end if start < end else previous_end
     return out
+
+
+def _known_zone(name: str) -> bool:
+    try:
+        ZoneInfo(name)
+    except (ValueError, KeyError, OSError):  # ZoneInfoNotFoundError is a KeyError
+        return False
+    return True
+
+
+def _known_country(code: str) -> bool:
+    """Whether the ``holidays`` package has a calendar for ``code`` (imported only for a
+    country other than the default one)."""
+    if code == "MX":
+        return True
+    import holidays
+
+    try:
+        holidays.country_holidays(code)
+    except NotImplementedError:
+        return False
+    return True
 
 
 class TariffHistory:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import errno
 import os
 import tempfile
+import unicodedata
 from pathlib import Path
 
 from app.kernel.errors import DomainError
@@ -29,18 +30,29 @@ def _cannot_write(path: Path, reason: str) -> DomainError:
 def check_output(name: str, suffixes: tuple[str, ...]) -> Path:
     """The output path, refused before any work when it cannot be written: a wrong extension,
     a missing or read-only folder, an existing folder of that name."""
+    if any(unicodedata.category(c) == "Cc" for c in name):
+        raise DomainError("El nombre del archivo de salida tiene caracteres de control.")
     path = Path(name).expanduser()
     if not name.strip() or path.suffix.lower() not in suffixes:
         wanted = " o ".join(suffixes)
         raise DomainError(f"El archivo de salida «{name}» debe terminar en {wanted}.")
     folder = path.parent
-    if path.is_dir():
-        raise _cannot_write(path, "es una carpeta")
-    if not folder.is_dir():
-        raise _cannot_write(path, "la carpeta no existe")
-    if not os.access(folder, os.W_OK | os.X_OK) or (path.exists() and not os.access(path, os.W_OK)):
-        raise _cannot_write(path, "permiso denegado")
+    try:
+        if path.is_dir():
+            raise _cannot_write(path, "es una carpeta")
+        if not folder.is_dir():
+            raise _cannot_write(path, "la carpeta no existe")
+        writable = os.access(folder, os.W_OK | os.X_OK)
+        if not writable or (path.exists() and not os.access(path, os.W_OK)):
+            raise _cannot_write(path, "permiso denegado")
+    except OSError as exc:  # a name too long, a folder that cannot be read…
+        raise _cannot_write(path, os_reason(exc)) from None
     return path
+
+
+def os_reason(exc: OSError) -> str:
+    """Why the system refused a file, in Spanish."""
+    return _OS_REASONS.get(exc.errno or 0, "el sistema lo rechazó")
 
 
 def write_atomically(path: Path, data: bytes) -> None:
@@ -60,8 +72,7 @@ def write_atomically(path: Path, data: bytes) -> None:
     except OSError as exc:
         if temp is not None:
             Path(temp).unlink(missing_ok=True)
-        reason = _OS_REASONS.get(exc.errno or 0, exc.strerror or str(exc))
-        raise _cannot_write(path, reason) from None
+        raise _cannot_write(path, os_reason(exc)) from None
 
 
 def _umask() -> int:

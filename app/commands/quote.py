@@ -6,7 +6,7 @@ import argparse
 import json
 import sys
 from datetime import datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from app.billing import (
@@ -81,7 +81,7 @@ def parse_discount(text: str, tariff: Tariff) -> Decimal:
     raw = text.strip()
     try:
         value = Decimal(raw[:-1]) / 100 if raw.endswith("%") else Decimal(raw)
-    except InvalidOperation:
+    except ArithmeticError:  # InvalidOperation, Overflow
         raise BillingError(f"El descuento «{text}» no es un número.") from None
     return validate_discount(value, tariff)
 

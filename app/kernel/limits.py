@@ -7,8 +7,12 @@ from __future__ import annotations
 import unicodedata
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from enum import Enum
+from typing import TypeVar
 
 from app.kernel.errors import RuleError
+
+E = TypeVar("E", bound=Enum)
 
 #: The largest amount anywhere (a rate, a price, a payment, a receipt's total).
 MAX_AMOUNT = Decimal("99999999.99")
@@ -72,3 +76,18 @@ def check_span(start: datetime, end: datetime) -> None:
 def _lower(what: str) -> str:
     """ "El nombre del cliente" → "el nombre del cliente" (inside a sentence)."""
     return what[:1].lower() + what[1:]
+
+
+def check_moment(moment: datetime, what: str = "La fecha") -> datetime:
+    """An instant a service was asked about: with its zone and in range."""
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise RuleError(f"{what} no indica su zona horaria.")
+    return check_instant(moment, what)
+
+
+def check_choice(kind: type[E], value: object, what: str) -> E:
+    """One of the members of ``kind`` (its value as text accepted), or a Spanish refusal."""
+    try:
+        return kind(value)
+    except ValueError:
+        raise RuleError(f"{what} «{clip(value)}» no es una opción conocida.") from None

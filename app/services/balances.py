@@ -25,6 +25,7 @@ from app.documents.statement_data import (
 from app.kernel.clock import Clock
 from app.kernel.enums import PaymentArrangement, PaymentMethod, ReceiptStatus
 from app.kernel.fmt import case_label
+from app.kernel.limits import check_moment
 from app.models import Case, Client, Receipt, Repair, WorkSession
 from app.models import Payment as PaymentRow
 from app.services.loading import get_or_fail, load_sessions, price
@@ -41,7 +42,7 @@ class BalanceService:
         """Receipts and payments of a client up to ``until`` (now by default)."""
 
         def work(s: Session) -> ClientStatement:
-            as_of = until or self.clock()
+            as_of = check_moment(until or self.clock())
             client = get_or_fail(s, Client, client_id)
             receipts = s.scalars(
                 select(Receipt)
@@ -73,7 +74,7 @@ class BalanceService:
         """Every client who owes something, most owed first."""
 
         def work(s: Session) -> Outstanding:
-            as_of = until or self.clock()
+            as_of = check_moment(until or self.clock())
             receipts = s.scalars(
                 select(Receipt)
                 .where(Receipt.issued_at <= as_of, Receipt.status == ReceiptStatus.ISSUED)

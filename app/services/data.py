@@ -97,7 +97,7 @@ class DeviceData:
         )
 
 
-# -- policies and repairs ----------------------------------------------------------------------
+# -- policies ----------------------------------------------------------------------
 @dataclass(frozen=True)
 class PolicyData:
     """What the policy form edits. ``discount`` is a fraction: 0.20 is 20 %."""
@@ -109,13 +109,6 @@ class PolicyData:
     device_ids: tuple[int, ...] = ()
     benefits: tuple[PolicyBenefit, ...] = ()
     note: str = ""
-
-
-@dataclass(frozen=True)
-class RepairPart:
-    description: str
-    quantity: int
-    unit_price: Decimal
 
 
 # -- the business --------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from app.documents import data as doc
 from app.kernel.clock import Clock
 from app.kernel.errors import NotFoundError
+from app.kernel.limits import check_day
 from app.models import Advisor, Receipt
 from app.services.day_summary import build_day_summary
 from app.services.loading import get_or_fail
@@ -44,6 +45,7 @@ class DocumentService:
 
     def day_summary(self, day: date, advisor_id: int | None = None) -> doc.DaySummary:
         """The corte del día for a local date, one advisor or all (``None``)."""
+        check_day(day)
 
         def work(s: Session) -> doc.DaySummary:
             if advisor_id is not None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from app.kernel.errors import StorageError
 
-__all__ = ["is_database_error", "translate"]
+__all__ = ["is_database_error", "translate", "unusable"]
 
 NOTHING_SAVED = "no se guardó nada"
 
@@ -71,7 +71,15 @@ _FAULTS: tuple[tuple[str, tuple[str, ...], tuple[str, ...], str], ...] = (
     (
         "connection",
         ("08", "57P01", "57P02", "57P03"),
-        ("connection", "could not connect", "server closed", "timeout expired"),
+        (
+            "connection",
+            "could not connect",
+            "server closed",
+            "timeout expired",
+            "resolve host",
+            "translate host name",
+            "name or service not known",
+        ),
         "No hay conexión con la base de datos; revise que el servidor esté en marcha y la red, "
         "e intente de nuevo.",
     ),
@@ -110,3 +118,9 @@ def is_database_error(exc: BaseException) -> bool:
         names & {"DBAPIError", "DatabaseError", "InterfaceError"}
         or module.startswith(("sqlite3", "psycopg", "sqlalchemy.exc"))
     )
+
+
+def unusable(exc: BaseException) -> StorageError:
+    """A value the database cannot take (a number beyond its integers, a time without its
+    zone, an unknown choice): a caller's mistake, refused before anything is stored."""
+    return StorageError("invalid", f"Un dato no es válido para la base de datos; {NOTHING_SAVED}.")

@@ -40,6 +40,7 @@ from app.kernel.clock import Clock
 from app.kernel.enums import EventClass, PolicyBenefit
 from app.kernel.errors import NotFoundError, RuleError
 from app.kernel.fmt import MONTHS, policy_label
+from app.kernel.limits import check_day, check_moment
 from app.models import Client, Device, Policy, PolicyDevice, PolicyVersion
 from app.services.billing_inputs import case_openings, client_policies
 from app.services.data import PolicyData, clean_note
@@ -137,7 +138,7 @@ class PolicyService:
 
         def work(s: Session) -> PolicyView:
             today = self.today(s)
-            day = start or today
+            day = check_day(start or today)
             if day < today:
                 raise RuleError(
                     "Una póliza rige desde hoy o una fecha futura; los cobros pasados no cambian."
@@ -175,7 +176,7 @@ class PolicyService:
 
         def work(s: Session) -> PolicyView:
             today = self.today(s)
-            day = on or today
+            day = check_day(on or today)
             p = _locked(s, policy_id)
             if p.ended_on is not None:
                 raise RuleError(
@@ -199,7 +200,7 @@ class PolicyService:
         """The client's policy in force at ``at`` (now by default), or None."""
 
         def work(s: Session) -> PolicyView | None:
-            moment = at or self.clock()
+            moment = check_moment(at or self.clock())
             day = local_day(moment, tariff_at(s, moment))
             for p in _client_rows(s, client_id):
                 if contract_of(p).version_on(day) is not None:
@@ -222,7 +223,7 @@ class PolicyService:
         """How much of this month's allowance the client has used (None: no policy)."""
 
         def work(s: Session) -> Allowance | None:
-            moment = at or self.clock()
+            moment = check_moment(at or self.clock())
             tariff = tariff_at(s, moment)
             day = local_day(moment, tariff)
             execute = session_execute(s)
@@ -254,7 +255,7 @@ class PolicyService:
         """Policies in force whose latest quarterly review date has come and is not answered."""
 
         def work(s: Session) -> list[ReviewDue]:
-            moment = at or self.clock()
+            moment = check_moment(at or self.clock())
             today = local_day(moment, tariff_at(s, moment))
             out = []
             for p in _all_rows(s):
@@ -279,7 +280,7 @@ class PolicyService:
         """Store a new version of the policy from ``valid_from`` (today by default);
         ``review``: the quarterly review it answers."""
         today = self.today(s)
-        day = valid_from or today
+        day = check_day(valid_from or today)
         p = _locked(s, policy_id)
         if p.ended_on is not None and p.ended_on <= max(day, today):
             raise RuleError(f"La póliza {policy_label(p.id)} terminó; no admite cambios.")

@@ -27,6 +27,7 @@ from app.documents.policy_data import PolicyReview, ReviewMonth
 from app.kernel.clock import Clock
 from app.kernel.enums import EventClass, LineKind
 from app.kernel.errors import RuleError
+from app.kernel.limits import check_day
 from app.models import Case, Client, Policy, WorkSession
 from app.services.billing_inputs import case_openings, client_policies
 from app.services.data import PolicyData
@@ -44,6 +45,8 @@ class PolicyReviewService:
 
     def review(self, policy_id: int, review_date: date | None = None) -> PolicyReview:
         """The quarter ending on ``review_date`` (the latest one due by default)."""
+        if review_date is not None:
+            check_day(review_date)
         return self.db.read(lambda s: self._review(s, policy_id, review_date))
 
     def accept(
@@ -56,6 +59,8 @@ class PolicyReviewService:
     ) -> PolicyView:
         """Answer a review with a new version (the suggested numbers unless others are given),
         in force from the review date or today, whichever is later."""
+        if review_date is not None:
+            check_day(review_date)
 
         def work(s: Session) -> PolicyView:
             review = self._review(s, policy_id, review_date)

@@ -17,7 +17,7 @@ from app.kernel.clock import Clock
 from app.kernel.enums import Band, PaymentMethod, ReceiptStatus
 from app.kernel.errors import NotFoundError, RuleError
 from app.kernel.fmt import folio_text
-from app.kernel.limits import check_text, clip
+from app.kernel.limits import check_moment, check_text, clip
 from app.models import Advisor, Case, Client, Payment, Receipt, ReceiptLine, Repair, WorkSession
 from app.services.counters import next_number
 from app.services.data import clean_note
@@ -160,6 +160,9 @@ class ReceiptService:
         self, start: datetime | None = None, end: datetime | None = None
     ) -> list[ReceiptView]:
         """Receipts issued in [start, end), by folio."""
+        for moment in (start, end):
+            if moment is not None:
+                check_moment(moment)
 
         def work(s: Session) -> list[ReceiptView]:
             query = select(Receipt).order_by(Receipt.series, Receipt.number)

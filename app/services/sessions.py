@@ -42,6 +42,7 @@ from app.kernel.enums import (
 )
 from app.kernel.errors import NotFoundError, RuleError
 from app.kernel.fmt import case_label
+from app.kernel.limits import check_choice
 from app.models import Advisor, Case, Client, Device, SessionEvent, WorkSession
 from app.services.counters import CASE_SERIES, next_number
 from app.services.data import clean_note
@@ -118,13 +119,15 @@ class SessionService:
     def cases(
         self, *, client_id: int | None = None, states: Sequence[CaseState] = ()
     ) -> list[CaseView]:
+        wanted = [check_choice(CaseState, x, "El estado del caso") for x in states]
+
         def work(s: Session) -> list[CaseView]:
             tariff = tariff_at(s, self.clock())
             query = select(Case).order_by(Case.number)
             if client_id is not None:
                 query = query.where(Case.client_id == client_id)
             if states:
-                query = query.where(Case.state.in_(list(states)))
+                query = query.where(Case.state.in_(wanted))
             return [case_view(c, tariff) for c in s.scalars(query)]
 
         return self.db.read(work)
@@ -146,7 +149,7 @@ class SessionService:
         note: str = "",
     ) -> SessionView:
         """Open a new case and start its first session (the stopwatch starts now)."""
-        modality = Modality(modality)
+        modality = check_choice(Modality, modality, "La modalidad")
         _require(checklist_problem(modality, channel, checklist, device_id))
         rate = _money(quoted_rate, "La tarifa cotizada")
         amount = _money(quoted_amount, "El importe cotizado")
@@ -289,7 +292,7 @@ class SessionService:
     # -- end -----------------------------------------------------------------------------------
     def end(self, session_id: int, outcome: Outcome, note: str = "") -> SessionView:
         """End the session with its outcome and move the case (RULES §7)."""
-        outcome = Outcome(outcome)
+        outcome = check_choice(Outcome, outcome, "El resultado")
 
         def work(s: Session) -> SessionView:
             x = load_session(s, session_id, lock=True)
@@ -303,7 +306,7 @@ class SessionService:
     ) -> tuple[SessionView, SessionView]:
         """End this session with its outcome and open a new case and session for the same
         client, advisor and modality, billed separately."""
-        outcome = Outcome(outcome)
+        outcome = check_choice(Outcome, outcome, "El resultado")
 
         def work(s: Session) -> tuple[SessionView, SessionView]:
             x = load_session(s, session_id, lock=True)

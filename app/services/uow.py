@@ -16,12 +16,12 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
 from sqlalchemy import Engine, text
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError, StatementError
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.kernel.errors import ConflictError
 from app.models.engine import WRITE
-from app.services.faults import translate
+from app.services.faults import translate, unusable
 from app.services.sql import Execute, sqlite_params
 
 T = TypeVar("T")
@@ -67,6 +67,8 @@ class Database:
                         "La base de datos está ocupada por otro usuario; intente de nuevo."
                     ) from exc
                 time.sleep(random.uniform(0.005, 0.02) * attempt)
+            except (StatementError, OverflowError) as exc:
+                raise unusable(exc) from exc
         raise AssertionError("unreachable")  # pragma: no cover
 
     def read(self, fn: Callable[[Session], T]) -> T:
@@ -79,6 +81,8 @@ class Database:
                     session.rollback()
         except DBAPIError as exc:
             raise translate(exc) from exc
+        except (StatementError, OverflowError) as exc:
+            raise unusable(exc) from exc
 
 
 def session_execute(s: Session) -> Execute:
