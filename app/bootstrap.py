@@ -15,7 +15,6 @@ from app import APP_NAME, ORGANIZATION
 
 if TYPE_CHECKING:  # the window paints before anything heavy is imported
     from datetime import datetime
-    from pathlib import Path
 
     from app.services.facade import Services
     from app.services.values import AdvisorView
@@ -89,12 +88,14 @@ def open_database(
 
     from app.kernel.clock import MonotonicClock
     from app.kernel.errors import DomainError
-    from app.location import resolve_url
+    from app.location import lock_file, resolve_url
     from app.models import engine as db
     from app.services.facade import Services
 
     url = resolve_url(db_url)
-    lock = QLockFile(str(lock_path(url)))
+    lock_at = lock_file(url)
+    lock_at.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    lock = QLockFile(str(lock_at))
     lock.setStaleLockTime(0)
     if not lock.tryLock(200):
         message = "AppleUse Soporte ya está abierto con esta base de datos en este equipo."
@@ -104,9 +105,10 @@ def open_database(
             return None
         raise DomainError(message)
     window._db_lock = lock  # type: ignore[attr-defined]  # held while the window lives
+    use_clock = clock or MonotonicClock()
     try:
         engine = db.make_engine(url)
-        backup = db.upgrade(engine)
+        backup = migrate(window, engine, use_clock, interactive=interactive)
     except Exception as exc:  # the database could not be opened: say so, in Spanish
         text = f"No se pudo abrir la base de datos ({describe(url)}): {exc}"
         if interactive:
@@ -114,7 +116,10 @@ def open_database(
             QApplication.quit()
             return None
         raise
-    services = Services.create(engine, clock or MonotonicClock())
+    if backup is False:  # a damaged file the advisor chose not to restore
+        QApplication.quit()
+        return None
+    services = Services.create(engine, use_clock)
     services.sessions.expire_pending()
     advisor = choose_advisor(window, services, advisor_name, interactive=interactive)
     if advisor is None:
@@ -128,7 +133,50 @@ def open_database(
     window.restore_running_session()
     if backup is not None:
         window.statusBar().showMessage(f"Base de datos actualizada; respaldo en {backup}", 10000)
+    if interactive and services.backups.available:
+        window.back_up_daily()  # the day's first start: a backup, off the GUI thread
     return services
+
+
+def migrate(window: Any, engine: Any, clock: Callable[[], datetime], *, interactive: bool) -> Any:
+    """Check and migrate the database (``models.engine.upgrade``). A damaged SQLite file is
+    not touched: the advisor is offered its newest good backup (the damaged file is kept
+    aside); False when they decline."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from app.kernel.errors import StorageError
+    from app.models.engine import upgrade
+    from app.services.backups import BackupService
+
+    try:
+        return upgrade(engine)
+    except StorageError as damaged:
+        if damaged.kind != "damaged" or not interactive:
+            raise
+        backups = BackupService(engine, clock)
+        good = backups.newest_good() if backups.available else None
+        if good is None:
+            raise
+        when = good.taken_at.astimezone(_zone()).strftime("%d/%m/%Y %H:%M")
+        answer = QMessageBox.question(
+            window,
+            APP_NAME,
+            f"{damaged}\n\n¿Restaurar el respaldo bueno más reciente, del {when} "
+            f"({good.rows:,} filas)? La base dañada se conserva aparte.",
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return False
+        aside = backups.restore(good.path)
+        window.statusBar().showMessage(f"Respaldo restaurado; la base dañada quedó en {aside}")
+        return upgrade(engine)
+
+
+def _zone() -> Any:
+    from zoneinfo import ZoneInfo
+
+    from app.kernel.fmt import LOCAL_ZONE
+
+    return ZoneInfo(LOCAL_ZONE)
 
 
 def choose_advisor(
@@ -157,17 +205,6 @@ def choose_advisor(
             chosen = dialog.chosen
     settings.setValue("advisor/id", chosen.id)
     return chosen
-
-
-def lock_path(url: str) -> Path:
-    import hashlib
-
-    from app.location import data_dir
-
-    folder = data_dir()
-    folder.mkdir(parents=True, exist_ok=True)
-    digest = hashlib.sha1(url.encode()).hexdigest()[:12]
-    return folder / f"appleuse-{digest}.lock"
 
 
 def _install_spanish(app: Any) -> None:

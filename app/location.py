@@ -43,3 +43,22 @@ def sqlite_file(url: str) -> Path | None:
     if not url.startswith(prefix) or "?" in url or len(url) == len(prefix):
         return None
     return Path(url[len(prefix) :])
+
+
+def lock_file(url: str) -> Path:
+    """The file that keeps a second window off the same database. A SQLite file's lock lives
+    beside it, named after its real path (``…/x.sqlite3``, ``…/./x.sqlite3``, a symlink or a
+    relative path are one database, one lock, for every user of the machine); a server's
+    lock is kept in the user data folder, one per server, port, database and user."""
+    import hashlib
+
+    path = sqlite_file(url)
+    if path is not None:
+        real = path.expanduser().resolve()
+        return real.with_name(f".{real.name}.lock")
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    key = f"{parts.hostname}:{parts.port}/{parts.path}@{parts.username}"
+    digest = hashlib.sha1(key.encode()).hexdigest()[:12]
+    return data_dir() / f"appleuse-{digest}.lock"

@@ -181,6 +181,7 @@ def upgrade(engine: Engine, *, backup: bool = True) -> Path | None:
     check_integrity(engine)
     if not needs_upgrade(engine):
         return None
+    _check_not_foreign(engine)
     made = backup_sqlite(engine) if backup and _has_tables(engine) else None
     from alembic import command
 
@@ -189,6 +190,25 @@ def upgrade(engine: Engine, *, backup: bool = True) -> Path | None:
         config.attributes["connection"] = conn
         command.upgrade(config, "head")
     return made
+
+
+def _check_not_foreign(engine: Engine) -> None:
+    """A database with tables named like AppleUse's but no record of its revisions was not
+    made by AppleUse (or lost that record): migrating it would fail half-way. Refused."""
+    from sqlalchemy import inspect
+
+    from app.models import Base
+
+    if current_revision(engine) is not None:
+        return
+    clash = set(inspect(engine).get_table_names()) & set(Base.metadata.tables)
+    if clash:
+        raise StorageError(
+            "foreign",
+            "La base de datos ya tiene tablas con los nombres de AppleUse "
+            f"({', '.join(sorted(clash)[:3])}…) pero no su registro de versiones: no es una "
+            "base de AppleUse. No se modificó nada.",
+        )
 
 
 def _has_tables(engine: Engine) -> bool:

@@ -8,6 +8,7 @@ from sqlalchemy import Engine
 
 from app.kernel.clock import Clock, SystemClock
 from app.kernel.search import ClientColumns
+from app.services.backups import BackupService
 from app.services.balances import BalanceService
 from app.services.client_list import client_columns
 from app.services.clients import ClientService
@@ -34,6 +35,7 @@ class Services:
     reviews: PolicyReviewService
     repairs: RepairService
     balances: BalanceService
+    backups: BackupService
 
     @classmethod
     def create(cls, engine: Engine, clock: Clock | None = None) -> Services:
@@ -52,6 +54,7 @@ class Services:
             reviews=PolicyReviewService(db, use_clock, policies),
             repairs=RepairService(db, use_clock),
             balances=BalanceService(db, use_clock),
+            backups=BackupService(engine, use_clock),
         )
 
     def client_columns(self) -> ClientColumns:

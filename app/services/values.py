@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from app.billing.money import ZERO
@@ -326,3 +327,14 @@ class RepairTerms:
     @property
     def labour_rate(self) -> Decimal:
         return self.tariff.office_business_rate
+
+
+@dataclass(frozen=True)
+class BackupView:
+    """One backup of the database: where, when (UTC), why, how big, how many rows."""
+
+    path: Path
+    taken_at: datetime
+    reason: str
+    size: int
+    rows: int

@@ -82,6 +82,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("AppleUse Soporte")
         self._clock = clock
         self.services: Services | None = None
+        self.back_up_on_close = False  # set once the day's backup ran (the real app)
         self.advisor: AdvisorView | None = None
         self.session: SessionView | None = None
         self.receipt_folio: str | None = None
@@ -461,8 +462,23 @@ class MainWindow(QMainWindow):
         if geometry is not None:
             self.restoreGeometry(geometry)
 
+    def back_up_daily(self) -> None:
+        """The day's first backup, off the GUI thread; from then on one at every close."""
+        if self.services is None:
+            return
+        self.back_up_on_close = True
+
+        def done(made: object) -> None:
+            if made is not None:
+                self.statusBar().showMessage("Respaldo del día hecho", 5000)
+
+        Operation(self, self.services.backups.daily).success(done).run_in_background()
+
     def closeEvent(self, event: QCloseEvent) -> None:
         QSettings().setValue("window/geometry", self.saveGeometry())
+        services = self.services
+        if self.back_up_on_close and services is not None:
+            Operation(self, lambda: services.backups.create("cierre")).run()
         if self.tray is not None:
             self.tray.hide()
         super().closeEvent(event)

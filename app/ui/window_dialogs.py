@@ -128,6 +128,29 @@ class WindowDialogs:
             run_dialog(ReviewsDueDialog(w.services, w))
             w.show_policy(w.selected_client_id())
 
+    def open_backups(self) -> None:
+        """Archivo → Respaldos…; after a restore AppleUse closes to open the data fresh."""
+        from PySide6.QtWidgets import QApplication, QMessageBox
+
+        from app.ui.backups_dialog import BackupsDialog
+
+        w = self.window
+        if w.services is None:
+            return
+        dialog = BackupsDialog(w.services, w)
+        restored: list[str] = []
+        dialog.restored.connect(restored.append)
+        run_dialog(dialog)
+        if restored:
+            w.back_up_on_close = False  # keep the restored file as it is
+            QMessageBox.information(
+                w,
+                "Respaldo restaurado",
+                f"Se restauró el respaldo; la base anterior quedó en {restored[0]}. AppleUse se "
+                "cerrará: ábralo de nuevo para trabajar con los datos restaurados.",
+            )
+            QApplication.quit()
+
     def open_settings(self) -> None:
         """Ajustes; a new tariff redraws the session's band and the bill."""
         from app.ui.settings_dialog import SettingsDialog

@@ -42,6 +42,7 @@ def build_menus(window: MainWindow) -> SessionMenu:
     archivo.addSeparator()
     action(archivo, "Corte del día…", QKeySequence("Ctrl+Shift+C"), dialogs.open_summary)
     action(archivo, "Pólizas por revisar…", None, dialogs.open_reviews)
+    action(archivo, "Respaldos…", None, dialogs.open_backups)
     action(archivo, "Ajustes…", keys.Preferences, dialogs.open_settings)
     archivo.addSeparator()
     action(archivo, "Salir", keys.Quit, window.close)

@@ -132,3 +132,17 @@ def test_a_database_that_is_up_to_date_is_left_alone(
     code, out, err = run(capsys, "--db", f"sqlite:///{migrated}", "db", "upgrade")
     assert (code, err) == (0, "") and "ya está al día" in out
     assert snapshot(migrated.parent).keys() == before.keys()  # no backup copy
+
+
+def test_a_foreign_database_with_clashing_tables(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    path = tmp_path / "ajena.sqlite3"
+    with sqlite3.connect(path) as conn:
+        conn.execute("CREATE TABLE clients (id INTEGER PRIMARY KEY, nombre TEXT)")
+    conn.close()
+    refused(capsys, "no es una base de AppleUse", "--db", f"sqlite:///{path}", "db", "upgrade")
+    with sqlite3.connect(path) as conn:  # nothing created, no backup copy made
+        tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+    conn.close()
+    assert tables == ["clients"] and not (tmp_path / "respaldos").exists()
