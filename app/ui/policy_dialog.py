@@ -46,7 +46,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.billing import format_money
+from app.billing import Tariff, format_money
+from app.billing.policy import validate_policy_discount
 from app.documents.policy_data import PolicyVersionView
 from app.kernel.enums import PolicyBenefit
 from app.kernel.fmt import LOCAL_ZONE, to_local
@@ -92,23 +93,23 @@ def events_spin(name: str, value: int = 0) -> QSpinBox:
     return spin
 
 
-def parse_percent(text: str, top: Decimal) -> Decimal:
+def parse_percent(text: str, tariff: Tariff) -> Decimal:
     """``"20"``, ``"12,5"`` or ``"20 %"`` as a fraction (0.20); ValueError with a message a
-    person understands when it is not a number, has more than two decimals, or is out of
-    0 … ``top`` (a fraction)."""
+    person understands when it is not a number, or when the policy rules refuse it
+    (``app.billing.policy.validate_policy_discount``: the maximum, two decimals)."""
     clean = text.strip().rstrip("%").strip().replace(",", ".")
-    limit = f"{_percent(top)} %"
     if not clean:
         return Decimal("0")
     try:
         value = Decimal(clean)
     except InvalidOperation:
-        raise ValueError(f"Escriba el descuento como un número de 0 a {limit}.") from None
-    if not value.is_finite() or value < 0 or value > top * 100:
-        raise ValueError(f"El descuento de póliza debe estar entre 0 y {limit}.")
+        top = f"{_percent(tariff.max_policy_discount)} %"
+        raise ValueError(f"Escriba el descuento como un número de 0 a {top}.") from None
+    if not value.is_finite():
+        raise ValueError("Escriba el descuento como un número.")
     if value != value.quantize(Decimal("0.01")):
         raise ValueError("El descuento admite a lo más dos decimales.")
-    return value / 100
+    return validate_policy_discount(value / 100, tariff)
 
 
 class PolicyDialog(QDialog):
@@ -194,8 +195,8 @@ class PolicyDialog(QDialog):
         self.discountEdit.setObjectName("policyDiscountEdit")
         self.discountEdit.setFixedWidth(130)
         self.discountEdit.setAlignment(Qt.AlignmentFlag.AlignRight)
-        self.max_discount = self.services.settings.tariff().max_policy_discount
-        self.discountEdit.setToolTip(f"De 0 a {_percent(self.max_discount)} %")
+        self.tariff = self.services.settings.tariff()
+        self.discountEdit.setToolTip(f"De 0 a {_percent(self.tariff.max_policy_discount)} %")
         self.discountError = field_error("policyDiscountError")
         discount_row = QHBoxLayout()
         discount_row.addWidget(self.discountEdit)
@@ -393,7 +394,7 @@ class PolicyDialog(QDialog):
         """The form as PolicyData; None (with the message next to the field) when the
         discount is not acceptable."""
         try:
-            discount = parse_percent(self.discountEdit.text(), self.max_discount)
+            discount = parse_percent(self.discountEdit.text(), self.tariff)
         except ValueError as exc:
             self.discountError.show_message(str(exc))
             return None
