@@ -125,6 +125,19 @@ def open_database(
     if advisor is None:
         QApplication.quit()
         return None
+    if engine.dialect.name == "postgresql":
+        held = db.advisor_lock(engine, advisor.id)
+        if held is None:
+            message = (
+                f"{advisor.name} ya tiene AppleUse abierto con esta base de datos en otro "
+                "equipo o ventana; ciérrelo antes de abrir otro."
+            )
+            if interactive:
+                QMessageBox.critical(window, APP_NAME, message)
+                QApplication.quit()
+                return None
+            raise DomainError(message)
+        window._advisor_lock = held  # type: ignore[attr-defined]  # released when closed
     window.attach(services, advisor, describe(url))
     if backup is not None or not window.clientModel.total:
         window.load_clients()  # the quick read could not run, or the schema just changed

@@ -58,15 +58,29 @@ def folder_for(database: Path, option: str | None) -> Path:
 
 
 def run_create(args: argparse.Namespace) -> int:
+    """A checked backup, rotated as the database's backup settings say (and copied to their
+    second folder, if any); ``--folder`` puts it elsewhere, rotated with the defaults."""
+    from app.commands.database import open_engine, translated
     from app.models.backups import create_backup, rotate
 
     database = sqlite_database(args.db)
     if database is None:
         return _pg_dump(args)
-    folder = folder_for(database, args.folder)
-    made = create_backup(database, folder, reason="manual")
-    rotate(folder, now=datetime.now(UTC))
-    sys.stdout.write(f"{made.path}\n")
+    if args.folder:
+        folder = folder_for(database, args.folder)
+        made_at = create_backup(database, folder, reason="manual").path
+        rotate(folder, now=datetime.now(UTC))
+    else:
+        from app.kernel.clock import SystemClock
+        from app.services.backups import BackupService
+
+        engine = open_engine(args.db, existing=True)
+        try:
+            with translated():
+                made_at = BackupService(engine, SystemClock()).create("manual").path
+        finally:
+            engine.dispose()
+    sys.stdout.write(f"{made_at}\n")
     return 0
 
 

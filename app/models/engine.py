@@ -89,6 +89,30 @@ def _keep_private(database: str) -> None:
             pass
 
 
+#: The first key of AppleUse's PostgreSQL advisory locks ("AU").
+LOCK_SPACE = 0x4155
+
+
+def advisor_lock(engine: Engine, advisor_id: int) -> Connection | None:
+    """On a shared PostgreSQL database, one window per advisor: a session-level advisory
+    lock held on a connection of its own while the window lives (close it to release). None
+    when another window holds it. SQLite: the lock file beside the database does this."""
+    if engine.dialect.name != "postgresql":
+        return None
+    from sqlalchemy import text
+
+    conn = engine.connect()
+    taken = conn.execute(
+        text("SELECT pg_try_advisory_lock(:space, :advisor)"),
+        {"space": LOCK_SPACE, "advisor": advisor_id},
+    ).scalar()
+    conn.commit()
+    if taken:
+        return conn
+    conn.close()
+    return None
+
+
 def is_sqlite(engine: Engine) -> bool:
     return engine.dialect.name == "sqlite"
 

@@ -11,21 +11,25 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine
+from sqlalchemy.orm import Session
 
 from app.kernel.clock import Clock
-from app.kernel.errors import RuleError
+from app.kernel.errors import DomainError, RuleError, StorageError
 from app.kernel.fmt import LOCAL_ZONE
-from app.models import backups
+from app.models import BusinessSetting, backups
 from app.models.engine import is_sqlite, upgrade
+from app.services.data import BACKUPS_KEY, BackupSettings
+from app.services.uow import Database
 from app.services.values import BackupView
 
 FOLDER = "respaldos"
 
 
 class BackupService:
-    def __init__(self, engine: Engine, clock: Clock) -> None:
+    def __init__(self, engine: Engine, clock: Clock, db: Database | None = None) -> None:
         self.engine = engine
         self.clock = clock
+        self.db = db or Database(engine)
         database = engine.url.database
         usable = is_sqlite(engine) and database not in (None, "", ":memory:")
         self.database = Path(str(database)).resolve() if usable else None
@@ -42,12 +46,41 @@ class BackupService:
     def backups(self) -> list[BackupView]:
         if self.database is None:
             return []
-        return [_view(b) for b in backups.list_backups([self.folder])]
+        return [_view(b) for b in backups.list_backups(self._folders())]
+
+    def settings(self) -> BackupSettings:
+        return self.db.read(_load_settings)
+
+    def save_settings(self, settings: BackupSettings) -> BackupSettings:
+        clean = settings.clean()
+
+        def work(s: Session) -> BackupSettings:
+            row = s.get(BusinessSetting, BACKUPS_KEY)
+            if row is None:
+                s.add(BusinessSetting(key=BACKUPS_KEY, value=clean.to_stored()))
+            else:
+                row.value = clean.to_stored()
+            return clean
+
+        return self.db.write(work)
 
     def create(self, reason: str = "manual") -> BackupView:
-        """A checked backup now, then rotation."""
+        """A checked backup now, rotated; a copy in the second folder when there is one (a
+        second folder that cannot be written is said, the first backup stands)."""
+        settings = self.settings()
+        keep = backups.Keep(settings.daily, settings.weekly, settings.monthly)
         made = backups.create_backup(self._database(), self.folder, self.clock(), reason)
-        backups.rotate(self.folder, now=self.clock())
+        backups.rotate(self.folder, keep, self.clock())
+        if settings.also:
+            also = Path(settings.also).expanduser() / "AppleUse respaldos"
+            try:
+                backups.create_backup(self._database(), also, self.clock(), reason)
+                backups.rotate(also, keep, self.clock())
+            except StorageError as exc:
+                raise StorageError(
+                    "backup",
+                    f"Respaldo hecho en «{self.folder}», pero no en la segunda carpeta: {exc}",
+                ) from exc
         return _view(made)
 
     def daily(self) -> BackupView | None:
@@ -64,7 +97,7 @@ class BackupService:
     def newest_good(self) -> BackupView | None:
         if self.database is None:
             return None
-        found = backups.newest_good([self.folder])
+        found = backups.newest_good(self._folders())
         return None if found is None else _view(found)
 
     def restore(self, backup: Path) -> Path:
@@ -78,12 +111,28 @@ class BackupService:
         self.engine.dispose()
         return aside
 
+    def _folders(self) -> list[Path]:
+        """The backups folder and the second folder's, if any."""
+        folders = [self.folder]
+        try:
+            also = self.settings().also if self.database is not None else ""
+        except DomainError:  # a damaged database: its own folder is what is left
+            also = ""
+        if also:
+            folders.append(Path(also).expanduser() / "AppleUse respaldos")
+        return folders
+
     def _database(self) -> Path:
         if self.database is None:
             raise RuleError(
                 "Los respaldos de PostgreSQL los hace el servidor (o «appleuse backup create»)."
             )
         return self.database
+
+
+def _load_settings(s: Session) -> BackupSettings:
+    row = s.get(BusinessSetting, BACKUPS_KEY)
+    return BackupSettings.from_stored(None if row is None else row.value)
 
 
 def _view(b: backups.BackupInfo) -> BackupView:

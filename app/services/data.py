@@ -175,3 +175,48 @@ class BusinessProfile:
 def clean_note(text: str, what: str = "La nota") -> str:
     """A free text (a note, a summary, a reason, a description), trimmed."""
     return check_text(text, what, limit=MAX_TEXT, lines=True).strip()
+
+
+# -- backups ---------------------------------------------------------------------------------------
+#: Where the backup settings are stored (``business_settings.key``).
+BACKUPS_KEY = "backups"
+
+
+@dataclass(frozen=True)
+class BackupSettings:
+    """How many backups rotation keeps, and an optional second folder (an external disk, an
+    iCloud Drive folder) that receives a copy of each one."""
+
+    daily: int = 7
+    weekly: int = 4
+    monthly: int = 12
+    also: str = ""  # the second folder; empty: none
+
+    def to_stored(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_stored(cls, data: Any) -> BackupSettings:
+        found: dict[str, Any] = data or {}
+        default = cls()
+        return cls(
+            daily=int(found.get("daily", default.daily)),
+            weekly=int(found.get("weekly", default.weekly)),
+            monthly=int(found.get("monthly", default.monthly)),
+            also=str(found.get("also", "") or ""),
+        )
+
+    def clean(self) -> BackupSettings:
+        for value, what, most in (
+            (self.daily, "Los respaldos diarios", 366),
+            (self.weekly, "Los respaldos semanales", 260),
+            (self.monthly, "Los respaldos mensuales", 240),
+        ):
+            if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= most:
+                raise RuleError(f"{what} que se conservan van de 0 a {most}.")
+        if self.daily + self.weekly + self.monthly == 0:
+            raise RuleError("Conserve al menos un respaldo.")
+        also = check_text(self.also, "La segunda carpeta", limit=1000).strip()
+        if also and not Path(also).expanduser().is_dir():
+            raise RuleError(f"La segunda carpeta «{clip(also)}» no existe.")
+        return replace(self, also=also)

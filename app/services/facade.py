@@ -54,7 +54,7 @@ class Services:
             reviews=PolicyReviewService(db, use_clock, policies),
             repairs=RepairService(db, use_clock),
             balances=BalanceService(db, use_clock),
-            backups=BackupService(engine, use_clock),
+            backups=BackupService(engine, use_clock, db),
         )
 
     def client_columns(self) -> ClientColumns:

@@ -11,10 +11,15 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
     QHBoxLayout,
     QHeaderView,
+    QLineEdit,
     QMessageBox,
     QPushButton,
+    QSpinBox,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -78,16 +83,81 @@ class BackupsDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(
             hint(
-                "Se respalda al empezar el día y al cerrar AppleUse; se conservan los de los "
-                f"últimos 7 días, 4 semanas y 12 meses, en «{self._folder()}»."
+                "Se respalda al empezar el día y al cerrar AppleUse, en "
+                f"«{self._folder()}»; se conservan los más recientes de cada día, semana y mes."
             )
         )
         layout.addWidget(self.table, 1)
+        layout.addWidget(self._settings_box())
         layout.addWidget(self.noticeLabel)
         layout.addWidget(self.errorLabel)
         layout.addLayout(buttons)
-        self.resize(760, 380)
+        self.resize(780, 520)
         self.refresh()
+
+    def _settings_box(self) -> QGroupBox:
+        box = QGroupBox("Conservar y copiar")
+        form = QFormLayout(box)
+        self.keepSpins: dict[str, QSpinBox] = {}
+        row = QHBoxLayout()
+        for key, label, most in (("daily", "días", 366), ("weekly", "semanas", 260),
+                                 ("monthly", "meses", 240)):  # fmt: skip
+            spin = QSpinBox()
+            spin.setObjectName(f"keep_{key}")
+            spin.setRange(0, most)
+            spin.setSuffix(f" {label}")
+            self.keepSpins[key] = spin
+            row.addWidget(spin)
+        row.addStretch(1)
+        form.addRow("Conservar los últimos:", row)
+        self.alsoEdit = QLineEdit()
+        self.alsoEdit.setObjectName("alsoFolderEdit")
+        self.alsoEdit.setPlaceholderText(
+            "Un disco externo o una carpeta de iCloud Drive (opcional)"
+        )
+        choose = QPushButton("Elegir…")
+        choose.clicked.connect(self._choose_folder)
+        also = QHBoxLayout()
+        also.addWidget(self.alsoEdit, 1)
+        also.addWidget(choose)
+        form.addRow("Segunda carpeta:", also)
+        self.saveSettingsButton = QPushButton("Guardar")
+        self.saveSettingsButton.setObjectName("saveBackupSettingsButton")
+        self.saveSettingsButton.clicked.connect(self.save_settings)
+        save = QHBoxLayout()
+        save.addWidget(self.saveSettingsButton)
+        save.addStretch(1)
+        form.addRow("", save)
+        if self.services.backups.available:
+            current = Operation(self, self.services.backups.settings).run()
+            if current is not None:
+                self.keepSpins["daily"].setValue(current.daily)
+                self.keepSpins["weekly"].setValue(current.weekly)
+                self.keepSpins["monthly"].setValue(current.monthly)
+                self.alsoEdit.setText(current.also)
+        else:
+            box.setEnabled(False)
+        return box
+
+    def _choose_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Segunda carpeta de respaldos")
+        if folder:
+            self.alsoEdit.setText(folder)
+
+    def save_settings(self) -> None:
+        from app.services.data import BackupSettings
+
+        wanted = BackupSettings(
+            self.keepSpins["daily"].value(),
+            self.keepSpins["weekly"].value(),
+            self.keepSpins["monthly"].value(),
+            self.alsoEdit.text(),
+        )
+
+        def saved(_: object) -> None:
+            self.noticeLabel.show_message("Se guardó cómo se conservan y copian los respaldos.")
+
+        Operation(self, lambda: self.services.backups.save_settings(wanted)).success(saved).run()
 
     def show_error(self, message: str) -> None:
         self.errorLabel.show_message(message)

@@ -53,3 +53,23 @@ def test_only_lock_errors_are_retried() -> None:
     assert is_retryable(busy)
     other = OperationalError("SELECT", {}, Exception("no such table: x"))
     assert not is_retryable(other)
+
+
+def test_one_window_per_advisor_on_a_shared_database(engine: Engine) -> None:
+    """PostgreSQL: an advisory lock per advisor (SQLite: the lock file beside the database,
+    tested with the window)."""
+    from app.models.engine import advisor_lock
+
+    first = advisor_lock(engine, 7)
+    if engine.dialect.name != "postgresql":
+        assert first is None  # nothing to hold on SQLite
+        return
+    assert first is not None
+    assert advisor_lock(engine, 7) is None  # a second window of the same advisor
+    other = advisor_lock(engine, 8)  # another advisor is fine
+    assert other is not None
+    first.close()
+    again = advisor_lock(engine, 7)  # released when the first window closed
+    assert again is not None
+    again.close()
+    other.close()

@@ -98,3 +98,28 @@ def test_one_lock_per_database_file_whatever_its_spelling(tmp_path: Path) -> Non
     assert locks == {tmp_path / ".x.sqlite3.lock"}  # beside the database, one for everybody
     other = lock_file("postgresql+psycopg://ana@server:5432/appleuse")
     assert other != lock_file("postgresql+psycopg://ana@server:5432/otra")
+
+
+def test_backups_are_copied_to_a_second_folder_and_kept_as_set(
+    window: Any, qtbot: Any, tmp_path: Path
+) -> None:
+    from app.ui.backups_dialog import BackupsDialog
+
+    external = tmp_path / "disco externo"
+    external.mkdir()
+    dialog = BackupsDialog(window.services, window)
+    qtbot.addWidget(dialog)
+    assert [s.value() for s in dialog.keepSpins.values()] == [7, 4, 12]
+    dialog.alsoEdit.setText(str(tmp_path / "no existe"))
+    dialog.save_settings()
+    assert "no existe" in dialog.errorLabel.text()
+    dialog.alsoEdit.setText(str(external))
+    dialog.keepSpins["daily"].setValue(2)
+    dialog.save_settings()
+    assert "Se guardó" in dialog.noticeLabel.text()
+    settings = window.services.backups.settings()
+    assert (settings.daily, settings.also) == (2, str(external))
+    dialog.back_up_now()
+    qtbot.waitUntil(lambda: dialog.table.rowCount() == 2, timeout=10_000)  # both folders
+    copies = list((external / "AppleUse respaldos").glob("appleuse-*.sqlite3"))
+    assert len(copies) == 1
