@@ -90,7 +90,6 @@ def open_database(
     from app.kernel.errors import DomainError
     from app.location import lock_file, resolve_url
     from app.models import engine as db
-    from app.services.facade import Services
 
     url = resolve_url(db_url)
     lock_at = lock_file(url)
@@ -110,7 +109,7 @@ def open_database(
         engine = db.make_engine(url)
         backup = migrate(window, engine, use_clock, interactive=interactive)
     except Exception as exc:  # the database could not be opened: say so, in Spanish
-        text = f"No se pudo abrir la base de datos ({describe(url)}): {exc}"
+        text = f"No se pudo abrir la base de datos ({describe(url)}): {spanish(exc)}"
         if interactive:
             QMessageBox.critical(window, APP_NAME, text)
             QApplication.quit()
@@ -119,14 +118,53 @@ def open_database(
     if backup is False:  # a damaged file the advisor chose not to restore
         QApplication.quit()
         return None
-    services = Services.create(engine, use_clock)
+    try:
+        return fill_window(window, engine, use_clock, advisor_name, backup, url, interactive)
+    except DomainError as exc:  # a fault while reading the first data: the same message
+        if interactive:
+            QMessageBox.critical(window, APP_NAME, str(exc))
+            QApplication.quit()
+            return None
+        raise
+
+
+def spanish(exc: BaseException) -> str:
+    """An exception's message for the advisor: a database fault translated once, as the
+    services and the commands do (``services.faults``); a domain error as it is."""
+    from app.services.faults import is_database_error, translate
+
+    return str(translate(exc)) if is_database_error(exc) else str(exc)
+
+
+def fill_window(
+    window: MainWindow,
+    engine: Any,
+    clock: Callable[[], datetime],
+    advisor_name: str | None,
+    backup: Any,
+    url: str,
+    interactive: bool,
+) -> Services | None:
+    """Services on the opened database, the advisor chosen, the window filled."""
+    from PySide6.QtWidgets import QApplication, QMessageBox
+    from sqlalchemy.exc import DBAPIError
+
+    from app.kernel.errors import DomainError
+    from app.models import engine as db
+    from app.services.facade import Services
+    from app.services.faults import translate
+
+    services = Services.create(engine, clock)
     services.sessions.expire_pending()
     advisor = choose_advisor(window, services, advisor_name, interactive=interactive)
     if advisor is None:
         QApplication.quit()
         return None
     if engine.dialect.name == "postgresql":
-        held = db.advisor_lock(engine, advisor.id)
+        try:
+            held = db.advisor_lock(engine, advisor.id)
+        except DBAPIError as exc:
+            raise translate(exc) from exc
         if held is None:
             message = (
                 f"{advisor.name} ya tiene AppleUse abierto con esta base de datos en otro "

@@ -123,3 +123,28 @@ def test_backups_are_copied_to_a_second_folder_and_kept_as_set(
     qtbot.waitUntil(lambda: dialog.table.rowCount() == 2, timeout=10_000)  # both folders
     copies = list((external / "AppleUse respaldos").glob("appleuse-*.sqlite3"))
     assert len(copies) == 1
+
+
+def test_an_unreachable_database_is_one_spanish_message_at_start_up(
+    qtbot: Any, ui_clock: Any, monkeypatch: Any
+) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    from app.bootstrap import open_database
+    from app.ui.main_window import MainWindow
+
+    window = MainWindow(ui_clock)
+    qtbot.addWidget(window)
+    window.build_shell()
+    shown: list[str] = []
+    monkeypatch.setattr(QApplication, "quit", lambda *a: None)  # the test goes on
+
+    def read(box: Any) -> None:
+        shown.append(box.text())
+        box.accept()
+
+    when_modal(read)
+    url = "postgresql+psycopg://appleuse@127.0.0.1:1/appleuse"
+    assert open_database(window, url, ui_clock, "Ana", interactive=True) is None
+    assert "No hay conexión con la base de datos" in shown[0]
+    assert "Traceback" not in shown[0] and "psycopg" not in shown[0]
