@@ -16,9 +16,10 @@ from sqlalchemy.orm import Session
 from app.kernel.clock import Clock
 from app.kernel.errors import DomainError, RuleError, StorageError
 from app.kernel.fmt import LOCAL_ZONE
-from app.models import BusinessSetting, backups
+from app.models import backups
 from app.models.engine import is_sqlite, upgrade
 from app.services.data import BACKUPS_KEY, BackupSettings
+from app.services.settings import store_setting, stored_setting
 from app.services.uow import Database
 from app.services.values import BackupView
 
@@ -55,11 +56,7 @@ class BackupService:
         clean = settings.clean()
 
         def work(s: Session) -> BackupSettings:
-            row = s.get(BusinessSetting, BACKUPS_KEY)
-            if row is None:
-                s.add(BusinessSetting(key=BACKUPS_KEY, value=clean.to_stored()))
-            else:
-                row.value = clean.to_stored()
+            store_setting(s, BACKUPS_KEY, clean.to_stored())
             return clean
 
         return self.db.write(work)
@@ -131,8 +128,7 @@ class BackupService:
 
 
 def _load_settings(s: Session) -> BackupSettings:
-    row = s.get(BusinessSetting, BACKUPS_KEY)
-    return BackupSettings.from_stored(None if row is None else row.value)
+    return BackupSettings.from_stored(stored_setting(s, BACKUPS_KEY))
 
 
 def _view(b: backups.BackupInfo) -> BackupView:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -19,9 +20,23 @@ from app.services.loading import forget_tariffs, tariff_at
 from app.services.uow import Database, session_execute
 
 
+def stored_setting(s: Session, key: str) -> Any:
+    """A business setting's stored value (None: never saved)."""
+    row = s.get(BusinessSetting, key)
+    return None if row is None else row.value
+
+
+def store_setting(s: Session, key: str, value: Any) -> None:
+    """Save a business setting's value (created the first time)."""
+    row = s.get(BusinessSetting, key)
+    if row is None:
+        s.add(BusinessSetting(key=key, value=value))
+    else:
+        row.value = value
+
+
 def load_profile(s: Session) -> BusinessProfile:
-    row = s.get(BusinessSetting, PROFILE_KEY)
-    return BusinessProfile.from_stored(None if row is None else row.value)
+    return BusinessProfile.from_stored(stored_setting(s, PROFILE_KEY))
 
 
 class SettingsService:
@@ -36,11 +51,7 @@ class SettingsService:
         clean = profile.clean()
 
         def work(s: Session) -> BusinessProfile:
-            row = s.get(BusinessSetting, PROFILE_KEY)
-            if row is None:
-                s.add(BusinessSetting(key=PROFILE_KEY, value=clean.to_stored()))
-            else:
-                row.value = clean.to_stored()
+            store_setting(s, PROFILE_KEY, clean.to_stored())
             return clean
 
         return self.db.write(work)
