@@ -20,6 +20,25 @@ __all__ = ["SessionMenu", "build_menus", "build_tray"]
 
 Shortcut = QKeySequence.StandardKey | QKeySequence | None
 
+#: Where the platform defines no binding for a standard key (Qt's offscreen and minimal
+#: platforms), the binding it has on Windows and Linux; on a Mac the platform's own (⌘).
+_FALLBACK = {
+    QKeySequence.StandardKey.New: "Ctrl+N",
+    QKeySequence.StandardKey.Find: "Ctrl+F",
+    QKeySequence.StandardKey.Preferences: "Ctrl+,",
+    QKeySequence.StandardKey.Quit: "Ctrl+Q",
+}
+
+
+def key_bindings(shortcut: Shortcut) -> list[QKeySequence]:
+    """The key sequences of ``shortcut``: a standard key's platform bindings (⌘ on a Mac)."""
+    if shortcut is None:
+        return []
+    if isinstance(shortcut, QKeySequence.StandardKey):
+        bindings = QKeySequence.keyBindings(shortcut)
+        return bindings or [QKeySequence(_FALLBACK[shortcut])]
+    return [shortcut]
+
 
 def build_menus(window: MainWindow) -> SessionMenu:
     """The menu bar, on the panels and controllers of an attached window; its Sesión menu."""
@@ -29,8 +48,7 @@ def build_menus(window: MainWindow) -> SessionMenu:
 
     def action(menu: QMenu, text: str, shortcut: Shortcut, slot: Callable[[], Any]) -> QAction:
         entry = QAction(text, window)
-        if shortcut is not None:
-            entry.setShortcut(QKeySequence(shortcut))
+        entry.setShortcuts(key_bindings(shortcut))
         entry.triggered.connect(lambda *_: slot())
         menu.addAction(entry)
         return entry
