@@ -176,6 +176,7 @@ def fill_window(
                 return None
             raise DomainError(message)
         window._advisor_lock = held  # type: ignore[attr-defined]  # released when closed
+        window.claim_advisor = lambda chosen: claim_advisor(window, engine, chosen)
     window.attach(services, advisor, describe(url))
     if backup is not None or not window.clientModel.total:
         window.load_clients()  # the quick read could not run, or the schema just changed
@@ -187,6 +188,30 @@ def fill_window(
     if interactive and services.backups.available:
         window.back_up_daily()  # the day's first start: a backup, off the GUI thread
     return services
+
+
+def claim_advisor(window: MainWindow, engine: Any, advisor: AdvisorView) -> str | None:
+    """Another advisor takes the window on a shared PostgreSQL: their lock, then the previous
+    one released. The reason when it cannot be taken."""
+    from sqlalchemy.exc import DBAPIError
+
+    from app.models import engine as db
+    from app.services.faults import translate
+
+    try:
+        held = db.advisor_lock(engine, advisor.id)
+    except DBAPIError as exc:
+        return str(translate(exc))
+    if held is None:
+        return (
+            f"{advisor.name} ya tiene AppleUse abierto con esta base de datos en otro "
+            "equipo o ventana."
+        )
+    previous = getattr(window, "_advisor_lock", None)
+    window._advisor_lock = held  # type: ignore[attr-defined]
+    if previous is not None:
+        previous.close()
+    return None
 
 
 def migrate(window: Any, engine: Any, clock: Callable[[], datetime], *, interactive: bool) -> Any:

@@ -28,7 +28,8 @@ from app.kernel.fmt import case_label
 from app.kernel.limits import check_moment
 from app.models import Case, Client, Receipt, Repair, WorkSession
 from app.models import Payment as PaymentRow
-from app.services.loading import get_or_fail, load_sessions, price
+from app.services.loading import get_or_fail
+from app.services.unbilled import unbilled_sessions
 from app.services.uow import Database
 from app.services.values import ClientBalance, Outstanding
 
@@ -185,31 +186,7 @@ def _concept(s: Session, r: Receipt) -> tuple[str, bool]:
 
 
 def _unbilled(s: Session, client_id: int, as_of: datetime) -> tuple[UnbilledSession, ...]:
-    billed = select(Receipt.session_id).where(
-        Receipt.session_id.is_not(None), Receipt.status == ReceiptStatus.ISSUED
+    return tuple(
+        UnbilledSession(u.session_id, u.case_label, u.ended_at, u.later_payment_agreed, u.total)
+        for u in unbilled_sessions(s, as_of, client_id)
     )
-    rows = s.scalars(
-        select(WorkSession)
-        .join(Case, Case.id == WorkSession.case_id)
-        .where(
-            Case.client_id == client_id,
-            WorkSession.ended_at.is_not(None),
-            WorkSession.ended_at <= as_of,
-            WorkSession.follow_up.is_(False),
-            WorkSession.id.not_in(billed),
-        )
-        .order_by(WorkSession.ended_at, WorkSession.id)
-    ).all()
-    loaded = load_sessions(s, rows)
-    bills = price(s, loaded, as_of).bills
-    out = []
-    for x in loaded:
-        bill = bills.get(x.row.id)
-        if bill is None or (bill.total is not None and bill.total <= 0):
-            continue
-        assert x.row.ended_at is not None
-        later = x.row.payment_arrangement is PaymentArrangement.LATER
-        out.append(
-            UnbilledSession(x.row.id, case_label(x.case.number), x.row.ended_at, later, bill.total)
-        )
-    return tuple(out)

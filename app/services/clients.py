@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import fields
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.billing.session_rules import Checklist
 from app.kernel.clock import Clock
+from app.kernel.enums import Modality
 from app.kernel.errors import NotFoundError, RuleError
 from app.kernel.fmt import case_label
 from app.kernel.limits import check_text
@@ -80,13 +84,18 @@ class ClientService:
         return self.db.read(work)
 
     # -- clients -------------------------------------------------------------------------------
-    def create_client(self, data: ClientData) -> ClientView:
+    def create_client(self, data: ClientData, devices: Sequence[DeviceData] = ()) -> ClientView:
+        """A new client and their devices, in one transaction (all or nothing)."""
         clean = data.clean()
+        clean_devices = [d.clean() for d in devices]
 
         def work(s: Session) -> ClientView:
             now = self.clock()
             client = Client(**_as_dict(clean), active=True, created_at=now, updated_at=now)
             s.add(client)
+            s.flush()
+            for device in clean_devices:
+                s.add(Device(client_id=client.id, **_as_dict(device), active=True, created_at=now))
             s.flush()
             return client_view(client)
 
@@ -139,6 +148,30 @@ class ClientService:
         return self.db.read(work)
 
     # -- devices -------------------------------------------------------------------------------
+    def last_checklist(self, client_id: int) -> tuple[Checklist, datetime] | None:
+        """What the client's last remote session recorded of RULES §9 (payment, internet,
+        macOS, remote tool) and when it started: the next one is prefilled with it."""
+
+        def work(s: Session) -> tuple[Checklist, datetime] | None:
+            row = s.scalars(
+                select(WorkSession)
+                .join(Case, Case.id == WorkSession.case_id)
+                .where(Case.client_id == client_id, WorkSession.modality == Modality.REMOTE)
+                .order_by(WorkSession.started_at.desc(), WorkSession.id.desc())
+                .limit(1)
+            ).first()
+            if row is None:
+                return None
+            checklist = Checklist(
+                row.payment_arrangement,
+                bool(row.checklist_internet),
+                bool(row.checklist_macos),
+                row.checklist_remote_tool,
+            )
+            return checklist, row.started_at
+
+        return self.db.read(work)
+
     def add_device(self, client_id: int, data: DeviceData) -> DeviceView:
         clean = data.clean()
 

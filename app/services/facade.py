@@ -19,6 +19,7 @@ from app.services.receipts import ReceiptService
 from app.services.repairs import RepairService
 from app.services.sessions import SessionService
 from app.services.settings import SettingsService
+from app.services.unbilled import UnbilledService
 from app.services.uow import Database, session_execute
 
 
@@ -36,6 +37,7 @@ class Services:
     repairs: RepairService
     balances: BalanceService
     backups: BackupService
+    unbilled: UnbilledService
 
     @classmethod
     def create(cls, engine: Engine, clock: Clock | None = None) -> Services:
@@ -55,6 +57,7 @@ class Services:
             repairs=RepairService(db, use_clock),
             balances=BalanceService(db, use_clock),
             backups=BackupService(engine, use_clock, db),
+            unbilled=UnbilledService(db, use_clock),
         )
 
     def client_columns(self) -> ClientColumns:

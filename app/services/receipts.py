@@ -156,6 +156,15 @@ class ReceiptService:
 
         return self.db.read(work)
 
+    def for_session(self, session_id: int) -> ReceiptView | None:
+        """The session's receipt in force (issued, not cancelled); None when it has none."""
+
+        def work(s: Session) -> ReceiptView | None:
+            receipt = issued_receipt(s, session_id)
+            return None if receipt is None else receipt_view(s, receipt)
+
+        return self.db.read(work)
+
     def receipts(
         self, start: datetime | None = None, end: datetime | None = None
     ) -> list[ReceiptView]:

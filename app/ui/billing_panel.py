@@ -25,8 +25,9 @@ from PySide6.QtWidgets import (
 )
 
 from app.billing import Bill, format_money, parse_money
-from app.kernel.enums import Band
+from app.kernel.enums import Band, ReceiptStatus
 from app.kernel.fmt import format_duration
+from app.services.values import ReceiptView
 from app.ui.kit.messages import field_error
 from app.ui.kit.operation import Operation
 from app.ui.kit.pdf_actions import PdfActions, PdfDocument
@@ -132,17 +133,23 @@ class BillingPanel(QFrame):
         self.quoteEdit = QLineEdit()
         self.quoteEdit.setObjectName("quoteEdit")
         self.quoteEdit.setPlaceholderText("$0.00")
+        self.quoteEdit.setMinimumWidth(
+            self.quoteEdit.fontMetrics().horizontalAdvance("$99,999,999.99") + 24
+        )
         self.quoteButton = QPushButton("Aplicar cotización")
         self.quoteButton.setObjectName("quoteButton")
         self.quoteError = field_error("fieldError")
         quote_row = QHBoxLayout()
         quote_row.addWidget(self.quoteKind)
         quote_row.addWidget(self.quoteEdit, 1)
-        quote_row.addWidget(self.quoteButton)
+        button_row = QHBoxLayout()
+        button_row.addStretch(1)
+        button_row.addWidget(self.quoteButton)
         quote_layout = QVBoxLayout(box)
         quote_layout.setContentsMargins(0, 0, 0, 0)
         quote_layout.addWidget(self.quoteNote)
         quote_layout.addLayout(quote_row)
+        quote_layout.addLayout(button_row)
         quote_layout.addWidget(self.quoteError)
         box.hide()
         self.quoteButton.clicked.connect(self._apply_quote)
@@ -175,8 +182,17 @@ class BillingPanel(QFrame):
         return buttons
 
     def show_bill(
-        self, bill: Bill | None, *, final: bool = False, receipt_folio: str | None = None
+        self,
+        bill: Bill | None,
+        *,
+        final: bool = False,
+        receipt_folio: str | None = None,
+        receipt: ReceiptView | None = None,
+        quote: tuple[str, Decimal] | None = None,
     ) -> None:
+        """The bill; ``receipt`` the session's issued one (its payments shown), ``quote`` the
+        quote recorded, editable until the receipt is issued."""
+        receipt_folio = receipt.folio if receipt is not None else receipt_folio
         self.linesTable.setRowCount(0)
         if bill is None:
             self.kindLabel.setText("Sin sesión")
@@ -198,15 +214,13 @@ class BillingPanel(QFrame):
         )
         iva_pct = (bill.iva_rate * 100).normalize()
         self.ivaTitle.setText(f"IVA {iva_pct:f} %:")
+        self._show_quote(bill, quote, editable=receipt_folio is None)
         if bill.requires_quote:
             for label in self._amount_labels():
                 label.setText("—")
             self.billTotalLabel.setText("Requiere cotización")
-            self.quoteNote.setText(" ".join(bill.notes) + " Indique la cotización acordada.")
-            self.quoteBox.show()
             self.issueReceiptButton.setEnabled(False)
         else:
-            self.quoteBox.setVisible(False)
             for line in bill.lines:
                 self._add_line(line.description, line.amount)
             assert bill.subtotal is not None and bill.base is not None
@@ -218,13 +232,29 @@ class BillingPanel(QFrame):
             self.ivaLabel.setText(format_money(bill.iva))
             self.billTotalLabel.setText(format_money(bill.total))
             self.issueReceiptButton.setEnabled(final and receipt_folio is None)
-        if receipt_folio:
-            self.receiptLabel.setText(f"Recibo emitido: {receipt_folio}")
-        else:
-            self.receiptLabel.setText("")
+        self.receiptLabel.setText(receipt_text(receipt_folio, receipt))
         self.receiptButtons.setVisible(bool(receipt_folio))
         self.linesTable.resizeRowsToContents()
         self._fit_lines()
+
+    def _show_quote(self, bill: Bill, quote: tuple[str, Decimal] | None, *, editable: bool) -> None:
+        """The quote box while the session needs a quote or has one, until its receipt."""
+        self.quoteBox.setVisible(editable and (bill.requires_quote or quote is not None))
+        if bill.requires_quote:
+            self.quoteNote.setText(" ".join(bill.notes) + " Indique la cotización acordada.")
+            self.quoteButton.setText("Aplicar cotización")
+            return
+        if quote is None:
+            return
+        kind, value = quote
+        what = "Tarifa por hora cotizada" if kind == "rate" else "Importe cotizado"
+        self.quoteNote.setText(
+            f"{what}: {format_money(value)}. Puede cambiarla hasta emitir el recibo."
+        )
+        self.quoteButton.setText("Cambiar cotización")
+        if not self.quoteEdit.hasFocus():
+            self.quoteKind.setCurrentIndex(max(0, self.quoteKind.findData(kind)))
+            self.quoteEdit.setText(format_money(value, currency=False))
 
     def _fit_lines(self) -> None:
         """The lines table is as tall as its lines (at least three rows), never a blank page."""
@@ -260,6 +290,24 @@ class BillingPanel(QFrame):
         Operation(
             self, lambda: parse_money(text, what="La cotización"), errors=self.show_quote_error
         ).success(lambda value: self.quoteEntered.emit(self.quoteKind.currentData(), value)).run()
+
+
+def receipt_text(folio: str | None, receipt: ReceiptView | None) -> str:
+    """ "Recibo emitido: A-0001 · Pagado $500.00 MXN · Saldo $80.00 MXN" (or "Pagado")."""
+    if folio is None:
+        return ""
+    if receipt is None:
+        return f"Recibo emitido: {folio}"
+    if receipt.status is ReceiptStatus.CANCELLED:
+        return f"Recibo {folio}: CANCELADO"
+    paid, balance = receipt.paid, receipt.balance
+    if balance <= 0:
+        return f"Recibo emitido: {folio} · Pagado ({format_money(paid)})"
+    if paid > 0:
+        return (
+            f"Recibo emitido: {folio} · Pagado {format_money(paid)} · Saldo {format_money(balance)}"
+        )
+    return f"Recibo emitido: {folio} · Por cobrar {format_money(balance)}"
 
 
 def _amount_label() -> QLabel:

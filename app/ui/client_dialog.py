@@ -125,6 +125,10 @@ class ClientDialog(QDialog):
             hint.setObjectName("hintLabel")
             layout.addWidget(hint)
             return box
+        if self.windowTitle() == "Nuevo cliente":
+            hint = QLabel("Los equipos se guardan junto con el cliente.")
+            hint.setObjectName("hintLabel")
+            layout.addWidget(hint)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         buttons.addWidget(self.addDeviceButton)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QSettings, Signal
@@ -88,6 +89,10 @@ class MainWindow(QMainWindow):
         self.receipt_folio: str | None = None
         self.tray: QSystemTrayIcon | None = None
         self._forgotten_warned: set[int] = set()
+        self._notices: dict[str, str] = {}  # subject → message, all shown, oldest first
+        #: Set by the composition root: takes the database's per-advisor lock for another
+        #: advisor (a shared PostgreSQL), or says why not.
+        self.claim_advisor: Callable[[AdvisorView], str | None] | None = None
         self._painted = False
         self._shell_built = False
         loading = QLabel("  Cargando clientes…")
@@ -133,7 +138,13 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.noticeBanner)
         layout.addWidget(splitter, 1)
         self.setCentralWidget(central)
+        self.statusLabel = QLabel("")
+        self.statusLabel.setObjectName("statusLabel")
+        self.statusBar().addPermanentWidget(self.statusLabel)
 
+        from app.ui.window_keys import WindowKeys
+
+        self.keys = WindowKeys(self)
         self.clientSearch.textChanged.connect(self.clientModel.set_query)
         self.clientSearch.textChanged.connect(lambda *_: self._client_count())
         self.clientModel.modelReset.connect(self._on_client_selection)
@@ -254,17 +265,18 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(2, 3)
         self.splitter.setSizes([500, 420, 360])
         self.placeholder.deleteLater()
-        self.statusBar().showMessage(f"Asesor: {advisor.name}" + (f" · {where}" if where else ""))
-        self.setWindowTitle(f"AppleUse Soporte — {advisor.name}")
+        self._where = where
+        self._show_advisor()
 
         self.session_actions.wire()
         self.sessionPanel.minuteChanged.connect(self.refresh_bill)
         self.sessionPanel.ticked.connect(self._update_tray)
-        self.clientTable.doubleClicked.connect(lambda *_: self.dialogs.edit_client())
+        self.clientTable.doubleClicked.connect(lambda *_: self.keys.open_client())
         self.newClientButton.clicked.connect(lambda: self.dialogs.new_client())
         self.editClientButton.clicked.connect(lambda: self.dialogs.edit_client())
         self.policyButton.clicked.connect(self.dialogs.open_policy)
         self.sessionMenu: SessionMenu = build_menus(self)
+        self.keys.watch_shortcuts()
         self.tray = build_tray(self)
         self.sessionPanel.set_tariff(services.settings.tariff())
 
@@ -309,13 +321,14 @@ class MainWindow(QMainWindow):
         assert self.services is not None and self.advisor is not None
         view = self.services.sessions.running_session(self.advisor.id)
         if view is not None:
-            self.show_notice(
-                f"Se recuperó la sesión en curso de {view.client_name} (caso {view.case.label}), "
-                "iniciada el "
-                + _local(view.started_at)
-                + ". El tiempo se calculó a partir de los registros guardados."
-            )
             self.set_session(view)
+            self.show_notice(
+                key="restored",
+                message=f"Se recuperó la sesión en curso de {view.client_name} "
+                f"(caso {view.case.label}), iniciada el "
+                + _local(view.started_at)
+                + ". El tiempo se calculó a partir de los registros guardados.",
+            )
         return view
 
     # -- helpers -------------------------------------------------------------------------------
@@ -323,8 +336,31 @@ class MainWindow(QMainWindow):
         """A refused action's message ("" hides the banner)."""
         self.errorBanner.show_message(message)
 
-    def show_notice(self, message: str) -> None:
-        self.noticeBanner.show_message(message)
+    def show_notice(self, message: str, key: str = "info") -> None:
+        """A notice about ``key`` (its subject); notices about other subjects stay shown
+        beside it. "" clears that subject's notice."""
+        if message:
+            self._notices.pop(key, None)
+            self._notices[key] = message
+        else:
+            self._notices.pop(key, None)
+        self.noticeBanner.show_message("\n".join(self._notices.values()))
+
+    def clear_notice(self, *keys: str) -> None:
+        for key in keys:
+            self._notices.pop(key, None)
+        self.noticeBanner.show_message("\n".join(self._notices.values()))
+
+    def focus_search(self) -> None:
+        self.clientSearch.setFocus()
+        self.clientSearch.selectAll()
+
+    def _show_advisor(self) -> None:
+        """The advisor and the database stay in the status bar, whatever else it says."""
+        name = self.advisor.name if self.advisor else ""
+        where = getattr(self, "_where", "")
+        self.statusLabel.setText(f"Asesor: {name}" + (f" · {where}" if where else ""))
+        self.setWindowTitle(f"AppleUse Soporte — {name}")
 
     def selected_client_id(self) -> int | None:
         rows = self.clientTable.selectionModel().selectedRows()
@@ -351,6 +387,11 @@ class MainWindow(QMainWindow):
         panel = getattr(self, "sessionPanel", None)
         if panel is not None:
             panel.set_client_selected(selected)
+        shown = self.session
+        if shown is not None and not shown.running and selected and shown.client_id != client_id:
+            # The panels follow the selection: another client's ended session leaves them.
+            self.session_actions.leave_unbilled(cancellable=False)
+            self.set_session(None)
 
     def show_policy(self, client_id: int | None) -> None:
         """The client's policy allowance this month, where the advisor decides (RULES §6)."""
@@ -385,20 +426,72 @@ class MainWindow(QMainWindow):
         if due:
             names = ", ".join(f"{d.client_name} ({d.review_date:%d/%m/%Y})" for d in due[:5])
             more = f" y {len(due) - 5} más" if len(due) > 5 else ""
-            self.show_notice(f"Pólizas por revisar este trimestre: {names}{more}.")
+            self.show_notice(f"Pólizas por revisar este trimestre: {names}{more}.", key="reviews")
 
     def _on_pending_selection(self) -> None:
         running = self.session is not None and self.session.running
         self.followUpButton.setEnabled(bool(self.pendingCasesTable.selectedItems()) and not running)
+        menu = getattr(self, "sessionMenu", None)
+        if menu is not None:
+            menu.sync()
 
     def client_saved(self, client: ClientView) -> None:
-        """A client created or changed in a dialog: show it in the list, selected."""
+        """A client created or changed in a dialog: show it in the list, selected (the
+        search is cleared when it hides them)."""
         self.clientModel.upsert(client.id, client.name, client.phone, client.city, client.rfc or "")
+        if self.clientModel.row_of(client.id) is None and self.clientSearch.text():
+            self.clientSearch.clear()
         self._client_count()
         self.select_client(client.id)
 
+    def show_session(self, session_id: int) -> None:
+        """Show one session (e.g. from "Sesiones sin recibo"), its client selected."""
+        services = self.services
+        if services is None:
+            return
+        view = Operation(self, lambda: services.sessions.session(session_id)).run()
+        if view is None:
+            return
+        if self.session is not None and self.session.running and self.session.id != view.id:
+            self.show_error(
+                "Hay una sesión en curso: finalícela para ver otra sesión en los paneles. "
+                "El recibo se puede emitir desde «Sesiones sin recibo»."
+            )
+            return
+        self.session = view  # before the selection moves: it must not leave the panels
+        if self.selected_client_id() != view.client_id:
+            if self.clientModel.row_of(view.client_id) is None:
+                self.clientSearch.clear()
+            self.select_client(view.client_id)
+        self.set_session(view)
+
+    def change_advisor(self, advisor: AdvisorView) -> None:
+        """Another advisor takes the window (Archivo → Cambiar de asesor…)."""
+        from PySide6.QtCore import QSettings
+
+        if self.advisor is not None and advisor.id == self.advisor.id:
+            return
+        if self.claim_advisor is not None:
+            problem = self.claim_advisor(advisor)
+            if problem:
+                self.show_error(problem)
+                return
+        self.advisor = advisor
+        QSettings().setValue("advisor/id", advisor.id)
+        self._show_advisor()
+        self.set_session(None)
+        self.show_error("")
+        self.show_notice(f"Ahora atiende {advisor.name}.", key="advisor")
+        self.restore_running_session()
+
     # -- showing the session -------------------------------------------------------------------
     def set_session(self, view: SessionView | None) -> None:
+        previous = self.session
+        if view is None or previous is None or previous.id != view.id:
+            self.receipt_folio = None
+            self.clear_notice("restored", "forgotten", "session")
+        if view is None or not view.running:
+            self.clear_notice("restored", "forgotten", "declined")
         self.session = view
         self.sessionPanel.set_view(view)
         self.refresh_bill()
@@ -409,13 +502,22 @@ class MainWindow(QMainWindow):
         services, session = self.services, self.session
         if services is None or session is None:
             self.billingPanel.show_bill(None)
+            self.sessionMenu.sync()
             return
+        quote: tuple[str, Decimal] | None = None
+        if session.quoted_rate is not None:
+            quote = ("rate", session.quoted_rate)
+        elif session.quoted_amount is not None:
+            quote = ("amount", session.quoted_amount)
         if session.running:
             bill = Operation(self, lambda: services.sessions.live_bill(session.id)).run()
-            self.billingPanel.show_bill(bill)
+            self.billingPanel.show_bill(bill, quote=quote)
         else:
             bill = Operation(self, lambda: services.sessions.final_bill(session.id)).run()
-            self.billingPanel.show_bill(bill, final=True, receipt_folio=self.receipt_folio)
+            receipt = Operation(self, lambda: services.receipts.for_session(session.id)).run()
+            self.receipt_folio = receipt.folio if receipt is not None else None
+            self.billingPanel.show_bill(bill, final=True, receipt=receipt, quote=quote)
+        self.sessionMenu.sync()
         self._update_tray()
 
     def tick(self) -> None:
@@ -445,7 +547,7 @@ class MainWindow(QMainWindow):
                 f"La sesión de {session.client_name} lleva más de 4 horas en curso. "
                 "¿Olvidó finalizarla?"
             )
-            self.show_notice(message)
+            self.show_notice(message, key="forgotten")
             if self.tray is not None:
                 self.tray.showMessage("AppleUse Soporte", message)
 

@@ -86,13 +86,17 @@ class SessionActions:
         client_id = w.selected_client_id()
         if services is None or advisor is None or client_id is None:
             return None
+        if not self.leave_unbilled():
+            return None
         client = services.clients.client(client_id)
+        last = services.clients.last_checklist(client_id)
 
         def add_device() -> DeviceView | None:
             d = DeviceDialog(lambda data: services.clients.add_device(client_id, data), parent=w)
             return d.saved if run_dialog(d) == QDialog.DialogCode.Accepted else None
 
-        dialog = StartSessionDialog(client, services.clients.devices(client_id), add_device, w)
+        devices = services.clients.devices(client_id)
+        dialog = StartSessionDialog(client, devices, add_device, w, last=last)
         if run_dialog(dialog) != QDialog.DialogCode.Accepted or dialog.request is None:
             return None
         r = dialog.request
@@ -121,6 +125,8 @@ class SessionActions:
         items = w.pendingCasesTable.selectedItems()
         if services is None or advisor is None or not items:
             return None
+        if not self.leave_unbilled():
+            return None
         cell = w.pendingCasesTable.item(items[0].row(), 0)
         if cell is None:
             return None
@@ -134,7 +140,6 @@ class SessionActions:
 
     def _new_session(self, view: SessionView) -> None:
         self.window.receipt_folio = None
-        self.window.show_notice("")
         self.window.set_session(view)
 
     # -- remote control ----------------------------------------------------------------------
@@ -154,7 +159,7 @@ class SessionActions:
             )
         if dialog.answer == ConsentDialog.DECLINED:
             declined = self.act(lambda s, i: s.sessions.decline_remote(i))
-            self.window.show_notice(DECLINED_NOTICE)
+            self.window.show_notice(DECLINED_NOTICE, key="declined")
             self.end_session(preselect=Outcome.DECLINED_REMOTE)
             return declined
         return view
@@ -188,13 +193,19 @@ class SessionActions:
         if pair is None:
             return None
         ended, new = pair
-        w.show_notice(
-            f"El caso {ended.case.label} terminó ({outcome.label}); "
-            f"se abrió el caso {new.case.label} para la nueva solicitud."
-        )
         w.receipt_folio = None
         w.set_session(new)
         w.load_pending()
+        text = (
+            f"El caso {ended.case.label} terminó ({outcome.label}); "
+            f"se abrió el caso {new.case.label} para la nueva solicitud."
+        )
+        folio = self.offer_receipt(ended) if self._unbilled(ended) else None
+        if folio is not None:
+            text += f" Recibo {folio} del caso {ended.case.label} emitido."
+        elif self._unbilled(ended):
+            text += f" El caso {ended.case.label} queda en «Sesiones sin recibo»."
+        w.show_notice(text, key="session")
         return new
 
     def set_quote(self, kind: str, value: Decimal) -> None:
@@ -216,7 +227,9 @@ class SessionActions:
         if receipt is None:
             return None
         w.receipt_folio = receipt.folio
-        w.show_notice(f"Recibo {receipt.folio} emitido por {format_money(receipt.total)}.")
+        w.show_notice(
+            f"Recibo {receipt.folio} emitido por {format_money(receipt.total)}.", key="session"
+        )
         w.refresh_bill()
         return receipt.folio
 
@@ -244,3 +257,77 @@ class SessionActions:
         if receipt is not None:
             advisor_id = w.advisor.id if w.advisor else None
             run_dialog(PaymentDialog(services, receipt.id, w, advisor_id=advisor_id))
+            w.refresh_bill()  # the bill shows what was paid and what is owed
+
+    # -- sessions left without a receipt -----------------------------------------------------
+    def _unbilled(self, view: SessionView) -> bool:
+        """The ended session still owes its receipt (``services.unbilled``'s definition)."""
+        services = self.window.services
+        if services is None or view.running:
+            return False
+        items = Operation(
+            self.window, lambda: services.unbilled.sessions(client_id=view.client_id)
+        ).run()
+        return any(i.session_id == view.id for i in items or ())
+
+    def leave_unbilled(self, *, cancellable: bool = True) -> bool:
+        """Before the panels leave an ended session without a receipt: issue it now, or later
+        from «Sesiones sin recibo». False when the advisor chose to stay."""
+        from PySide6.QtWidgets import QMessageBox
+
+        w = self.window
+        view = w.session
+        if view is None or view.running or w.receipt_folio is not None or not self._unbilled(view):
+            return True
+        box = QMessageBox(w)
+        box.setObjectName("unbilledPrompt")
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setWindowTitle("Sesión sin recibo")
+        box.setText(f"La sesión de {view.client_name} (caso {view.case.label}) terminó sin recibo.")
+        box.setInformativeText(
+            "¿Emitir el recibo ahora? También puede emitirlo después desde "
+            "Sesión → Sesiones sin recibo…"
+        )
+        issue = box.addButton("Emitir recibo", QMessageBox.ButtonRole.AcceptRole)
+        later = box.addButton("Después", QMessageBox.ButtonRole.DestructiveRole)
+        if cancellable:
+            box.addButton("Cancelar", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(issue)
+        run_dialog(box)
+        clicked = box.clickedButton()
+        if clicked is issue:
+            return self.issue_receipt() is not None or not cancellable
+        if clicked is later or not cancellable:
+            w.show_notice(
+                f"La sesión de {view.client_name} (caso {view.case.label}) quedó en "
+                "«Sesiones sin recibo».",
+                key="unbilled",
+            )
+            return True
+        return False
+
+    def offer_receipt(self, view: SessionView) -> str | None:
+        """The case just ended by "Nuevo evento": issue its receipt now? Its folio, if so."""
+        from PySide6.QtWidgets import QMessageBox
+
+        w = self.window
+        services = w.services
+        if services is None:
+            return None
+        box = QMessageBox(w)
+        box.setObjectName("offerReceiptPrompt")
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setWindowTitle("Sesión sin recibo")
+        box.setText(f"El caso {view.case.label} terminó. ¿Emitir su recibo ahora?")
+        box.setInformativeText("Si no, queda en Sesión → Sesiones sin recibo…")
+        issue = box.addButton("Emitir recibo", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton("Después", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(issue)
+        run_dialog(box)
+        if box.clickedButton() is not issue:
+            return None
+        advisor_id = w.advisor.id if w.advisor else None
+        receipt = Operation(
+            w, lambda: services.receipts.issue_for_session(view.id, advisor_id=advisor_id)
+        ).run()
+        return receipt.folio if receipt is not None else None

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from enum import Enum
 from typing import TypeVar
 
@@ -30,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from app.billing.session_rules import Checklist, checklist_problem
 from app.kernel.enums import Channel, Modality, PaymentArrangement, RemoteTool
+from app.kernel.fmt import format_date
 from app.services.values import ClientView, DeviceView
 from app.ui.device_dialog import device_text
 from app.ui.kit.layout import ok_cancel
@@ -59,6 +61,7 @@ class StartSessionDialog(QDialog):
         devices: Sequence[DeviceView],
         add_device: Callable[[], DeviceView | None],
         parent: QWidget | None = None,
+        last: tuple[Checklist, datetime] | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("startSessionDialog")
@@ -102,6 +105,9 @@ class StartSessionDialog(QDialog):
         self.summaryEdit.setPlaceholderText("Problema reportado, p. ej. «La Mac no enciende»")
 
         self.checklistBox = self._checklist_box()
+        self._prefilled = last is not None
+        if last is not None:
+            self._prefill(*last)
         self.errorLabel = field_error("startError")
 
         form = QFormLayout()
@@ -146,12 +152,34 @@ class StartSessionDialog(QDialog):
         self.toolCombo.addItem("Ninguna todavía", None)
         for tool in RemoteTool:
             self.toolCombo.addItem(tool.label, tool)
+        self.lastLabel = QLabel("")
+        self.lastLabel.setObjectName("hintLabel")
+        self.lastLabel.setWordWrap(True)
+        self.lastLabel.hide()
+        self.confirmCheck = QCheckBox("Confirmé estos requisitos con el cliente")
+        self.confirmCheck.setObjectName("confirmCheck")
+        self.confirmCheck.hide()
         form = QFormLayout(box)
+        form.addRow(self.lastLabel)
         form.addRow("Pago:", self.paymentCombo)
         form.addRow(self.internetCheck)
         form.addRow(self.macosCheck)
         form.addRow("iCloud / TeamViewer:", self.toolCombo)
+        form.addRow(self.confirmCheck)
         return box
+
+    def _prefill(self, last: Checklist, when: datetime) -> None:
+        """The client's last remote session's answers, to be confirmed again with them."""
+        self.paymentCombo.setCurrentIndex(_index_of(self.paymentCombo, last.payment))
+        self.internetCheck.setChecked(last.internet)
+        self.macosCheck.setChecked(last.macos)
+        self.toolCombo.setCurrentIndex(_index_of(self.toolCombo, last.remote_tool))
+        self.lastLabel.setText(
+            f"Como en la última sesión a distancia ({format_date(when)}): "
+            "confírmelo con el cliente."
+        )
+        self.lastLabel.show()
+        self.confirmCheck.show()
 
     def modality(self) -> Modality:
         return (Modality.REMOTE, Modality.OFFICE, Modality.ONSITE)[
@@ -191,6 +219,8 @@ class StartSessionDialog(QDialog):
         device_id = self.deviceCombo.currentData()
         city = self.cityEdit.text().strip() if modality is Modality.ONSITE else None
         message = checklist_problem(modality, channel, checklist, device_id)
+        if message is None and remote and self._prefilled and not self.confirmCheck.isChecked():
+            message = "Confirme con el cliente los requisitos de la sesión a distancia."
         if message is None and modality is Modality.ONSITE and not city:
             message = "Indique la ciudad del servicio a domicilio."
         if message:
@@ -205,6 +235,16 @@ class StartSessionDialog(QDialog):
             checklist=checklist,
         )
         self.accept()
+
+
+def _index_of(combo: QComboBox, value: Enum | None) -> int:
+    """The entry holding ``value`` (Qt hands StrEnums back as str), else the first."""
+    wanted = None if value is None else value.value
+    for i in range(combo.count()):
+        data = combo.itemData(i)
+        if (None if data is None else str(data)) == wanted:
+            return i
+    return 0
 
 
 def _enum(kind: type[E], value: object) -> E | None:

@@ -7,10 +7,12 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QDialog
 
+from app.services.values import DeviceView
 from app.ui.kit.layout import run_dialog
 
 if TYPE_CHECKING:
-    from app.services.values import ClientView, DeviceView
+    from app.services.data import ClientData
+    from app.services.values import ClientView
     from app.ui.main_window import MainWindow
 
 __all__ = ["WindowDialogs"]
@@ -24,11 +26,51 @@ class WindowDialogs:
 
     # -- clients -----------------------------------------------------------------------------
     def new_client(self) -> ClientView | None:
-        from app.ui.client_dialog import ClientDialog
+        """A new client and their devices, saved together."""
+        from app.services.data import DeviceData
+        from app.ui.client_dialog import ClientDialog, DeviceActions
+        from app.ui.device_dialog import DeviceDialog
 
         w = self.window
         assert w.services is not None
-        dialog = ClientDialog(w.services.clients.create_client, parent=w)
+        clients = w.services.clients
+        pending: list[DeviceView] = []
+
+        def draft(data: DeviceData, replacing: DeviceView | None = None) -> DeviceView:
+            clean = data.clean()  # a refusal shows in the device dialog
+            view = DeviceView(
+                id=replacing.id if replacing else -1 - len(pending),
+                client_id=0,
+                kind=clean.kind,
+                model=clean.model,
+                serial=clean.serial,
+                os_version=clean.os_version,
+                notes=clean.notes,
+                active=True,
+            )
+            if replacing is None:
+                pending.append(view)
+            else:
+                pending[pending.index(replacing)] = view
+            return view
+
+        def add() -> DeviceView | None:
+            dialog = DeviceDialog(draft, parent=w)
+            return dialog.saved if run_dialog(dialog) == QDialog.DialogCode.Accepted else None
+
+        def edit(device: DeviceView) -> DeviceView | None:
+            dialog = DeviceDialog(lambda d: draft(d, device), device, parent=w)
+            return dialog.saved if run_dialog(dialog) == QDialog.DialogCode.Accepted else None
+
+        def save(data: ClientData) -> ClientView:
+            devices = [
+                DeviceData(d.kind, d.model, d.serial, d.os_version, d.notes) for d in pending
+            ]
+            return clients.create_client(data, devices)
+
+        dialog = ClientDialog(
+            save, parent=w, devices=DeviceActions(lambda: list(pending), add, edit)
+        )
         if run_dialog(dialog) != QDialog.DialogCode.Accepted or dialog.saved is None:
             return None
         w.client_saved(dialog.saved)
@@ -88,6 +130,56 @@ class WindowDialogs:
             return
         advisor_id = w.advisor.id if w.advisor else None
         run_dialog(StatementDialog(w.services, client_id, w, advisor_id=advisor_id))
+
+    def open_unbilled(self) -> None:
+        """Sesión → Sesiones sin recibo…: the day's (and older) sessions still to bill."""
+        self._unbilled(None)
+
+    def open_client_unbilled(self) -> None:
+        client_id = self.window.selected_client_id()
+        if client_id is None:
+            self.window.show_error("Seleccione un cliente para ver sus sesiones sin recibo.")
+            return
+        self._unbilled(client_id)
+
+    def _unbilled(self, client_id: int | None) -> None:
+        from app.ui.unbilled_dialog import UnbilledDialog
+
+        w = self.window
+        if w.services is None:
+            return
+        advisor_id = w.advisor.id if w.advisor else None
+        dialog = UnbilledDialog(w.services, w, client_id=client_id, advisor_id=advisor_id)
+        run_dialog(dialog)
+        if dialog.chosen_session is not None:
+            w.show_session(dialog.chosen_session)
+        else:
+            w.refresh_bill()  # a receipt issued there for the session shown
+
+    def switch_advisor(self) -> None:
+        """Archivo → Cambiar de asesor…: another advisor takes the window (not while a
+        session runs)."""
+        from app.ui.advisor_dialog import AdvisorDialog
+
+        w = self.window
+        services = w.services
+        if services is None:
+            return
+        if w.session is not None and w.session.running:
+            w.show_error(
+                "Finalice la sesión en curso antes de cambiar de asesor "
+                f"({w.session.client_name}, caso {w.session.case.label})."
+            )
+            return
+        if not w.session_actions.leave_unbilled():
+            return
+        dialog = AdvisorDialog(services.clients.advisors(), services.clients.create_advisor, w)
+        ids = [dialog.combo.itemData(i).id for i in range(dialog.combo.count())]
+        if w.advisor is not None and w.advisor.id in ids:
+            dialog.combo.setCurrentIndex(ids.index(w.advisor.id))
+        if run_dialog(dialog) != QDialog.DialogCode.Accepted or dialog.chosen is None:
+            return
+        w.change_advisor(dialog.chosen)
 
     def open_repair(self) -> None:
         """Repair quote of an escalated case: the session shown, else the selected client's

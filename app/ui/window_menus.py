@@ -40,6 +40,27 @@ def key_bindings(shortcut: Shortcut) -> list[QKeySequence]:
     return [shortcut]
 
 
+#: The session panel's and billing panel's buttons in the Sesión menu, with their keys (the
+#: menu owns the shortcut; the button's tooltip shows it). Ctrl is ⌘ on a Mac.
+SESSION_KEYS = (
+    ("startSessionButton", "Ctrl+Return"),
+    ("endSessionButton", "Ctrl+E"),
+    ("newEventButton", "Ctrl+Shift+N"),
+    ("pauseButton", "Ctrl+P"),
+    ("disconnectButton", "Ctrl+D"),
+    ("reconnectButton", "Ctrl+Shift+D"),
+    ("requestRemoteButton", "Ctrl+R"),
+    ("startRemoteButton", "Ctrl+Shift+R"),
+    ("stopRemoteClientButton", "Ctrl+Alt+C"),
+    ("stopRemoteAdvisorButton", "Ctrl+Alt+A"),
+    ("instructionsButton", "Ctrl+I"),
+)
+RECEIPT_KEYS = (
+    ("issueReceiptButton", "Ctrl+Shift+E"),
+    ("payReceiptButton", "Ctrl+Shift+G"),
+)
+
+
 def build_menus(window: MainWindow) -> SessionMenu:
     """The menu bar, on the panels and controllers of an attached window; its Sesión menu."""
     bar = window.menuBar()
@@ -49,63 +70,75 @@ def build_menus(window: MainWindow) -> SessionMenu:
     def action(menu: QMenu, text: str, shortcut: Shortcut, slot: Callable[[], Any]) -> QAction:
         entry = QAction(text, window)
         entry.setShortcuts(key_bindings(shortcut))
-        entry.triggered.connect(lambda *_: slot())
+        entry.triggered.connect(lambda *_: _call(slot))
         menu.addAction(entry)
         return entry
 
     keys = QKeySequence.StandardKey
     archivo = bar.addMenu("&Archivo")
     action(archivo, "Nuevo cliente…", keys.New, dialogs.new_client)
-    action(archivo, "Buscar cliente", keys.Find, window.clientSearch.setFocus)
+    action(archivo, "Buscar cliente", keys.Find, window.focus_search)
     archivo.addSeparator()
     action(archivo, "Corte del día…", QKeySequence("Ctrl+Shift+C"), dialogs.open_summary)
     action(archivo, "Pólizas por revisar…", None, dialogs.open_reviews)
     action(archivo, "Respaldos…", None, dialogs.open_backups)
     action(archivo, "Ajustes…", keys.Preferences, dialogs.open_settings)
     archivo.addSeparator()
+    action(archivo, "Cambiar de asesor…", QKeySequence("Ctrl+Shift+A"), dialogs.switch_advisor)
     action(archivo, "Salir", keys.Quit, window.close)
     cliente = bar.addMenu("&Cliente")
     action(cliente, "Editar cliente y equipos…", None, dialogs.edit_client)
     action(cliente, "Póliza…", None, dialogs.open_policy)
     action(cliente, "Estado de cuenta…", None, dialogs.open_statement)
+    action(cliente, "Sesiones sin recibo del cliente…", None, dialogs.open_client_unbilled)
     action(cliente, "Reparación del caso escalado…", None, dialogs.open_repair)
-    sp = window.sessionPanel
-    session_menu = SessionMenu(
-        bar.addMenu("&Sesión"),
-        (
-            sp.startSessionButton,
-            sp.pauseButton,
-            sp.disconnectButton,
-            sp.reconnectButton,
-            sp.requestRemoteButton,
-            sp.instructionsButton,
-            sp.endSessionButton,
-            sp.newEventButton,
-        ),
-    )
+    sp, bp = window.sessionPanel, window.billingPanel
+    menu = bar.addMenu("&Sesión")
+    session_menu = SessionMenu(menu, [(getattr(sp, name), keys_) for name, keys_ in SESSION_KEYS])
+    session_menu.add(window.followUpButton, "Ctrl+Shift+F", text="Dar seguimiento sin costo")
+    menu.addSeparator()
+    for name, key in RECEIPT_KEYS:
+        session_menu.add(getattr(bp, name), key)
+    action(menu, "Sesiones sin recibo…", QKeySequence("Ctrl+Shift+B"), dialogs.open_unbilled)
     sp.actionsChanged.connect(session_menu.sync)
     ayuda = bar.addMenu("A&yuda")
     action(ayuda, "Acerca de AppleUse Soporte", None, window.about)
     return session_menu
 
 
-class SessionMenu:
-    """Menu entries that click the session panel's buttons and follow their state."""
+def _call(slot: Callable[[], Any]) -> None:
+    """Run a menu's slot; what it returns is not handed back to Qt."""
+    slot()
 
-    def __init__(self, menu: QMenu, buttons: tuple[QPushButton, ...]) -> None:
-        self._pairs: list[tuple[QPushButton, QAction]] = []
-        for button in buttons:
-            action = menu.addAction(button.text())
-            action.triggered.connect(button.click)
-            action.setShortcut(button.shortcut())
-            button.setShortcut(QKeySequence())  # the menu owns the shortcut now
-            self._pairs.append((button, action))
+
+class SessionMenu:
+    """Menu entries that click the panels' buttons and follow their state and text."""
+
+    def __init__(self, menu: QMenu, buttons: list[tuple[QPushButton, str]]) -> None:
+        self.menu = menu
+        self._pairs: list[tuple[QPushButton, QAction, str]] = []
+        for button, key in buttons:
+            self.add(button, key)
+
+    def add(self, button: QPushButton, key: str, *, text: str = "") -> QAction:
+        action = self.menu.addAction(text or button.text())
+        action.triggered.connect(lambda *_: button.click())
+        sequence = QKeySequence(key)
+        action.setShortcut(sequence)
+        button.setShortcut(QKeySequence())  # the menu owns the shortcut
+        native = sequence.toString(QKeySequence.SequenceFormat.NativeText)
+        button.setToolTip(f"{text or button.text()} ({native})")
+        self._pairs.append((button, action, text))
         self.sync()
+        return action
 
     def sync(self) -> None:
-        for button, action in self._pairs:
-            action.setEnabled(button.isEnabled())
-            action.setText(button.text())
+        for button, action, text in self._pairs:
+            action.setEnabled(button.isEnabled() and button.isVisibleTo(button.window()))
+            action.setText(text or button.text())
+
+    def actions(self) -> list[QAction]:
+        return [action for _, action, _ in self._pairs]
 
 
 def build_tray(window: MainWindow) -> QSystemTrayIcon | None:

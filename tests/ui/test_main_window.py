@@ -160,7 +160,7 @@ def test_a_remote_session_with_consent_and_a_disconnection_ending_pending(window
 
     assert billing.issueReceiptButton.isEnabled()
     qtbot.mouseClick(billing.issueReceiptButton, Qt.MouseButton.LeftButton)
-    assert billing.receiptLabel.text() == "Recibo emitido: A-000001"
+    assert billing.receiptLabel.text() == "Recibo emitido: A-000001 · Por cobrar $232.00 MXN"
     assert not billing.issueReceiptButton.isEnabled()
     receipt = window.services.receipts.by_folio("A-000001")
     assert receipt.total == Decimal("232.00") and receipt.client_name == "Ana López"
@@ -213,7 +213,8 @@ def test_onsite_outside_the_cities_asks_for_a_quote_before_the_receipt(window, q
     billing.quoteEdit.setText("1,500")
     billing.quoteButton.click()
     assert billing.billTotalLabel.text() == "$1,740.00 MXN"
-    assert not billing.quoteBox.isVisibleTo(billing)
+    assert billing.quoteBox.isVisibleTo(billing)  # editable until the receipt is issued
+    assert billing.quoteEdit.text() == "$1,500.00"
 
 
 def test_a_refused_action_shows_its_message_and_changes_nothing(window, qtbot):
