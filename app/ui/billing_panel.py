@@ -249,7 +249,7 @@ class BillingPanel(QFrame):
         kind, value = quote
         what = "Tarifa por hora cotizada" if kind == "rate" else "Importe cotizado"
         self.quoteNote.setText(
-            f"{what}: {format_money(value)}. Puede cambiarla hasta emitir el recibo."
+            f"{what}: {format_money(value)}. La cotización se puede cambiar hasta emitir el recibo."
         )
         self.quoteButton.setText("Cambiar cotización")
         if not self.quoteEdit.hasFocus():

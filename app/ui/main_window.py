@@ -266,6 +266,7 @@ class MainWindow(QMainWindow):
         self.splitter.setSizes([500, 420, 360])
         self.placeholder.deleteLater()
         self._where = where
+        self.statusBar().clearMessage()
         self._show_advisor()
 
         self.session_actions.wire()
