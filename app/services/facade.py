@@ -17,6 +17,7 @@ from app.services.policies import PolicyService
 from app.services.policy_reviews import PolicyReviewService
 from app.services.receipts import ReceiptService
 from app.services.repairs import RepairService
+from app.services.report_service import ReportService
 from app.services.sessions import SessionService
 from app.services.settings import SettingsService
 from app.services.uow import Database, session_execute
@@ -36,6 +37,7 @@ class Services:
     repairs: RepairService
     balances: BalanceService
     backups: BackupService
+    reports: ReportService
 
     @classmethod
     def create(cls, engine: Engine, clock: Clock | None = None) -> Services:
@@ -55,6 +57,7 @@ class Services:
             repairs=RepairService(db, use_clock),
             balances=BalanceService(db, use_clock),
             backups=BackupService(engine, use_clock, db),
+            reports=ReportService(db, use_clock),
         )
 
     def client_columns(self) -> ClientColumns:
