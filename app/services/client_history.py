@@ -16,7 +16,7 @@ from datetime import datetime, time
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from app.billing.money import ZERO
+from app.billing.money import ZERO, format_money
 from app.kernel.enums import (
     CaseState,
     DeviceKind,
@@ -98,12 +98,17 @@ _WHERE = "c.client_id = :client"  # the corte's session statement joins the case
 _EVENTS_WHERE = "s.case_id IN (SELECT c.id FROM cases c WHERE c.client_id = :client)"
 _RECEIPTS = """
 SELECT r.id, r.folio, r.issued_at, r.session_id, r.base, r.iva, r.total, r.status,
-       r.cancelled_at, r.cancel_reason, r.worked_minutes
-FROM receipts r WHERE r.client_id = :client
+       r.cancelled_at, r.cancel_reason, r.worked_minutes, c.number
+FROM receipts r
+LEFT JOIN sessions s ON s.id = r.session_id
+LEFT JOIN cases c ON c.id = s.case_id
+WHERE r.client_id = :client
 """
 _PAYMENTS = """
-SELECT p.receipt_id, p.amount, p.method, p.received_at, p.reference, r.folio
+SELECT p.receipt_id, p.amount, p.method, p.received_at, p.reference, r.folio, c.number
 FROM payments p JOIN receipts r ON r.id = p.receipt_id
+LEFT JOIN sessions s ON s.id = r.session_id
+LEFT JOIN cases c ON c.id = s.case_id
 WHERE r.client_id = :client
 """
 _POLICIES = """
@@ -113,6 +118,10 @@ FROM policies p JOIN policy_versions v ON v.policy_id = p.id
 WHERE p.client_id = :client
 """
 _ADVISORS = "SELECT id, name FROM advisors"
+
+
+def _case(number: object) -> str:
+    return "" if number is None else case_label(int(str(number)))
 
 
 def _local_midnight(day: object) -> datetime:
@@ -155,16 +164,16 @@ def _receipts(
 ) -> dict[int, Receipted]:
     """Receipts and cancellations; returns each session's issued receipt."""
     out: dict[int, Receipted] = {}
-    for rid, folio, issued, session, base, iva, total, status, cancelled, reason, worked in execute(
-        _RECEIPTS, params
-    ):
-        detail = f"Subtotal {money(base)} · IVA {money(iva)}"
+    for r in execute(_RECEIPTS, params):
+        rid, folio, issued, session, base, iva, total, status, cancelled, reason, worked = r[:11]
+        case = _case(r[11])
+        detail = f"Subtotal {format_money(money(base))} · IVA {format_money(money(iva))}"
         entries.append(HistoryEntry(instant(issued), "Recibo", f"Recibo {folio} emitido", detail,
-                                    money(total), receipt_id=int(rid)))  # fmt: skip
+                                    money(total), case, int(rid)))  # fmt: skip
         if ReceiptStatus(status) is ReceiptStatus.CANCELLED:
             entries.append(HistoryEntry(instant(cancelled), "Cancelación",
                                         f"Recibo {folio} cancelado", reason or "", -money(total),
-                                        receipt_id=int(rid)))  # fmt: skip
+                                        case, int(rid)))  # fmt: skip
         elif session is not None:
             out[int(session)] = Receipted(int(rid), folio, money(base), int(worked))
     return out
@@ -193,7 +202,8 @@ def _sessions(
         minutes = receipt.worked_minutes if receipt else (bill.worked_minutes if bill else None)
         worked = format_minutes(minutes) if minutes is not None else ""
         outcome = r.outcome.label if r.outcome is not None else "En curso"
-        title = f"Sesión {r.facts.stored.modality.label.lower()}: {outcome}"
+        modality = r.facts.stored.modality.label
+        title = f"Sesión {modality[0].lower()}{modality[1:]}: {outcome}"
         who = names.get(r.advisor_id, "")
         detail = " · ".join(
             x for x in (who, worked, f"Recibo {receipt.folio}" if receipt else "Sin recibo") if x
@@ -216,10 +226,10 @@ def _sessions(
 
 
 def _payments(execute: Execute, params: dict[str, int], entries: list[HistoryEntry]) -> None:
-    for rid, amount, method, received, reference, folio in execute(_PAYMENTS, params):
+    for rid, amount, method, received, reference, folio, number in execute(_PAYMENTS, params):
         detail = " · ".join(x for x in (PaymentMethod(method).label, reference or "") if x)
         entries.append(HistoryEntry(instant(received), "Pago", f"Pago al recibo {folio}", detail,
-                                    money(amount), receipt_id=int(rid)))  # fmt: skip
+                                    money(amount), _case(number), int(rid)))  # fmt: skip
 
 
 def _policies(execute: Execute, params: dict[str, int], entries: list[HistoryEntry]) -> None:

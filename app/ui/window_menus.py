@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtGui import QAction, QIcon, QKeySequence
 from PySide6.QtWidgets import QMenu, QPushButton, QSystemTrayIcon
 
+from app.ui import report_menus
+
 if TYPE_CHECKING:
     from app.ui.main_window import MainWindow
 
@@ -51,6 +53,9 @@ def build_menus(window: MainWindow) -> SessionMenu:
     action(cliente, "Póliza…", None, dialogs.open_policy)
     action(cliente, "Estado de cuenta…", None, dialogs.open_statement)
     action(cliente, "Reparación del caso escalado…", None, dialogs.open_repair)
+    action(
+        cliente, "Historial del cliente…", None, lambda: report_menus.open_client_history(window)
+    )
     sp = window.sessionPanel
     session_menu = SessionMenu(
         bar.addMenu("&Sesión"),
@@ -66,6 +71,8 @@ def build_menus(window: MainWindow) -> SessionMenu:
         ),
     )
     sp.actionsChanged.connect(session_menu.sync)
+    informes = bar.addMenu("&Informes")
+    action(informes, "Reportes…", None, lambda: report_menus.open_reports(window))
     ayuda = bar.addMenu("A&yuda")
     action(ayuda, "Acerca de AppleUse Soporte", None, window.about)
     return session_menu

@@ -112,3 +112,10 @@ def test_screenshot(qtbot: Any, shop: Shop) -> None:
     window.grab().save("/tmp/report-window.png")
     window.tabs.setCurrentIndex(2)
     window.grab().save("/tmp/report-window-advisors.png")
+
+
+def test_menu_entries(open_window: Any) -> None:
+    window = open_window()
+    menus = {m.text().replace("&", ""): m.menu() for m in window.menuBar().actions()}
+    assert [a.text() for a in menus["Informes"].actions()] == ["Reportes…"]
+    assert "Historial del cliente…" in [a.text() for a in menus["Cliente"].actions()]
