@@ -263,10 +263,12 @@ def build_period_report(
     now: datetime,
     *,
     compare: bool = True,
+    policies: bool = True,
     top: int = 10,
 ) -> PeriodReport:
     """The report for the local dates ``first``–``last`` (both included), one advisor or all
-    (``None``), with the previous period of equal length when ``compare``."""
+    (``None``), with the previous period of equal length when ``compare`` and the policies'
+    use when ``policies`` (the previous period is read without either)."""
     check_period(first, last)
     loaded = _load(execute, first, last, advisor_id, now)
     rows = loaded.rows
@@ -279,7 +281,7 @@ def build_period_report(
         previous = previous_period(first, last)
         if previous[0] >= date(2000, 1, 1):
             before = build_period_report(
-                execute, previous[0], previous[1], advisor_id, now, compare=False
+                execute, previous[0], previous[1], advisor_id, now, compare=False, policies=False
             )
             comparison = _compare(loaded.summary, before.totals, case_count, before.case_count)
         else:
@@ -300,7 +302,7 @@ def build_period_report(
         top_clients=tuple(_groups(rows, lambda r: r.session.client))[:top],
         cases=states,
         case_count=case_count,
-        policies=_policies(execute, loaded, first, last) if compare else (),
+        policies=_policies(execute, loaded, first, last) if policies else (),
         previous_first=previous[0] if previous else None,
         previous_last=previous[1] if previous else None,
         comparison=comparison,
