@@ -154,20 +154,28 @@ WHERE r.status = 'accepted' AND r.decided_at >= :start AND r.decided_at < :end{a
 
 @dataclass(frozen=True)
 class _Row:
-    """One session of the period with its figures, as the groupings need it."""
+    """One session of the period with its figures, as the groupings need them (taken once from
+    the receipt's or the bill's figures: a year holds tens of thousands of sessions)."""
 
     session: corte._Session
-    figures: corte._Figures | None
     day: date
     advisor: str
+    modality: Modality
+    worked_minutes: int
+    business_hours: int
+    outside_hours: int
+    amount: Decimal  # before IVA; a session still to quote counts 0.00
 
-    @property
-    def amount(self) -> Decimal:
-        f = self.figures
-        return f.amount if f is not None and f.amount is not None else ZERO
-
-    def hours(self, band: Band) -> int:
-        return sum(n for b, n in self.figures.hours if b is band) if self.figures else 0
+    @classmethod
+    def of(cls, r: corte._Session, f: corte._Figures | None, advisor: str) -> _Row:
+        hours = dict.fromkeys(Band, 0)
+        for band, n in f.hours if f is not None else ():
+            hours[band] += n
+        return cls(
+            r, to_local(r.started_at, LOCAL_ZONE).date(), advisor, r.facts.stored.modality,
+            f.worked_minutes if f is not None else 0, hours[Band.BUSINESS], hours[Band.OUTSIDE],
+            f.amount if f is not None and f.amount is not None else ZERO,
+        )  # fmt: skip
 
 
 @dataclass
@@ -209,7 +217,7 @@ def _load(
         advisor = names.get(r.advisor_id, "")
         f = figures.get(r.id)
         parts.add(r, f, events[r.id], advisor, now, today_tariff)
-        rows.append(_Row(r, f, to_local(r.started_at, LOCAL_ZONE).date(), advisor))
+        rows.append(_Row.of(r, f, advisor))
     receipts, outstanding = corte._day_receipts(execute, start, end, advisor_id, names)
     by_advisor = " AND r.advisor_id = :advisor" if advisor_id is not None else ""
     received = money(execute(corte._RECEIVED.format(advisor=by_advisor), params)[0][0] or 0)
@@ -295,9 +303,7 @@ def build_period_report(
         advisor=loaded.summary.advisor,
         granularity=granularity,
         buckets=buckets,
-        by_modality=tuple(
-            _groups(rows, lambda r: r.session.facts.stored.modality.label, order=_MODALITY_ORDER)
-        ),
+        by_modality=tuple(_groups(rows, lambda r: r.modality.label, order=_MODALITY_ORDER)),
         by_advisor=tuple(_groups(rows, lambda r: r.advisor)),
         top_clients=tuple(_groups(rows, lambda r: r.session.client))[:top],
         cases=states,
@@ -322,9 +328,9 @@ def _groups(rows: Iterable[_Row], key: Any, order: Sequence[str] | None = None) 
             name=name,
             sessions=len(group),
             cases=len({r.session.facts.case.case_id for r in group}),
-            worked_minutes=sum(r.figures.worked_minutes if r.figures else 0 for r in group),
-            business_hours=sum(r.hours(Band.BUSINESS) for r in group),
-            outside_hours=sum(r.hours(Band.OUTSIDE) for r in group),
+            worked_minutes=sum(r.worked_minutes for r in group),
+            business_hours=sum(r.business_hours for r in group),
+            outside_hours=sum(r.outside_hours for r in group),
             amount=sum((r.amount for r in group), ZERO),
         )
         for name, group in found.items()
@@ -361,15 +367,12 @@ def _buckets(rows: Sequence[_Row], first: date, last: date) -> tuple[str, tuple[
     out = []
     for label, a, b in spans:
         inside = [r for d in _dates(a, b) for r in by_day.get(d, ())]
-        amounts = tuple(
-            sum((r.amount for r in inside if r.session.facts.stored.modality is m), ZERO)
-            for m in Modality
-        )
+        amounts = tuple(sum((r.amount for r in inside if r.modality is m), ZERO) for m in Modality)
         out.append(
             PeriodBucket(
                 label, a, b, amounts,
-                sum(r.hours(Band.BUSINESS) for r in inside),
-                sum(r.hours(Band.OUTSIDE) for r in inside),
+                sum(r.business_hours for r in inside),
+                sum(r.outside_hours for r in inside),
                 len(inside),
             )
         )  # fmt: skip
