@@ -186,8 +186,9 @@ def _kpis(report: PeriodReport) -> Table:
         ("Cobrado (MXN)", money_short(t.payments_received)),
         ("Por cobrar (MXN)", money_short(t.outstanding)),
     ]
-    label = style("rep_kpi_l", 6.5, color=MUTED, align=TA_CENTER)
-    value = style("rep_kpi_v", 10, bold=True, align=TA_CENTER, leading=13)
+    label = style("rep_kpi_l", 6.2, color=MUTED, align=TA_CENTER)
+    big = max(len(v) for _, v in figures) > 10  # "$3,578,480.00" must fit its cell
+    value = style("rep_kpi_v", 8 if big else 10, bold=True, align=TA_CENTER, leading=13)
     cells = [[p(name.upper(), label), Spacer(1, 1), p(v, value)] for name, v in figures]
     out = Table([cells], colWidths=[WIDTH / len(cells)] * len(cells))
     out.setStyle(
@@ -197,6 +198,8 @@ def _kpis(report: PeriodReport) -> Table:
                 ("LINEAFTER", (0, 0), (-2, -1), 0.8, "white"),
                 ("TOPPADDING", (0, 0), (-1, -1), 5),
                 ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
+                ("LEFTPADDING", (0, 0), (-1, -1), 2),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 2),
             ]
         )
     )
@@ -223,8 +226,10 @@ def _money_label(value: float) -> str:
 
 
 def _step(top: float) -> float:
-    """A whole-number axis step for small counts (hours): about five gridlines."""
-    return float(max(1, math.ceil(top / 5)))
+    """A whole, round axis step (1, 2, 5, 10, 20, 50…) giving at most about five gridlines."""
+    rough = max(1.0, top / 5)
+    power = 10 ** math.floor(math.log10(rough))
+    return float(next(m * power for m in (1, 2, 5, 10) if m * power >= rough))
 
 
 def _stacked_bars(
@@ -335,10 +340,10 @@ def advisors_chart(groups: Sequence[GroupTotal], width: float, height: float) ->
         )
     )
     chart = HorizontalBarChart()
-    chart.x, chart.y = 90, 16
-    chart.width, chart.height = width - 110, height - 36
+    chart.x, chart.y = 110, 16
+    chart.width, chart.height = width - 150, height - 36
     chart.data = [[float(g.amount) for g in reversed(groups)] or [0]]
-    chart.categoryAxis.categoryNames = [printable(g.name[:22]) for g in reversed(groups)] or [""]
+    chart.categoryAxis.categoryNames = [printable(g.name[:28]) for g in reversed(groups)] or [""]
     chart.categoryAxis.labels.fontName = FONT
     chart.categoryAxis.labels.fontSize = 6.5
     chart.valueAxis.valueMin = 0
@@ -375,7 +380,7 @@ def _group_rows(groups: Sequence[GroupTotal]) -> list[list[str]]:
 
 
 _GROUP_HEAD = ("", "Sesiones", "Casos", "Trabajado", "H. laborales", "H. fuera", "Importe")
-_GROUP_W = (64 * mm, 16 * mm, 13 * mm, 20 * mm, 19 * mm, 16 * mm, 24 * mm)
+_GROUP_W = (64 * mm, 16 * mm, 16 * mm, 26 * mm, 20 * mm, 17 * mm, 28 * mm)
 
 
 def _money_table(report: PeriodReport) -> Table:
@@ -476,7 +481,7 @@ def _story(report: PeriodReport, st: Styles) -> list[Flowable]:
         colWidths=[WIDTH / 2, WIDTH / 2],
     )
     charts.setStyle(table_style([("VALIGN", (0, 0), (-1, -1), "TOP")]))
-    bar_height = max(30 * mm, (14 + 9 * len(report.by_advisor)) * mm / 2.2)
+    bar_height = min(80 * mm, max(30 * mm, (14 + 9 * len(report.by_advisor)) * mm / 2.2))
     advisors = advisors_chart(report.by_advisor, 110 * mm, bar_height)
     gap = Spacer(1, 5 * mm)
     return [
@@ -489,26 +494,26 @@ def _story(report: PeriodReport, st: Styles) -> list[Flowable]:
         KeepTogether(
             _side_by_side(
                 [
-                    ("Por asesor", advisors, 110 * mm),
                     ("Por banda horaria", _band_table(report), 76 * mm),
+                    ("Recibos y pagos", _money_table(report), 94 * mm),
                 ]
             )
         ),
         gap,
         _groups("Por modalidad", report.by_modality),
         gap,
-        _groups("Por asesor", report.by_advisor),
-        gap,
-        _groups("Principales clientes", report.top_clients),
-        gap,
         KeepTogether(
             _side_by_side(
                 [
-                    ("Recibos y pagos", _money_table(report), 94 * mm),
+                    ("Por asesor", advisors, 110 * mm),
                     ("Casos", _cases_table(report), 84 * mm),
                 ]
             )
         ),
+        gap,
+        _groups("Por asesor", report.by_advisor),
+        gap,
+        _groups("Principales clientes", report.top_clients),
         gap,
         KeepTogether([_section("Pólizas"), _policies_table(report, st)]),
         gap,
