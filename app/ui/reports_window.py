@@ -44,6 +44,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.billing import format_money
+from app.documents.report_csv import percent
 from app.documents.report_data import GroupTotal, PeriodReport
 from app.kernel.enums import Modality
 from app.kernel.fmt import format_minutes
@@ -80,10 +81,10 @@ def count_cell(value: int, unit: str = "") -> Cell:
 
 
 def percent_text(value: Decimal | None, *, sign: bool = False) -> str:
+    """``+12.5 %`` (rounded half-up, as the CSV and the PDF); ``—`` when there is none."""
     if value is None:
         return "—"
-    shown = f"{value * 100:.1f}".replace("-0.0", "0.0")
-    return f"{'+' if sign and value > 0 else ''}{shown} %"
+    return f"{'+' if sign and value > 0 else ''}{percent(value)} %"
 
 
 class BarChart(QChartView):
