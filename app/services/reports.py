@@ -19,7 +19,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from enum import StrEnum
 from typing import Any
 
 from app.billing.money import ZERO, round_money
@@ -50,6 +49,7 @@ from app.kernel.enums import (
     LineKind,
     Modality,
     ReceiptStatus,
+    ReportPeriod,
 )
 from app.kernel.errors import DomainError, NotFoundError
 from app.kernel.fmt import LOCAL_ZONE, policy_label, to_local
@@ -77,27 +77,8 @@ __all__ = [
 MAX_DAYS = 3 * 366
 
 
-class Preset(StrEnum):
-    """The window's and the command line's named periods."""
-
-    WEEK = "week"
-    MONTH = "month"
-    QUARTER = "quarter"
-    YEAR = "year"
-    LAST_12_MONTHS = "last12"
-
-    @property
-    def label(self) -> str:
-        return _PRESET_LABELS[self]
-
-
-_PRESET_LABELS = {
-    Preset.WEEK: "Esta semana",
-    Preset.MONTH: "Este mes",
-    Preset.QUARTER: "Este trimestre",
-    Preset.YEAR: "Este año",
-    Preset.LAST_12_MONTHS: "Últimos 12 meses",
-}
+#: the named periods (this week, month, quarter, year, the last 12 months)
+Preset = ReportPeriod
 
 
 def preset_period(preset: Preset, today: date) -> tuple[date, date]:
