@@ -139,6 +139,9 @@ class BarChart(QChartView):
         chart.addSeries(bars)
         names = QBarCategoryAxis()
         names.append(self.categories or [""])
+        if not self.horizontal and len(self.categories) > 8:
+            names.setLabelsAngle(-90)  # a month of days or weeks: upright labels would be cut
+        names.setTruncateLabels(False)
         axis = QValueAxis()
         axis.setMin(0)
         tops = [sum(v[i] for _, v, _ in series) for i in range(len(self.categories))]
@@ -324,7 +327,7 @@ class ReportsWindow(QDialog):
         split.addWidget(right)
         split.setStretchFactor(0, 1)
         split.setStretchFactor(1, 1)
-        split.setSizes([620, 560])
+        split.setSizes([560, 620])
         return split
 
     # -- the period --------------------------------------------------------------------------
