@@ -274,3 +274,22 @@ _LABELS: dict[type[StrEnum], dict[str, str]] = {
         SessionAction.END: "Finalizar",
     },
 }
+
+
+class ReportPeriod(_Labelled):
+    """The period report's named periods (issue 14); ``app.services.reports`` dates them."""
+
+    WEEK = "week"
+    MONTH = "month"
+    QUARTER = "quarter"
+    YEAR = "year"
+    LAST_12_MONTHS = "last12"
+
+
+_LABELS[ReportPeriod] = {
+    ReportPeriod.WEEK: "Esta semana",
+    ReportPeriod.MONTH: "Este mes",
+    ReportPeriod.QUARTER: "Este trimestre",
+    ReportPeriod.YEAR: "Este año",
+    ReportPeriod.LAST_12_MONTHS: "Últimos 12 meses",
+}

@@ -17,6 +17,7 @@ from app.services.policies import PolicyService
 from app.services.policy_reviews import PolicyReviewService
 from app.services.receipts import ReceiptService
 from app.services.repairs import RepairService
+from app.services.report_service import ReportService
 from app.services.sessions import SessionService
 from app.services.settings import SettingsService
 from app.services.unbilled import UnbilledService
@@ -38,6 +39,7 @@ class Services:
     balances: BalanceService
     backups: BackupService
     unbilled: UnbilledService
+    reports: ReportService
 
     @classmethod
     def create(cls, engine: Engine, clock: Clock | None = None) -> Services:
@@ -58,6 +60,7 @@ class Services:
             balances=BalanceService(db, use_clock),
             backups=BackupService(engine, use_clock, db),
             unbilled=UnbilledService(db, use_clock),
+            reports=ReportService(db, use_clock),
         )
 
     def client_columns(self) -> ClientColumns:

@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtGui import QAction, QIcon, QKeySequence
 from PySide6.QtWidgets import QMenu, QPushButton, QSystemTrayIcon
 
+from app.ui import report_menus
+
 if TYPE_CHECKING:
     from app.ui.main_window import MainWindow
 
@@ -92,6 +94,9 @@ def build_menus(window: MainWindow) -> SessionMenu:
     action(cliente, "Estado de cuenta…", None, dialogs.open_statement)
     action(cliente, "Sesiones sin recibo del cliente…", None, dialogs.open_client_unbilled)
     action(cliente, "Reparación del caso escalado…", None, dialogs.open_repair)
+    action(
+        cliente, "Historial del cliente…", None, lambda: report_menus.open_client_history(window)
+    )
     sp, bp = window.sessionPanel, window.billingPanel
     menu = bar.addMenu("&Sesión")
     session_menu = SessionMenu(menu, [(getattr(sp, name), keys_) for name, keys_ in SESSION_KEYS])
@@ -101,6 +106,8 @@ def build_menus(window: MainWindow) -> SessionMenu:
         session_menu.add(getattr(bp, name), key)
     action(menu, "Sesiones sin recibo…", QKeySequence("Ctrl+Shift+B"), dialogs.open_unbilled)
     sp.actionsChanged.connect(session_menu.sync)
+    informes = bar.addMenu("&Informes")
+    action(informes, "Reportes…", None, lambda: report_menus.open_reports(window))
     ayuda = bar.addMenu("A&yuda")
     action(ayuda, "Acerca de AppleUse Soporte", None, window.about)
     return session_menu
