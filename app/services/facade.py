@@ -8,6 +8,7 @@ from sqlalchemy import Engine
 
 from app.kernel.clock import Clock, SystemClock
 from app.kernel.search import ClientColumns
+from app.services.agenda import AgendaService
 from app.services.backups import BackupService
 from app.services.balances import BalanceService
 from app.services.client_list import client_columns
@@ -36,6 +37,7 @@ class Services:
     repairs: RepairService
     balances: BalanceService
     backups: BackupService
+    agenda: AgendaService
 
     @classmethod
     def create(cls, engine: Engine, clock: Clock | None = None) -> Services:
@@ -55,6 +57,7 @@ class Services:
             repairs=RepairService(db, use_clock),
             balances=BalanceService(db, use_clock),
             backups=BackupService(engine, use_clock, db),
+            agenda=AgendaService(db, use_clock),
         )
 
     def client_columns(self) -> ClientColumns:
