@@ -32,6 +32,7 @@ from app.billing.availability import (
 from app.billing.policy import day_start, local_day
 from app.billing.session_rules import follow_up_refusal
 from app.billing.tariff import Tariff
+from app.documents.agenda_list import AgendaList
 from app.kernel.agenda import AppointmentPurpose, AppointmentState, ChangeKind
 from app.kernel.clock import Clock
 from app.kernel.enums import Channel, Modality
@@ -497,6 +498,28 @@ class AgendaService:
         from app.services.agenda_docs import ics_events
 
         return invitation_bytes(ics_events([self.appointment(appointment_id)])[0])
+
+    def agenda_list(
+        self, start: datetime, end: datetime, advisor_id: int | None, title: str, business: str
+    ) -> AgendaList:
+        """The appointments of [start, end) as the list documents print (CSV, PDF)."""
+        from app.services.agenda_docs import agenda_list
+
+        return agenda_list(self.appointments(start, end, advisor_id), title, self.clock(), business)
+
+    def case_id(self, folio: str) -> int:
+        """The case named ``C-000012`` (or ``12``)."""
+        raw = folio.strip().upper().removeprefix("C-")
+        if not raw.isdigit():
+            raise RuleError(f"El caso «{folio}» no es válido; escríbalo como C-000012.")
+
+        def work(s: Session) -> int:
+            found = s.scalars(select(Case.id).where(Case.number == int(raw))).first()
+            if found is None:
+                raise NotFoundError(f"El caso «{folio}» no existe.")
+            return found
+
+        return self.db.read(work)
 
     def write_subscription(self, advisor_id: int, path: Path, *, weeks: int = 26) -> Path:
         """The advisor's calendar file that Calendar on the Mac or an iPhone subscribes to,

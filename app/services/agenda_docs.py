@@ -6,11 +6,14 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Sequence
+from datetime import datetime
 from pathlib import Path
 
 from app.documents.agenda_ics import IcsEvent
-from app.kernel.agenda import AppointmentState
+from app.documents.agenda_list import AgendaList, AgendaRow
+from app.kernel.agenda import AppointmentPurpose, AppointmentState
 from app.kernel.enums import Modality
+from app.kernel.fmt import case_label
 from app.services.agenda_values import AppointmentView
 
 _STATUS = {
@@ -28,6 +31,13 @@ def location(a: AppointmentView) -> str:
     if a.modality is Modality.OFFICE:
         return "AppleUse (presencial)"
     return f"A distancia ({a.channel.label})" if a.channel else "A distancia"
+
+
+def place(a: AppointmentView) -> str:
+    """Where, beside the modality: the address and city, or the remote channel."""
+    if a.modality is Modality.ONSITE:
+        return ", ".join(x for x in (a.address, a.city) if x)
+    return a.channel.label if a.modality is Modality.REMOTE and a.channel else ""
 
 
 def description(a: AppointmentView) -> str:
@@ -75,3 +85,29 @@ def write_whole(path: Path, data: bytes) -> None:
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise
+
+
+def agenda_list(
+    views: Sequence[AppointmentView], title: str, made_at: datetime, business: str
+) -> AgendaList:
+    rows = tuple(
+        AgendaRow(
+            a.id,
+            a.start,
+            a.end,
+            a.advisor_name,
+            a.client_name,
+            a.modality.label,
+            place(a),
+            a.reason,
+            "" if a.purpose is AppointmentPurpose.GENERAL else a.purpose.label,
+            case_label(a.case_number) if a.case_number else "",
+            a.state.label,
+            a.marks,
+            None if a.state is AppointmentState.CANCELLED else a.price_total,
+            a.cancel_reason or "",
+            a.state is AppointmentState.CANCELLED,
+        )
+        for a in views
+    )
+    return AgendaList(title, made_at, business, rows)
