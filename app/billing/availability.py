@@ -18,10 +18,11 @@ appointment fits, what it is marked with, the free slots and what falls due.
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from itertools import pairwise
+from typing import Protocol, TypeVar
 
 from app.billing.hours import is_rest_day, outside_duration, require_aware, zone
 from app.billing.policy import add_months
@@ -357,3 +358,28 @@ def service_due_date(start: date, months: int, last: date | None) -> date:
     """When a policy's periodic service (preventive maintenance, update review) is due next:
     ``months`` after the last one booked or done, or after the policy's start."""
     return add_months(last or start, months)
+
+
+# -- reminders -------------------------------------------------------------------------------
+class _Timed(Protocol):
+    @property
+    def id(self) -> int: ...
+    @property
+    def start(self) -> datetime: ...
+    @property
+    def state(self) -> AppointmentState: ...
+
+
+T = TypeVar("T", bound=_Timed)
+
+
+def reminders_due(
+    appointments: Iterable[T], now: datetime, lead_minutes: int, already: Collection[int]
+) -> list[T]:
+    """The active citas starting within ``lead_minutes`` from ``now`` not yet reminded."""
+    lead = timedelta(minutes=lead_minutes)
+    return [
+        a
+        for a in appointments
+        if a.state.active and now <= a.start <= now + lead and a.id not in already
+    ]

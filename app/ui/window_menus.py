@@ -41,6 +41,7 @@ def build_menus(window: MainWindow) -> SessionMenu:
     action(archivo, "Buscar cliente", keys.Find, window.clientSearch.setFocus)
     archivo.addSeparator()
     action(archivo, "Corte del día…", QKeySequence("Ctrl+Shift+C"), dialogs.open_summary)
+    action(archivo, "Agenda…", QKeySequence("Ctrl+Shift+A"), lambda: _open_agenda(window))
     action(archivo, "Pólizas por revisar…", None, dialogs.open_reviews)
     action(archivo, "Respaldos…", None, dialogs.open_backups)
     action(archivo, "Ajustes…", keys.Preferences, dialogs.open_settings)
@@ -100,6 +101,12 @@ def build_tray(window: MainWindow) -> QSystemTrayIcon | None:
     tray.activated.connect(lambda *_: _bring_to_front(window))
     tray.show()
     return tray
+
+
+def _open_agenda(window: MainWindow) -> None:  # issue 13: the Agenda window
+    from app.ui.agenda_window import open_agenda
+
+    open_agenda(window)
 
 
 def _bring_to_front(window: MainWindow) -> None:
