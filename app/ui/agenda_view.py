@@ -192,9 +192,9 @@ class AgendaView(QWidget):
                 painter.drawText(QRectF(x + 2, half, w - 4, half - 2),
                                  Qt.AlignmentFlag.AlignCenter, _short(c.advisor))  # fmt: skip
                 if first:
-                    span = sum(1 for o in self.columns if o.day == c.day)
+                    group = sum(1 for o in self.columns if o.day == c.day)
                     painter.setPen(_TEXT)
-                    painter.drawText(QRectF(x + 2, 2, w * span - 4, half),
+                    painter.drawText(QRectF(x + 2, 2, w * group - 4, half),
                                      Qt.AlignmentFlag.AlignCenter, c.label)  # fmt: skip
             else:
                 painter.setPen(_TEXT)
