@@ -48,6 +48,13 @@ _TEXT = QColor("#1d1d1f")
 _MUTED = QColor("#6e6e73")
 
 
+#: keys the grid turns into the window's commands
+COMMANDS = {
+    Qt.Key.Key_Left: "prev", Qt.Key.Key_Right: "next", Qt.Key.Key_T: "today",
+    Qt.Key.Key_D: "day", Qt.Key.Key_S: "week", Qt.Key.Key_N: "new",
+}  # fmt: skip
+
+
 @dataclass(frozen=True)
 class Column:
     """One column of the grid: a local date for one advisor."""
@@ -67,6 +74,7 @@ class AgendaView(QWidget):
     newRequested = Signal(object, int)  # start (aware datetime), advisor id
     moveRequested = Signal(object, object, int)  # AppointmentView, new start, advisor id
     cancelRequested = Signal(object)  # AppointmentView
+    command = Signal(str)  # a navigation key: "prev", "next", "today", "day", "week", "new"
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -302,6 +310,8 @@ class AgendaView(QWidget):
             self.openRequested.emit(self.selected_view())
         elif key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and self.selected_view():
             self.cancelRequested.emit(self.selected_view())
+        elif key in COMMANDS and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
+            self.command.emit(COMMANDS[Qt.Key(key)])
         else:
             super().keyPressEvent(event)
 

@@ -20,7 +20,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -173,14 +172,16 @@ class AgendaWindow(QWidget):
         self.view.cancelRequested.connect(lambda a: self.cancel_selected(a))
         self.todayList.itemActivated.connect(self._today_activated)
         self.dueList.itemDoubleClicked.connect(lambda *_: self.book_due())
-        keys = {
-            "Left": lambda: self.step(-1), "Right": lambda: self.step(1), "T": self.go_today,
-            "D": lambda: self.set_week(False), "S": lambda: self.set_week(True),
-            "N": self.new_appointment,
+        self.view.command.connect(self.run_command)
+
+    def run_command(self, name: str) -> None:
+        """A key of the grid: ←/→ previous/next, T today, D day view, S week view, N new cita."""
+        actions: dict[str, Callable[[], object]] = {
+            "prev": lambda: self.step(-1), "next": lambda: self.step(1), "today": self.go_today,
+            "day": lambda: self.set_week(False), "week": lambda: self.set_week(True),
+            "new": self.new_appointment,
         }  # fmt: skip
-        for key, slot in keys.items():
-            shortcut = QShortcut(QKeySequence(key), self)
-            shortcut.activated.connect(slot)
+        actions[name]()
 
     # -- navigation ------------------------------------------------------------------------------
     def period(self) -> tuple[date, int]:

@@ -1,0 +1,227 @@
+"""The Agenda window (issue 13) driven as an advisor would: the week and the day, advisors side
+by side, keys, a new cita by dialog with its live preview, a clash refused in the dialog, a cita
+dragged to a new hour, cancelled with a reason, an item due booked in one click, reminders, and
+Archivo → Agenda… in the main window."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QDialogButtonBox
+
+from app.kernel.agenda import AppointmentPurpose, AppointmentState
+from app.kernel.enums import Modality, Outcome
+from app.models.engine import make_engine, upgrade
+from app.services.agenda_values import AppointmentData
+from app.services.data import ClientData
+from app.services.facade import Services
+from app.ui.agenda_window import AgendaWindow
+from tests.ui.helpers import when_modal
+
+TZ = ZoneInfo("America/Mexico_City")
+
+
+def at(day: int, h: int, m: int = 0) -> datetime:
+    return datetime(2026, 11, day, h, m, tzinfo=TZ)
+
+
+class Shop:
+    """The services with the ids of two advisors and two clients."""
+
+    def __init__(self, services: Services, **ids: int) -> None:
+        self.services = services
+        self.__dict__.update(ids)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.services, name)
+
+
+@pytest.fixture
+def sv(tmp_path: Any, ui_clock: Any) -> Any:
+    engine = make_engine(f"sqlite:///{tmp_path / 'agenda.sqlite3'}")
+    upgrade(engine)
+    services = Services.create(engine, ui_clock)
+    clients = services.clients
+    yield Shop(
+        services,
+        ana=clients.create_advisor("Ana Martínez").id,
+        beto=clients.create_advisor("Alberto Hernández").id,
+        lucia=clients.create_client(ClientData("Lucía Pérez", city="Xalapa")).id,
+        ramon=clients.create_client(ClientData("Ramón Sánchez", city="Veracruz")).id,
+    )
+    engine.dispose()
+
+
+def book(sv: Any, start: datetime, advisor: int | None = None, client: int | None = None) -> Any:
+    return sv.agenda.book(
+        AppointmentData(client or sv.lucia, advisor or sv.ana, start, 60, Modality.REMOTE)
+    )
+
+
+@pytest.fixture
+def agenda(qtbot: Any, sv: Any) -> AgendaWindow:
+    window = AgendaWindow(sv.services, advisor_id=sv.ana)
+    qtbot.addWidget(window)
+    window.resize(1200, 760)
+    window.show()
+    qtbot.waitExposed(window)
+    return window
+
+
+def test_week_and_day_views_and_keys(qtbot: Any, sv: Any) -> None:
+    book(sv, at(24, 11))
+    book(sv, at(25, 9, 30), advisor=sv.beto, client=sv.ramon)
+    window = AgendaWindow(sv.services, advisor_id=sv.ana)
+    qtbot.addWidget(window)
+    window.show()
+    window.activateWindow()
+    qtbot.waitActive(window)
+    view = window.view
+    assert window.rangeLabel.text() == "Semana del lunes 23 de noviembre de 2026"
+    assert len(view.columns) == 7 and [a.client_name for a in view.appointments] == ["Lucía Pérez"]
+    assert window.todayList.count() == 1 and "11:00–12:00" in window.todayList.item(0).text()
+    window.advisorCombo.setCurrentIndex(0)  # all advisors, side by side
+    assert len(view.columns) == 14 and len(view.appointments) == 2
+    assert {c.advisor for c in view.columns} == {"Ana Martínez", "Alberto Hernández"}
+    view.setFocus()  # the advisor clicks the grid, then types
+    qtbot.keyClick(view, Qt.Key.Key_D)
+    assert len(view.columns) == 2 and window.rangeLabel.text() == "Martes 24 de noviembre de 2026"
+    qtbot.keyClick(view, Qt.Key.Key_Right)
+    assert window.rangeLabel.text() == "Miércoles 25 de noviembre de 2026"
+    assert [a.client_name for a in view.appointments] == ["Ramón Sánchez"]
+    qtbot.keyClick(view, Qt.Key.Key_T)
+    qtbot.keyClick(view, Qt.Key.Key_S)
+    assert window.rangeLabel.text() == "Semana del lunes 23 de noviembre de 2026"
+    qtbot.keyClick(view, Qt.Key.Key_Down)
+    assert view.selected_view() is not None and view.selected_view().client_name == "Lucía Pérez"
+    assert "Lucía Pérez" in window.detailLabel.text() and window.confirmButton.isEnabled()
+    qtbot.keyClick(view, Qt.Key.Key_Down)
+    assert view.selected_view().client_name == "Ramón Sánchez"
+
+
+def test_a_new_cita_by_dialog_with_its_preview(qtbot: Any, agenda: AgendaWindow, sv: Any) -> None:
+    book(sv, at(25, 10))
+
+    def fill(dialog: Any) -> None:
+        dialog.clientCombo.setCurrentIndex(dialog.clientCombo.findData(sv.ramon))
+        dialog.modalityCombo.setCurrentIndex(dialog.modalityCombo.findData(Modality.ONSITE))
+        assert "ya tiene una cita con Lucía Pérez" in dialog.previewLabel.text()
+        dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok).click()
+        assert dialog.errorLabel.isVisible() and "ya tiene una cita" in dialog.errorLabel.text()
+        dialog.startEdit.setDateTime(dialog.startEdit.dateTime().addSecs(3600))  # 11:00: fits
+        assert "El horario está libre" in dialog.previewLabel.text()
+        assert "Requiere cotización" in dialog.previewLabel.text()  # onsite in Veracruz
+        dialog.reasonEdit.setText("Instalar impresora")
+        dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok).click()
+
+    when_modal(fill)
+    saved = agenda.new_appointment(at(25, 10), sv.ana)
+    assert saved is not None and saved.start == at(25, 11) and saved.requires_quote
+    assert saved.reason == "Instalar impresora"
+    assert saved.id in {a.id for a in agenda.view.appointments}
+    assert agenda.view.selected_id == saved.id
+
+
+def test_drag_a_cita_to_another_hour(qtbot: Any, agenda: AgendaWindow, sv: Any) -> None:
+    a = book(sv, at(25, 10))
+    agenda.reload()
+    view = agenda.view
+    rect = view.appointment_rect(view.appointments[0])
+    assert rect is not None
+    start = rect.center().toPoint()
+    end = start + QPoint(0, int(view._hour_height() * 2))
+    qtbot.mousePress(view, Qt.MouseButton.LeftButton, pos=start)
+    qtbot.mouseMove(view, start + QPoint(0, 10))
+    qtbot.mouseMove(view, end)
+    with qtbot.waitSignal(view.moveRequested):
+        qtbot.mouseRelease(view, Qt.MouseButton.LeftButton, pos=end)
+    moved = sv.agenda.appointment(a.id)
+    assert moved.start == at(25, 12) and moved.end == at(25, 13)
+    assert "Cita movida" in agenda.noticeLabel.text()
+    # dropped on a taken hour: refused, shown, nothing moved
+    book(sv, at(25, 15, 0) + timedelta(hours=1))  # 16:00
+    assert not agenda.drag_move(moved, at(25, 16), sv.ana)
+    assert "ya tiene una cita" in agenda.errorLabel.text()
+    assert sv.agenda.appointment(a.id).start == at(25, 12)
+
+
+def test_cancel_with_a_reason_by_key(qtbot: Any, agenda: AgendaWindow, sv: Any) -> None:
+    a = book(sv, at(25, 10))
+    agenda.reload()
+    agenda.view.setFocus()
+    qtbot.keyClick(agenda.view, Qt.Key.Key_Down)
+
+    def answer(dialog: Any) -> None:
+        dialog.setTextValue("El cliente viaja")
+        dialog.accept()
+
+    when_modal(answer)
+    qtbot.keyClick(agenda.view, Qt.Key.Key_Delete)
+    qtbot.waitUntil(lambda: sv.agenda.appointment(a.id).state is AppointmentState.CANCELLED)
+    assert sv.agenda.appointment(a.id).cancel_reason == "El cliente viaja"
+    assert agenda.noticeLabel.text() == "Cita cancelada."
+
+
+def test_an_item_due_is_one_click_from_booking(
+    qtbot: Any, agenda: AgendaWindow, sv: Any, ui_clock: Any
+) -> None:
+    sid = sv.sessions.start(sv.beto, sv.lucia, Modality.OFFICE).id
+    ui_clock.advance(minutes=30)
+    case_id = sv.sessions.end(sid, Outcome.FOLLOW_UP).case.id
+    agenda.reload()
+    assert agenda.dueList.count() == 1 and "pendiente" in agenda.dueList.item(0).text()
+    agenda.dueList.setCurrentRow(0)
+
+    def accept(dialog: Any) -> None:
+        assert dialog.caseCombo.currentData() == case_id
+        assert "$0.00" in dialog.previewLabel.text()  # a free follow-up
+        dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok).click()
+
+    when_modal(accept)
+    agenda.bookDueButton.click()
+    booked = sv.agenda.appointments(at(24, 0), at(30, 0))
+    assert len(booked) == 1 and booked[0].purpose is AppointmentPurpose.FOLLOW_UP
+    assert booked[0].advisor_id == sv.beto  # the same advisor, at the first free slot
+    assert booked[0].start == at(24, 10, 30)
+    assert "ya agendada" in agenda.dueList.item(0).text()
+
+
+def test_reminder_before_a_cita(qtbot: Any, agenda: AgendaWindow, sv: Any, ui_clock: Any) -> None:
+    book(sv, at(24, 11))
+    assert agenda.check_reminders() == []
+    ui_clock.set(at(24, 10, 50))
+    with qtbot.waitSignal(agenda.reminder) as signal:
+        agenda.check_reminders()
+    assert signal.args[0].startswith("11:00 cita: Lucía Pérez")
+    assert agenda.check_reminders() == []  # once
+
+
+def test_export_calendar(agenda: AgendaWindow, sv: Any, tmp_path: Any) -> None:
+    from icalendar import Calendar
+
+    book(sv, at(25, 10))
+    path = agenda.export_calendar(tmp_path / "ana.ics")
+    assert path is not None
+    assert len(Calendar.from_ical(path.read_bytes()).walk("VEVENT")) == 1
+    agenda.advisorCombo.setCurrentIndex(0)
+    assert agenda.export_calendar(tmp_path / "todos.ics") is None
+    assert "Elija un asesor" in agenda.errorLabel.text()
+
+
+def test_agenda_is_in_the_main_window_menu(window: Any, qtbot: Any) -> None:
+    entry = next(
+        action
+        for top in window.menuBar().actions()
+        if top.menu() is not None
+        for action in top.menu().actions()
+        if action.text() == "Agenda…"
+    )
+    entry.trigger()
+    found = window.findChild(AgendaWindow)
+    assert found is not None and found.isVisible()
+    entry.trigger()
+    assert len(window.findChildren(AgendaWindow)) == 1
