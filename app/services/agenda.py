@@ -18,6 +18,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from app.billing.availability import (
+    SEARCH_DAYS,
     Span,
     booking_marks,
     booking_refusal,
@@ -383,9 +384,13 @@ class AgendaService:
                 get_or_fail(s, Advisor, who)
                 query = query.where(Advisor.id == who)
             advisors = [(int(a), str(n)) for a, n in s.execute(query.order_by(Advisor.name))]
-            horizon = Span(frm, until or frm + timedelta(days=62))
-            cals = calendars(s, advisors, horizon, now, tariff)
-            found = free_slots(frm, minutes, cals, tariff, count=count, until=until)
+            last = until or frm + timedelta(days=SEARCH_DAYS)
+            for days in (7, 21, SEARCH_DAYS):  # read a week's busy time first, more if needed
+                end = min(last, frm + timedelta(days=days))
+                cals = calendars(s, advisors, Span(frm, end), now, tariff)
+                found = free_slots(frm, minutes, cals, tariff, count=count, until=end)
+                if len(found) >= count or end >= last:
+                    break
             return [SlotView(x.advisor_id, x.advisor_name, x.span.start, x.span.end) for x in found]
 
         try:
