@@ -385,7 +385,7 @@ class AgendaService:
                 query = query.where(Advisor.id == who)
             advisors = [(int(a), str(n)) for a, n in s.execute(query.order_by(Advisor.name))]
             last = until or frm + timedelta(days=SEARCH_DAYS)
-            for days in (7, 21, SEARCH_DAYS):  # read a week's busy time first, more if needed
+            for days in (2, 7, 21, SEARCH_DAYS):  # read two days of busy time first, more if needed
                 end = min(last, frm + timedelta(days=days))
                 cals = calendars(s, advisors, Span(frm, end), now, tariff)
                 found = free_slots(frm, minutes, cals, tariff, count=count, until=end)
