@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 
 from app.billing.availability import reminders_due, working_spans
 from app.billing.policy import day_start, local_day
-from app.kernel.agenda import AppointmentState
+from app.kernel.agenda import AppointmentPurpose, AppointmentState
 from app.kernel.errors import DomainError
 from app.kernel.fmt import format_long_day, format_time
 from app.services.agenda_values import AppointmentView, DueItem
@@ -48,7 +48,7 @@ from app.ui.kit.messages import error_banner, notice_banner
 if TYPE_CHECKING:
     from app.services.facade import Services
 
-__all__ = ["AgendaWindow", "open_agenda"]
+__all__ = ["AgendaWindow", "open_agenda", "start_session_from"]
 
 
 class AgendaWindow(QWidget):
@@ -473,9 +473,7 @@ def open_agenda(window: Any) -> AgendaWindow | None:
                 tray.showMessage("Próxima cita", text)
 
         def start(a: AppointmentView) -> None:
-            window.select_client(a.client_id)
-            window.raise_()
-            window.activateWindow()
+            start_session_from(window, a)
 
         found.reminder.connect(notify)
         found.startSessionRequested.connect(start)
@@ -483,3 +481,24 @@ def open_agenda(window: Any) -> AgendaWindow | None:
     found.raise_()
     found.activateWindow()
     return found
+
+
+def start_session_from(window: Any, a: AppointmentView) -> object:
+    """ "Iniciar sesión" on a cita: its client selected in the main window; a pending case's
+    follow-up starts that follow-up (RULES §7), any other cita opens the start dialog filled
+    with its device, modality, channel and city."""
+    window.select_client(a.client_id)
+    window.raise_()
+    window.activateWindow()
+    actions = window.session_actions
+    if a.case_id is not None and a.purpose is AppointmentPurpose.FOLLOW_UP:
+        services, advisor = window.services, window.advisor
+        try:
+            view = services.sessions.follow_up(a.case_id, advisor.id, channel=a.channel)
+        except DomainError as exc:
+            window.show_error(str(exc))
+            return None
+        window.set_session(view)
+        window.load_pending()
+        return view
+    return actions.start_session(preset=a)

@@ -225,3 +225,54 @@ def test_agenda_is_in_the_main_window_menu(window: Any, qtbot: Any) -> None:
     assert found is not None and found.isVisible()
     entry.trigger()
     assert len(window.findChildren(AgendaWindow)) == 1
+
+
+def test_starting_a_session_from_a_cita_fills_the_start_dialog(window: Any, ui_clock: Any) -> None:
+    from app.kernel.enums import Channel, DeviceKind
+    from app.services.data import DeviceData
+    from app.ui.agenda_window import start_session_from
+
+    sv = window.services
+    client = sv.clients.create_client(ClientData("Carmen Vázquez", city="Coatepec")).id
+    sv.clients.add_device(client, DeviceData(DeviceKind.MAC, "iMac 24", "c1", "14.7"))
+    mac = sv.clients.add_device(client, DeviceData(DeviceKind.MAC, "MacBook Air", "c2", "15.1")).id
+    window.load_clients()
+    cita = sv.agenda.book(
+        AppointmentData(client, window.advisor.id, at(24, 11), 60, Modality.REMOTE,
+                        channel=Channel.PHONE, device_id=mac, reason="Correo no sincroniza")
+    )  # fmt: skip
+    seen: dict[str, Any] = {}
+
+    def check(dialog: Any) -> None:
+        seen.update(
+            device=dialog.deviceCombo.currentData(), modality=dialog.modality(),
+            channel=dialog.channelCombo.currentData(), summary=dialog.summaryEdit.text(),
+        )  # fmt: skip
+        dialog.reject()
+
+    when_modal(check)
+    assert start_session_from(window, cita) is None  # the advisor closed the dialog
+    assert window.selected_client_id() == client
+    assert seen == {
+        "device": mac, "modality": Modality.REMOTE, "channel": Channel.PHONE,
+        "summary": "Correo no sincroniza",
+    }  # fmt: skip
+
+
+def test_starting_a_follow_up_cita_starts_the_free_follow_up(window: Any, ui_clock: Any) -> None:
+    from app.ui.agenda_window import start_session_from
+
+    sv = window.services
+    client = sv.clients.create_client(ClientData("Elena Cházaro", city="Xalapa")).id
+    window.load_clients()
+    sid = sv.sessions.start(window.advisor.id, client, Modality.OFFICE).id
+    ui_clock.advance(minutes=30)
+    case_id = sv.sessions.end(sid, Outcome.FOLLOW_UP).case.id
+    window.set_session(None)
+    cita = sv.agenda.book(
+        AppointmentData(client, window.advisor.id, at(24, 11), 60, Modality.OFFICE, case_id=case_id)
+    )
+    ui_clock.set(at(24, 11))
+    view = start_session_from(window, cita)
+    assert view is not None and view.follow_up and view.case.id == case_id
+    assert window.session is not None and window.session.id == view.id
