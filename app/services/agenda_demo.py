@@ -17,11 +17,12 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from app.kernel.agenda import AppointmentPurpose
-from app.kernel.enums import Channel, Modality
+from app.kernel.enums import Channel, Modality, PolicyBenefit
 from app.kernel.errors import DomainError
 from app.services.agenda_values import AppointmentData, AppointmentView
 
 if TYPE_CHECKING:
+    from app.services.agenda import AgendaService
     from app.services.facade import Services
 
 REASONS = (
@@ -44,26 +45,27 @@ def add_demo_appointments(services: Services, *, seed: int = 7, per_day: int = 3
     if not clients or not advisors:
         return 0
     booked: list[AppointmentView] = []
-    for item in agenda.due(days=14):  # a follow-up and a maintenance visit first
-        if item.booked or item.purpose not in (
-            AppointmentPurpose.FOLLOW_UP, AppointmentPurpose.MAINTENANCE,
-        ):  # fmt: skip
-            continue
-        if any(b.purpose is item.purpose for b in booked):
-            continue
-        slots = agenda.free_slots(60, advisor_id=item.advisor_id, count=3, case_id=item.case_id)
+    follow = next((d for d in agenda.due(days=14) if d.case_id is not None and not d.booked), None)
+    if follow is not None:  # a pending case's free follow-up, same advisor, before its deadline
+        slots = agenda.free_slots(60, count=3, case_id=follow.case_id)
         if slots:
-            slot = slots[-1]
-            data = AppointmentData(
-                item.client_id, slot.advisor_id, slot.start, 60, item.modality,
-                channel=Channel.PHONE if item.modality is Modality.REMOTE else None,
-                reason=item.text, case_id=item.case_id, policy_id=item.policy_id,
-                purpose=item.purpose,
-            )  # fmt: skip
-            try:
-                booked.append(agenda.book(data))
-            except DomainError:
-                continue
+            _try(booked, agenda, AppointmentData(
+                follow.client_id, slots[-1].advisor_id, slots[-1].start, 60, follow.modality,
+                reason=follow.text, case_id=follow.case_id,
+            ))  # fmt: skip
+    maintained = next(
+        (p for p in services.policies.policies()
+         if p.current is not None and PolicyBenefit.PREVENTIVE_MAINTENANCE in p.current.benefits),
+        None,
+    )  # fmt: skip
+    if maintained is not None:  # a policy's preventive maintenance visit, at the client's
+        slots = agenda.free_slots(120, advisor_id=advisors[-1].id, count=4)
+        if slots:
+            _try(booked, agenda, AppointmentData(
+                maintained.client_id, slots[-1].advisor_id, slots[-1].start, 120, Modality.ONSITE,
+                reason="Mantenimiento preventivo de la póliza", policy_id=maintained.id,
+                purpose=AppointmentPurpose.MAINTENANCE,
+            ))  # fmt: skip
     start = services.clock()
     for advisor in advisors:
         slots = agenda.free_slots(60, advisor_id=advisor.id, start=start, count=5 * 2 * per_day * 2)
@@ -82,9 +84,7 @@ def add_demo_appointments(services: Services, *, seed: int = 7, per_day: int = 3
                 channel=Channel.REMOTE_DESKTOP if modality is Modality.REMOTE else None,
                 reason=rng.choice(REASONS),
             )  # fmt: skip
-            try:
-                booked.append(agenda.book(data))
-            except DomainError:
+            if not _try(booked, agenda, data):
                 continue
             if len(days) >= 5 and sum(days.values()) >= 5 * per_day:
                 break
@@ -102,3 +102,11 @@ def add_demo_appointments(services: Services, *, seed: int = 7, per_day: int = 3
     with suppress(DomainError):
         booked.append(agenda.book(urgent))
     return len(booked)
+
+
+def _try(booked: list[AppointmentView], agenda: AgendaService, data: AppointmentData) -> bool:
+    try:
+        booked.append(agenda.book(data))
+    except DomainError:
+        return False
+    return True
