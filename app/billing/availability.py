@@ -68,6 +68,7 @@ class Busy:
 
     span: Span
     what: str
+    kind: str = "appointment"  # "appointment", "blocked" or "session"
 
 
 def span_of(start: datetime, minutes: int) -> Span:

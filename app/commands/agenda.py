@@ -32,7 +32,6 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from app.billing.policy import day_start
-    from app.billing.tariff import Tariff
     from app.commands.database import open_services
     from app.commands.output import check_output, write_atomically
     from app.commands.summary import find_advisor, parse_day
@@ -43,10 +42,10 @@ def run(args: argparse.Namespace) -> int:
     days = 1
     if args.week:
         day, days = day - timedelta(days=day.weekday()), 7
-    tariff = Tariff()
-    start = day_start(day, tariff)
-    end = day_start(day + timedelta(days=days), tariff)
     with open_services(args.db) as services:
+        tariff = services.settings.tariff()  # its zone: where the day begins
+        start = day_start(day, tariff)
+        end = day_start(day + timedelta(days=days), tariff)
         advisor_id, who = find_advisor(services, args.advisor) if args.advisor else (None, "")
         title = f"Agenda del {format_long_day(day)}" if days == 1 else (
             f"Agenda de la semana del {format_long_day(day)}"

@@ -191,7 +191,7 @@ class AgendaService:
             try:
                 self._fits(s, get_or_fail(s, Advisor, clean.advisor_id), span, now, moving)
             except RuleError as exc:
-                refusal = str(exc)
+                refusal = str(exc).removesuffix(" No se guardó nada.")
             m = booking_marks(
                 span, clean.modality, clean.city, tariff, self._hours(s, clean.advisor_id),
                 follow_up=clean.purpose is AppointmentPurpose.FOLLOW_UP,
@@ -293,7 +293,7 @@ class AgendaService:
 
     # -- queries -------------------------------------------------------------------------------
     def _view(self, s: Session, appointment_id: int, now: datetime) -> AppointmentView:
-        found = appointment_views(s, [Appointment.id == appointment_id], tariff_at(s, now))
+        found = appointment_views(s, [Appointment.id == appointment_id])
         if not found:
             raise NotFoundError(f"La cita {appointment_id} no existe.")
         return found[0]
@@ -316,9 +316,7 @@ class AgendaService:
         where = in_range(start, end, advisor_id)
         if not include_cancelled:
             where.append(Appointment.state != AppointmentState.CANCELLED)
-        return self.db.read(
-            lambda s: appointment_views(s, where, tariff_at(s, self.clock()), marks=marks)
-        )
+        return self.db.read(lambda s: appointment_views(s, where, marks=marks))
 
     def day(
         self, day_start_at: datetime, days: int = 1, advisor_id: int | None = None
@@ -440,10 +438,8 @@ class AgendaService:
             now = self.clock()
             advisor = _lock_advisor(s, advisor_id)
             span = Span(start, end)
-            taken = [
-                b for b in busy_of(s, advisor.id, span, now, tariff_at(s, now))
-                if b.what.startswith("una cita")
-            ]  # fmt: skip
+            busy = busy_of(s, advisor.id, span, now, tariff_at(s, now))
+            taken = [b for b in busy if b.kind == "appointment"]
             if taken:
                 raise RuleError(
                     f"{advisor.name} ya tiene {taken[0].what} en ese periodo; muévala o "

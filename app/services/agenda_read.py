@@ -36,6 +36,7 @@ from app.models import (
     WorkSession,
 )
 from app.services.agenda_values import AppointmentView, DueItem
+from app.services.loading import tariffs
 
 ACTIVE = (AppointmentState.SCHEDULED, AppointmentState.CONFIRMED)
 #: the periodic services of a policy benefit, and the purpose of their appointments
@@ -47,7 +48,7 @@ PERIODIC = (
 
 # -- views ---------------------------------------------------------------------------------------
 def appointment_views(
-    s: Session, where: Sequence[object], tariff: Tariff, *, marks: bool = True
+    s: Session, where: Sequence[object], *, marks: bool = True
 ) -> list[AppointmentView]:
     """Appointments matching ``where`` (SQLAlchemy conditions), earliest first, with their
     client, advisor and case number in one query; ``marks``: emergencia / cotización / price
@@ -61,6 +62,7 @@ def appointment_views(
         .order_by(Appointment.starts_at, Advisor.name, Appointment.id)
     )
     hours = advisor_hours(s) if marks else {}
+    history = tariffs(s)  # each cita priced by the tariff in force at its start
     out = []
     for a, client, advisor, number in s.execute(query):
         emergency = quote = False
@@ -68,7 +70,8 @@ def appointment_views(
         notes: tuple[str, ...] = ()
         if marks:
             m = booking_marks(
-                Span(a.starts_at, a.ends_at), a.modality, a.city, tariff, hours.get(a.advisor_id),
+                Span(a.starts_at, a.ends_at), a.modality, a.city, history.at(a.starts_at),
+                hours.get(a.advisor_id),
                 follow_up=a.purpose is AppointmentPurpose.FOLLOW_UP,
             )  # fmt: skip
             emergency, quote, total, notes = m.emergency, m.requires_quote, m.bill.total, m.notes
@@ -151,7 +154,7 @@ def busy_of(
         )
     ):
         reason = f" ({b.reason})" if b.reason else ""
-        out.append(Busy(Span(b.starts_at, b.ends_at), f"un periodo bloqueado{reason}"))
+        out.append(Busy(Span(b.starts_at, b.ends_at), f"un periodo bloqueado{reason}", "blocked"))
     for started, ended in s.execute(
         select(WorkSession.started_at, WorkSession.ended_at).where(
             WorkSession.advisor_id == advisor_id,
@@ -160,7 +163,7 @@ def busy_of(
         )
     ):
         what = "una sesión en curso" if ended is None else "una sesión"
-        out.append(Busy(session_span(started, ended, now, tariff), what))
+        out.append(Busy(session_span(started, ended, now, tariff), what, "session"))
     return out
 
 
