@@ -384,3 +384,38 @@ def reminders_due(
         for a in appointments
         if a.state.active and now <= a.start <= now + lead and a.id not in already
     ]
+
+
+# -- working windows as the advisor types them --------------------------------------------------
+def parse_windows(text: str) -> tuple[tuple[time, time], ...]:
+    """ "09:00-14:00, 16:00-19:00" → windows (empty text: no work that day). Raises
+    BillingError with a Spanish message."""
+    out = []
+    for part in (p.strip() for p in text.replace(";", ",").split(",")):
+        if not part:
+            continue
+        pieces = [x.strip() for x in part.replace("–", "-").split("-")]
+        try:
+            start, end = (_clock(x) for x in pieces)
+        except ValueError:
+            raise BillingError(
+                f"El horario «{part}» no es válido; escríbalo como 09:00-14:00, 16:00-19:00."
+            ) from None
+        out.append((start, end))
+    windows = tuple(sorted(out))
+    problem = hours_problem({0: windows})
+    if problem:
+        raise BillingError(problem.replace("En lunes, el", "El").replace("En lunes, dos", "Dos"))
+    return windows
+
+
+def _clock(text: str) -> time:
+    """ "9", "9:30", "09:30" → a wall time (ValueError otherwise)."""
+    hour, _, minute = text.partition(":")
+    if not hour.isdigit() or (minute and not minute.isdigit()):
+        raise ValueError(text)
+    return time(int(hour), int(minute or 0))
+
+
+def format_windows(windows: Sequence[tuple[time, time]]) -> str:
+    return ", ".join(f"{a:%H:%M}-{b:%H:%M}" for a, b in windows)

@@ -107,13 +107,14 @@ class AgendaWindow(QWidget):
         self.newButton = self._button("newButton", "Nueva cita…", self.new_appointment)
         self.freeButton = self._button("freeButton", "Próximo hueco libre", self.show_free)
         self.exportButton = self._button("exportButton", "Exportar .ics…", self.export_dialog)
+        self.scheduleButton = self._button("scheduleButton", "Horario…", self.open_schedule)
         bar = QHBoxLayout()
         left: tuple[QWidget, ...] = (self.prevButton, self.todayButton, self.nextButton)
         for w in (*left, self.rangeLabel):
             bar.addWidget(w)
         bar.addStretch(1)
         right: tuple[QWidget, ...] = (self.modeCombo, self.advisorCombo, self.newButton)
-        for w in (*right, self.freeButton, self.exportButton):
+        for w in (*right, self.freeButton, self.scheduleButton, self.exportButton):
             bar.addWidget(w)
 
         self.todayList = named(QListWidget(), "todayList")
@@ -403,6 +404,17 @@ class AgendaWindow(QWidget):
     def start_session(self) -> None:
         if (a := self._selected()) is not None:
             self.startSessionRequested.emit(a)
+
+    def open_schedule(self) -> None:
+        """The advisor's working windows and blocked periods."""
+        from app.ui.advisor_schedule_dialog import AdvisorScheduleDialog
+
+        advisor = self.advisor_id()
+        if advisor is None:
+            self.errorLabel.show_message("Elija un asesor para ver o cambiar su horario.")
+            return
+        run_dialog(AdvisorScheduleDialog(self.services, advisor, self))
+        self.reload()
 
     def export_calendar(self, path: Path) -> Path | None:
         advisor = self.advisor_id()

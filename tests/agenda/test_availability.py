@@ -258,3 +258,36 @@ def test_span_of_needs_a_zone() -> None:
     with pytest.raises(BillingError):
         span_of(datetime(2026, 11, 24, 10), 60)
     assert span_of(at(24, 10), 90).end == at(24, 11, 30) and span_of(at(24, 10), 90).minutes == 90
+
+
+@pytest.mark.parametrize(
+    ("text", "windows"),
+    [
+        ("09:00-14:00, 16:00-19:00", ((time(9), time(14)), (time(16), time(19)))),
+        ("9:30–13:00", ((time(9, 30), time(13)),)),
+        ("9-12", ((time(9), time(12)),)),
+        ("", ()),
+        ("16:00-19:00; 09:00-14:00", ((time(9), time(14)), (time(16), time(19)))),
+    ],
+)
+def test_parse_windows(text: str, windows: tuple) -> None:
+    from app.billing.availability import format_windows, parse_windows
+
+    assert parse_windows(text) == windows
+    assert parse_windows(format_windows(windows)) == windows
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("nueve a dos", "no es válido"),
+        ("14:00-09:00", "termina antes de empezar"),
+        ("09:00-14:00, 13:00-15:00", "se enciman"),
+        ("25:00-26:00", "no es válido"),
+    ],
+)
+def test_parse_windows_refuses(text: str, message: str) -> None:
+    from app.billing.availability import parse_windows
+
+    with pytest.raises(BillingError, match=message):
+        parse_windows(text)

@@ -276,3 +276,42 @@ def test_starting_a_follow_up_cita_starts_the_free_follow_up(window: Any, ui_clo
     view = start_session_from(window, cita)
     assert view is not None and view.follow_up and view.case.id == case_id
     assert window.session is not None and window.session.id == view.id
+
+
+def test_an_advisors_own_hours_and_a_blocked_period(
+    qtbot: Any, agenda: AgendaWindow, sv: Any
+) -> None:
+    from datetime import time
+
+    from app.ui.advisor_schedule_dialog import AdvisorScheduleDialog
+
+    dialog = AdvisorScheduleDialog(sv.services, sv.ana, agenda)
+    qtbot.addWidget(dialog)
+    assert dialog.businessCheck.isChecked() and not dialog.dayEdits[0].isEnabled()
+    assert dialog.dayEdits[1].text() == "09:00-14:00, 16:00-19:00"
+    dialog.businessCheck.setChecked(False)
+    dialog.dayEdits[1].setText("10:00-13:00")
+    dialog.dayEdits[5].setText("9-12")
+    dialog.dayEdits[2].setText("14:00-09:00")
+    dialog.save()
+    assert "termina antes de empezar" in dialog.errorLabel.text()
+    assert sv.agenda.working_hours(sv.ana) is None  # nothing saved
+    dialog.dayEdits[2].setText("")
+    dialog.reasonEdit.setText("Curso de Apple")
+    dialog.fromEdit.setDateTime(dialog.fromEdit.dateTime().addDays(2))
+    dialog.blockButton.click()
+    assert "debe terminar después de empezar" in dialog.errorLabel.text()
+    dialog.toEdit.setDateTime(dialog.toEdit.dateTime().addDays(2))
+    dialog.blockButton.click()
+    assert dialog.blockedList.count() == 1 and "Curso de Apple" in dialog.blockedList.item(0).text()
+    dialog.save()
+    assert sv.agenda.working_hours(sv.ana) == {
+        0: ((time(9), time(14)), (time(16), time(19))),
+        1: ((time(10), time(13)),),
+        3: ((time(9), time(14)), (time(16), time(19))),
+        4: ((time(9), time(14)), (time(16), time(19))),
+        5: ((time(9), time(12)),),
+    }
+    agenda.reload()
+    saturday = agenda.view.columns[5]
+    assert [(s.start.hour, s.end.hour) for s in saturday.working] == [(9, 12)]
