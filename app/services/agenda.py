@@ -476,6 +476,9 @@ class AgendaService:
 
         self.db.write(work)
 
+    def service_months(self, policy_id: int) -> int:
+        return self.db.read(lambda s: get_or_fail(s, Policy, policy_id, "La póliza").service_months)
+
     def set_service_months(self, policy_id: int, months: int) -> None:
         """Months between a policy's preventive maintenance visits and update reviews."""
         _require(service_months_problem(months))

@@ -123,6 +123,7 @@ class AgendaWindow(QWidget):
             lst.setWordWrap(True)
             lst.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.bookDueButton = self._button("bookDueButton", "Agendar…", self.book_due)
+        self.monthsButton = self._button("monthsButton", "Periodicidad…", self.ask_service_months)
         self.detailLabel = named(QLabel(), "detailLabel")
         self.detailLabel.setWordWrap(True)
         self.detailLabel.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -138,7 +139,10 @@ class AgendaWindow(QWidget):
         side.addWidget(self.todayList, 2)
         side.addWidget(QLabel("<b>Por atender</b> (casos pendientes, pólizas)"))
         side.addWidget(self.dueList, 2)
-        side.addWidget(self.bookDueButton)
+        due_buttons = QHBoxLayout()
+        due_buttons.addWidget(self.bookDueButton)
+        due_buttons.addWidget(self.monthsButton)
+        side.addLayout(due_buttons)
         side.addWidget(QLabel("<b>Cita seleccionada</b>"))
         side.addWidget(self.detailLabel, 1)
         for pair in ((self.confirmButton, self.moveButton), (self.cancelButton, self.doneButton),
@@ -343,6 +347,27 @@ class AgendaWindow(QWidget):
             client_id=d.client_id, modality=d.modality, case_id=d.case_id,
             policy_id=d.policy_id, purpose=d.purpose,
         )  # fmt: skip
+
+    def ask_service_months(self, months: int | None = None) -> bool:
+        """How many months between the selected policy's maintenance visits and update
+        reviews (a setting of the policy, 3 by default)."""
+        item = self.dueList.currentItem()
+        d = item.data(Qt.ItemDataRole.UserRole) if item is not None else None
+        if not isinstance(d, DueItem) or d.policy_id is None:
+            self.errorLabel.show_message("Seleccione un pendiente de una póliza.")
+            return False
+        policy = d.policy_id
+        if months is None:
+            current = self.services.agenda.service_months(policy)
+            months, ok = QInputDialog.getInt(
+                self, "Periodicidad", "Mantenimiento y revisión de actualizaciones cada (meses):",
+                current, 1, 24,
+            )  # fmt: skip
+            if not ok:
+                return False
+        chosen = months
+        return self._do(lambda: self.services.agenda.set_service_months(policy, chosen),
+                        f"Servicios de la póliza cada {chosen} meses.")  # fmt: skip
 
     def show_free(self) -> None:
         try:

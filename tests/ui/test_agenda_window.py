@@ -315,3 +315,25 @@ def test_an_advisors_own_hours_and_a_blocked_period(
     agenda.reload()
     saturday = agenda.view.columns[5]
     assert [(s.start.hour, s.end.hour) for s in saturday.working] == [(9, 12)]
+
+
+def test_a_policys_periodic_services_from_the_due_list(
+    agenda: AgendaWindow, sv: Any, ui_clock: Any
+) -> None:
+    from app.kernel.enums import PolicyBenefit
+    from app.services.data import PolicyData
+
+    ui_clock.set(datetime(2026, 8, 20, 10, tzinfo=TZ))
+    benefits = (PolicyBenefit.PREVENTIVE_MAINTENANCE,)
+    policy = sv.policies.create(sv.lucia, PolicyData(1, 0, benefits=benefits)).id
+    ui_clock.set(at(24, 10))
+    agenda.reload()
+    texts = [agenda.dueList.item(i).text() for i in range(agenda.dueList.count())]
+    assert any(
+        "mantenimiento preventivo (cada 3 meses)" in t and t.startswith("20/11") for t in texts
+    )
+    agenda.dueList.setCurrentRow(next(i for i, t in enumerate(texts) if "mantenimiento" in t))
+    assert agenda.ask_service_months(6)
+    assert sv.agenda.service_months(policy) == 6
+    texts = [agenda.dueList.item(i).text() for i in range(agenda.dueList.count())]
+    assert not any("mantenimiento" in t for t in texts)  # next due 20/02/2027
