@@ -36,7 +36,7 @@ NOW = datetime(2026, 11, 24, 16, 0, tzinfo=UTC)  # Tuesday 10:00 in Xalapa
 def build(path: Path, appointments: int, advisors: int) -> None:
     from sqlalchemy import insert
 
-    from app.kernel.agenda import AppointmentPurpose, AppointmentState
+    from app.kernel.enums import AppointmentPurpose, AppointmentState
     from app.models import Advisor, Appointment, Client
     from app.models.engine import make_engine, upgrade
 

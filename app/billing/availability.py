@@ -28,8 +28,7 @@ from app.billing.hours import is_rest_day, outside_duration, require_aware, zone
 from app.billing.policy import add_months
 from app.billing.pricing import Bill, SessionCharge, price_session
 from app.billing.tariff import Tariff
-from app.kernel.agenda import AppointmentState, ChangeKind
-from app.kernel.enums import Modality
+from app.kernel.enums import AppointmentState, ChangeKind, Modality
 from app.kernel.errors import BillingError
 from app.kernel.fmt import format_datetime, format_time
 

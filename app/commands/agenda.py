@@ -66,7 +66,7 @@ def run(args: argparse.Namespace) -> int:
 
                 data = agenda_csv_bytes(listing)
             else:
-                from app.documents.agenda_list import agenda_pdf_bytes
+                from app.documents.agenda_pdf import agenda_pdf_bytes
 
                 data = agenda_pdf_bytes(listing)
     write_atomically(target, data)

@@ -8,8 +8,7 @@ from datetime import datetime, time
 from sqlalchemy import ForeignKey, Index, Integer, String, Text, Time, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.kernel.agenda import AppointmentPurpose, AppointmentState, ChangeKind
-from app.kernel.enums import Channel, Modality
+from app.kernel.enums import AppointmentPurpose, AppointmentState, ChangeKind, Channel, Modality
 from app.models.base import Base
 from app.models.types import StrEnumType, UTCDateTime
 from app.models.work import AppendOnlyError

@@ -32,11 +32,9 @@ from app.billing.availability import (
 )
 from app.billing.policy import day_start, local_day
 from app.billing.session_rules import follow_up_refusal
-from app.billing.tariff import Tariff
 from app.documents.agenda_list import AgendaList
-from app.kernel.agenda import AppointmentPurpose, AppointmentState, ChangeKind
 from app.kernel.clock import Clock
-from app.kernel.enums import Channel, Modality
+from app.kernel.enums import AppointmentPurpose, AppointmentState, ChangeKind, Channel, Modality
 from app.kernel.errors import NotFoundError, RuleError
 from app.kernel.limits import check_choice, check_moment, check_text
 from app.models import (
@@ -51,6 +49,7 @@ from app.models import (
     Policy,
 )
 from app.services.agenda_read import (
+    advisor_hours,
     appointment_views,
     busy_of,
     calendars,
@@ -318,11 +317,6 @@ class AgendaService:
             where.append(Appointment.state != AppointmentState.CANCELLED)
         return self.db.read(lambda s: appointment_views(s, where, marks=marks))
 
-    def day(
-        self, day_start_at: datetime, days: int = 1, advisor_id: int | None = None
-    ) -> list[AppointmentView]:
-        return self.appointments(day_start_at, day_start_at + timedelta(days=days), advisor_id)
-
     def history(self, appointment_id: int) -> list[ChangeView]:
         def work(s: Session) -> list[ChangeView]:
             get_or_fail(s, Appointment, appointment_id, "La cita")
@@ -403,8 +397,6 @@ class AgendaService:
 
     # -- working windows, blocked periods, a policy's periodicity --------------------------------
     def _hours(self, s: Session, advisor_id: int) -> Hours | None:
-        from app.services.agenda_read import advisor_hours
-
         return advisor_hours(s, advisor_id).get(advisor_id)  # type: ignore[return-value]
 
     def working_hours(self, advisor_id: int) -> Hours | None:
@@ -538,9 +530,3 @@ class AgendaService:
         )  # fmt: skip
         write_whole(path, data)
         return path
-
-
-def week_start(day_instant: datetime, tariff: Tariff) -> datetime:
-    """Monday 00:00 local of the week of ``day_instant``."""
-    day = local_day(day_instant, tariff)
-    return day_start(day - timedelta(days=day.weekday()), tariff)

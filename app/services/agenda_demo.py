@@ -16,8 +16,7 @@ from contextlib import suppress
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from app.kernel.agenda import AppointmentPurpose
-from app.kernel.enums import Channel, Modality, PolicyBenefit
+from app.kernel.enums import AppointmentPurpose, Channel, Modality, PolicyBenefit
 from app.kernel.errors import DomainError
 from app.services.agenda_values import AppointmentData, AppointmentView
 

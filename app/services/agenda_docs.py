@@ -11,8 +11,7 @@ from pathlib import Path
 
 from app.documents.agenda_ics import IcsEvent
 from app.documents.agenda_list import AgendaList, AgendaRow
-from app.kernel.agenda import AppointmentPurpose, AppointmentState
-from app.kernel.enums import Modality
+from app.kernel.enums import AppointmentPurpose, AppointmentState, Modality
 from app.kernel.fmt import case_label
 from app.services.agenda_values import AppointmentView
 

@@ -22,8 +22,13 @@ from app.billing.availability import (
 from app.billing.policy import local_day, next_review
 from app.billing.session_rules import follow_up_deadline
 from app.billing.tariff import Tariff
-from app.kernel.agenda import AppointmentPurpose, AppointmentState
-from app.kernel.enums import CaseState, Modality, PolicyBenefit
+from app.kernel.enums import (
+    AppointmentPurpose,
+    AppointmentState,
+    CaseState,
+    Modality,
+    PolicyBenefit,
+)
 from app.kernel.fmt import case_label, format_datetime, policy_label
 from app.models import (
     Advisor,

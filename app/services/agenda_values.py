@@ -6,8 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
 
-from app.kernel.agenda import AppointmentPurpose, AppointmentState, ChangeKind
-from app.kernel.enums import Channel, Modality
+from app.kernel.enums import AppointmentPurpose, AppointmentState, ChangeKind, Channel, Modality
 from app.kernel.fmt import case_label, format_datetime, format_time, policy_label
 
 

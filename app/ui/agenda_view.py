@@ -21,7 +21,7 @@ from PySide6.QtGui import QColor, QFont, QKeyEvent, QMouseEvent, QPainter, QPain
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from app.billing.availability import Span
-from app.kernel.agenda import AppointmentState
+from app.kernel.enums import AppointmentState
 from app.kernel.fmt import LOCAL_ZONE, WEEKDAYS
 from app.services.agenda_values import AppointmentView, BlockedView
 

@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 
 from app.billing.availability import reminders_due, working_spans
 from app.billing.policy import day_start, local_day
-from app.kernel.agenda import AppointmentPurpose, AppointmentState
+from app.kernel.enums import AppointmentPurpose, AppointmentState
 from app.kernel.errors import DomainError
 from app.kernel.fmt import format_long_day, format_time
 from app.services.agenda_values import AppointmentView, DueItem

@@ -31,8 +31,7 @@ from PySide6.QtWidgets import (
 
 from app.billing.availability import MAX_MINUTES, MIN_MINUTES
 from app.billing.money import format_money
-from app.kernel.agenda import AppointmentPurpose
-from app.kernel.enums import CaseState, Channel, Modality
+from app.kernel.enums import AppointmentPurpose, CaseState, Channel, Modality
 from app.kernel.errors import DomainError
 from app.kernel.fmt import LOCAL_ZONE, case_label
 from app.services.agenda_values import AppointmentData, AppointmentView

@@ -26,8 +26,8 @@ from app.billing.availability import (
     working_spans,
 )
 from app.billing.tariff import Tariff
-from app.kernel.agenda import AppointmentState as St
-from app.kernel.agenda import ChangeKind as Ch
+from app.kernel.enums import AppointmentState as St
+from app.kernel.enums import ChangeKind as Ch
 from app.kernel.enums import Modality
 from app.kernel.errors import BillingError
 

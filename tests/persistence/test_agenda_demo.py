@@ -9,8 +9,8 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import Engine
 
 from app.commands.demo import fill
-from app.kernel.agenda import AppointmentPurpose, AppointmentState
 from app.kernel.clock import SystemClock
+from app.kernel.enums import AppointmentPurpose, AppointmentState
 from app.services.agenda_demo import add_demo_appointments
 from app.services.facade import Services
 

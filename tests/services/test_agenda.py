@@ -11,8 +11,14 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import Engine, text
 
-from app.kernel.agenda import AppointmentPurpose, AppointmentState, ChangeKind
-from app.kernel.enums import Modality, Outcome, PolicyBenefit
+from app.kernel.enums import (
+    AppointmentPurpose,
+    AppointmentState,
+    ChangeKind,
+    Modality,
+    Outcome,
+    PolicyBenefit,
+)
 from app.kernel.errors import DomainError, NotFoundError, RuleError
 from app.services.agenda_values import AppointmentData
 from app.services.data import PolicyData

@@ -13,8 +13,7 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QDialogButtonBox
 
-from app.kernel.agenda import AppointmentPurpose, AppointmentState
-from app.kernel.enums import Modality, Outcome
+from app.kernel.enums import AppointmentPurpose, AppointmentState, Modality, Outcome
 from app.models.engine import make_engine, upgrade
 from app.services.agenda_values import AppointmentData
 from app.services.data import ClientData
