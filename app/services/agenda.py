@@ -493,7 +493,7 @@ class AgendaService:
         from app.documents.agenda_ics import invitation_bytes
         from app.services.agenda_docs import ics_events
 
-        return invitation_bytes(ics_events([self.appointment(appointment_id)])[0])
+        return invitation_bytes(ics_events([self.appointment(appointment_id)], invite=True)[0])
 
     def agenda_list(
         self, start: datetime, end: datetime, advisor_id: int | None, title: str, business: str

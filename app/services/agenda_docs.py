@@ -51,7 +51,8 @@ def description(a: AppointmentView) -> str:
     return "\n".join(lines)
 
 
-def ics_events(views: Sequence[AppointmentView], email: str = "") -> list[IcsEvent]:
+def ics_events(views: Sequence[AppointmentView], *, invite: bool = False) -> list[IcsEvent]:
+    """Calendar events; ``invite``: with the client as attendee (their e-mail, if any)."""
     return [
         IcsEvent(
             a.id,
@@ -61,9 +62,9 @@ def ics_events(views: Sequence[AppointmentView], email: str = "") -> list[IcsEve
             description(a),
             location(a),
             _STATUS[a.state],
-            sequence=0,
-            stamp=a.start,
-            attendee_email=email,
+            sequence=a.revision,
+            stamp=a.changed_at or a.start,
+            attendee_email=a.client_email if invite else "",
             attendee_name=a.client_name,
             organizer_name=a.advisor_name,
         )

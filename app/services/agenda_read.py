@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from app.billing.availability import (
@@ -34,6 +34,7 @@ from app.models import (
     Advisor,
     AdvisorHours,
     Appointment,
+    AppointmentChange,
     BlockedPeriod,
     Case,
     Client,
@@ -58,18 +59,36 @@ def appointment_views(
     """Appointments matching ``where`` (SQLAlchemy conditions), earliest first, with their
     client, advisor and case number in one query; ``marks``: emergencia / cotización / price
     from :func:`booking_marks`."""
+    changes = (
+        select(
+            AppointmentChange.appointment_id.label("aid"),
+            func.count().label("n"),
+            func.max(AppointmentChange.at).label("last"),
+        )
+        .group_by(AppointmentChange.appointment_id)
+        .subquery()
+    )
     query = (
-        select(Appointment, Client.name, Advisor.name, Case.number)
+        select(
+            Appointment,
+            Client.name,
+            Client.email,
+            Advisor.name,
+            Case.number,
+            changes.c.n,
+            changes.c.last,
+        )
         .join(Client, Client.id == Appointment.client_id)
         .join(Advisor, Advisor.id == Appointment.advisor_id)
         .outerjoin(Case, Case.id == Appointment.case_id)
+        .outerjoin(changes, changes.c.aid == Appointment.id)
         .where(*where)  # type: ignore[arg-type]
         .order_by(Appointment.starts_at, Advisor.name, Appointment.id)
     )
     hours = advisor_hours(s) if marks else {}
     history = tariffs(s)  # each cita priced by the tariff in force at its start
     out = []
-    for a, client, advisor, number in s.execute(query):
+    for a, client, email, advisor, number, n, last in s.execute(query):
         emergency = quote = False
         total = None
         notes: tuple[str, ...] = ()
@@ -105,6 +124,9 @@ def appointment_views(
                 quote,
                 total,
                 notes,
+                revision=max(0, int(n or 1) - 1),
+                changed_at=last or a.created_at,
+                client_email=email or "",
             )
         )
     return out

@@ -54,6 +54,9 @@ class AppointmentView:
     requires_quote: bool
     price_total: Decimal | None
     notes: tuple[str, ...] = field(default=())
+    revision: int = 0  # changes after booking (the calendar's SEQUENCE)
+    changed_at: datetime | None = None  # the last change (the calendar's DTSTAMP)
+    client_email: str = ""
 
     @property
     def minutes(self) -> int:

@@ -21,7 +21,7 @@ from app.kernel.enums import (
 )
 from app.kernel.errors import DomainError, NotFoundError, RuleError
 from app.services.agenda_values import AppointmentData
-from app.services.data import PolicyData
+from app.services.data import ClientData, PolicyData
 from tests.services.conftest import Shop
 
 TZ = ZoneInfo("America/Mexico_City")
@@ -264,6 +264,18 @@ def test_ics_read_back(shop: Shop, tmp_path) -> None:  # type: ignore[no-untyped
         ev["description"]
     )
     assert str(events[f"cita-{b.id}@agenda.appleuse.mx"]["status"]) == "CANCELLED"
+    assert int(ev["sequence"]) == 0 and ev.decoded("dtstamp") == at(24, 10)  # booked now
+    assert int(events[f"cita-{b.id}@agenda.appleuse.mx"]["sequence"]) == 1  # then cancelled
+    shop.clock.advance(minutes=5)
+    agenda.move(a.id, at(25, 16))
+    shop.services.clients.update_client(
+        shop.lucia,
+        ClientData("Lucía Pérez Domínguez", city="Xalapa-Enríquez", email="lucia@example.mx"),
+    )
     invite = Calendar.from_ical(agenda.invitation_ics(a.id))
     assert str(invite["method"]) == "REQUEST"
+    (moved,) = invite.walk("VEVENT")
+    assert int(moved["sequence"]) == 1 and moved.decoded("dtstamp") == at(24, 10, 5)
+    assert moved.decoded("dtstart") == at(25, 16)
+    assert str(moved["attendee"]) == "mailto:lucia@example.mx"
     assert [p.name for p in folder.iterdir()] == ["ana.ics"]  # no temporary file left
