@@ -37,7 +37,7 @@ def build(path: Path, appointments: int, advisors: int) -> None:
     from sqlalchemy import insert
 
     from app.kernel.enums import AppointmentPurpose, AppointmentState
-    from app.models import Advisor, Appointment, Client
+    from app.models import Advisor, Appointment, AppointmentChange, Client
     from app.models.engine import make_engine, upgrade
 
     engine = make_engine(f"sqlite:///{path}")
@@ -81,6 +81,15 @@ def build(path: Path, appointments: int, advisors: int) -> None:
                     })  # fmt: skip
                     made += 1
         conn.execute(insert(Appointment), rows)
+        conn.execute(insert(AppointmentChange), [  # each cita's history: booked, then its state
+            {"appointment_id": k + 1, "seq": seq, "kind": kind, "at": NOW,
+             "advisor_id": r["advisor_id"], "starts_at": r["starts_at"], "ends_at": r["ends_at"],
+             "note": ""}
+            for k, r in enumerate(rows)
+            for seq, kind in enumerate(
+                ["booked"] + ([] if r["state"] == "scheduled" else [r["state"]]), start=1
+            )
+        ])  # fmt: skip
     engine.dispose()
 
 

@@ -59,15 +59,9 @@ def appointment_views(
     """Appointments matching ``where`` (SQLAlchemy conditions), earliest first, with their
     client, advisor and case number in one query; ``marks``: emergencia / cotización / price
     from :func:`booking_marks`."""
-    changes = (
-        select(
-            AppointmentChange.appointment_id.label("aid"),
-            func.count().label("n"),
-            func.max(AppointmentChange.at).label("last"),
-        )
-        .group_by(AppointmentChange.appointment_id)
-        .subquery()
-    )
+    mine = AppointmentChange.appointment_id == Appointment.id  # correlated: uses its index
+    n = select(func.count()).where(mine).scalar_subquery()
+    last = select(func.max(AppointmentChange.at)).where(mine).scalar_subquery()
     query = (
         select(
             Appointment,
@@ -75,20 +69,19 @@ def appointment_views(
             Client.email,
             Advisor.name,
             Case.number,
-            changes.c.n,
-            changes.c.last,
+            n,
+            last,
         )
         .join(Client, Client.id == Appointment.client_id)
         .join(Advisor, Advisor.id == Appointment.advisor_id)
         .outerjoin(Case, Case.id == Appointment.case_id)
-        .outerjoin(changes, changes.c.aid == Appointment.id)
         .where(*where)  # type: ignore[arg-type]
         .order_by(Appointment.starts_at, Advisor.name, Appointment.id)
     )
     hours = advisor_hours(s) if marks else {}
     history = tariffs(s)  # each cita priced by the tariff in force at its start
     out = []
-    for a, client, email, advisor, number, n, last in s.execute(query):
+    for a, client, email, advisor, number, count, changed in s.execute(query):
         emergency = quote = False
         total = None
         notes: tuple[str, ...] = ()
@@ -124,8 +117,8 @@ def appointment_views(
                 quote,
                 total,
                 notes,
-                revision=max(0, int(n or 1) - 1),
-                changed_at=last or a.created_at,
+                revision=max(0, int(count or 1) - 1),
+                changed_at=changed or a.created_at,
                 client_email=email or "",
             )
         )
