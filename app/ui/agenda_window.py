@@ -48,7 +48,7 @@ from app.ui.kit.messages import error_banner, notice_banner
 if TYPE_CHECKING:
     from app.services.facade import Services
 
-__all__ = ["AgendaWindow", "open_agenda", "start_session_from"]
+__all__ = ["AgendaWindow", "open_agenda", "start_session_from", "today_notice"]
 
 
 class AgendaWindow(QWidget):
@@ -488,13 +488,32 @@ class AgendaWindow(QWidget):
         return texts
 
 
+def today_notice(services: Services, advisor_id: int | None) -> str:
+    """ "Hoy: 3 citas (09:00 Lucía Pérez, 11:00 …)." for the main window at start-up ("" when
+    there are none)."""
+    now = services.clock()
+    start = services.agenda.local_midnight(now)
+    views = [
+        a
+        for a in services.agenda.appointments(start, start + timedelta(days=1), advisor_id)
+        if a.state.active and a.end > now
+    ]
+    if not views:
+        return ""
+    first = ", ".join(f"{format_time(a.start)} {a.client_name}" for a in views[:3])
+    more = "…" if len(views) > 3 else ""
+    count = "1 cita" if len(views) == 1 else f"{len(views)} citas"
+    return f"Hoy: {count} ({first}{more}). Archivo → Agenda… para verlas."
+
+
 def _esc(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def open_agenda(window: Any) -> AgendaWindow | None:
+def open_agenda(window: Any, *, show: bool = True) -> AgendaWindow | None:
     """Archivo → Agenda… of the main window: one Agenda window, for the advisor at work; its
-    reminders go to the tray and "Iniciar sesión" selects the client in the main window."""
+    reminders go to the tray and "Iniciar sesión" starts the cita's session in the main
+    window. ``show=False`` at start-up: the reminders run, the window opens when asked."""
     services = getattr(window, "services", None)
     if services is None:
         return None
@@ -514,6 +533,8 @@ def open_agenda(window: Any) -> AgendaWindow | None:
 
         found.reminder.connect(notify)
         found.startSessionRequested.connect(start)
+    if not show:
+        return found
     found.show()
     found.raise_()
     found.activateWindow()

@@ -336,3 +336,23 @@ def test_a_policys_periodic_services_from_the_due_list(
     assert sv.agenda.service_months(policy) == 6
     texts = [agenda.dueList.item(i).text() for i in range(agenda.dueList.count())]
     assert not any("mantenimiento" in t for t in texts)  # next due 20/02/2027
+
+
+def test_todays_notice_and_reminders_from_start_up(window: Any, ui_clock: Any) -> None:
+    from app.ui.agenda_window import open_agenda, today_notice
+
+    sv = window.services
+    client = sv.clients.create_client(ClientData("Lucía Pérez", city="Xalapa")).id
+    assert today_notice(sv, window.advisor.id) == ""
+    sv.agenda.book(AppointmentData(client, window.advisor.id, at(24, 11), 60, Modality.OFFICE))
+    sv.agenda.book(AppointmentData(client, window.advisor.id, at(25, 11), 60, Modality.OFFICE))
+    assert today_notice(sv, window.advisor.id) == (
+        "Hoy: 1 cita (11:00 Lucía Pérez). Archivo → Agenda… para verlas."
+    )
+    hidden = open_agenda(window, show=False)
+    assert hidden is not None and not hidden.isVisible()
+    ui_clock.set(at(24, 10, 50))
+    assert hidden.check_reminders() == [
+        "11:00 cita: Lucía Pérez (Presencial en AppleUse, Benjamín Carrillo)"
+    ]
+    assert open_agenda(window) is hidden and hidden.isVisible()
