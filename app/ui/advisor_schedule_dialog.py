@@ -69,9 +69,10 @@ class AdvisorScheduleDialog(QDialog):
 
         self.blockedList = named(QListWidget(), "blockedList")
         zone = QTimeZone(LOCAL_ZONE.encode())
-        now = QDateTime.fromSecsSinceEpoch(int(services.clock().timestamp()), zone)
-        self.fromEdit = named(QDateTimeEdit(now), "fromEdit")
-        self.toEdit = named(QDateTimeEdit(now.addDays(1)), "toEdit")
+        tomorrow = services.agenda.local_midnight(services.clock() + timedelta(days=1))
+        start = QDateTime.fromSecsSinceEpoch(int(tomorrow.timestamp()), zone)
+        self.fromEdit = named(QDateTimeEdit(start), "fromEdit")
+        self.toEdit = named(QDateTimeEdit(start.addDays(1)), "toEdit")
         for picker in (self.fromEdit, self.toEdit):
             picker.setTimeZone(zone)
             picker.setDisplayFormat("dd/MM/yyyy HH:mm")

@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 
 from app.billing.availability import reminders_due, working_spans
 from app.billing.policy import day_start, local_day
-from app.kernel.enums import AppointmentPurpose, AppointmentState
+from app.kernel.enums import AppointmentPurpose, AppointmentState, Modality
 from app.kernel.errors import DomainError
 from app.kernel.fmt import format_long_day, format_time
 from app.services.agenda_values import AppointmentView, DueItem
@@ -298,7 +298,9 @@ class AgendaWindow(QWidget):
             f"<b>{_esc(a.title)}</b>",
             _esc(a.when),
             f"Asesor: {_esc(a.advisor_name)}",
-            f"{a.modality.label} {_esc(a.city)}".strip(),
+            f"{a.modality.label}: {_esc(a.address)} {_esc(a.city)}".strip()
+            if a.modality is Modality.ONSITE
+            else a.modality.label + (f" ({a.channel.label})" if a.channel else ""),
             f"Estado: {a.state.label}",
         ]
         if a.reason:
