@@ -19,7 +19,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QSpinBox,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -47,6 +48,9 @@ from app.ui.kit.messages import error_banner, notice_banner
 
 if TYPE_CHECKING:
     from app.services.facade import Services
+
+#: the user's preference: minutes before each cita for the tray notice (0: none)
+REMINDER_KEY = "agenda/reminderMinutes"
 
 __all__ = ["AgendaWindow", "open_agenda", "start_session_from", "today_notice"]
 
@@ -108,13 +112,21 @@ class AgendaWindow(QWidget):
         self.freeButton = self._button("freeButton", "Próximo hueco libre", self.show_free)
         self.exportButton = self._button("exportButton", "Exportar .ics…", self.export_dialog)
         self.scheduleButton = self._button("scheduleButton", "Horario…", self.open_schedule)
+        self.reminderSpin = named(QSpinBox(), "reminderSpin")
+        self.reminderSpin.setRange(0, 240)
+        self.reminderSpin.setPrefix("Aviso ")
+        self.reminderSpin.setSuffix(" min antes")
+        self.reminderSpin.setSpecialValueText("Sin aviso")
+        self.reminderSpin.setValue(self.reminder_minutes)
+        self.reminderSpin.valueChanged.connect(self.set_reminder_minutes)
         bar = QHBoxLayout()
         left: tuple[QWidget, ...] = (self.prevButton, self.todayButton, self.nextButton)
         for w in (*left, self.rangeLabel):
             bar.addWidget(w)
         bar.addStretch(1)
         right: tuple[QWidget, ...] = (self.modeCombo, self.advisorCombo, self.newButton)
-        for w in (*right, self.freeButton, self.scheduleButton, self.exportButton):
+        for w in (*right, self.freeButton, self.scheduleButton, self.exportButton,
+                  self.reminderSpin):  # fmt: skip
             bar.addWidget(w)
 
         self.todayList = named(QListWidget(), "todayList")
@@ -475,8 +487,15 @@ class AgendaWindow(QWidget):
             self.noticeLabel.show_message(f"Invitación guardada en {name}.")
 
     # -- reminders -------------------------------------------------------------------------------
+    def set_reminder_minutes(self, minutes: int) -> None:
+        """How long before each cita the tray notice comes (0: none); kept in QSettings."""
+        self.reminder_minutes = minutes
+        QSettings().setValue(REMINDER_KEY, minutes)
+
     def check_reminders(self) -> list[str]:
         """A notice ``reminder_minutes`` before each cita of the advisor shown (once each)."""
+        if self.reminder_minutes <= 0:
+            return []
         now = self.services.clock()
         upcoming = self.services.agenda.appointments(
             now, now + timedelta(minutes=self.reminder_minutes + 1), self.advisor_id(), marks=False
@@ -522,7 +541,10 @@ def open_agenda(window: Any, *, show: bool = True) -> AgendaWindow | None:
     found = getattr(window, "_agenda_window", None)
     if found is None:
         advisor = getattr(window, "advisor", None)
-        found = AgendaWindow(services, window, advisor_id=advisor.id if advisor else None)
+        minutes = int(QSettings().value(REMINDER_KEY, 15))  # type: ignore[call-overload]
+        found = AgendaWindow(
+            services, window, advisor_id=advisor.id if advisor else None, reminder_minutes=minutes
+        )
         window._agenda_window = found
 
         def notify(text: str) -> None:

@@ -356,3 +356,20 @@ def test_todays_notice_and_reminders_from_start_up(window: Any, ui_clock: Any) -
         "11:00 cita: Lucía Pérez (Presencial en AppleUse, Benjamín Carrillo)"
     ]
     assert open_agenda(window) is hidden and hidden.isVisible()
+
+
+def test_the_reminder_lead_is_a_setting(agenda: AgendaWindow, sv: Any, ui_clock: Any) -> None:
+    from PySide6.QtCore import QSettings
+
+    from app.ui.agenda_window import REMINDER_KEY
+
+    book(sv, at(24, 11))
+    ui_clock.set(at(24, 10, 35))
+    assert agenda.check_reminders() == []  # 25 minutes ahead, the lead is 15
+    agenda.reminderSpin.setValue(30)
+    assert int(QSettings().value(REMINDER_KEY)) == 30
+    assert len(agenda.check_reminders()) == 1
+    agenda.reminderSpin.setValue(0)
+    agenda.reminded.clear()
+    assert agenda.reminderSpin.text() == "Sin aviso" and agenda.check_reminders() == []
+    QSettings().remove(REMINDER_KEY)
