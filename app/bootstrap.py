@@ -182,11 +182,18 @@ def fill_window(
         window.load_clients()  # the quick read could not run, or the schema just changed
     window.load_pending()
     window.show_reviews_due()
+    window.show_agenda_today()
     window.restore_running_session()
     if backup is not None:
         window.statusBar().showMessage(f"Base de datos actualizada; respaldo en {backup}", 10000)
     if interactive and services.backups.available:
         window.back_up_daily()  # the day's first start: a backup, off the GUI thread
+    if interactive:
+        from PySide6.QtCore import QTimer
+
+        from app.ui.agenda_window import open_agenda
+
+        QTimer.singleShot(0, lambda: open_agenda(window, show=False))  # the cita reminders
     return services
 
 

@@ -170,6 +170,43 @@ class SessionAction(_Labelled):
     END = "end"
 
 
+# -- the agenda (issue 13) -----------------------------------------------------------------------
+class AppointmentState(_Labelled):
+    """A cita: scheduled → confirmed → done / no-show / cancelled (``billing.availability``)."""
+
+    SCHEDULED = "scheduled"
+    CONFIRMED = "confirmed"
+    DONE = "done"
+    NO_SHOW = "no_show"
+    CANCELLED = "cancelled"
+
+    @property
+    def active(self) -> bool:
+        """Still holds its time on the advisor's agenda (scheduled or confirmed)."""
+        return self in (AppointmentState.SCHEDULED, AppointmentState.CONFIRMED)
+
+
+class AppointmentPurpose(_Labelled):
+    """What a cita is for: a new request, a pending case's follow-up, or a policy's service."""
+
+    GENERAL = "general"
+    FOLLOW_UP = "follow_up"
+    MAINTENANCE = "maintenance"
+    UPDATE_REVIEW = "update_review"
+    POLICY_REVIEW = "policy_review"
+
+
+class ChangeKind(_Labelled):
+    """One entry of a cita's append-only history."""
+
+    BOOKED = "booked"
+    CONFIRMED = "confirmed"
+    MOVED = "moved"
+    CANCELLED = "cancelled"
+    DONE = "done"
+    NO_SHOW = "no_show"
+
+
 # Labels by enumeration: members of different enumerations may share a value.
 _LABELS: dict[type[StrEnum], dict[str, str]] = {
     DeviceKind: {
@@ -272,6 +309,28 @@ _LABELS: dict[type[StrEnum], dict[str, str]] = {
         SessionAction.START_INSTRUCTIONS: "Iniciar instrucciones por chat",
         SessionAction.END_INSTRUCTIONS: "Terminar instrucciones por chat",
         SessionAction.END: "Finalizar",
+    },
+    AppointmentState: {
+        AppointmentState.SCHEDULED: "Programada",
+        AppointmentState.CONFIRMED: "Confirmada",
+        AppointmentState.DONE: "Realizada",
+        AppointmentState.NO_SHOW: "No se presentó",
+        AppointmentState.CANCELLED: "Cancelada",
+    },
+    AppointmentPurpose: {
+        AppointmentPurpose.GENERAL: "Cita",
+        AppointmentPurpose.FOLLOW_UP: "Seguimiento de caso pendiente",
+        AppointmentPurpose.MAINTENANCE: "Mantenimiento preventivo",
+        AppointmentPurpose.UPDATE_REVIEW: "Revisión de actualizaciones",
+        AppointmentPurpose.POLICY_REVIEW: "Revisión trimestral de póliza",
+    },
+    ChangeKind: {
+        ChangeKind.BOOKED: "Agendada",
+        ChangeKind.CONFIRMED: "Confirmada",
+        ChangeKind.MOVED: "Cambio de horario",
+        ChangeKind.CANCELLED: "Cancelada",
+        ChangeKind.DONE: "Realizada",
+        ChangeKind.NO_SHOW: "No se presentó",
     },
 }
 

@@ -38,6 +38,8 @@ class Policy(Base):
     start_date: Mapped[date] = mapped_column(Date)
     ended_on: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # months between preventive maintenance visits / update reviews (agenda, revision 0007)
+    service_months: Mapped[int] = mapped_column(Integer, default=3, server_default="3")
 
     versions: Mapped[list[PolicyVersion]] = relationship(
         order_by="PolicyVersion.valid_from", cascade="all, delete-orphan"

@@ -8,6 +8,7 @@ from sqlalchemy import Engine
 
 from app.kernel.clock import Clock, SystemClock
 from app.kernel.search import ClientColumns
+from app.services.agenda import AgendaService
 from app.services.backups import BackupService
 from app.services.balances import BalanceService
 from app.services.client_list import client_columns
@@ -40,6 +41,7 @@ class Services:
     backups: BackupService
     unbilled: UnbilledService
     reports: ReportService
+    agenda: AgendaService
 
     @classmethod
     def create(cls, engine: Engine, clock: Clock | None = None) -> Services:
@@ -61,6 +63,7 @@ class Services:
             backups=BackupService(engine, use_clock, db),
             unbilled=UnbilledService(db, use_clock),
             reports=ReportService(db, use_clock),
+            agenda=AgendaService(db, use_clock),
         )
 
     def client_columns(self) -> ClientColumns:

@@ -23,6 +23,7 @@ from app.ui.kit.operation import Operation
 from app.ui.kit.pdf_actions import PdfDocument
 
 if TYPE_CHECKING:
+    from app.services.agenda_values import AppointmentView
     from app.services.facade import Services
     from app.services.values import DeviceView, SessionView
     from app.ui.main_window import MainWindow
@@ -77,7 +78,8 @@ class SessionActions:
         w.billingPanel.quoteEntered.connect(self.set_quote)
 
     # -- starting ----------------------------------------------------------------------------
-    def start_session(self) -> SessionView | None:
+    def start_session(self, preset: AppointmentView | None = None) -> SessionView | None:
+        """``preset``: a cita of the agenda fills device, modality, channel and city."""
         from app.ui.device_dialog import DeviceDialog
         from app.ui.start_session_dialog import StartSessionDialog
 
@@ -97,6 +99,9 @@ class SessionActions:
 
         devices = services.clients.devices(client_id)
         dialog = StartSessionDialog(client, devices, add_device, w, last=last)
+        if preset is not None:
+            dialog.preset(preset.device_id, preset.modality, preset.channel, preset.city,
+                          preset.reason)  # fmt: skip
         if run_dialog(dialog) != QDialog.DialogCode.Accepted or dialog.request is None:
             return None
         r = dialog.request

@@ -82,11 +82,12 @@ def build_menus(window: MainWindow) -> SessionMenu:
     action(archivo, "Buscar cliente", keys.Find, window.focus_search)
     archivo.addSeparator()
     action(archivo, "Corte del día…", QKeySequence("Ctrl+Shift+C"), dialogs.open_summary)
+    action(archivo, "Agenda…", QKeySequence("Ctrl+Shift+A"), lambda: _open_agenda(window))
     action(archivo, "Pólizas por revisar…", None, dialogs.open_reviews)
     action(archivo, "Respaldos…", None, dialogs.open_backups)
     action(archivo, "Ajustes…", keys.Preferences, dialogs.open_settings)
     archivo.addSeparator()
-    action(archivo, "Cambiar de asesor…", QKeySequence("Ctrl+Shift+A"), dialogs.switch_advisor)
+    action(archivo, "Cambiar de asesor…", QKeySequence("Ctrl+Shift+U"), dialogs.switch_advisor)
     action(archivo, "Salir", keys.Quit, window.close)
     cliente = bar.addMenu("&Cliente")
     action(cliente, "Editar cliente y equipos…", None, dialogs.edit_client)
@@ -158,6 +159,12 @@ def build_tray(window: MainWindow) -> QSystemTrayIcon | None:
     tray.activated.connect(lambda *_: _bring_to_front(window))
     tray.show()
     return tray
+
+
+def _open_agenda(window: MainWindow) -> None:  # issue 13: the Agenda window
+    from app.ui.agenda_window import open_agenda
+
+    open_agenda(window)
 
 
 def _bring_to_front(window: MainWindow) -> None:
