@@ -141,6 +141,7 @@ class SessionStatus:
     consents_declined: int
     corrections: int = 0  # corrections entered afterwards
     manual: bool = False  # a past session entered by hand
+    last_answer_declined: bool = False  # the client's last answer to remote control was no
 
     def all_gaps(self, end: datetime) -> tuple[Interval, ...]:
         """Closed gaps plus the open one (closed at ``end``); empty gaps dropped."""
@@ -175,6 +176,7 @@ def derive_status(events: Iterable[EventLike]) -> SessionStatus:
     instructions: list[Interval] = []
     instr_since: datetime | None = None
     disconnections = accepted = declined = 0
+    last_declined = False
     for kind, at, *_ in effective_timeline(entries):
         if kind in (EventKind.PAUSED, EventKind.DISCONNECTED):
             if gap_since is None:
@@ -199,9 +201,11 @@ def derive_status(events: Iterable[EventLike]) -> SessionStatus:
         elif kind is EventKind.REMOTE_ACCEPTED:
             remote = RemoteState.ACCEPTED
             accepted += 1
+            last_declined = False
         elif kind is EventKind.REMOTE_DECLINED:
             remote = RemoteState.DECLINED
             declined += 1
+            last_declined = True
         elif kind is EventKind.REMOTE_STARTED:
             remote = RemoteState.ACTIVE
         elif kind is EventKind.INSTRUCTIONS_STARTED:
@@ -233,6 +237,7 @@ def derive_status(events: Iterable[EventLike]) -> SessionStatus:
         consents_declined=declined,
         corrections=corrections,
         manual=manual,
+        last_answer_declined=last_declined,
     )
 
 
