@@ -13,7 +13,6 @@ with an issued receipt is never corrected (the receipt is immutable: cancel it f
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
@@ -29,12 +28,13 @@ from app.billing.session_rules import (
     stored_checklist,
 )
 from app.kernel.clock import Clock
-from app.kernel.enums import CaseState, Channel, EventKind, Modality, Outcome
+from app.kernel.enums import CaseState, EventKind, Modality, Outcome
 from app.kernel.errors import RuleError
 from app.kernel.fmt import case_label, format_datetime
 from app.kernel.limits import check_choice, check_moment
 from app.kernel.timeline import Entry, derive_status, effective_span
 from app.models import Advisor, Case, Client, Device, SessionEvent, WorkSession
+from app.services.correction_data import ManualSession
 from app.services.counters import CASE_SERIES, next_number
 from app.services.data import clean_note
 from app.services.loading import (
@@ -48,22 +48,6 @@ from app.services.uow import Database
 from app.services.values import SessionView
 
 __all__ = ["CorrectionService", "ManualSession"]
-
-
-@dataclass(frozen=True)
-class ManualSession:
-    """A past session entered by hand: it is recorded ended, with its outcome."""
-
-    advisor_id: int
-    client_id: int
-    modality: Modality
-    start: datetime
-    end: datetime
-    reason: str
-    device_id: int | None = None
-    channel: Channel | None = None
-    outcome: Outcome = Outcome.RESOLVED
-    summary: str = ""
 
 
 def _reason(text: str) -> str:

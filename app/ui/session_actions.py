@@ -75,6 +75,11 @@ class SessionActions:
         w.billingPanel.issueRequested.connect(self.issue_receipt)
         w.billingPanel.payRequested.connect(self.record_payment)
         w.billingPanel.quoteEntered.connect(self.set_quote)
+        # -- notes, corrections, past sessions by hand (app/ui/correction_actions.py) --
+        from app.ui.correction_actions import CorrectionActions
+
+        self.corrections = CorrectionActions(w)
+        self.corrections.wire()
 
     # -- starting ----------------------------------------------------------------------------
     def start_session(self) -> SessionView | None:
@@ -168,6 +173,7 @@ class SessionActions:
         services, session = w.services, w.session
         if services is None or session is None or not session.running:
             return None
+        preselect = preselect or session.suggested_outcome  # a declined remote control stays
         dialog = EndSessionDialog(new_event=new_event, preselect=preselect, parent=w)
         if run_dialog(dialog) != QDialog.DialogCode.Accepted or dialog.outcome is None:
             return None
@@ -175,6 +181,7 @@ class SessionActions:
         if not new_event:
             view = Operation(w, lambda: services.sessions.end(session.id, outcome, note)).run()
             if view is not None:
+                w.show_notice("")  # "envíe las instrucciones y finalice": done
                 w.set_session(view)
                 w.load_pending()
             return view

@@ -63,6 +63,10 @@ def build_menus(window: MainWindow) -> SessionMenu:
             sp.instructionsButton,
             sp.endSessionButton,
             sp.newEventButton,
+            # notes, corrections, past sessions by hand
+            sp.noteButton,
+            sp.correctButton,
+            sp.manualSessionButton,
         ),
     )
     sp.actionsChanged.connect(session_menu.sync)

@@ -13,7 +13,7 @@ from sqlalchemy import text
 
 from app.kernel.enums import CaseState, Channel, EventKind, Modality, Outcome
 from app.kernel.errors import DomainError
-from app.services.corrections import ManualSession
+from app.services.correction_data import ManualSession
 from tests.services.conftest import Shop, start_remote_desktop
 
 MX = ZoneInfo("America/Mexico_City")
