@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -20,7 +21,7 @@ from PySide6.QtWidgets import (
 from app.kernel.enums import EventKind, Modality
 from app.kernel.fmt import format_datetime
 from app.services.values import SessionView
-from app.ui.kit.layout import hint, ok_cancel
+from app.ui.kit.layout import fit_height, hint, ok_cancel
 from app.ui.kit.messages import field_error
 from app.ui.kit.moments import moment_edit, moment_of, set_moment
 from app.ui.kit.operation import Operation
@@ -105,6 +106,7 @@ class CorrectionDialog(QDialog):
         layout.addWidget(ok_cancel(self, "Registrar corrección", self.try_save))
         self.kindCombo.currentIndexChanged.connect(self._kind_changed)
         self._kind_changed()
+        self.setMinimumWidth(520)
 
     def kind(self) -> EventKind:
         return EventKind(self.kindCombo.currentData())
@@ -133,6 +135,11 @@ class CorrectionDialog(QDialog):
 
     def show_error(self, message: str) -> None:
         self.errorLabel.show_message(message)
+        fit_height(self)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        fit_height(self)
 
     def try_save(self) -> None:
         asked = self.correction()

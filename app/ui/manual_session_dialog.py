@@ -8,6 +8,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -22,7 +23,7 @@ from app.kernel.enums import Channel, Modality, Outcome
 from app.services.correction_data import ManualSession
 from app.services.values import ClientView, DeviceView, SessionView
 from app.ui.device_dialog import device_text
-from app.ui.kit.layout import hint, ok_cancel
+from app.ui.kit.layout import fit_height, hint, ok_cancel
 from app.ui.kit.messages import field_error
 from app.ui.kit.moments import moment_edit, moment_of
 from app.ui.kit.operation import Operation
@@ -97,6 +98,7 @@ class ManualSessionDialog(QDialog):
         layout.addWidget(ok_cancel(self, "Registrar sesión", self.try_save))
         self.modalityCombo.currentIndexChanged.connect(self._modality_changed)
         self._modality_changed()
+        self.setMinimumWidth(520)
 
     def _modality_changed(self) -> None:
         self.channelCombo.setEnabled(Modality(self.modalityCombo.currentData()) is Modality.REMOTE)
@@ -119,6 +121,11 @@ class ManualSessionDialog(QDialog):
 
     def show_error(self, message: str) -> None:
         self.errorLabel.show_message(message)
+        fit_height(self)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        fit_height(self)
 
     def try_save(self) -> None:
         data = self.data()

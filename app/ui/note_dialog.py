@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QDialog, QLabel, QPlainTextEdit, QVBoxLayout, QWidget
 
 from app.services.values import SessionView
-from app.ui.kit.layout import ok_cancel
+from app.ui.kit.layout import fit_height, ok_cancel
 from app.ui.kit.messages import field_error
 from app.ui.kit.operation import Operation
 
@@ -39,6 +40,11 @@ class NoteDialog(QDialog):
 
     def show_error(self, message: str) -> None:
         self.errorLabel.show_message(message)
+        fit_height(self)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        fit_height(self)
 
     def try_save(self) -> None:
         text = self.noteEdit.toPlainText()

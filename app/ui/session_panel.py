@@ -164,6 +164,10 @@ class SessionPanel(QFrame):
         self.timelineList.setSelectionMode(QListWidget.SelectionMode.NoSelection)
         self.timelineList.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.timelineList.setAccessibleName("Bitácora de la sesión (no editable)")
+        # notes and corrections carry sentences: wrap them rather than cut them
+        self.timelineList.setWordWrap(True)
+        self.timelineList.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.timelineList.setResizeMode(QListWidget.ResizeMode.Adjust)
 
         timeline_title = QLabel("Bitácora de la sesión")
         timeline_title.setObjectName("sectionTitle")
@@ -426,6 +430,7 @@ class SessionPanel(QFrame):
         for event in self._view.events:
             item = QListWidgetItem(timeline_text(event, self._view))
             item.setFlags(Qt.ItemFlag.ItemIsEnabled)
+            item.setToolTip(item.text())
             if event.kind in CORRECTIONS or event.kind is EventKind.RECORDED_MANUALLY:
                 font = item.font()
                 font.setItalic(True)
