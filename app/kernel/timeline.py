@@ -166,9 +166,11 @@ class SessionStatus:
 def derive_status(events: Iterable[EventLike]) -> SessionStatus:
     """Replay ``(kind, instant)`` pairs (or :class:`Entry` rows) in order, corrections
     applied (:func:`effective_timeline`)."""
-    entries = [_entry(e) for e in events]
-    corrections = sum(1 for e in entries if e.kind in CORRECTIONS)
-    manual = any(e.kind is EventKind.RECORDED_MANUALLY for e in entries)
+    entries = list(events)
+    kinds = [e[0] for e in entries]
+    corrections = sum(1 for k in kinds if k in CORRECTIONS)
+    manual = EventKind.RECORDED_MANUALLY in kinds
+    timeline = effective_timeline(entries) if corrections else entries
     ended = paused = disconnected = False
     remote = RemoteState.NONE
     gaps: list[Interval] = []
@@ -177,7 +179,8 @@ def derive_status(events: Iterable[EventLike]) -> SessionStatus:
     instr_since: datetime | None = None
     disconnections = accepted = declined = 0
     last_declined = False
-    for kind, at, *_ in effective_timeline(entries):
+    for e in timeline:
+        kind, at = e[0], e[1]
         if kind in (EventKind.PAUSED, EventKind.DISCONNECTED):
             if gap_since is None:
                 gap_since = at
