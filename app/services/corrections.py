@@ -167,7 +167,8 @@ class CorrectionService:
         self, session_id: int, correction: Entry, reason: str, author_id: int
     ) -> SessionView:
         """Append one correction if the timeline stays valid; the session row follows the
-        effective start and end; the case's pending or closing instant follows the end."""
+        effective start and end; the case's opening follows the start of the session it
+        opened with, its pending or closing instant the end."""
         why = _reason(reason)
 
         def work(s: Session) -> SessionView:
@@ -183,11 +184,13 @@ class CorrectionService:
             problem = correction_refusal(x.row.modality, x.pairs, correction, now)
             if problem:
                 raise RuleError(problem)
-            old_end = x.row.ended_at
+            old_start, old_end = x.row.started_at, x.row.ended_at
             self._append(s, x, correction._replace(at=now), why, author_id)
             start, end = effective_span(x.pairs)
             assert start is not None
             x.row.started_at = start
+            if x.case.opened_at == old_start:  # the case opened with this session
+                x.case.opened_at = start
             if old_end is not None and end is not None and end != old_end:
                 x.row.ended_at = end
                 if x.case.pending_since == old_end:

@@ -115,6 +115,7 @@ def test_a_corrected_start_moves_the_session_to_its_real_day(shop: Shop) -> None
     tuesday = shop.services.documents.day_summary(date(2026, 11, 24))
     assert [x.start for x in monday.sessions] == [local(23, 50, day=23)]
     assert tuesday.sessions == ()
+    assert s.session(sid).case.opened_at == local(23, 50, day=23)  # its policy month too
 
 
 NAIVE = datetime(2026, 11, 24, 12)
