@@ -72,6 +72,14 @@ class EventKind(_Labelled):
     INSTRUCTIONS_STARTED = "instructions_started"
     INSTRUCTIONS_ENDED = "instructions_ended"
     ENDED = "ended"
+    # Entered afterwards, each with its reason (``note``), author and recorded-at instant
+    # (``at``); ``app.kernel.timeline.effective_timeline`` applies them.
+    NOTE = "note"  # a note written while the session runs
+    START_CORRECTED = "start_corrected"  # span_start: the start it should have had
+    END_CORRECTED = "end_corrected"  # span_end: the end it should have had
+    PAUSE_ADDED = "pause_added"  # [span_start, span_end): a forgotten pause
+    DISCONNECTION_ADDED = "disconnection_added"  # [span_start, span_end): a forgotten one
+    RECORDED_MANUALLY = "recorded_manually"  # a past session entered by hand
 
 
 class ReceiptStatus(_Labelled):
@@ -260,6 +268,12 @@ _LABELS: dict[type[StrEnum], dict[str, str]] = {
         EventKind.INSTRUCTIONS_STARTED: "Inicio de instrucciones por chat",
         EventKind.INSTRUCTIONS_ENDED: "Fin de instrucciones por chat",
         EventKind.ENDED: "Fin",
+        EventKind.NOTE: "Nota",
+        EventKind.START_CORRECTED: "Corrección: inicio",
+        EventKind.END_CORRECTED: "Corrección: fin",
+        EventKind.PAUSE_ADDED: "Corrección: pausa agregada",
+        EventKind.DISCONNECTION_ADDED: "Corrección: desconexión agregada",
+        EventKind.RECORDED_MANUALLY: "Registrada a mano",
     },
     ReceiptStatus: {
         ReceiptStatus.ISSUED: "Emitido",

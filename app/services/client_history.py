@@ -10,7 +10,6 @@ disconnection records come from ``kernel.timeline``; the balance is the statemen
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, time
 from decimal import Decimal
@@ -20,7 +19,6 @@ from app.billing.money import ZERO, format_money
 from app.kernel.enums import (
     CaseState,
     DeviceKind,
-    EventKind,
     Modality,
     PaymentMethod,
     ReceiptStatus,
@@ -29,7 +27,7 @@ from app.kernel.errors import NotFoundError
 from app.kernel.fmt import LOCAL_ZONE, case_label, format_minutes, policy_label
 from app.kernel.timeline import consent_records, disconnections
 from app.services.billing_inputs import SessionFacts, price_sessions, tariff_history
-from app.services.day_summary import _EVENTS, _SESSIONS, Event, _Session
+from app.services.day_summary import _SESSIONS, _Session, read_events
 from app.services.sql import Execute, calendar_day, instant, maybe_instant, money
 
 __all__ = ["KINDS", "ClientHistory", "HistoryEntry", "build_client_history"]
@@ -188,9 +186,7 @@ def _sessions(
 ) -> int:
     """Each session with its outcome and amount, its consents and its disconnections."""
     rows = [_Session.of(r) for r in execute(_SESSIONS.format(where=_WHERE), params)]
-    events: dict[int, list[Event]] = defaultdict(list)
-    for sid, kind, at in execute(_EVENTS.format(where=_EVENTS_WHERE), params):
-        events[int(sid)].append(Event(EventKind(kind), instant(at)))
+    events = read_events(execute, _EVENTS_WHERE, params)
     unbilled: list[SessionFacts] = [r.facts for r in rows if r.id not in receipt_of]
     bills = price_sessions(execute, unbilled, events, tariff_history(execute), now).bills
     names = {int(k): v for k, v in execute(_ADVISORS, {})}

@@ -36,7 +36,7 @@ from app.documents import data as doc
 from app.kernel.enums import Band, CaseState, EventKind, LineKind, Modality, Outcome, ReceiptStatus
 from app.kernel.errors import NotFoundError
 from app.kernel.fmt import LOCAL_ZONE, case_label
-from app.kernel.timeline import consent_records, disconnections
+from app.kernel.timeline import Entry, consent_records, disconnections
 from app.models.revisions import check_revision, head, sqlite_revision
 from app.services.billing_inputs import SessionFacts, price_sessions, tariff_history
 from app.services.data import PROFILE_KEY, BusinessProfile
@@ -79,7 +79,7 @@ WHERE {where}
 ORDER BY s.started_at, s.id
 """
 _EVENTS = """
-SELECT e.session_id, e.kind, e.at
+SELECT e.session_id, e.kind, e.at, e.span_start, e.span_end
 FROM session_events e JOIN sessions s ON s.id = e.session_id
 WHERE {where}
 ORDER BY e.session_id, e.seq
@@ -241,6 +241,17 @@ def _receipt_figures(
     return out
 
 
+def read_events(execute: Execute, where: str, params: dict[str, Any]) -> dict[int, list[Entry]]:
+    """The events (corrections included) of the sessions ``where`` selects, by session: what
+    the corte, the period report and the client's history price and read."""
+    events: dict[int, list[Entry]] = defaultdict(list)
+    for sid, kind, at, low, high in execute(_EVENTS.format(where=where), params):
+        events[int(sid)].append(
+            Entry(EventKind(kind), instant(at), maybe_instant(low), maybe_instant(high))
+        )
+    return events
+
+
 def build_day_summary(
     execute: Execute, day: date, advisor_id: int | None, now: datetime
 ) -> doc.DaySummary:
@@ -257,10 +268,7 @@ def build_day_summary(
         where += " AND s.advisor_id = :advisor"
         params["advisor"] = advisor_id
     rows = [_Session.of(r) for r in execute(_SESSIONS.format(where=where), params)]
-    events: dict[int, list[Event]] = defaultdict(list)
-    if rows:
-        for sid, kind, at in execute(_EVENTS.format(where=where), params):
-            events[int(sid)].append(Event(EventKind(kind), instant(at)))
+    events = read_events(execute, where, params) if rows else {}
     figures = _receipt_figures(execute, where, params) if rows else {}
     unbilled = [r.facts for r in rows if r.id not in figures]
     if unbilled:
@@ -313,7 +321,7 @@ class _Parts:
         self,
         r: _Session,
         f: _Figures | None,
-        events: Sequence[Event],
+        events: Sequence[Entry],
         advisor: str,
         now: datetime,
         tariff: Tariff,
@@ -405,23 +413,6 @@ def _expiring(
             )
         )  # fmt: skip
     return tuple(out)
-
-
-class Event(tuple[EventKind, datetime]):
-    """A stored event as ``(kind, instant)``, with the names the timeline reads."""
-
-    __slots__ = ()
-
-    def __new__(cls, kind: EventKind, at: datetime) -> Event:
-        return super().__new__(cls, (kind, at))
-
-    @property
-    def kind(self) -> EventKind:
-        return self[0]
-
-    @property
-    def at(self) -> datetime:
-        return self[1]
 
 
 def summary_from_sqlite(

@@ -13,6 +13,7 @@ from app.services.backups import BackupService
 from app.services.balances import BalanceService
 from app.services.client_list import client_columns
 from app.services.clients import ClientService
+from app.services.corrections import CorrectionService
 from app.services.documents import DocumentService
 from app.services.policies import PolicyService
 from app.services.policy_reviews import PolicyReviewService
@@ -31,6 +32,7 @@ class Services:
     clock: Clock
     clients: ClientService
     sessions: SessionService
+    corrections: CorrectionService  # time corrected afterwards, notes, sessions by hand
     receipts: ReceiptService
     settings: SettingsService
     documents: DocumentService
@@ -53,6 +55,7 @@ class Services:
             clock=use_clock,
             clients=ClientService(db, use_clock),
             sessions=SessionService(db, use_clock),
+            corrections=CorrectionService(db, use_clock),
             receipts=ReceiptService(db, use_clock),
             settings=SettingsService(db, use_clock),
             documents=DocumentService(db, use_clock),

@@ -45,7 +45,6 @@ from app.kernel.enums import (
     Band,
     CaseState,
     EventClass,
-    EventKind,
     LineKind,
     Modality,
     ReceiptStatus,
@@ -54,6 +53,7 @@ from app.kernel.enums import (
 from app.kernel.errors import DomainError, NotFoundError
 from app.kernel.fmt import LOCAL_ZONE, policy_label, to_local
 from app.kernel.limits import check_day
+from app.kernel.timeline import Entry
 from app.services import day_summary as corte
 from app.services.billing_inputs import (
     SessionFacts,
@@ -63,7 +63,7 @@ from app.services.billing_inputs import (
     tariff_history,
 )
 from app.services.data import PROFILE_KEY, BusinessProfile
-from app.services.sql import Execute, instant, json_value, money
+from app.services.sql import Execute, json_value, money
 
 __all__ = [
     "Preset",
@@ -166,7 +166,7 @@ class _Loaded:
     summary: doc.DaySummary
     rows: list[_Row]
     facts: dict[int, SessionFacts]
-    events: dict[int, list[corte.Event]]
+    events: dict[int, list[Entry]]
     tariffs: TariffHistory
 
 
@@ -182,10 +182,7 @@ def _load(
     tariffs = tariff_history(execute)
     where, params = _where(start, end, advisor_id)
     sessions = [corte._Session.of(r) for r in execute(corte._SESSIONS.format(where=where), params)]
-    events: dict[int, list[corte.Event]] = defaultdict(list)
-    if sessions:
-        for sid, kind, at in execute(corte._EVENTS.format(where=where), params):
-            events[int(sid)].append(corte.Event(EventKind(kind), instant(at)))
+    events = corte.read_events(execute, where, params) if sessions else {}
     figures = corte._receipt_figures(execute, where, params) if sessions else {}
     unbilled = [r.facts for r in sessions if r.id not in figures]
     if unbilled:

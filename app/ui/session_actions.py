@@ -76,6 +76,11 @@ class SessionActions:
         w.billingPanel.issueRequested.connect(self.issue_receipt)
         w.billingPanel.payRequested.connect(self.record_payment)
         w.billingPanel.quoteEntered.connect(self.set_quote)
+        # -- notes, corrections, past sessions by hand (app/ui/correction_actions.py) --
+        from app.ui.correction_actions import CorrectionActions
+
+        self.corrections = CorrectionActions(w)
+        self.corrections.wire()
 
     # -- starting ----------------------------------------------------------------------------
     def start_session(self, preset: AppointmentView | None = None) -> SessionView | None:
@@ -178,6 +183,7 @@ class SessionActions:
         services, session = w.services, w.session
         if services is None or session is None or not session.running:
             return None
+        preselect = preselect or session.suggested_outcome  # a declined remote control stays
         dialog = EndSessionDialog(new_event=new_event, preselect=preselect, parent=w)
         if run_dialog(dialog) != QDialog.DialogCode.Accepted or dialog.outcome is None:
             return None

@@ -56,6 +56,9 @@ SESSION_KEYS = (
     ("stopRemoteClientButton", "Ctrl+Alt+C"),
     ("stopRemoteAdvisorButton", "Ctrl+Alt+A"),
     ("instructionsButton", "Ctrl+I"),
+    ("noteButton", "Ctrl+Alt+N"),
+    ("correctButton", "Ctrl+Shift+H"),
+    ("manualSessionButton", "Ctrl+Shift+M"),
 )
 RECEIPT_KEYS = (
     ("issueReceiptButton", "Ctrl+Shift+E"),
