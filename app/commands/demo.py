@@ -78,9 +78,7 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
         "demo",
         help="llena una base de datos vacía con datos de demostración",
         description="Llena una base de datos vacía con datos de demostración realistas.",
-        add_help=False,
     )
-    p.add_argument("-h", "--help", action="help", help="muestra esta ayuda y termina")
     p.add_argument("--weeks", type=int, default=3, metavar="N", help="semanas de sesiones (3)")
     p.add_argument("--seed", type=int, default=2026, help="semilla del generador")
     p.set_defaults(handler=run)
