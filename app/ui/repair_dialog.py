@@ -181,6 +181,8 @@ class RepairDialog(QDialog):
         self.declineButton.setObjectName("declineRepairButton")
         self.issueButton = QPushButton("Emitir recibo de reparación")
         self.issueButton.setObjectName("issueRepairReceiptButton")
+        self.cancelReceiptButton = QPushButton("Cancelar recibo…")
+        self.cancelReceiptButton.setObjectName("cancelRepairReceiptButton")
         self.quotePdf = PdfActions(
             self.quote_document,
             {"preview": "quotePreviewButton", "save": "quoteSavePdfButton"},
@@ -200,11 +202,17 @@ class RepairDialog(QDialog):
         self.receiptPreviewButton = self.receiptPdf.button("preview")
         self.closeButton = QPushButton("Cerrar")
         self.closeButton.setObjectName("closeButton")
-        for button in (self.acceptButton, self.declineButton, self.issueButton, self.closeButton):
-            button.setAutoDefault(False)
         decisions = QHBoxLayout()
-        for button in (self.saveButton, self.acceptButton, self.declineButton, self.issueButton):
+        for button in (
+            self.saveButton,
+            self.acceptButton,
+            self.declineButton,
+            self.issueButton,
+            self.cancelReceiptButton,
+        ):
             decisions.addWidget(button)
+            button.setAutoDefault(button is self.saveButton)
+        self.closeButton.setAutoDefault(False)
         decisions.addStretch(1)
         documents = QHBoxLayout()
         documents.addWidget(self.quotePdf)
@@ -219,6 +227,7 @@ class RepairDialog(QDialog):
         self.acceptButton.clicked.connect(lambda: self._confirmed(accepted=True))
         self.declineButton.clicked.connect(lambda: self._confirmed(accepted=False))
         self.issueButton.clicked.connect(self.issue_receipt)
+        self.cancelReceiptButton.clicked.connect(self.cancel_receipt)
         self.closeButton.clicked.connect(self.accept)
 
     # -- state -------------------------------------------------------------------------------
@@ -251,6 +260,7 @@ class RepairDialog(QDialog):
         issued = receipt is not None and receipt.status.value == "issued"
         support = self.repair is not None and self.repair.support_receipt_folio is not None
         self.issueButton.setEnabled(status is RepairStatus.ACCEPTED and support and not issued)
+        self.cancelReceiptButton.setEnabled(issued)
         self.quotePdf.set_available(self.repair is not None)
         self.receiptPdf.set_available(receipt is not None)
         self._show_receipt(receipt)
@@ -426,6 +436,22 @@ class RepairDialog(QDialog):
         if view is not None:
             self.issued = view
         return view
+
+    def cancel_receipt(self) -> ReceiptView | None:
+        """ "Cancelar recibo…" on the repair's issued receipt (reason and confirmation in
+        :class:`CancelReceiptDialog`); afterwards the repair receipt may be issued again."""
+        from app.ui.cancel_receipt_dialog import CancelReceiptDialog
+        from app.ui.kit.layout import run_dialog
+
+        receipt = self._receipt
+        if receipt is None or not self.cancelReceiptButton.isEnabled():
+            return None
+        dialog = CancelReceiptDialog(self.services, receipt.id, self, advisor_id=self.advisor_id)
+        run_dialog(dialog)
+        if dialog.cancelled is not None:
+            self.changed = True
+            self.refresh()
+        return dialog.cancelled
 
     def _changing(self, work: Callable[[], T]) -> T | None:
         """Record the answer or issue the receipt; then show the repair as it is now."""

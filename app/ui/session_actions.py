@@ -74,6 +74,7 @@ class SessionActions:
         w.followUpButton.clicked.connect(lambda: self.follow_up())
         w.billingPanel.issueRequested.connect(self.issue_receipt)
         w.billingPanel.payRequested.connect(self.record_payment)
+        w.billingPanel.cancelReceiptRequested.connect(self.cancel_receipt)
         w.billingPanel.quoteEntered.connect(self.set_quote)
 
     # -- starting ----------------------------------------------------------------------------
@@ -244,3 +245,22 @@ class SessionActions:
         if receipt is not None:
             advisor_id = w.advisor.id if w.advisor else None
             run_dialog(PaymentDialog(services, receipt.id, w, advisor_id=advisor_id))
+
+    def cancel_receipt(self) -> None:
+        """Cancel the receipt just issued (and issue the corrected one, when asked)."""
+        from app.ui.cancel_receipt_dialog import CancelReceiptDialog
+
+        w = self.window
+        services, folio = w.services, w.receipt_folio
+        if services is None or folio is None:
+            return
+        receipt = Operation(w, lambda: services.receipts.by_folio(folio)).run()
+        if receipt is None:
+            return
+        advisor_id = w.advisor.id if w.advisor else None
+        dialog = CancelReceiptDialog(services, receipt.id, w, advisor_id=advisor_id)
+        run_dialog(dialog)
+        if dialog.cancelled is not None:
+            w.receipt_folio = dialog.reissued.folio if dialog.reissued else None
+            w.show_notice(dialog.outcome_text())
+            w.refresh_bill()
