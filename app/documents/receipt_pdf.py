@@ -61,6 +61,7 @@ MARGIN = 16 * mm
 PAGE_W, PAGE_H = letter
 WIDTH = PAGE_W - 2 * MARGIN - 12  # the frame keeps 6 pt of padding on each side
 QR_SIZE = 30 * mm
+TOTALS_W = 118 * mm  # labels 64 mm, amounts 54 mm
 
 
 def qr_payload(doc: ReceiptDocument) -> str:
@@ -437,7 +438,8 @@ def _totals_block(doc: ReceiptDocument, st: Styles) -> Table:
     big_l = style("tot_big_l", 11.5, bold=True, leading=14)
     big_r = style("tot_big_r", 11.5, bold=True, leading=14, align=TA_RIGHT)
     rows.append([p("TOTAL", big_l), p(money(m.total), big_r)])
-    totals = Table(rows, colWidths=[64 * mm, 36 * mm])
+    # the amount column holds "$99,999,999.99 MXN" (the largest amount allowed) on one line
+    totals = Table(rows, colWidths=[64 * mm, TOTALS_W - 64 * mm])
     n = len(rows)
     totals.setStyle(
         table_style(
@@ -457,7 +459,7 @@ def _totals_block(doc: ReceiptDocument, st: Styles) -> Table:
     )
     qr_caption = p("Folio y total verificables con este código.", st.small)
     qr_cell = [_qr(doc), Spacer(1, 2 * mm), qr_caption]
-    t = Table([[qr_cell, "", totals]], colWidths=[40 * mm, WIDTH - 40 * mm - 100 * mm, 100 * mm])
+    t = Table([[qr_cell, "", totals]], colWidths=[40 * mm, WIDTH - 40 * mm - TOTALS_W, TOTALS_W])
     t.setStyle(
         table_style(
             [
