@@ -18,7 +18,7 @@ How a service fills a receipt (``ReceiptDocument``):
   ``cancelled_at`` from the receipt.
 
 A day summary (``DaySummary``): one ``SummarySession`` per session of the local date (and
-advisor), ``by_band=band_totals_of(hours, lines)`` from the same sessions' bills or stored
+advisor), ``by_band=band_totals_of(billable_hours, lines)`` from the same sessions' bills or stored
 receipts, the receipts issued or cancelled that day, payments received that day and what the
 day's receipts still owe, pending cases opened that day and those whose free follow-up ends
 within 2 days, escalations, consent requests and disconnections. Totals by modality and the
@@ -240,7 +240,8 @@ class ModalityTotal:
 
 @dataclass(frozen=True)
 class BandTotal:
-    """Billable hours and their charge by band; ``band`` None is work at a quoted price."""
+    """Billable hours and their charge by band; ``band`` None is work at a quoted price (or
+    still to quote): its hours and its money."""
 
     band: Band | None
     hours: int
@@ -251,9 +252,27 @@ class BandTotal:
         return "Tarifa cotizada" if self.band is None else self.band.label.capitalize()
 
 
+PAYMENT_LABELS = {
+    "paid": "Pagado",
+    "partial": "Pagado parcialmente",
+    "unpaid": "Sin pagar",
+    "cancelled": "Cancelado",
+}
+
+
+def payment_state(status: ReceiptStatus, total: Decimal, paid: Decimal) -> str:
+    """``paid``, ``partial``, ``unpaid`` or ``cancelled`` (Spanish: :data:`PAYMENT_LABELS`)."""
+    if status is ReceiptStatus.CANCELLED:
+        return "cancelled"
+    if paid >= total:
+        return "paid"
+    return "partial" if paid > 0 else "unpaid"
+
+
 @dataclass(frozen=True)
 class SummaryReceipt:
-    """A receipt issued or cancelled on the day. ``base``/``iva``/``total`` as issued."""
+    """A receipt issued or cancelled on the day. ``base``/``iva``/``total`` as issued;
+    ``paid``: what its payments add up to."""
 
     folio: str
     issued_at: datetime
@@ -264,9 +283,19 @@ class SummaryReceipt:
     status: ReceiptStatus = ReceiptStatus.ISSUED
     cancel_reason: str = ""
     advisor: str = ""
+    paid: Decimal = ZERO
 
     def __post_init__(self) -> None:
         require_aware(self.issued_at, "La fecha de emisión")
+
+    @property
+    def payment_status(self) -> str:
+        return payment_state(self.status, self.total, self.paid)
+
+    @property
+    def payment_label(self) -> str:
+        """ "Pagado", "Pagado parcialmente", "Sin pagar" or "Cancelado"."""
+        return PAYMENT_LABELS[self.payment_status]
 
 
 @dataclass(frozen=True)
@@ -422,21 +451,28 @@ class DaySummary:
 
 
 def band_totals_of(
-    counts: Iterable[tuple[Band, int]], lines: Iterable[tuple[LineKind, Band | None, Decimal]]
+    billable_hours: int,
+    lines: Iterable[tuple[LineKind, Band | None, int | None, Decimal]],
 ) -> tuple[BandTotal, ...]:
-    """:func:`band_totals` from billable hours by band and ``(kind, band, amount)`` lines, as
-    a bill or a stored receipt (its hours by band and lines) gives them."""
+    """Billable hours and charges by band from the day's ``billable_hours`` and its sessions'
+    ``(kind, band, hours, amount)`` lines, as bills or stored receipts give them.
+
+    Hour and covered lines count, hours and money, under their band. Every other billable
+    hour — priced at a quoted rate or amount, or still to quote — counts under "Tarifa
+    cotizada" with the quoted money: each row's hours are the hours its money pays for, and
+    the rows add up to the day's billable hours. Policy discounts and credits are not spread
+    over bands."""
     hours = {Band.BUSINESS: 0, Band.OUTSIDE: 0}
     amounts = {Band.BUSINESS: ZERO, Band.OUTSIDE: ZERO}
     quoted = ZERO
-    for band, n in counts:
-        hours[band] += n
-    for kind, line_band, amount in lines:
+    for kind, line_band, line_hours, amount in lines:
         if kind is LineKind.QUOTED:
             quoted += amount
         elif kind in CHARGE_KINDS and line_band is not None:
             amounts[line_band] += amount
+            hours[line_band] += line_hours or 0
     out = [BandTotal(band, hours[band], round_money(amounts[band])) for band in hours]
-    if quoted:
-        out.append(BandTotal(None, 0, round_money(quoted)))
+    quoted_hours = max(0, billable_hours - sum(hours.values()))
+    if quoted or quoted_hours:
+        out.append(BandTotal(None, quoted_hours, round_money(quoted)))
     return tuple(out)

@@ -365,10 +365,7 @@ def details_text(summary: DaySummary) -> str:
         f"{m.modality.label} {m.sessions} ({format_money(m.amount)})" for m in summary.by_modality
     )
     bands = ", ".join(
-        f"{b.label.lower()} ({format_money(b.amount)})"
-        if b.band is None
-        else f"{b.label.lower()} {b.hours} h ({format_money(b.amount)})"
-        for b in summary.by_band
+        f"{b.label.lower()} {b.hours} h ({format_money(b.amount)})" for b in summary.by_band
     )
     gaps = sum(d.minutes or 0 for d in summary.disconnections)
     events = " · ".join(
