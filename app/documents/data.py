@@ -174,6 +174,9 @@ class ReceiptDocument:
     status: ReceiptStatus = ReceiptStatus.ISSUED
     cancel_reason: str = ""
     cancelled_at: datetime | None = None
+    #: a repair's receipt: ``session_start`` is when it was quoted, ``session_end`` when the
+    #: client accepted it, ``outcome`` the repair; it prints no session times nor remote control
+    is_repair: bool = False
 
     def __post_init__(self) -> None:
         for moment, what in (
@@ -202,6 +205,12 @@ class ReceiptDocument:
     @property
     def is_cancelled(self) -> bool:
         return self.status is ReceiptStatus.CANCELLED
+
+    @property
+    def shows_remote_control(self) -> bool:
+        """Remote control and disconnections concern remote support only (not an in-person
+        session, not a repair)."""
+        return not self.is_repair and self.modality is Modality.REMOTE
 
 
 # -- end-of-day summary ---------------------------------------------------------------------

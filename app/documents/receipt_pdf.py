@@ -148,14 +148,17 @@ def _story(doc: ReceiptDocument, st: Styles) -> list[Flowable]:
     story: list[Flowable] = [_header(doc, st), Spacer(1, 3 * mm), _rule()]
     if doc.is_cancelled:
         story += [Spacer(1, 3 * mm), _cancel_box(doc, st)]
+    story += [Spacer(1, 4 * mm), _info_grid(doc, st), Spacer(1, 4 * mm)]
+    if doc.is_repair:
+        story += [_section("Reparación", st), _repair_grid(doc, st)]
+    else:
+        story += [_section("Sesión", st), _session_grid(doc, st)]
+    if doc.shows_remote_control:
+        story += [
+            Spacer(1, 4 * mm),
+            KeepTogether([_section("Control remoto y desconexiones", st), *_remote(doc, st)]),
+        ]
     story += [
-        Spacer(1, 4 * mm),
-        _info_grid(doc, st),
-        Spacer(1, 4 * mm),
-        _section("Sesión", st),
-        _session_grid(doc, st),
-        Spacer(1, 4 * mm),
-        KeepTogether([_section("Control remoto y desconexiones", st), *_remote(doc, st)]),
         Spacer(1, 5 * mm),
         _lines_table(doc, st),
         Spacer(1, 3 * mm),
@@ -190,7 +193,7 @@ def _header(doc: ReceiptDocument, st: Styles) -> Table:
         contact.append(p(web, st.small))
     left: list[Flowable] = [p(b.name, st.title), Spacer(1, 1.5 * mm), *contact]
     right: list[Flowable] = [
-        p("RECIBO", st.doc_title),
+        p("RECIBO DE REPARACIÓN" if doc.is_repair else "RECIBO", st.doc_title),
         Spacer(1, 1 * mm),
         pm(f"Folio <font color='#0b5cad'>{escape(doc.folio)}</font>", st.folio),
         Spacer(1, 1 * mm),
@@ -324,6 +327,18 @@ def _session_grid(doc: ReceiptDocument, st: Styles) -> Table:
         deadline = format_datetime(doc.pending_until, tz, weekday=True)
         rows.append(("Seguimiento", f"Sin costo hasta el {deadline}", "", ""))
     rows.append(("Estado de pago", doc.payment_status, "", ""))
+    return _kv_table(rows, st)
+
+
+def _repair_grid(doc: ReceiptDocument, st: Styles) -> Table:
+    """A repair's receipt: what was repaired, when it was quoted and accepted, the payment."""
+    tz = doc.business.timezone
+    rows = [
+        ("Reparación", doc.outcome, "", ""),
+        ("Cotizada", format_datetime(doc.session_start, tz, weekday=True),
+         "Aceptada", format_datetime(doc.session_end, tz)),
+        ("Estado de pago", doc.payment_status, "", ""),
+    ]  # fmt: skip
     return _kv_table(rows, st)
 
 

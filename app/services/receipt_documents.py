@@ -100,6 +100,7 @@ def receipt_document(s: Session, r: Receipt) -> doc.ReceiptDocument:
         status=r.status,
         cancel_reason=r.cancel_reason or "",
         cancelled_at=r.cancelled_at,
+        is_repair=r.session_id is None,
     )
 
 
@@ -139,12 +140,14 @@ def _repair_work(s: Session, r: Receipt) -> _Work:
     if repair is None:
         raise RuleError(f"El recibo {r.folio} no corresponde a una sesión terminada.")
     case = get_or_fail(s, Case, repair.case_id)
+    device = s.get(Device, case.device_id) if case.device_id is not None else None
     return _Work(
         case=case,
         start=repair.quoted_at,
         end=repair.decided_at or repair.quoted_at,
         worked=timedelta(0),
-        outcome=f"Reparación aceptada: {repair.description}",
+        outcome=repair.description,
+        device=device_label(device),
         notes=(f"Reparación del caso {case_label(case.number)} (caso escalado).",),
     )
 

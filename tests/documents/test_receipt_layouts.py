@@ -14,6 +14,8 @@ from app.documents.data import ReceiptMoney, receipt_line
 from app.documents.receipt_pdf import receipt_pdf_bytes
 from app.kernel.enums import LineKind, Modality
 from tests.documents.samples import sample_receipt
+from tests.services.conftest import Shop, services, shop  # noqa: F401 (fixtures)
+from tests.services.test_repairs import BATTERY, case_of, escalated
 
 D = Decimal
 
@@ -64,3 +66,39 @@ def test_total_is_on_one_line(base: Decimal, total: str) -> None:
     assert total in text_lines(pdf)  # the amount is not wrapped
     subtotal = f"${base:,.2f} MXN"
     assert f"Subtotal {subtotal}" in rows.values()
+
+
+def all_text(pdf: bytes) -> str:
+    return " ".join(text_lines(pdf))
+
+
+def test_in_person_support_has_no_remote_control_section() -> None:
+    remote = all_text(receipt_pdf_bytes(sample_receipt()))
+    assert "CONTROL REMOTO Y DESCONEXIONES" in remote
+    for modality in (Modality.OFFICE, Modality.ONSITE):
+        doc = replace(sample_receipt(), modality=modality, consents=(), disconnections=(),
+                      channel="")  # fmt: skip
+        text = all_text(receipt_pdf_bytes(doc))
+        assert "CONTROL REMOTO" not in text and "control remoto" not in text
+        assert "SESIÓN" in text and "Tiempo trabajado" in text
+
+
+def test_repair_receipt_has_its_own_layout(shop: Shop) -> None:  # noqa: F811
+    sv = shop.services
+    sid = escalated(shop)  # remote desktop on Lucía's Mac: the case's device
+    sv.receipts.issue_for_session(sid)
+    shop.clock.advance(hours=20)
+    quote = sv.repairs.quote(case_of(shop, sid), "Cambio de batería", 2, [BATTERY])
+    shop.clock.advance(hours=2)
+    sv.repairs.accept(quote.id)
+    receipt = sv.repairs.issue_receipt(quote.id)
+    doc = sv.documents.receipt_by_folio(receipt.folio)
+    assert doc.is_repair and not doc.shows_remote_control
+    text = all_text(receipt_pdf_bytes(doc))
+    assert "RECIBO DE REPARACIÓN" in text
+    assert "MacBook Air M2 — serie C02XK1" in text  # the device repaired
+    assert "Reparación Cambio de batería" in text
+    assert "Cotizada miércoles 25/11/2026 07:31 Aceptada 25/11/2026 09:31" in text
+    for absent in ("SESIÓN", "Tiempo trabajado", "Horas cobrables", "Inicio", "CONTROL REMOTO"):
+        assert absent not in text, absent
+    assert "Mano de obra de reparación" in text and "Refacción: Batería MacBook Air" in text
