@@ -61,7 +61,7 @@ class ReceiptLine:
     kind: LineKind
     description: str
     amount: Decimal
-    hours: int | None = None
+    hours: int | Decimal | None = None  # a repair's labour may be a fraction (1.5 h)
     rate: Decimal | None = None
     band: Band | None = None
 
@@ -116,7 +116,7 @@ def receipt_line(
     description: str,
     amount: Decimal,
     *,
-    hours: int | None = None,
+    hours: int | Decimal | None = None,
     rate: Decimal | None = None,
     band: Band | str | None = None,
     modality: Modality | str,

@@ -28,6 +28,7 @@ from reportlab.platypus import (
 )
 
 from app.billing import money_str
+from app.billing.repair import hours_text
 from app.documents.data import ReceiptDocument, ReceiptLine
 from app.documents.pdfkit import (
     ACCENT,
@@ -408,7 +409,7 @@ def _grid_style() -> TableStyle:
 
 
 def _line_cells(line: ReceiptLine, st: Styles) -> list[object]:
-    hours = f"{line.hours}" if line.hours is not None else "—"
+    hours = hours_text(line.hours) if line.hours is not None else "—"
     rate = money_short(line.rate) if line.rate else "—"
     return [
         p(line.description, st.cell),

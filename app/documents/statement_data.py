@@ -94,7 +94,7 @@ class RepairView:
     support_session_id: int
     support_receipt_folio: str | None  # the support session's issued receipt, if any
     description: str
-    labour_hours: int
+    labour_hours: Decimal
     labour_rate: Decimal
     discount: Decimal
     parts: tuple[RepairPart, ...]

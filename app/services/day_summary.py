@@ -210,7 +210,10 @@ def _bill_figures(bill: Bill) -> _Figures:
         bill.worked_minutes,
         bill.billable_hours,
         bill.base,
-        tuple((x.kind, x.band, x.hours, x.amount) for x in bill.lines),
+        tuple(
+            (x.kind, x.band, int(x.hours) if x.hours is not None else None, x.amount)
+            for x in bill.lines
+        ),
     )
 
 

@@ -80,6 +80,7 @@ class RepairDialog(QDialog):
         self.changed = False
         self._checked = False  # after a first save attempt, fields are checked as they change
         self._receipt: ReceiptView | None = None
+        self._partial = False  # the live amounts leave out a wrong field
 
         self.setObjectName("repairDialog")
         case = services.sessions.case(case_id)
@@ -301,11 +302,13 @@ class RepairDialog(QDialog):
 
     def preview_bill(self) -> Bill | None:
         """The quote's amounts: the saved quote, or while typing what saving would store
-        (``services.repairs.preview``); None while they cannot be priced."""
+        (``services.repairs.preview``) from the fields that are right — a wrong field is left
+        out and says so next to it; None while nothing can be priced."""
         if not self.editing and self.repair is not None:
             return self.repair.quote
-        data = self.read_input(show=False, amounts_only=True)
-        if data is None:
+        data = self.quoteForm.read_amounts(show=True)
+        self._partial = not data.complete
+        if not data.labour_hours and not data.parts:
             return None
         return Operation(
             self,
@@ -315,11 +318,14 @@ class RepairDialog(QDialog):
         ).run()
 
     def _update_amounts(self) -> None:
+        self._partial = False
         bill = self.preview_bill()
         self._show_bill(bill)
         support = self.repair.support_receipt_folio if self.repair is not None else None
         if bill is None and self.editing:
             note = "Capture horas de mano de obra o una refacción para ver el importe."
+        elif self._partial:
+            note = "Importe sin los datos marcados en rojo: corríjalos para completarlo."
         elif support:
             note = (
                 f"Precios más IVA. Si el cliente acepta, el recibo de la reparación abona la "
