@@ -56,3 +56,16 @@ def test_cancellation_refusal_explains_the_repair_credit(shop: Shop) -> None:
         sv.receipts.cancel_and_reissue(repair.id, "Refacción equivocada")
     assert sv.receipts.receipt(repair.id).status is ReceiptStatus.ISSUED
     assert sv.receipts.receipt(support.id).total > Decimal(0)
+
+
+def test_statement_shows_the_cancellation_before_the_corrected_receipt(shop: Shop) -> None:
+    sv = shop.services
+    first = sv.receipts.issue_for_session(ended_session(shop))
+    shop.clock.advance(minutes=5)
+    old, new = sv.receipts.cancel_and_reissue(first.id, "Error de captura")
+    entries = sv.balances.statement(shop.lucia).entries
+    assert [(e.kind, e.folio, e.balance) for e in entries] == [
+        ("receipt", old.folio, first.total),
+        ("cancellation", old.folio, Decimal("0.00")),
+        ("receipt", new.folio, new.total),
+    ]
