@@ -72,3 +72,14 @@ def _write(folder: Path, data: bytes) -> Path:
     path = folder / "corte.pdf"
     path.write_bytes(data)
     return path
+
+
+def test_summary_window_counts_payment_states(shop_day: ShopDay) -> None:
+    from app.ui.summary_dialog import totals_text
+
+    sv = shop_day.services
+    assert isinstance(sv.clock, FakeClock)
+    sv.clock.set(at(19, 0))
+    sv.receipts.record_payment(sv.receipts.by_folio("A-000003").id, D("1.00"))
+    text = totals_text(sv.documents.day_summary(DAY))
+    assert "4 emitidos (2 pagados, 1 pagado parcialmente, 1 sin pagar)" in text
