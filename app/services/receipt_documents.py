@@ -184,7 +184,7 @@ def payment_label(
         last = payments[-1]
         return f"Pagado — {last.method.label.lower()}, {format_datetime(last.received_at)}"
     if payments:
-        return f"Pago parcial: {format_money(paid)} de {format_money(total)}"
+        return f"Pagado parcialmente: {format_money(paid)} de {format_money(total)}"
     if total == 0:
         return "Sin costo"
     if arrangement is PaymentArrangement.LATER:

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.billing import format_money
+from app.documents.data import PAYMENT_LABELS
 from app.kernel.enums import ReceiptStatus
 from app.kernel.fmt import format_date, format_datetime
 from app.ui.kit.layout import hint
@@ -51,12 +52,7 @@ ZERO = Decimal("0.00")
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 RAW_ROLE = Qt.ItemDataRole.UserRole + 1
 
-STATUS_TEXT = {
-    "paid": "Pagado",
-    "partial": "Pago parcial",
-    "unpaid": "Sin pagar",
-    "cancelled": "Cancelado",
-}
+STATUS_TEXT = PAYMENT_LABELS  # "Pagado", "Pagado parcialmente", "Sin pagar", "Cancelado"
 STATUS_COLOR = {
     "paid": "#1b6b33",
     "partial": "#8a4b00",

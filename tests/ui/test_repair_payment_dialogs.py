@@ -397,7 +397,7 @@ def test_statement_shows_receipts_payments_and_balance(
     assert dialog.windowTitle() == "Estado de cuenta — Lucía Pérez Domínguez"
     receipts = statement_rows(dialog, dialog.receiptsModel)
     assert [row[0] for row in receipts] == ["A-000001", "A-000002"]
-    assert receipts[0][3:] == ["$348.00 MXN", "$100.00 MXN", "$248.00 MXN", "Pago parcial"]
+    assert receipts[0][3:] == ["$348.00 MXN", "$100.00 MXN", "$248.00 MXN", "Pagado parcialmente"]
     assert receipts[1][2:] == [
         "Reparación del caso C-000001",
         "$2,436.00 MXN",
@@ -429,7 +429,7 @@ def test_statement_shows_receipts_payments_and_balance(
     assert dialog.changed
     assert dialog.selected_receipt_id() == issued.id  # the selection is kept
     receipts = statement_rows(dialog, dialog.receiptsModel)
-    assert receipts[1][4:] == ["$1,436.00 MXN", "$1,000.00 MXN", "Pago parcial"]
+    assert receipts[1][4:] == ["$1,436.00 MXN", "$1,000.00 MXN", "Pagado parcialmente"]
     entries = statement_rows(dialog, dialog.entriesModel)
     assert entries[-1][1:] == [
         "Pago",
