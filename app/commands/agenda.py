@@ -21,7 +21,6 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
         "(.ics), PDF o CSV según la extensión del archivo.",
         add_help=False,
     )  # fmt: skip
-    p.add_argument("-h", "--help", action="help", help="muestra esta ayuda y termina")
     when = p.add_mutually_exclusive_group()
     when.add_argument("--date", metavar="AAAA-MM-DD", help="un día (hoy si se omite)")
     when.add_argument("--week", metavar="AAAA-MM-DD", help="la semana (lunes a domingo) de ese día")

@@ -28,7 +28,6 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
         description="Citas de la agenda: agendar, cancelar y buscar horarios libres.",
         add_help=False,
     )  # fmt: skip
-    p.add_argument("-h", "--help", action="help", help="muestra esta ayuda y termina")
     actions = p.add_subparsers(dest="action", metavar="ACCIÓN", required=True,
                                parser_class=type(p))  # fmt: skip
     add = actions.add_parser("add", help="agenda una cita e imprime su número", add_help=False)

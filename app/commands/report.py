@@ -31,7 +31,6 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
         "todos, en PDF o CSV según la extensión del archivo.",
         add_help=False,
     )
-    p.add_argument("-h", "--help", action="help", help="muestra esta ayuda y termina")
     p.add_argument("--from", dest="first", metavar="AAAA-MM-DD", help="primer día (local)")
     p.add_argument("--to", dest="last", metavar="AAAA-MM-DD", help="último día (incluido)")
     p.add_argument(

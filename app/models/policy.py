@@ -20,7 +20,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.kernel.enums import RepairStatus
 from app.models.base import Base
-from app.models.types import Money, StrEnumType, UTCDateTime
+from app.models.types import Hours, Money, StrEnumType, UTCDateTime
 
 
 def Fraction() -> Numeric[Decimal]:
@@ -97,7 +97,7 @@ class Repair(Base):
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
     support_session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id"), index=True)
     description: Mapped[str] = mapped_column(Text)
-    labour_hours: Mapped[int] = mapped_column(Integer)
+    labour_hours: Mapped[Decimal] = mapped_column(Hours())  # fractions allowed (0007)
     labour_rate: Mapped[Decimal] = mapped_column(Money())
     discount: Mapped[Decimal] = mapped_column(Fraction())
     status: Mapped[RepairStatus] = mapped_column(StrEnumType(RepairStatus))

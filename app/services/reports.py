@@ -149,9 +149,7 @@ class _Row:
 
     @classmethod
     def of(cls, r: corte._Session, f: corte._Figures | None, advisor: str) -> _Row:
-        hours = dict.fromkeys(Band, 0)
-        for band, n in f.hours if f is not None else ():
-            hours[band] += n
+        hours = doc.band_hours(f.lines if f is not None else ())  # as the corte counts them
         return cls(
             r, to_local(r.started_at, LOCAL_ZONE).date(), advisor, r.facts.stored.modality,
             f.worked_minutes if f is not None else 0, hours[Band.BUSINESS], hours[Band.OUTSIDE],
@@ -212,7 +210,7 @@ def _load(
         generated_at=now,
         advisor=names[advisor_id] if advisor_id is not None else None,
         sessions=tuple(parts.sessions),
-        by_band=doc.band_totals_of(parts.hours, parts.lines),
+        by_band=doc.band_totals_of(parts.billable_hours, parts.lines),
         receipts=receipts,
         payments_received=received,
         outstanding=outstanding,
@@ -431,7 +429,7 @@ def _policies(execute: Execute, loaded: _Loaded, first: date, last: date) -> tup
             bill = priced.bills.get(r.session.id)
             if bill is None:
                 continue
-            hours += sum(x.hours or 0 for x in bill.lines if x.kind is LineKind.COVERED)
+            hours += sum(int(x.hours or 0) for x in bill.lines if x.kind is LineKind.COVERED)
             tariff = loaded.tariffs.at(r.session.started_at)
             value += covered_value(bill, priced.terms.get(r.session.id), tariff)
         for contract in held.contracts:

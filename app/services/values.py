@@ -182,7 +182,7 @@ class ReceiptLineView:
     kind: str
     description: str
     band: str | None
-    hours: int | None
+    hours: int | Decimal | None  # a repair's labour may be a fraction (1.5 h)
     rate: Decimal | None
     amount: Decimal
 

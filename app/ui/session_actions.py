@@ -75,6 +75,7 @@ class SessionActions:
         w.followUpButton.clicked.connect(lambda: self.follow_up())
         w.billingPanel.issueRequested.connect(self.issue_receipt)
         w.billingPanel.payRequested.connect(self.record_payment)
+        w.billingPanel.cancelReceiptRequested.connect(self.cancel_receipt)
         w.billingPanel.quoteEntered.connect(self.set_quote)
         # -- notes, corrections, past sessions by hand (app/ui/correction_actions.py) --
         from app.ui.correction_actions import CorrectionActions
@@ -342,3 +343,22 @@ class SessionActions:
             w, lambda: services.receipts.issue_for_session(view.id, advisor_id=advisor_id)
         ).run()
         return receipt.folio if receipt is not None else None
+
+    def cancel_receipt(self) -> None:
+        """Cancel the receipt just issued (and issue the corrected one, when asked)."""
+        from app.ui.cancel_receipt_dialog import CancelReceiptDialog
+
+        w = self.window
+        services, folio = w.services, w.receipt_folio
+        if services is None or folio is None:
+            return
+        receipt = Operation(w, lambda: services.receipts.by_folio(folio)).run()
+        if receipt is None:
+            return
+        advisor_id = w.advisor.id if w.advisor else None
+        dialog = CancelReceiptDialog(services, receipt.id, w, advisor_id=advisor_id)
+        run_dialog(dialog)
+        if dialog.cancelled is not None:
+            w.receipt_folio = dialog.reissued.folio if dialog.reissued else None
+            w.show_notice(dialog.outcome_text(), key="session")
+            w.refresh_bill()

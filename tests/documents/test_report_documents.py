@@ -49,14 +49,16 @@ def test_csv_has_the_cortes_sections_and_its_totals_sum_up(shop: Shop) -> None:
     assert mine[("Importes", "Total")][2] == "1809.60"
     assert mine[("Sesiones", "Total del periodo")] == ["9", "11", "2030.00"]
     band = {k[1]: v for k, v in mine.items() if k[0] == "Banda"}
-    assert band == {"Horario laboral": ["", "8", "1200.00"],
-                    "Fuera de horario": ["", "3", "900.00"]}  # fmt: skip
+    # the session still to quote counts its hour under "Tarifa cotizada", as in the corte
+    assert band == {"Horario laboral": ["", "7", "1200.00"],
+                    "Fuera de horario": ["", "3", "900.00"],
+                    "Tarifa cotizada": ["", "1", "0.00"]}  # fmt: skip
     by_day = sections["Por día"]
     assert by_day[0][-4:] == ["A distancia", "Presencial en AppleUse", "En domicilio del cliente",
                               "Importe sin IVA"]  # fmt: skip
     assert by_day[1][:4] == ["23 nov", "2026-11-23", "2026-11-23", "2"]
     assert by_day[1][-1] == "480.00"
-    assert sections["Por asesor"][1] == ["Alberto Hernández", "5", "4", "330", "4", "2", "1200.00"]
+    assert sections["Por asesor"][1] == ["Alberto Hernández", "5", "4", "330", "3", "2", "1200.00"]
     assert ["Control remoto rechazado (%)", "50.0"] in sections["Casos"]
     assert sections["Pólizas"][1][:3] == ["Lucía Pérez Domínguez", "P-000001", "630.00"]
     comparison = {r[0]: r[1:] for r in sections["Comparación con el periodo anterior"][1:]}

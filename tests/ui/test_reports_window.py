@@ -44,7 +44,7 @@ def test_charts_hold_the_reports_figures(qtbot: Any, shop: Shop) -> None:
     for m in Modality:
         assert values[m.label] == [float(b.amount_of(m)) for b in report.buckets]
     assert window.hoursChart.values() == {
-        "Horario laboral": [3.0, 2.0, 2.0, 1.0, 0.0, 0.0, 0.0],
+        "Horario laboral": [3.0, 2.0, 2.0, 0.0, 0.0, 0.0, 0.0],  # 26 nov: still to quote
         "Fuera de horario (emergencia)": [0.0, 0.0, 0.0, 0.0, 0.0, 2.0, 1.0],
     }
     advisors = window.advisorChart

@@ -6,7 +6,7 @@ revisions 0003 and 0005 stay. The history of an appointment refuses UPDATE, DELE
 REPLACE and PostgreSQL's TRUNCATE, like session events.
 
 Revision ID: 0008
-Revises: 0006
+Revises: 0007
 Create Date: 2026-12-01 10:40:00
 """
 
@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0008"
-down_revision: str | None = "0006"
+down_revision: str | None = "0007"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
