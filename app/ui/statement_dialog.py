@@ -214,6 +214,10 @@ class StatementDialog(QDialog):
         self.unbilledLabel.setObjectName("unbilledLabel")
         self.unbilledLabel.setWordWrap(True)
         self.unbilledLabel.hide()
+        self.unbilledButton = QPushButton("Emitir sus recibos…")
+        self.unbilledButton.setObjectName("statementUnbilledButton")
+        self.unbilledButton.setAutoDefault(False)
+        self.unbilledButton.hide()
 
         self.payButton = QPushButton("Registrar pago…")
         self.payButton.setObjectName("statementPayButton")
@@ -266,7 +270,10 @@ class StatementDialog(QDialog):
         layout.addWidget(self.receiptsTable, 1)
         layout.addWidget(entries_title)
         layout.addWidget(self.entriesTable, 1)
-        layout.addWidget(self.unbilledLabel)
+        unbilled_row = QHBoxLayout()
+        unbilled_row.addWidget(self.unbilledLabel, 1)
+        unbilled_row.addWidget(self.unbilledButton, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addLayout(unbilled_row)
         layout.addLayout(actions)
         self.resize(1000, 660)
 
@@ -274,8 +281,22 @@ class StatementDialog(QDialog):
         self.receiptsTable.doubleClicked.connect(lambda *_: self.record_payment())
         self.payButton.clicked.connect(lambda: self.record_payment())
         self.cancelButton.clicked.connect(lambda: self.cancel_receipt())
+        self.unbilledButton.clicked.connect(lambda: self.bill_unbilled())
         self.receiptsTable.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         self.receiptsTable.addAction(self.cancelAction)
+        self.refresh()
+
+    def bill_unbilled(self) -> None:
+        """The client's sessions without a receipt, to issue them (then the statement again)."""
+        from app.ui.kit.layout import run_dialog
+        from app.ui.unbilled_dialog import UnbilledDialog
+
+        dialog = UnbilledDialog(
+            self.services, self, client_id=self.client_id, advisor_id=self.advisor_id
+        )
+        run_dialog(dialog)
+        if dialog.issued:
+            self.changed = True
         self.refresh()
 
     # -- state -------------------------------------------------------------------------------
@@ -295,6 +316,7 @@ class StatementDialog(QDialog):
         if st.unbilled:
             self.unbilledLabel.setText(unbilled_text(st))
         self.unbilledLabel.setVisible(bool(st.unbilled))
+        self.unbilledButton.setVisible(bool(st.unbilled))
         if selected is not None:
             self.select_receipt(selected)
         self._selection_changed()

@@ -130,6 +130,7 @@ class WindowDialogs:
             return
         advisor_id = w.advisor.id if w.advisor else None
         run_dialog(StatementDialog(w.services, client_id, w, advisor_id=advisor_id))
+        w.refresh_bill()  # a receipt issued, paid or cancelled there shows in the bill
 
     def open_unbilled(self) -> None:
         """Sesión → Sesiones sin recibo…: the day's (and older) sessions still to bill."""

@@ -142,6 +142,29 @@ def test_the_day_s_list_shows_a_session_that_needs_its_quote_in_the_window(windo
     assert window.billingPanel.quoteBox.isVisibleTo(window.billingPanel)
 
 
+def test_the_statement_issues_its_sessions_without_receipt(window, qtbot, ui_clock):
+    from app.ui.statement_dialog import StatementDialog
+
+    client = add_client(window, "Ana López")
+    view = office_session(window, client)
+    ui_clock.advance(minutes=50)
+    window.services.sessions.end(view.id, Outcome.RESOLVED)
+    dialog = StatementDialog(window.services, client.id, window, advisor_id=window.advisor.id)
+    qtbot.addWidget(dialog)
+    assert dialog.unbilledButton.isVisibleTo(dialog)
+
+    def issue(unbilled):
+        assert unbilled.objectName() == "unbilledDialog"
+        assert unbilled.scopeCombo.currentData() == "client"
+        unbilled.issueButton.click()
+        unbilled.reject()
+
+    when_modal(issue)
+    dialog.unbilledButton.click()
+    assert dialog.changed and not dialog.unbilledButton.isVisibleTo(dialog)
+    assert [r.folio for r in dialog.statement.receipts] == ["A-000001"]
+
+
 # -- 5. the quote stays editable ------------------------------------------------------------------
 def test_a_quote_stays_editable_until_the_receipt_and_shows_whole(window, qtbot, ui_clock):
     client = add_client(window, "Hotel Mocambo", city="Boca del Río")
