@@ -45,12 +45,14 @@ from app.ui.agenda_view import AgendaView, Column, column_label, named
 from app.ui.appointment_dialog import AppointmentDialog
 from app.ui.kit.layout import run_dialog
 from app.ui.kit.messages import error_banner, notice_banner
+from app.ui.kit.operation import Operation
 
 if TYPE_CHECKING:
     from app.services.facade import Services
 
 #: the user's preference: minutes before each cita for the tray notice (0: none)
 REMINDER_KEY = "agenda/reminderMinutes"
+SUBSCRIPTION_KEY = "agenda/subscription"  # advisor id → the exported .ics kept up to date
 
 __all__ = ["AgendaWindow", "open_agenda", "start_session_from", "today_notice"]
 
@@ -68,6 +70,7 @@ class AgendaWindow(QWidget):
         reminder_minutes: int = 15,
     ) -> None:
         super().__init__(parent, Qt.WindowType.Window)
+        self._dirty = False  # a cita changed here: rewrite the subscribed calendars
         self.services = services
         self.setObjectName("agendaWindow")
         self.setWindowTitle("Agenda — AppleUse Soporte")
@@ -247,6 +250,9 @@ class AgendaWindow(QWidget):
         self._fill_today()
         self._fill_due()
         self.show_selected(self.view.selected_view())
+        if self._dirty:
+            self._dirty = False
+            self.rewrite_subscriptions()
 
     def columns(self, first: date, days: int, advisor: int | None) -> list[Column]:
         advisors = [(advisor, self.advisorCombo.currentText())] if advisor is not None else [
@@ -332,6 +338,7 @@ class AgendaWindow(QWidget):
             return False
         self.errorLabel.clear_message()
         self.noticeLabel.show_message(done)
+        self._dirty = True  # the subscribed calendars are rewritten
         self.reload()
         return True
 
@@ -344,6 +351,7 @@ class AgendaWindow(QWidget):
         if dialog.saved is not None:
             self.anchor = local_day(dialog.saved.start, self.tariff)
             self.noticeLabel.show_message(f"Cita agendada: {dialog.saved.when}.")
+            self._dirty = True  # the subscribed calendars are rewritten
             self.reload()
             self.view.select(dialog.saved.id)
         return dialog.saved
@@ -419,6 +427,7 @@ class AgendaWindow(QWidget):
         run_dialog(dialog)
         if dialog.saved is not None:
             self.noticeLabel.show_message(f"Cita movida a {dialog.saved.when}.")
+            self._dirty = True  # the subscribed calendars are rewritten
             self.reload()
         return dialog.saved
 
@@ -453,6 +462,7 @@ class AgendaWindow(QWidget):
             self.errorLabel.show_message("Elija un asesor para ver o cambiar su horario.")
             return
         run_dialog(AdvisorScheduleDialog(self.services, advisor, self))
+        self._dirty = True  # the subscribed calendars are rewritten
         self.reload()
 
     def export_calendar(self, path: Path) -> Path | None:
@@ -461,10 +471,30 @@ class AgendaWindow(QWidget):
             self.errorLabel.show_message("Elija un asesor: cada asesor tiene su calendario.")
             return None
         try:
-            return self.services.agenda.write_subscription(advisor, path)
+            saved = self.services.agenda.write_subscription(advisor, path)
         except (DomainError, OSError) as exc:
             self.errorLabel.show_message(f"No se pudo guardar el calendario: {exc}")
             return None
+        QSettings().setValue(f"{SUBSCRIPTION_KEY}/{advisor}", str(saved))
+        return saved
+
+    def rewrite_subscriptions(self) -> None:
+        """Every calendar file exported (and subscribed to) is rewritten after a change, off
+        the GUI thread: Calendar on the Mac or the iPhone sees the cita at its next refresh."""
+        settings = QSettings()
+        settings.beginGroup(SUBSCRIPTION_KEY)
+        files = {int(k): Path(str(settings.value(k))) for k in settings.childKeys() if k.isdigit()}
+        settings.endGroup()
+        agenda = self.services.agenda
+        for advisor, path in files.items():
+            Operation(
+                self,
+                lambda a=advisor, p=path: agenda.write_subscription(a, p),  # type: ignore[misc]
+                errors=lambda m: self.errorLabel.show_message(
+                    f"No se pudo actualizar el calendario suscrito: {m}"
+                ),
+                clear=False,
+            ).run_in_background()
 
     def export_dialog(self) -> None:
         name, _ = QFileDialog.getSaveFileName(self, "Calendario del asesor (.ics)",

@@ -211,6 +211,19 @@ def test_export_calendar(agenda: AgendaWindow, sv: Any, tmp_path: Any) -> None:
     assert "Elija un asesor" in agenda.errorLabel.text()
 
 
+def test_a_subscribed_calendar_is_rewritten_after_a_change(
+    qtbot: Any, agenda: AgendaWindow, sv: Any, tmp_path: Any
+) -> None:
+    from icalendar import Calendar
+
+    path = agenda.export_calendar(tmp_path / "ana.ics")
+    assert path is not None and Calendar.from_ical(path.read_bytes()).walk("VEVENT") == []
+    book(sv, at(25, 10))  # booked elsewhere; the window's next change rewrites the file
+    agenda._dirty = True
+    agenda.reload()
+    qtbot.waitUntil(lambda: len(Calendar.from_ical(path.read_bytes()).walk("VEVENT")) == 1)
+
+
 def test_agenda_is_in_the_main_window_menu(window: Any, qtbot: Any) -> None:
     entry = next(
         action
