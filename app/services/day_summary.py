@@ -31,7 +31,7 @@ from app.billing.money import ZERO
 from app.billing.policy import CaseOpening
 from app.billing.pricing import Bill, StoredSession
 from app.billing.session_rules import expiring_pending_since, follow_up_deadline
-from app.billing.tariff import Tariff
+from app.billing.tariff import Tariff, TariffHistory
 from app.documents import data as doc
 from app.kernel.enums import Band, CaseState, EventKind, LineKind, Modality, Outcome, ReceiptStatus
 from app.kernel.errors import NotFoundError
@@ -260,7 +260,27 @@ def build_day_summary(
     execute: Execute, day: date, advisor_id: int | None, now: datetime
 ) -> doc.DaySummary:
     """The corte del día for a local date, one advisor or all (``None``)."""
-    start, end = local_day_bounds(day)
+    return build_range_summary(execute, day, day, advisor_id, now).summary
+
+
+@dataclass(frozen=True)
+class RangeSummary:
+    """The corte over local days [first, last] and what it was built from: the period report
+    reads its sessions, figures and events rather than a second copy of these queries."""
+
+    summary: doc.DaySummary
+    sessions: list[_Session]
+    figures: dict[int, _Figures]
+    events: dict[int, list[Entry]]
+    tariffs: TariffHistory
+    names: dict[int, str]
+
+
+def build_range_summary(
+    execute: Execute, first: date, last: date, advisor_id: int | None, now: datetime
+) -> RangeSummary:
+    """The corte's figures over local days [first, last] (one day: the corte del día)."""
+    start, end = local_day_bounds(first)[0], local_day_bounds(last)[1]
     names = {int(k): v for k, v in execute(_ADVISORS, {})}
     if advisor_id is not None and advisor_id not in names:
         raise NotFoundError(f"El asesor {advisor_id} no existe.")
@@ -286,13 +306,15 @@ def build_day_summary(
     receipts, outstanding = _day_receipts(execute, start, end, advisor_id, names)
     by_advisor = " AND r.advisor_id = :advisor" if advisor_id is not None else ""
     received = money(execute(_RECEIVED.format(advisor=by_advisor), params)[0][0] or 0)
+    # what is still owed at the close of the last day
     balance_params = {**params, "issued": ReceiptStatus.ISSUED.value}
     charged = execute(_CHARGED.format(advisor=by_advisor), balance_params)[0][0]
     paid = execute(_PAID.format(advisor=by_advisor), balance_params)[0][0]
     stored_profile = json_value(profile[0][0]) if profile else None
-    return doc.DaySummary(
+    last_start, last_end = local_day_bounds(last)
+    summary = doc.DaySummary(
         business=BusinessProfile.from_stored(stored_profile).document_header(),
-        day=day,
+        day=first,
         generated_at=now,
         advisor=names[advisor_id] if advisor_id is not None else None,
         sessions=tuple(parts.sessions),
@@ -302,11 +324,12 @@ def build_day_summary(
         outstanding=outstanding,
         balance_due=max(ZERO, Decimal(int(charged or 0) - int(paid or 0)).scaleb(-2)),
         pending_opened=tuple(parts.pending_opened),
-        pending_expiring=_expiring(execute, start, end, advisor_id, today_tariff, names),
+        pending_expiring=_expiring(execute, last_start, last_end, advisor_id, today_tariff, names),
         escalations=tuple(parts.escalations),
         consents=tuple(parts.consents),
         disconnections=tuple(parts.cuts),
     )
+    return RangeSummary(summary, rows, figures, events, tariffs, names)
 
 
 @dataclass

@@ -47,10 +47,9 @@ from app.kernel.enums import (
     EventClass,
     LineKind,
     Modality,
-    ReceiptStatus,
     ReportPeriod,
 )
-from app.kernel.errors import DomainError, NotFoundError
+from app.kernel.errors import DomainError
 from app.kernel.fmt import LOCAL_ZONE, policy_label, to_local
 from app.kernel.limits import check_day
 from app.kernel.timeline import Entry
@@ -60,10 +59,8 @@ from app.services.billing_inputs import (
     case_openings,
     client_policies,
     price_sessions,
-    tariff_history,
 )
-from app.services.data import PROFILE_KEY, BusinessProfile
-from app.services.sql import Execute, json_value, money
+from app.services.sql import Execute
 
 __all__ = [
     "Preset",
@@ -171,60 +168,14 @@ class _Loaded:
 def _load(
     execute: Execute, first: date, last: date, advisor_id: int | None, now: datetime
 ) -> _Loaded:
-    """``build_day_summary`` over [first, last]: the same statements and helpers."""
-    start, end = corte.local_day_bounds(first)[0], corte.local_day_bounds(last)[1]
-    names = {int(k): v for k, v in execute(corte._ADVISORS, {})}
-    if advisor_id is not None and advisor_id not in names:
-        raise NotFoundError(f"El asesor {advisor_id} no existe.")
-    profile = execute(corte._PROFILE, {"key": PROFILE_KEY})
-    tariffs = tariff_history(execute)
-    where, params = _where(start, end, advisor_id)
-    sessions = [corte._Session.of(r) for r in execute(corte._SESSIONS.format(where=where), params)]
-    events = corte.read_events(execute, where, params) if sessions else {}
-    figures = corte._receipt_figures(execute, where, params) if sessions else {}
-    unbilled = [r.facts for r in sessions if r.id not in figures]
-    if unbilled:
-        bills = price_sessions(execute, unbilled, events, tariffs, now).bills
-        figures.update((ident, corte._bill_figures(bill)) for ident, bill in bills.items())
-    today_tariff = tariffs.at(now)
-    parts = corte._Parts()
-    rows = []
-    for r in sessions:
-        advisor = names.get(r.advisor_id, "")
-        f = figures.get(r.id)
-        parts.add(r, f, events[r.id], advisor, now, today_tariff)
-        rows.append(_Row.of(r, f, advisor))
-    receipts, outstanding = corte._day_receipts(execute, start, end, advisor_id, names)
-    by_advisor = " AND r.advisor_id = :advisor" if advisor_id is not None else ""
-    received = money(execute(corte._RECEIVED.format(advisor=by_advisor), params)[0][0] or 0)
-    # what is still owed at the period's close: the last day's figure
-    close = {**params, "issued": ReceiptStatus.ISSUED.value}
-    charged = execute(corte._CHARGED.format(advisor=by_advisor), close)[0][0]
-    paid = execute(corte._PAID.format(advisor=by_advisor), close)[0][0]
-    last_start, last_end = corte.local_day_bounds(last)
-    summary = doc.DaySummary(
-        business=BusinessProfile.from_stored(
-            json_value(profile[0][0]) if profile else None
-        ).document_header(),
-        day=first,
-        generated_at=now,
-        advisor=names[advisor_id] if advisor_id is not None else None,
-        sessions=tuple(parts.sessions),
-        by_band=doc.band_totals_of(parts.billable_hours, parts.lines),
-        receipts=receipts,
-        payments_received=received,
-        outstanding=outstanding,
-        balance_due=max(ZERO, Decimal(int(charged or 0) - int(paid or 0)).scaleb(-2)),
-        pending_opened=tuple(parts.pending_opened),
-        pending_expiring=corte._expiring(
-            execute, last_start, last_end, advisor_id, today_tariff, names
-        ),
-        escalations=tuple(parts.escalations),
-        consents=tuple(parts.consents),
-        disconnections=tuple(parts.cuts),
-    )
-    facts = {r.id: r.facts for r in sessions}
-    return _Loaded(summary, rows, facts, events, tariffs)
+    """The corte over [first, last] (``build_range_summary``) and one row per session."""
+    built = corte.build_range_summary(execute, first, last, advisor_id, now)
+    rows = [
+        _Row.of(r, built.figures.get(r.id), built.names.get(r.advisor_id, ""))
+        for r in built.sessions
+    ]
+    facts = {r.id: r.facts for r in built.sessions}
+    return _Loaded(built.summary, rows, facts, built.events, built.tariffs)
 
 
 def _where(start: datetime, end: datetime, advisor_id: int | None) -> tuple[str, dict[str, Any]]:
