@@ -18,10 +18,12 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-FIRST = ("Ana José María Luis Óscar Lucía Jorge Sofía Raúl Elena Benjamín Guadalupe Andrés "
-         "Patricia Ramón Carmen Iñaki Noemí").split()  # fmt: skip
-LAST = ("López Hernández Martínez Peña Ramírez Domínguez Cházaro Landa Rebolledo Téllez Zamora "
-        "Báez Ochoa Couttolenc Muñoz Ibáñez").split()  # fmt: skip
+FIRST = ["Ana", "José", "María", "Luis", "Óscar", "Lucía", "Jorge", "Sofía", "Raúl", "Elena",
+         "Benjamín", "Guadalupe", "Andrés", "Patricia", "Ramón", "Carmen", "Iñaki",
+         "Noemí"]  # fmt: skip
+LAST = ["López", "Hernández", "Martínez", "Peña", "Ramírez", "Domínguez", "Cházaro", "Landa",
+        "Rebolledo", "Téllez", "Zamora", "Báez", "Ochoa", "Couttolenc", "Muñoz",
+        "Ibáñez"]  # fmt: skip
 CITIES = ["Xalapa", "Xalapa-Enríquez", "Coatepec", "Banderilla", "Xico", "Veracruz", "Córdoba",
           "Puebla", "Teocelo", "Perote"]  # fmt: skip
 ADVISOR = "Asesor de prueba"
