@@ -9,15 +9,19 @@ clock=..., advisor_name=...)`` and get the ready window back without entering th
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from app import APP_NAME, ORGANIZATION
 
 if TYPE_CHECKING:  # the window paints before anything heavy is imported
     from datetime import datetime
+    from pathlib import Path
 
+    from app.kernel.search import ClientColumns
     from app.services.facade import Services
     from app.services.values import AdvisorView
+    from app.ui.client_model import ClientIndex
     from app.ui.main_window import MainWindow
 
 
@@ -41,37 +45,123 @@ def run(
     _install_spanish(app)
     window = MainWindow(clock)
     window.show()
-    if not exec:
+    if not exec:  # the tests: everything here and now, the window ready when this returns
         quick_fill(window, db_url)
         open_database(window, db_url, clock, advisor_name, interactive=False)
         return window
 
-    def stage_two() -> None:
-        open_database(window, db_url, clock, advisor_name)
-
-    def stage_one() -> None:
-        quick_fill(window, db_url)
-        QTimer.singleShot(0, window.clientModel.build_index)  # search ready first
-        QTimer.singleShot(0, stage_two)
-
-    # Paint first, then the client list (standard library only), then SQLAlchemy and the rest.
-    window.firstPainted.connect(lambda: QTimer.singleShot(0, stage_one))
+    # Paint first; then everything heavy runs on worker threads while the window answers.
+    window.firstPainted.connect(
+        lambda: QTimer.singleShot(
+            0, lambda: load_in_background(window, db_url, clock, advisor_name)
+        )
+    )
     return app.exec()
 
 
 def quick_fill(window: MainWindow, db_url: str | None) -> None:
+    """The client list straight from a SQLite file, indexed, here and now (``exec=False``)."""
     from PySide6.QtWidgets import QApplication
 
     from app.location import resolve_url, sqlite_file
-    from app.services.client_list import sqlite_client_columns
 
     window.build_shell()
-    path = sqlite_file(resolve_url(db_url))
-    columns = sqlite_client_columns(path) if path is not None else None
-    if columns is not None:
-        window.show_clients(columns)
-    # Lay out and paint the list now, before SQLAlchemy's import holds the event loop.
+    read = read_clients(sqlite_file(resolve_url(db_url)))
+    if read is not None:
+        window.show_clients(*read)
     QApplication.processEvents()
+
+
+def read_clients(path: Path | None) -> tuple[ClientColumns, ClientIndex] | None:
+    """The active clients read straight from a SQLite file with the standard library, and
+    their search index; None when that is not possible (the services read them later).
+    No Qt object is touched: a worker thread runs this."""
+    from app.services.client_list import sqlite_client_columns
+    from app.ui.client_model import build_index
+
+    columns = sqlite_client_columns(path) if path is not None else None
+    return None if columns is None else (columns, build_index(columns))
+
+
+def services_clients(services: Services) -> tuple[ClientColumns, ClientIndex]:
+    """The same through the services (any database, a schema just migrated); worker-safe."""
+    from app.ui.client_model import build_index
+
+    columns = services.client_columns()
+    return columns, build_index(columns)
+
+
+@dataclass
+class Opened:
+    """What :func:`prepare` hands back from its worker thread: plain objects, no Qt."""
+
+    engine: Any = None
+    services: Services | None = None
+    backup: Any = None  # the backup made before a migration (None: no migration)
+    error: BaseException | None = None
+    opening: bool = True  # the error came while opening or migrating (else: first reads)
+
+
+def prepare(url: str, clock: Callable[[], datetime], *, warm: bool = False) -> Opened:
+    """Import the database layer, open and check (migrate) the database, build the services.
+    Worker-safe: no Qt object is touched, the engine's connections are its own; the error,
+    if any, is returned for the GUI thread to show. Alembic is imported only when a migration
+    is pending (``models.engine.upgrade`` reads the revision with a plain query)."""
+    opened = Opened()
+    try:
+        from app.models import engine as db
+
+        opened.engine = db.make_engine(url)
+        opened.backup = db.upgrade(opened.engine)
+    except Exception as exc:
+        opened.error = exc
+        return opened
+    return serve(opened, clock, warm=warm)
+
+
+def serve(opened: Opened, clock: Callable[[], datetime], *, warm: bool = False) -> Opened:
+    """The services on an opened database (worker-safe). ``warm``: also import the window's
+    remaining modules — imports only, no widget is made — off the GUI thread."""
+    opened.opening = False
+    try:
+        from app.services.facade import Services
+
+        services = Services.create(opened.engine, clock)
+        services.sessions.expire_pending()
+        opened.services = services
+        if warm:
+            import app.ui.advisor_dialog
+            import app.ui.billing_panel
+            import app.ui.session_actions
+            import app.ui.session_panel
+            import app.ui.window_dialogs
+            import app.ui.window_menus  # noqa: F401
+    except Exception as exc:
+        opened.error = exc
+    return opened
+
+
+def lock_database(window: MainWindow, url: str, *, interactive: bool) -> bool:
+    """One window per database file on this computer (the lock lives beside the file)."""
+    from PySide6.QtCore import QLockFile
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    from app.kernel.errors import DomainError
+    from app.location import lock_file
+
+    lock_at = lock_file(url)
+    lock_at.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    lock = QLockFile(str(lock_at))
+    lock.setStaleLockTime(0)
+    if not lock.tryLock(200):
+        message = "AppleUse Soporte ya está abierto con esta base de datos en este equipo."
+        if interactive:
+            QMessageBox.critical(window, APP_NAME, message)
+            QApplication.quit()
+            return False
+        raise DomainError(message)
+    window._db_lock = lock  # type: ignore[attr-defined]  # held while the window lives
+    return True
 
 
 def open_database(
@@ -82,50 +172,205 @@ def open_database(
     *,
     interactive: bool = True,
 ) -> Services | None:
-    """Open (and migrate) the database, choose the advisor, fill the window."""
-    from PySide6.QtCore import QLockFile
-    from PySide6.QtWidgets import QApplication, QMessageBox
-
+    """Open (and migrate) the database, choose the advisor, fill the window — here and now."""
     from app.kernel.clock import MonotonicClock
-    from app.kernel.errors import DomainError
-    from app.location import lock_file, resolve_url
-    from app.models import engine as db
+    from app.location import resolve_url
 
     url = resolve_url(db_url)
-    lock_at = lock_file(url)
-    lock_at.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    lock = QLockFile(str(lock_at))
-    lock.setStaleLockTime(0)
-    if not lock.tryLock(200):
-        message = "AppleUse Soporte ya está abierto con esta base de datos en este equipo."
-        if interactive:
-            QMessageBox.critical(window, APP_NAME, message)
-            QApplication.quit()
-            return None
-        raise DomainError(message)
-    window._db_lock = lock  # type: ignore[attr-defined]  # held while the window lives
-    use_clock = clock or MonotonicClock()
-    try:
-        engine = db.make_engine(url)
-        backup = migrate(window, engine, use_clock, interactive=interactive)
-    except Exception as exc:  # the database could not be opened: say so, in Spanish
-        text = f"No se pudo abrir la base de datos ({describe(url)}): {spanish(exc)}"
-        if interactive:
-            QMessageBox.critical(window, APP_NAME, text)
-            QApplication.quit()
-            return None
-        raise
-    if backup is False:  # a damaged file the advisor chose not to restore
-        QApplication.quit()
+    if not lock_database(window, url, interactive=interactive):
         return None
+    use_clock = clock or MonotonicClock()
+    opened = prepare(url, use_clock)
+    services = finish_opening(window, opened, use_clock, advisor_name, url, interactive)
+    if services is not None and (opened.backup is not None or not window.clientModel.total):
+        window.load_clients()  # the quick read could not run, or the schema just changed
+    return services
+
+
+def finish_opening(
+    window: MainWindow,
+    opened: Opened,
+    clock: Callable[[], datetime],
+    advisor_name: str | None,
+    url: str,
+    interactive: bool,
+) -> Services | None:
+    """On the GUI thread, after :func:`prepare`: its error said in Spanish (a damaged file
+    offers its newest good backup), the advisor chosen, the window filled."""
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    from app.kernel.errors import DomainError, StorageError
+
+    error = opened.error
+    if error is not None and opened.opening:
+        damaged = isinstance(error, StorageError) and error.kind == "damaged"
+        try:
+            if not (damaged and interactive and opened.engine is not None):
+                raise error
+            backup = migrate(window, opened.engine, clock, interactive=interactive)
+            if backup is False:  # a damaged file the advisor chose not to restore
+                QApplication.quit()
+                return None
+            opened = serve(Opened(opened.engine, backup=backup), clock)
+        except Exception as exc:  # the database could not be opened: say so, in Spanish
+            text = f"No se pudo abrir la base de datos ({describe(url)}): {spanish(exc)}"
+            if interactive:
+                QMessageBox.critical(window, APP_NAME, text)
+                QApplication.quit()
+                return None
+            raise
+        return finish_opening(window, opened, clock, advisor_name, url, interactive)
     try:
-        return fill_window(window, engine, use_clock, advisor_name, backup, url, interactive)
+        if error is not None:
+            raise error
+        assert opened.services is not None
+        return fill_window(
+            window, opened.engine, opened.services, advisor_name, opened.backup, url, interactive
+        )
     except DomainError as exc:  # a fault while reading the first data: the same message
         if interactive:
             QMessageBox.critical(window, APP_NAME, str(exc))
             QApplication.quit()
             return None
         raise
+
+
+class Loading:
+    """The window's start-up after its first paint, with the event loop running: the client
+    list (read and indexed) and the database (imports, check, migration, services) each on a
+    worker thread (``Operation.run_in_background``); only what touches widgets — and the
+    dialogs a start-up may need: a damaged file, the advisor's choice, a lock refused — runs
+    on the GUI thread, in short steps. The status bar says what is still loading."""
+
+    def __init__(
+        self,
+        window: MainWindow,
+        db_url: str | None,
+        clock: Callable[[], datetime] | None,
+        advisor_name: str | None,
+        *,
+        interactive: bool = True,
+    ) -> None:
+        from app.kernel.clock import MonotonicClock
+        from app.location import resolve_url
+
+        self.window, self.advisor_name, self.interactive = window, advisor_name, interactive
+        self.url = resolve_url(db_url)
+        self.clock = clock or MonotonicClock()
+        self.services: Services | None = None
+        self.list_ready = False  # the clients are shown and searchable
+        self.read_done = False  # the quick read (SQLite file) came back, shown or not
+        self.reread = False  # the services must read the clients (no quick read, migration)
+
+    @property
+    def done(self) -> bool:
+        return self.services is not None and self.list_ready and not self.reread
+
+    def start(self) -> None:
+        from app.ui.kit.operation import Operation
+
+        self.window.statusBar().showMessage(_LOADING[2])
+        Operation(self.window, _warm_shell, errors=_ignore).success(
+            lambda _: self._shell()
+        ).run_in_background()
+
+    def _shell(self) -> None:
+        from app.location import sqlite_file
+        from app.ui.kit.operation import Operation
+
+        self.window.build_shell()
+        if not lock_database(self.window, self.url, interactive=self.interactive):
+            return
+        self._status()
+        path, url, clock = sqlite_file(self.url), self.url, self.clock
+        Operation(self.window, lambda: read_clients(path), errors=_ignore).success(
+            self._clients_read
+        ).run_in_background()
+        Operation(self.window, lambda: prepare(url, clock, warm=True), errors=_ignore).success(
+            self._opened
+        ).run_in_background()
+
+    def _clients_read(self, read: tuple[ClientColumns, ClientIndex] | None) -> None:
+        self.read_done = True
+        if read is None:
+            self.reread = True
+        else:
+            self.window.show_clients(*read)
+            self.list_ready = True
+        self._reread_if_needed()
+
+    def _opened(self, opened: Opened) -> None:
+        self.services = finish_opening(
+            self.window, opened, self.clock, self.advisor_name, self.url, self.interactive
+        )
+        if self.services is None:
+            return
+        self.reread = self.reread or opened.backup is not None
+        self._reread_if_needed()
+
+    def _reread_if_needed(self) -> None:
+        """The quick read was impossible (no SQLite file, an older schema) or the schema just
+        changed: the services read the clients, on a worker thread too."""
+        from app.ui.kit.operation import Operation
+
+        services = self.services
+        if services is not None and self.read_done and self.reread:
+            Operation(self.window, lambda: services_clients(services)).success(
+                self._clients_reread
+            ).run_in_background()
+        self._status()
+
+    def _clients_reread(self, read: tuple[ClientColumns, ClientIndex]) -> None:
+        self.window.show_clients(*read)
+        self.list_ready, self.reread = True, False
+        self._status()
+
+    def _status(self) -> None:
+        """What is still loading, in the status bar (cleared when all is there)."""
+        bar = self.window.statusBar()
+        message = bar.currentMessage()
+        if self.services is None:
+            bar.showMessage(_LOADING[1] if self.list_ready else _LOADING[2])
+        elif not self.list_ready or self.reread:
+            bar.showMessage("Cargando clientes…")
+        elif message in _LOADING:
+            bar.clearMessage()
+
+
+_LOADING = (
+    "Cargando clientes…",
+    "Abriendo la base de datos…",
+    "Cargando clientes y abriendo la base de datos…",
+)
+
+
+def _ignore(message: str) -> None:
+    """Loading reports its own errors (``finish_opening``): nothing for the banner."""
+
+
+def _warm_shell() -> None:
+    """Import the client side's modules (imports only, on a worker thread)."""
+    import numpy  # noqa: F401
+
+    import app.ui.client_model
+    import app.ui.kit.messages
+    import app.ui.kit.style
+    import app.ui.window_keys  # noqa: F401
+
+
+def load_in_background(
+    window: MainWindow,
+    db_url: str | None,
+    clock: Callable[[], datetime] | None,
+    advisor_name: str | None,
+    *,
+    interactive: bool = True,
+) -> Loading:
+    """Start loading the window (see :class:`Loading`); returns at once."""
+    loading = Loading(window, db_url, clock, advisor_name, interactive=interactive)
+    window._loading = loading  # type: ignore[attr-defined]  # lives as long as the window
+    loading.start()
+    return loading
 
 
 def spanish(exc: BaseException) -> str:
@@ -139,7 +384,7 @@ def spanish(exc: BaseException) -> str:
 def fill_window(
     window: MainWindow,
     engine: Any,
-    clock: Callable[[], datetime],
+    services: Services,
     advisor_name: str | None,
     backup: Any,
     url: str,
@@ -151,11 +396,8 @@ def fill_window(
 
     from app.kernel.errors import DomainError
     from app.models import engine as db
-    from app.services.facade import Services
     from app.services.faults import translate
 
-    services = Services.create(engine, clock)
-    services.sessions.expire_pending()
     advisor = choose_advisor(window, services, advisor_name, interactive=interactive)
     if advisor is None:
         QApplication.quit()
@@ -178,8 +420,6 @@ def fill_window(
         window._advisor_lock = held  # type: ignore[attr-defined]  # released when closed
         window.claim_advisor = lambda chosen: claim_advisor(window, engine, chosen)
     window.attach(services, advisor, describe(url))
-    if backup is not None or not window.clientModel.total:
-        window.load_clients()  # the quick read could not run, or the schema just changed
     window.load_pending()
     window.show_reviews_due()
     window.restore_running_session()

@@ -44,6 +44,7 @@ if TYPE_CHECKING:
     from app.services.facade import Services
     from app.services.values import AdvisorView, ClientView, SessionView
     from app.ui.billing_panel import BillingPanel
+    from app.ui.client_model import ClientIndex
     from app.ui.kit.messages import MessageLabel
     from app.ui.session_actions import SessionActions
     from app.ui.session_panel import SessionPanel
@@ -282,18 +283,20 @@ class MainWindow(QMainWindow):
         self.sessionPanel.set_tariff(services.settings.tariff())
 
     # -- loading -------------------------------------------------------------------------------
-    def show_clients(self, columns: ClientColumns) -> None:
-        """Fill the list (already sorted by name); the caller builds the search index next."""
+    def show_clients(self, columns: ClientColumns, index: ClientIndex | None = None) -> None:
+        """Fill the list; with its search index (``client_model.build_index``, built on a
+        worker thread by the composition root) the list is sorted and searchable at once."""
         self.build_shell()
-        self.clientModel.load(columns)
+        self.clientModel.load(columns, index)
         self._client_count()
 
     def load_clients(self) -> None:
+        """Read the clients again through the services, here and now."""
+        from app.ui.client_model import build_index
+
         assert self.services is not None
-        self.clientModel.load(self.services.client_columns())
-        header = self.clientTable.horizontalHeader()
-        self.clientModel.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
-        self._client_count()
+        columns = self.services.client_columns()
+        self.show_clients(columns, build_index(columns))
 
     def load_pending(self) -> None:
         from app.kernel.enums import CaseState
