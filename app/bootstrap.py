@@ -129,7 +129,10 @@ def serve(opened: Opened, clock: Callable[[], datetime], *, warm: bool = False) 
         services = Services.create(opened.engine, clock)
         services.sessions.expire_pending()
         opened.services = services
-        if warm:
+        if warm:  # the first reads the window makes, compiled here (their results dropped)
+            advisors = services.clients.advisors()
+            services.sessions.running_session(advisors[0].id if advisors else 0)
+            services.settings.tariff()
             import app.ui.advisor_dialog
             import app.ui.billing_panel
             import app.ui.session_actions
@@ -194,6 +197,7 @@ def finish_opening(
     advisor_name: str | None,
     url: str,
     interactive: bool,
+    later: Callable[[Callable[[], None]], None] | None = None,
 ) -> Services | None:
     """On the GUI thread, after :func:`prepare`: its error said in Spanish (a damaged file
     offers its newest good backup), the advisor chosen, the window filled."""
@@ -219,14 +223,13 @@ def finish_opening(
                 QApplication.quit()
                 return None
             raise
-        return finish_opening(window, opened, clock, advisor_name, url, interactive)
+        return finish_opening(window, opened, clock, advisor_name, url, interactive, later)
     try:
         if error is not None:
             raise error
         assert opened.services is not None
-        return fill_window(
-            window, opened.engine, opened.services, advisor_name, opened.backup, url, interactive
-        )
+        engine, services, backup = opened.engine, opened.services, opened.backup
+        return fill_window(window, engine, services, advisor_name, backup, url, interactive, later)
     except DomainError as exc:  # a fault while reading the first data: the same message
         if interactive:
             QMessageBox.critical(window, APP_NAME, str(exc))
@@ -261,10 +264,26 @@ class Loading:
         self.list_ready = False  # the clients are shown and searchable
         self.read_done = False  # the quick read (SQLite file) came back, shown or not
         self.reread = False  # the services must read the clients (no quick read, migration)
+        self.steps = 0  # short GUI steps still queued
 
     @property
     def done(self) -> bool:
-        return self.services is not None and self.list_ready and not self.reread
+        ready = self.services is not None and self.list_ready
+        return ready and not self.reread and not self.steps
+
+    def later(self, step: Callable[[], None]) -> None:
+        """Run ``step`` in a next turn of the event loop (the window answers in between)."""
+        from PySide6.QtCore import QTimer
+
+        def run() -> None:
+            try:
+                step()
+            finally:
+                self.steps -= 1
+                self._status()
+
+        self.steps += 1
+        QTimer.singleShot(0, run)
 
     def start(self) -> None:
         from app.ui.kit.operation import Operation
@@ -275,10 +294,13 @@ class Loading:
         ).run_in_background()
 
     def _shell(self) -> None:
+        self.window.build_shell()
+        self.later(self._open)
+
+    def _open(self) -> None:
         from app.location import sqlite_file
         from app.ui.kit.operation import Operation
 
-        self.window.build_shell()
         if not lock_database(self.window, self.url, interactive=self.interactive):
             return
         self._status()
@@ -301,7 +323,13 @@ class Loading:
 
     def _opened(self, opened: Opened) -> None:
         self.services = finish_opening(
-            self.window, opened, self.clock, self.advisor_name, self.url, self.interactive
+            self.window,
+            opened,
+            self.clock,
+            self.advisor_name,
+            self.url,
+            self.interactive,
+            self.later,
         )
         if self.services is None:
             return
@@ -350,12 +378,12 @@ def _ignore(message: str) -> None:
 
 def _warm_shell() -> None:
     """Import the client side's modules (imports only, on a worker thread)."""
-    import numpy  # noqa: F401
-
     import app.ui.client_model
     import app.ui.kit.messages
     import app.ui.kit.style
-    import app.ui.window_keys  # noqa: F401
+    import app.ui.window_keys
+
+    app.ui.client_model.preload()
 
 
 def load_in_background(
@@ -389,8 +417,10 @@ def fill_window(
     backup: Any,
     url: str,
     interactive: bool,
+    later: Callable[[Callable[[], None]], None] | None = None,
 ) -> Services | None:
-    """Services on the opened database, the advisor chosen, the window filled."""
+    """Services on the opened database, the advisor chosen, the window filled. ``later``
+    runs the last reads (pending cases, reviews due) in a next turn of the event loop."""
     from PySide6.QtWidgets import QApplication, QMessageBox
     from sqlalchemy.exc import DBAPIError
 
@@ -420,14 +450,23 @@ def fill_window(
         window._advisor_lock = held  # type: ignore[attr-defined]  # released when closed
         window.claim_advisor = lambda chosen: claim_advisor(window, engine, chosen)
     window.attach(services, advisor, describe(url))
-    window.load_pending()
-    window.show_reviews_due()
     window.restore_running_session()
-    if backup is not None:
-        window.statusBar().showMessage(f"Base de datos actualizada; respaldo en {backup}", 10000)
-    if interactive and services.backups.available:
-        window.back_up_daily()  # the day's first start: a backup, off the GUI thread
+
+    def rest() -> None:
+        window.load_pending()
+        window.show_reviews_due()
+        if backup is not None:
+            message = f"Base de datos actualizada; respaldo en {backup}"
+            window.statusBar().showMessage(message, 10000)
+        if interactive and services.backups.available:
+            window.back_up_daily()  # the day's first start: a backup, off the GUI thread
+
+    (later or _now)(rest)  # the window answers in between, when loading in the background
     return services
+
+
+def _now(step: Callable[[], None]) -> None:
+    step()
 
 
 def claim_advisor(window: MainWindow, engine: Any, advisor: AdvisorView) -> str | None:

@@ -40,6 +40,11 @@ BLOCK = 16_384
 _NOT_DIGITS = bytes(b for b in range(256) if not (48 <= b <= 57 or b == 0x1F))
 
 
+def preload() -> None:
+    """Import NumPy now (a worker thread at start-up does, so the GUI thread never waits)."""
+    import numpy  # noqa: F401
+
+
 @dataclass(frozen=True)
 class ClientIndex:
     """The search keys of a :class:`ClientColumns`, row for row, and the rows in name order."""
