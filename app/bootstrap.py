@@ -73,21 +73,22 @@ def quick_fill(window: MainWindow, db_url: str | None) -> None:
 
 
 def read_clients(path: Path | None) -> tuple[ClientColumns, ClientIndex] | None:
-    """The active clients read straight from a SQLite file with the standard library, and
-    their search index; None when that is not possible (the services read them later).
+    """The active clients read straight from a SQLite file with the standard library, packed,
+    and their search index; None when that is not possible (the services read them later).
     No Qt object is touched: a worker thread runs this."""
-    from app.services.client_list import sqlite_client_columns
-    from app.ui.client_model import build_index
+    from app.services.client_list import sqlite_client_blobs
+    from app.ui.client_model import build_index, packed_columns
 
-    columns = sqlite_client_columns(path) if path is not None else None
+    blobs = sqlite_client_blobs(path) if path is not None else None
+    columns = packed_columns(blobs) if blobs is not None else None
     return None if columns is None else (columns, build_index(columns))
 
 
 def services_clients(services: Services) -> tuple[ClientColumns, ClientIndex]:
     """The same through the services (any database, a schema just migrated); worker-safe."""
-    from app.ui.client_model import build_index
+    from app.ui.client_model import build_index, pack
 
-    columns = services.client_columns()
+    columns = pack(services.client_columns())
     return columns, build_index(columns)
 
 
@@ -107,15 +108,31 @@ def prepare(url: str, clock: Callable[[], datetime], *, warm: bool = False) -> O
     Worker-safe: no Qt object is touched, the engine's connections are its own; the error,
     if any, is returned for the GUI thread to show. Alembic is imported only when a migration
     is pending (``models.engine.upgrade`` reads the revision with a plain query)."""
+    import threading
+
+    from app.location import sqlite_file
+    from app.models.revisions import sqlite_quick_check
+
     opened = Opened()
+    found: dict[str, list[str]] = {}
+    path = sqlite_file(url)
+    checker = None
+    if path is not None and path.is_file():  # checked while SQLAlchemy is imported
+        checker = threading.Thread(target=lambda: found.update(p=sqlite_quick_check(path)))
+        checker.start()
     try:
         from app.models import engine as db
 
         opened.engine = db.make_engine(url)
-        opened.backup = db.upgrade(opened.engine)
+        if checker is not None:
+            checker.join()
+        opened.backup = db.upgrade(opened.engine, problems=found.get("p"))
     except Exception as exc:
         opened.error = exc
         return opened
+    finally:
+        if checker is not None:
+            checker.join()
     return serve(opened, clock, warm=warm)
 
 

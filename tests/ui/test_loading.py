@@ -95,3 +95,27 @@ def test_the_window_answers_while_a_large_database_loads(
     assert shown == expected and len(shown) > 100
     assert window.services is not None and window.advisor is not None
     assert window.advisor.name == "Ana"
+
+
+def test_a_damaged_file_is_refused_by_the_check_that_runs_beside_the_imports(
+    qtbot: Any, ui_clock: Any, tmp_path: Path
+) -> None:
+    import os
+
+    import pytest
+
+    from app.bootstrap import prepare
+    from app.kernel.errors import StorageError
+
+    path = tmp_path / "dañada.sqlite3"
+    large_database(path)
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2 : len(data) // 2 + 65536] = os.urandom(65536)
+    path.write_bytes(bytes(data))
+    before = path.read_bytes()
+    opened = prepare(f"sqlite:///{path}", ui_clock)
+    assert isinstance(opened.error, StorageError) and opened.error.kind == "damaged"
+    assert opened.opening and opened.services is None
+    assert path.read_bytes() == before  # nothing written
+    with pytest.raises(StorageError, match="dañada"):
+        raise opened.error
