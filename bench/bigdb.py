@@ -13,10 +13,13 @@ from __future__ import annotations
 import argparse
 import random
 import sqlite3
+import sys
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # this checkout's app
 
 FIRST = ["Ana", "José", "María", "Luis", "Óscar", "Lucía", "Jorge", "Sofía", "Raúl", "Elena",
          "Benjamín", "Guadalupe", "Andrés", "Patricia", "Ramón", "Carmen", "Iñaki",

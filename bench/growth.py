@@ -38,7 +38,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path[:0] = [str(ROOT), str(Path(__file__).resolve().parent)]  # this checkout's app
 
 from bigdb import ADVISOR, build  # noqa: E402
 
@@ -159,8 +159,9 @@ main(["--db", os.environ["BENCH_DB"], "--advisor", os.environ["BENCH_ADVISOR"]])
 def spawn(code: str, env: dict[str, str]) -> tuple[float, dict[str, object]]:
     t0 = time.time()
     proc = subprocess.run(
-        [sys.executable, "-c", code], env=env, capture_output=True, text=True, cwd=ROOT
-    )
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, cwd=ROOT,
+        timeout=900,
+    )  # fmt: skip
     lines = proc.stdout.strip().splitlines()
     if proc.returncode or not lines:
         raise SystemExit(f"child failed ({proc.returncode}):\n{proc.stderr[-3000:]}")
