@@ -36,7 +36,7 @@ _FIELD = "\x1f"  # between a client's fields (never typed by a person)
 _ROW = "\x1e"  # between clients
 _NO_PARENT = QModelIndex()
 #: Rows folded per block: each C call then holds the interpreter for a few milliseconds only.
-BLOCK = 16_384
+BLOCK = 4096
 
 
 _NOT_DIGITS = bytes(b for b in range(256) if not (48 <= b <= 57 or b == 0x1F))
