@@ -282,6 +282,7 @@ class Loading:
         self.read_done = False  # the quick read (SQLite file) came back, shown or not
         self.reread = False  # the services must read the clients (no quick read, migration)
         self.steps = 0  # short GUI steps still queued
+        self._switch_interval = 0.005
 
     @property
     def done(self) -> bool:
@@ -303,8 +304,14 @@ class Loading:
         QTimer.singleShot(0, run)
 
     def start(self) -> None:
+        import sys
+
         from app.ui.kit.operation import Operation
 
+        # While workers load, the GUI thread gets the interpreter back within half a
+        # millisecond (not 5 ms) after each call into Qt; restored once everything is there.
+        self._switch_interval = sys.getswitchinterval()
+        sys.setswitchinterval(min(self._switch_interval, LOADING_SWITCH_INTERVAL))
         self.window.statusBar().showMessage(_LOADING[2])
         Operation(self.window, _warm_shell, errors=_ignore).success(
             lambda _: self._shell()
@@ -380,7 +387,14 @@ class Loading:
             bar.showMessage("Cargando clientes…")
         elif message in _LOADING:
             bar.clearMessage()
+        if self.done:
+            import sys
 
+            sys.setswitchinterval(self._switch_interval)
+
+
+#: Seconds a worker thread may run Python before the GUI thread gets its turn, while loading.
+LOADING_SWITCH_INTERVAL = 0.0005
 
 _LOADING = (
     "Cargando clientes…",
@@ -466,10 +480,10 @@ def fill_window(
             raise DomainError(message)
         window._advisor_lock = held  # type: ignore[attr-defined]  # released when closed
         window.claim_advisor = lambda chosen: claim_advisor(window, engine, chosen)
-    window.attach(services, advisor, describe(url))
-    window.restore_running_session()
+    window.attach(services, advisor, describe(url), later)
 
     def rest() -> None:
+        window.restore_running_session()
         window.load_pending()
         window.show_reviews_due()
         if backup is not None:

@@ -241,14 +241,20 @@ class MainWindow(QMainWindow):
         left_layout.addWidget(self.followUpButton, 0, Qt.AlignmentFlag.AlignRight)
         return left
 
-    def attach(self, services: Services, advisor: AdvisorView, where: str = "") -> None:
+    def attach(
+        self,
+        services: Services,
+        advisor: AdvisorView,
+        where: str = "",
+        later: Callable[[Callable[[], None]], None] | None = None,
+    ) -> None:
         """Build the panels, the controllers and the menus on the open database, for
-        ``advisor``."""
+        ``advisor``. ``later``: builds the menus and wires the panels in a next turn of the
+        event loop (the start-up in the background: two short steps instead of one)."""
         from app.ui.billing_panel import BillingPanel
         from app.ui.session_actions import SessionActions
         from app.ui.session_panel import SessionPanel
         from app.ui.window_dialogs import WindowDialogs
-        from app.ui.window_menus import build_menus, build_tray
 
         self.build_shell()
         self.services = services
@@ -269,7 +275,14 @@ class MainWindow(QMainWindow):
         self._where = where
         self.statusBar().clearMessage()
         self._show_advisor()
+        (later or _now)(self._wire)
 
+    def _wire(self) -> None:
+        """The second half of :meth:`attach`: signals, menus, the tray, shortcuts."""
+        from app.ui.window_menus import build_menus, build_tray
+
+        assert self.services is not None
+        services = self.services
         self.session_actions.wire()
         self.sessionPanel.minuteChanged.connect(self.refresh_bill)
         self.sessionPanel.ticked.connect(self._update_tray)
@@ -594,6 +607,10 @@ class MainWindow(QMainWindow):
             "AppleUse Soporte — tiempo, cobro y recibos del soporte técnico Mac. "
             "Los precios se muestran más IVA; los recibos no son CFDI."
         )
+
+
+def _now(step: Callable[[], None]) -> None:
+    step()
 
 
 def _local(moment: datetime) -> str:

@@ -3,6 +3,7 @@ indexed and the database layer loads on worker threads; what the advisor typed m
 applies as soon as the list is there."""
 
 import sqlite3
+import sys
 import time
 from itertools import pairwise
 from pathlib import Path
@@ -53,6 +54,7 @@ def test_the_window_answers_while_a_large_database_loads(
     from app.ui.main_window import MainWindow
 
     url = large_database(tmp_path / "grande.sqlite3")
+    interval = sys.getswitchinterval()
     window = MainWindow(ui_clock)
     qtbot.addWidget(window)
     window.show()
@@ -95,6 +97,8 @@ def test_the_window_answers_while_a_large_database_loads(
     assert shown == expected and len(shown) > 100
     assert window.services is not None and window.advisor is not None
     assert window.advisor.name == "Ana"
+    assert window.sessionMenu is not None  # the second step of attach ran
+    assert sys.getswitchinterval() == interval  # back to normal once loaded
 
 
 def test_a_damaged_file_is_refused_by_the_check_that_runs_beside_the_imports(
