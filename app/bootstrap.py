@@ -81,7 +81,22 @@ def read_clients(path: Path | None) -> tuple[ClientColumns, ClientIndex] | None:
 
     blobs = sqlite_client_blobs(path) if path is not None else None
     columns = packed_columns(blobs) if blobs is not None else None
-    return None if columns is None else (columns, build_index(columns))
+    del blobs
+    read = None if columns is None else (columns, build_index(columns))
+    release_memory()
+    return read
+
+
+def release_memory() -> None:
+    """Hand the memory the loading freed (SQLite's answer, the folded blocks) back to the
+    system: glibc keeps it otherwise (``malloc_trim``; elsewhere nothing to do)."""
+    import ctypes
+    import sys
+    from contextlib import suppress
+
+    if sys.platform.startswith("linux"):
+        with suppress(OSError, AttributeError):  # not glibc (musl…): nothing to trim
+            ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
 def services_clients(services: Services) -> tuple[ClientColumns, ClientIndex]:
@@ -89,7 +104,9 @@ def services_clients(services: Services) -> tuple[ClientColumns, ClientIndex]:
     from app.ui.client_model import build_index, pack
 
     columns = pack(services.client_columns())
-    return columns, build_index(columns)
+    read = columns, build_index(columns)
+    release_memory()
+    return read
 
 
 @dataclass

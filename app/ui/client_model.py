@@ -35,6 +35,8 @@ ID_ROLE = Qt.ItemDataRole.UserRole + 1
 _FIELD = "\x1f"  # between a client's fields (never typed by a person)
 _ROW = "\x1e"  # between clients
 _NO_PARENT = QModelIndex()
+#: Row numbers (sort orders, the rows shown): 4 bytes each.
+_ROWS = "int32"
 #: Rows folded per block: each C call then holds the interpreter for a few milliseconds only.
 BLOCK = 4096
 
@@ -64,7 +66,7 @@ class PackedText(Sequence[str]):
         seps = np.flatnonzero(np.frombuffer(blob, dtype=np.uint8) == 0x1F)
         if len(seps) != count - 1:
             return None
-        starts = np.empty(count + 1, dtype=np.int64)
+        starts = np.empty(count + 1, dtype=np.int32 if len(blob) < 2**31 - 1 else np.int64)
         starts[0], starts[1:-1], starts[-1] = 0, seps + 1, len(blob) + 1
         return cls(blob, starts)
 
@@ -171,7 +173,7 @@ def build_index(columns: ClientColumns) -> ClientIndex:
         for lo in range(0, len(columns), BLOCK)
     ]  # fmt: skip
     keys = np.concatenate(blocks) if blocks else np.array([], dtype=np.bytes_)
-    return ClientIndex(keys, np.argsort(keys, kind="stable"))
+    return ClientIndex(keys, np.argsort(keys, kind="stable").astype(_ROWS))
 
 
 class ClientTableModel(QAbstractTableModel):
@@ -230,7 +232,9 @@ class ClientTableModel(QAbstractTableModel):
         import numpy as np
 
         self._order = (
-            self._sorted(*self._sort) if self._sort is not None else np.arange(len(self._ids))
+            self._sorted(*self._sort)
+            if self._sort is not None
+            else np.arange(len(self._ids), dtype=_ROWS)
         )
         self._refilter()
 
@@ -302,7 +306,7 @@ class ClientTableModel(QAbstractTableModel):
             if column not in self._sorts:
                 text = _FIELD.join(fold_many(self._display[column]))  # in bulk
                 folded = np.array(text.encode().split(_FIELD.encode()), dtype=np.bytes_)
-                self._sorts[column] = np.argsort(folded, kind="stable")
+                self._sorts[column] = np.argsort(folded, kind="stable").astype(_ROWS)
             ascending = self._sorts[column]
         return ascending if order == Qt.SortOrder.AscendingOrder else ascending[::-1]
 
