@@ -336,6 +336,9 @@ class Loading:
 
     def _shell(self) -> None:
         self.window.build_shell()
+        # typing before the list is there: the count says it is coming, not "0 clientes"
+        self.window.clientSearch.textChanged.connect(lambda *_: self._status())
+        self._status()
         self.later(self._open)
 
     def _open(self) -> None:
@@ -396,6 +399,8 @@ class Loading:
 
     def _status(self) -> None:
         """What is still loading, in the status bar (cleared when all is there)."""
+        if not self.list_ready and hasattr(self.window, "clientCountLabel"):
+            self.window.clientCountLabel.setText(_LOADING[0])
         bar = self.window.statusBar()
         message = bar.currentMessage()
         if self.services is None:

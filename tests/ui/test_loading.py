@@ -71,6 +71,7 @@ def test_the_window_answers_while_a_large_database_loads(
         qtbot.waitUntil(lambda: hasattr(window, "clientSearch"), timeout=60_000)
         assert window.clientModel.total == 0  # still loading: the shell answers already
         window.clientSearch.setText("oscar pena 4")
+        assert window.clientCountLabel.text() == "Cargando clientes…"
         qtbot.waitUntil(lambda: loading.done, timeout=180_000)
     finally:
         timer.stop()
