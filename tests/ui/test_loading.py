@@ -12,6 +12,7 @@ from typing import Any
 from PySide6.QtCore import QTimer
 
 from app.kernel.search import fold
+from app.services.data import ClientData
 
 CLIENTS = 50_000
 FIRST = ["Ana", "José", "María", "Óscar", "Lucía", "Iñaki", "Raúl", "Noemí"]
@@ -124,3 +125,28 @@ def test_a_damaged_file_is_refused_by_the_check_that_runs_beside_the_imports(
     assert path.read_bytes() == before  # nothing written
     with pytest.raises(StorageError, match="dañada"):
         raise opened.error
+
+
+def test_a_new_database_is_created_and_the_list_read_through_the_services(
+    qtbot: Any, ui_clock: Any, tmp_path: Path
+) -> None:
+    from app.bootstrap import load_in_background
+    from app.ui.main_window import MainWindow
+
+    window = MainWindow(ui_clock)
+    qtbot.addWidget(window)
+    window.show()
+    url = f"sqlite:///{tmp_path / 'nueva.sqlite3'}"
+    loading = load_in_background(window, url, ui_clock, "Ana", interactive=False)
+    try:
+        qtbot.waitUntil(lambda: loading.done, timeout=60_000)
+        assert window.services is not None and window.clientModel.total == 0
+        assert window.clientCountLabel.text() == "0 clientes"
+        assert window.statusBar().currentMessage() == ""
+        window.services.clients.create_client(ClientData("Lucía Pérez", city="Coatepec"))
+        window.load_clients()
+        window.clientSearch.setText("lucia coatepec")
+        assert window.clientModel.rowCount() == 1
+    finally:
+        window.close()
+        window._db_lock.unlock()
