@@ -51,7 +51,7 @@ def large_database(path: Path) -> str:
 def test_the_window_answers_while_a_large_database_loads(
     qtbot: Any, ui_clock: Any, tmp_path: Path
 ) -> None:
-    from app.bootstrap import load_in_background
+    from app.loading import load_in_background
     from app.ui.main_window import MainWindow
 
     url = large_database(tmp_path / "grande.sqlite3")
@@ -130,7 +130,7 @@ def test_a_damaged_file_is_refused_by_the_check_that_runs_beside_the_imports(
 def test_a_new_database_is_created_and_the_list_read_through_the_services(
     qtbot: Any, ui_clock: Any, tmp_path: Path
 ) -> None:
-    from app.bootstrap import load_in_background
+    from app.loading import load_in_background
     from app.ui.main_window import MainWindow
 
     window = MainWindow(ui_clock)
