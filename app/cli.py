@@ -9,8 +9,8 @@ from __future__ import annotations
 import argparse
 import re
 import sys
-from collections.abc import Sequence
-from typing import NoReturn
+from collections.abc import Iterable, Sequence
+from typing import Any, NoReturn
 
 from app.kernel.errors import DomainError
 
@@ -23,12 +23,18 @@ _ARGPARSE_MESSAGES = [
     (r"the following arguments are required: (.*)", "faltan argumentos obligatorios: {0}"),
     (r"unrecognized arguments: (.*)", "argumentos no reconocidos: {0}"),
     (r"argument (\S+): expected one argument", "el argumento {0} espera un valor"),
+    (r"argument (\S+): expected at most one argument", "el argumento {0} admite un solo valor"),
     (r"argument (\S+): expected (\d+) arguments?", "el argumento {0} espera {1} valores"),
+    (r"argument (\S+): ignored explicit argument '(.*)'", "el argumento {0} no lleva valor"),
     (r"argument (\S+): not allowed with argument (\S+)", "{0} no se puede usar junto con {1}"),
     (r"argument (\S+): invalid choice: '?([^' ]*)'?.*", "valor no válido para {0}: «{1}»"),
     (r"argument (\S+): invalid (\w+) value: '(.*)'", "valor no válido para {0}: «{2}»"),
     (r"argument (\S+): (.*)", "argumento {0} no válido: {1}"),
+    (r"ambiguous option: (\S+) could match (.*)", "la opción {0} es ambigua: puede ser {1}"),
+    (r"one of the arguments (.*) is required", "falta uno de los argumentos {0}"),
 ]
+
+HELP_TEXT = "muestra esta ayuda y sale"
 
 
 def _spanish(message: str) -> str:
@@ -39,11 +45,36 @@ def _spanish(message: str) -> str:
     return message
 
 
+class SpanishHelpFormatter(argparse.HelpFormatter):
+    """argparse's help in Spanish: "uso:" instead of "usage:"."""
+
+    def add_usage(
+        self,
+        usage: str | None,
+        actions: Iterable[argparse.Action],
+        groups: Iterable[argparse._MutuallyExclusiveGroup],
+        prefix: str | None = None,
+    ) -> None:
+        super().add_usage(usage, actions, groups, "uso: " if prefix is None else prefix)
+
+
 class Parser(argparse.ArgumentParser):
-    """argparse with its errors as one Spanish line and exit code 2 (no usage dump)."""
+    """argparse in Spanish: help and usage ("uso:", "argumentos posicionales:", "opciones:",
+    "-h, --help  muestra esta ayuda y sale"), every error one Spanish line with the command's
+    usage, exit code 2. Sub-parsers are this class too (``add_subparsers`` makes its parsers
+    with the parser's own class)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", SpanishHelpFormatter)
+        kwargs["add_help"] = False
+        super().__init__(*args, **kwargs)
+        self._positionals.title = "argumentos posicionales"
+        self._optionals.title = "opciones"
+        self.add_argument("-h", "--help", action="help", help=HELP_TEXT)
 
     def error(self, message: str) -> NoReturn:
-        fail(_spanish(message))
+        usage = " ".join(self.format_usage().split())
+        fail(f"{_spanish(message)} ({usage})")
 
 
 def fail(message: str) -> NoReturn:
@@ -63,9 +94,7 @@ def build_parser(*, window_only: bool = False) -> Parser:
     parser = Parser(
         prog="appleuse",
         description="AppleUse Soporte. Sin subcomando abre la ventana.",
-        add_help=False,
     )
-    parser.add_argument("-h", "--help", action="help", help="muestra esta ayuda y termina")
     parser.add_argument("--db", metavar="URL", help="base de datos (URL de SQLAlchemy)")
     parser.add_argument("--advisor", metavar="NOMBRE", help="asesor que atiende (ventana)")
     if not window_only:

@@ -118,6 +118,7 @@ def serve(opened: Opened, clock: Callable[[], datetime], *, warm: bool = False) 
             services.sessions.running_session(advisors[0].id if advisors else 0)
             services.settings.tariff()
             import app.ui.advisor_dialog
+            import app.ui.agenda_window
             import app.ui.billing_panel
             import app.ui.session_actions
             import app.ui.session_panel
@@ -250,14 +251,21 @@ def fill_window(
     window.attach(services, advisor, describe(url), later)
 
     def rest() -> None:
-        window.restore_running_session()
         window.load_pending()
         window.show_reviews_due()
+        window.show_agenda_today()
+        window.restore_running_session()
         if backup is not None:
             message = f"Base de datos actualizada; respaldo en {backup}"
             window.statusBar().showMessage(message, 10000)
         if interactive and services.backups.available:
             window.back_up_daily()  # the day's first start: a backup, off the GUI thread
+        if interactive:
+            from PySide6.QtCore import QTimer
+
+            from app.ui.agenda_window import open_agenda
+
+            QTimer.singleShot(0, lambda: open_agenda(window, show=False))  # the cita reminders
 
     (later or _now)(rest)  # the window answers in between, when loading in the background
     return services

@@ -34,7 +34,7 @@ ALLOWED: dict[str, tuple[set[str], set[str]]] = {
     "kernel": ({"kernel"}, set()),
     "billing": ({"kernel", "billing"}, {"holidays"}),
     "models": ({"kernel", "models"}, {"sqlalchemy", "alembic"}),
-    "documents": ({"kernel", "billing", "documents", "package"}, {"reportlab"}),
+    "documents": ({"kernel", "billing", "documents", "package"}, {"reportlab", "icalendar"}),
     "services": (
         {"kernel", "billing", "models", "documents", "services"},
         {"sqlalchemy", "stdnum"},

@@ -103,3 +103,9 @@ def outside_duration(start: datetime, end: datetime, tariff: Tariff) -> timedelt
     if end <= start:
         return timedelta(0)
     return (end - start) - business_duration(start, end, tariff)
+
+
+def is_rest_day(day: date, tariff: Tariff) -> bool:
+    """An official rest day (RULES §1 *interp.*) when the setting is on: outside hours all day,
+    whatever the weekday (the agenda's per-advisor windows use it too)."""
+    return tariff.holidays_enabled and day in _holiday_calendar(tariff.holidays_country)

@@ -58,7 +58,7 @@ class BillLine:
     description: str
     amount: Decimal
     band: Band | None = None
-    hours: int | None = None
+    hours: int | Decimal | None = None  # a repair's labour may be a fraction (1.5 h)
     rate: Decimal | None = None
 
     def to_dict(self) -> dict[str, Any]:

@@ -6,13 +6,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from app.billing.money import ZERO, check_money, format_money, round_money
 from app.billing.pricing import Bill, BillLine, Credit, reductions, totals, validate_discount
 from app.billing.tariff import Tariff
 from app.kernel.enums import LineKind, Modality
 from app.kernel.errors import BillingError
+from app.kernel.limits import clip
 
 
 @dataclass(frozen=True)
@@ -26,29 +27,71 @@ class RepairPart:
         return round_money(self.unit_price * self.quantity)
 
 
+#: labour is quoted in hundredths of an hour at most (1.5 h, 0.25 h, 2.75 h)
+LABOUR_STEP = Decimal("0.01")
+MAX_LABOUR_HOURS = Decimal("999")
+
+
+def check_labour_hours(hours: Decimal | int) -> Decimal:
+    """Hours of labour as a Decimal (``1.5``): from 0 to 999, in hundredths of an hour at
+    most — never rounded silently."""
+    if isinstance(hours, bool) or not isinstance(hours, (int, Decimal)):
+        raise BillingError("Las horas de mano de obra deben ser un número desde 0, p. ej. 1.5.")
+    value = Decimal(hours)
+    if not value.is_finite() or value < 0:
+        raise BillingError("Las horas de mano de obra deben ser un número desde 0, p. ej. 1.5.")
+    if value > MAX_LABOUR_HOURS:
+        raise BillingError("Las horas de mano de obra no pueden pasar de 999.")
+    if value != value.quantize(LABOUR_STEP):
+        raise BillingError(
+            "Las horas de mano de obra admiten hasta dos decimales (p. ej. 1.5 o 1.25)."
+        )
+    return value
+
+
+def parse_labour_hours(text: str) -> Decimal:
+    """Hours typed by a person: "2", "1.5", "1,5" (decimal comma), "" for none; BillingError
+    with a Spanish message otherwise."""
+    typed = text.strip().removesuffix("h").strip()
+    if not typed:
+        return Decimal(0)
+    try:
+        value = Decimal(typed.replace(",", "."))
+    except InvalidOperation:
+        value = Decimal("NaN")
+    if not value.is_finite() or value < 0:
+        raise BillingError(
+            f"Las horas de mano de obra deben ser un número desde 0, p. ej. 1.5 "
+            f"(se capturó «{clip(text.strip())}»)."
+        )
+    return check_labour_hours(value)
+
+
+def hours_text(hours: Decimal | int) -> str:
+    """``2``, ``1.5``, ``0.25``: hours without trailing zeros."""
+    return f"{Decimal(hours).normalize():f}"
+
+
 def price_repair(
-    labour_hours: int,
+    labour_hours: Decimal | int,
     parts: Sequence[RepairPart],
     tariff: Tariff,
     *,
     discount: Decimal = Decimal("0"),
     credits: Sequence[Credit] = (),
 ) -> Bill:
-    """A repair's bill: labour at the office business rate, the policy discount on labour only,
+    """A repair's bill: labour (hours, fractions allowed) at the office business rate, its
+    amount rounded half-up to the cent (``round_money``), the policy discount on labour only,
     parts at their price, credits (the escalated support session) capped so the base is never
     below 0.00, IVA half-up."""
-    if isinstance(labour_hours, bool) or not isinstance(labour_hours, int) or labour_hours < 0:
-        raise BillingError("Las horas de mano de obra deben ser un número entero desde 0.")
-    if labour_hours > 999:
-        raise BillingError("Las horas de mano de obra no pueden pasar de 999.")
+    labour_hours = check_labour_hours(labour_hours)
     validate_discount(discount, tariff)
     rate = tariff.office_business_rate
     lines: list[BillLine] = []
     labour = round_money(rate * labour_hours)
     if labour_hours:
-        text = (
-            f"Mano de obra de reparación: {labour_hours} h × {format_money(rate, currency=False)}"
-        )
+        shown = hours_text(labour_hours)
+        text = f"Mano de obra de reparación: {shown} h × {format_money(rate, currency=False)}"
         lines.append(BillLine(LineKind.HOURS, text, labour, None, labour_hours, rate))
     for part in parts:
         if not part.description.strip():

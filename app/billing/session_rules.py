@@ -8,6 +8,7 @@ The window enables its buttons from :func:`allowed_actions`; the services refuse
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -15,6 +16,7 @@ from app.billing.tariff import Tariff
 from app.kernel.enums import (
     CaseState,
     Channel,
+    EventKind,
     Modality,
     Outcome,
     PaymentArrangement,
@@ -22,8 +24,16 @@ from app.kernel.enums import (
     RemoteTool,
     SessionAction,
 )
-from app.kernel.fmt import case_label
-from app.kernel.timeline import SessionStatus
+from app.kernel.fmt import case_label, format_datetime
+from app.kernel.limits import MAX_SESSION
+from app.kernel.timeline import (
+    Entry,
+    EventLike,
+    SessionStatus,
+    added_gaps,
+    derive_status,
+    effective_span,
+)
 
 
 @dataclass(frozen=True)
@@ -187,6 +197,125 @@ def outcome_refusal(outcome: Outcome, status: SessionStatus) -> str | None:
             "El resultado «el cliente rechazó el control remoto» requiere que el "
             "rechazo esté registrado en la sesión."
         )
+    return None
+
+
+def suggested_outcome(status: SessionStatus) -> Outcome | None:
+    """The outcome to offer when the session ends: once the client's last answer to remote
+    control was no, the service cannot continue (RULES §8) — whatever was done after it
+    (chat instructions, a disconnection), the session ends as "declined"."""
+    return Outcome.DECLINED_REMOTE if status.last_answer_declined else None
+
+
+def note_refusal(state: SessionState) -> str | None:
+    """A note is written while the session runs (paused or disconnected too)."""
+    return _not_running(state)
+
+
+# -- corrections entered afterwards (RULES §2, §8) ---------------------------------------------
+FUTURE = "Una corrección no puede quedar en el futuro."
+TOO_LONG = "Una sesión no puede durar más de 31 días; revise el inicio y el fin."
+_GAP_NAMES = {EventKind.PAUSE_ADDED: "pausa", EventKind.DISCONNECTION_ADDED: "desconexión"}
+
+
+def correction_refusal(
+    modality: Modality, events: Sequence[EventLike], correction: Entry, now: datetime
+) -> str | None:
+    """Why ``correction`` (a START_CORRECTED, END_CORRECTED, PAUSE_ADDED or
+    DISCONNECTION_ADDED entry) would leave the session's timeline invalid (None: it may be
+    recorded): an end before the start, a gap outside the session or over another gap, an
+    instant in the future, a session longer than the limit."""
+    start, end = effective_span(events)
+    if start is None:
+        return "La sesión no tiene inicio registrado."
+    kind, limit = correction.kind, end or now
+    if kind is EventKind.START_CORRECTED:
+        new = correction.span_start
+        if new is None:
+            return "Indique el nuevo inicio."
+        if new > now:
+            return FUTURE
+        if new >= limit:
+            return f"El inicio debe ser anterior al fin ({format_datetime(limit)})."
+        if limit - new > MAX_SESSION:
+            return TOO_LONG
+        return _gaps_outside(events, new, limit)
+    if kind is EventKind.END_CORRECTED:
+        new = correction.span_end
+        if end is None:
+            return "La sesión sigue en curso; termínela antes de corregir su fin."
+        if new is None:
+            return "Indique el nuevo fin."
+        if new > now:
+            return FUTURE
+        if new <= start:
+            return f"El fin debe ser posterior al inicio ({format_datetime(start)})."
+        if new - start > MAX_SESSION:
+            return TOO_LONG
+        return _gaps_outside(events, start, new)
+    if kind in _GAP_NAMES:
+        return _gap_refusal(modality, events, correction, (start, limit), now)
+    return "Esa entrada no es una corrección de la sesión."
+
+
+def _gap_refusal(
+    modality: Modality,
+    events: Sequence[EventLike],
+    correction: Entry,
+    span: tuple[datetime, datetime],
+    now: datetime,
+) -> str | None:
+    what = _GAP_NAMES[correction.kind]
+    if correction.kind is EventKind.DISCONNECTION_ADDED and modality is not Modality.REMOTE:
+        return "Solo una sesión a distancia se desconecta; agregue una pausa."
+    low, high = correction.span_start, correction.span_end
+    if low is None or high is None:
+        return f"Indique el inicio y el fin de la {what}."
+    if high <= low:
+        return f"El fin de la {what} debe ser posterior a su inicio."
+    if high > now:
+        return FUTURE
+    if low < span[0] or high > span[1]:
+        return (
+            f"La {what} debe quedar dentro de la sesión "
+            f"({format_datetime(span[0])} – {format_datetime(span[1])})."
+        )
+    for gap in derive_status(events).all_gaps(span[1]):
+        if low < gap.end and gap.start < high:
+            return (
+                f"La {what} se encima con otra pausa o desconexión "
+                f"({format_datetime(gap.start)} – {format_datetime(gap.end)})."
+            )
+    return None
+
+
+def _gaps_outside(events: Sequence[EventLike], start: datetime, end: datetime) -> str | None:
+    """A pause or disconnection added before would fall outside the corrected span."""
+    for kind, gap in added_gaps(events):
+        if gap.start < start or gap.end > end:
+            return (
+                f"La {_GAP_NAMES[kind]} agregada ({format_datetime(gap.start)} – "
+                f"{format_datetime(gap.end)}) quedaría fuera de la sesión; revise el horario."
+            )
+    return None
+
+
+def manual_session_refusal(
+    modality: Modality, channel: Channel | None, span: tuple[datetime, datetime], now: datetime
+) -> str | None:
+    """Why a past session entered by hand cannot be recorded (None: it can). A remote one
+    names its channel; the checklist of RULES §9 concerns sessions about to start."""
+    start, end = span
+    if modality is Modality.REMOTE and channel is None:
+        return "Indique el canal de la sesión a distancia: teléfono, chat o escritorio remoto."
+    if modality is not Modality.REMOTE and channel is not None:
+        return "El canal solo aplica a sesiones a distancia."
+    if end <= start:
+        return "El fin de la sesión debe ser posterior a su inicio."
+    if end > now:
+        return "Una sesión registrada a mano ya terminó: su fin no puede estar en el futuro."
+    if end - start > MAX_SESSION:
+        return TOO_LONG
     return None
 
 

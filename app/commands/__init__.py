@@ -6,11 +6,11 @@ from __future__ import annotations
 import argparse
 from typing import Any, Protocol
 
-from app.commands import backup, db, demo, quote, receipt, summary
+from app.commands import agenda, backup, cita, db, demo, quote, receipt, report, summary
 
 
 class Command(Protocol):
     def register(self, sub: argparse._SubParsersAction[Any]) -> None: ...
 
 
-COMMANDS: list[Command] = [quote, db, backup, demo, receipt, summary]
+COMMANDS: list[Command] = [quote, db, backup, demo, receipt, summary, report, cita, agenda]

@@ -22,18 +22,14 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
         "backup",
         help="respaldos de la base de datos",
         description="Respaldos de la base de datos (use --db URL antes del comando para elegirla).",
-        add_help=False,
     )
-    p.add_argument("-h", "--help", action="help", help="muestra esta ayuda y termina")
     actions = p.add_subparsers(dest="backup_action", metavar="ACCIÓN", required=True)
     for name, text, handler in (
         ("create", "hace un respaldo comprobado y rota los anteriores", run_create),
         ("list", "lista los respaldos, del más reciente al más antiguo", run_list),
         ("restore", "restaura un respaldo (antes aparta la base actual)", run_restore),
     ):
-        a = actions.add_parser(name, help=text, description=text.capitalize() + ".",
-                               add_help=False)  # fmt: skip
-        a.add_argument("-h", "--help", action="help", help="muestra esta ayuda y termina")
+        a = actions.add_parser(name, help=text, description=text.capitalize() + ".")
         a.add_argument("--folder", metavar="CARPETA", help="carpeta de respaldos")
         if name == "restore":
             a.add_argument("file", metavar="ARCHIVO", help="el respaldo que se restaura")

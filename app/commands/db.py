@@ -17,25 +17,19 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
         "db",
         help="administra la base de datos",
         description="Administra la base de datos (use --db URL antes del comando para elegirla).",
-        add_help=False,
     )
-    p.add_argument("-h", "--help", action="help", help="muestra esta ayuda y termina")
     actions = p.add_subparsers(dest="db_action", metavar="ACCIÓN", required=True)
     up = actions.add_parser(
         "upgrade",
         help="aplica las migraciones pendientes",
         description="Aplica las migraciones pendientes; antes copia el archivo SQLite.",
-        add_help=False,
     )
-    up.add_argument("-h", "--help", action="help", help="muestra esta ayuda y termina")
     up.set_defaults(handler=run_upgrade)
     check = actions.add_parser(
         "check",
         help="revisa si la base de datos está dañada",
         description="Revisa la base de datos completa (SQLite: integrity_check).",
-        add_help=False,
     )
-    check.add_argument("-h", "--help", action="help", help="muestra esta ayuda y termina")
     check.set_defaults(handler=run_check)
 
 

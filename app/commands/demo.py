@@ -3,7 +3,9 @@
 Everything goes through the services with a fake clock, so the sample obeys every rule:
 clients in Xalapa, Coatepec and elsewhere, a few weeks of sessions of every modality and
 outcome, consents, disconnections, free follow-ups, expired cases, receipts and payments.
-A database that already holds data is refused (exit 2). SQLAlchemy is imported only on run.
+A database that already holds data is refused (exit 2) with where it is and how to start over:
+``appleuse demo --replace`` backs the SQLite file up first (checked, in ``respaldos``), then
+rebuilds it with the demonstration. SQLAlchemy is imported only on run.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -78,11 +81,15 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
         "demo",
         help="llena una base de datos vacía con datos de demostración",
         description="Llena una base de datos vacía con datos de demostración realistas.",
-        add_help=False,
     )
-    p.add_argument("-h", "--help", action="help", help="muestra esta ayuda y termina")
     p.add_argument("--weeks", type=int, default=3, metavar="N", help="semanas de sesiones (3)")
     p.add_argument("--seed", type=int, default=2026, help="semilla del generador")
+    p.add_argument(
+        "--replace",
+        action="store_true",
+        help="si la base (SQLite) ya tiene datos: guarda un respaldo y la rehace con la "
+        "demostración",
+    )
     p.set_defaults(handler=run)
 
 
@@ -93,21 +100,58 @@ def run(args: argparse.Namespace) -> int:
     if not 1 <= args.weeks <= 52:
         raise DomainError("Las semanas de la demostración van de 1 a 52.")
     engine = open_engine(args.db, existing=False)
+    where = engine.url.render_as_string(hide_password=True)
+    saved = ""
     try:
         with translated():
             if holds_data(engine):
-                raise DomainError(
-                    "La base de datos ya tiene datos; la demostración solo se carga en una "
-                    "base vacía."
-                )
+                if not args.replace:
+                    raise DomainError(
+                        f"La base de datos {where} ya tiene datos; la demostración solo se "
+                        "carga en una base vacía. Para empezar de nuevo: «appleuse demo "
+                        "--replace» (guarda antes un respaldo de la base actual)."
+                    )
+                saved = f" (respaldo de los datos anteriores: {replace(engine)})"
             upgrade(engine)
             today = datetime.now(UTC).astimezone(ZONE).date()
             summary = fill(engine, today, weeks=args.weeks, seed=args.seed)
     finally:
         engine.dispose()
-    where = engine.url.render_as_string(hide_password=True)
-    sys.stdout.write(f"Datos de demostración cargados en {where}: {summary}\n")
+    sys.stdout.write(f"Datos de demostración cargados en {where}: {summary}{saved}\n")
     return 0
+
+
+def replace(engine: Any) -> Path:
+    """Back up the SQLite database (checked, in its ``respaldos`` folder), then remove it so
+    the demonstration starts on an empty file; the backup's path. Refused on PostgreSQL and
+    while a window has the database open."""
+    from PySide6.QtCore import QLockFile
+
+    from app.kernel.clock import SystemClock
+    from app.location import lock_file
+    from app.services.backups import BackupService
+
+    service = BackupService(engine, SystemClock())
+    if service.database is None:
+        raise DomainError(
+            "«--replace» solo rehace una base SQLite; en PostgreSQL cree una base vacía y "
+            "cargue ahí la demostración."
+        )
+    database = service.database
+    lock = QLockFile(str(lock_file(f"sqlite:///{database}")))
+    lock.setStaleLockTime(0)
+    if not lock.tryLock(0):
+        raise DomainError(
+            "AppleUse Soporte está abierto con esta base de datos; ciérrelo antes de reemplazarla."
+        )
+    try:
+        backup = service.create("demo").path
+        engine.dispose()
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            Path(f"{database}{suffix}").unlink(missing_ok=True)
+    finally:
+        lock.unlock()
+    return backup
 
 
 def holds_data(engine: Any) -> bool:
@@ -165,6 +209,7 @@ class _Demo:
         from app.services.facade import Services
 
         self.today = today
+        self.seed = seed
         self.rng = random.Random(seed)
         self.money_rng = random.Random(seed + 1)  # partial payments, apart from the sessions
         self.plans: list[_Plan] = []
@@ -193,12 +238,15 @@ class _Demo:
         repairs = _repairs(self.sv, self.clock)
         self.clock.set(max(self.clock(), datetime.now(UTC)))
         expired = self.sv.sessions.expire_pending()
+        from app.services.agenda_demo import add_demo_appointments
+
+        citas = add_demo_appointments(self.sv, seed=self.seed)  # the coming week (issue 13)
         st = self.state
         return (
             f"{len(self.clients)} clientes, {len(self.advisors)} asesores, "
             f"{st['sessions']} sesiones, {st['receipts']} recibos ({st['cancelled']} "
             f"cancelados, {st['partial']} con pago parcial), {st['policies']} pólizas, "
-            f"{repairs} reparaciones, {len(expired)} casos vencidos."
+            f"{repairs} reparaciones, {len(expired)} casos vencidos, {citas} citas."
         )
 
     # -- the business ------------------------------------------------------------------------
@@ -390,10 +438,10 @@ class _Demo:
             return
         receipt = sv.receipts.issue_for_session(session_id)
         self.state["receipts"] += 1
-        if rng.random() < 0.05:
-            sv.receipts.cancel(receipt.id, "Datos del cliente equivocados")
+        first = self.state["cancelled"] == 0 and receipt.total > 0  # at least one, always
+        if rng.random() < 0.05 or first:
+            _, receipt = sv.receipts.cancel_and_reissue(receipt.id, "Datos del cliente equivocados")
             self.state["cancelled"] += 1
-            receipt = sv.receipts.issue_for_session(session_id)
             self.state["receipts"] += 1
         if receipt.total > 0 and rng.random() < 0.8:
             method = rng.choice(list(PaymentMethod)[:3])

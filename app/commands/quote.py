@@ -33,9 +33,7 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
         "quote",
         help="cotiza una sesión según las reglas de cobro",
         description="Cotiza una sesión de soporte. Fechas ISO 8601; sin zona son hora del centro.",
-        add_help=False,
     )
-    p.add_argument("-h", "--help", action="help", help="muestra esta ayuda y termina")
     p.add_argument("--modality", required=True, metavar="MODALIDAD", help=MODALITY_HELP)
     p.add_argument("--start", required=True, metavar="T", help="inicio, p. ej. 2026-11-24T10:00")
     p.add_argument("--end", required=True, metavar="T", help="fin")

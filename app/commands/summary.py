@@ -34,9 +34,7 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
         help="corte del día en PDF o CSV",
         description="Corte del día (sesiones, recibos, pagos, casos pendientes) de una fecha, "
         "de un asesor o de todos, en PDF o CSV según la extensión del archivo.",
-        add_help=False,
     )
-    p.add_argument("-h", "--help", action="help", help="muestra esta ayuda y termina")
     p.add_argument("--date", metavar="AAAA-MM-DD", help="fecha local del corte (hoy si se omite)")
     p.add_argument("--advisor", metavar="NOMBRE", help="solo las sesiones de este asesor")
     p.add_argument(

@@ -18,7 +18,7 @@ How a service fills a receipt (``ReceiptDocument``):
   ``cancelled_at`` from the receipt.
 
 A day summary (``DaySummary``): one ``SummarySession`` per session of the local date (and
-advisor), ``by_band=band_totals_of(hours, lines)`` from the same sessions' bills or stored
+advisor), ``by_band=band_totals_of(billable_hours, lines)`` from the same sessions' bills or stored
 receipts, the receipts issued or cancelled that day, payments received that day and what the
 day's receipts still owe, pending cases opened that day and those whose free follow-up ends
 within 2 days, escalations, consent requests and disconnections. Totals by modality and the
@@ -61,7 +61,7 @@ class ReceiptLine:
     kind: LineKind
     description: str
     amount: Decimal
-    hours: int | None = None
+    hours: int | Decimal | None = None  # a repair's labour may be a fraction (1.5 h)
     rate: Decimal | None = None
     band: Band | None = None
 
@@ -116,7 +116,7 @@ def receipt_line(
     description: str,
     amount: Decimal,
     *,
-    hours: int | None = None,
+    hours: int | Decimal | None = None,
     rate: Decimal | None = None,
     band: Band | str | None = None,
     modality: Modality | str,
@@ -174,6 +174,9 @@ class ReceiptDocument:
     status: ReceiptStatus = ReceiptStatus.ISSUED
     cancel_reason: str = ""
     cancelled_at: datetime | None = None
+    #: a repair's receipt: ``session_start`` is when it was quoted, ``session_end`` when the
+    #: client accepted it, ``outcome`` the repair; it prints no session times nor remote control
+    is_repair: bool = False
 
     def __post_init__(self) -> None:
         for moment, what in (
@@ -202,6 +205,12 @@ class ReceiptDocument:
     @property
     def is_cancelled(self) -> bool:
         return self.status is ReceiptStatus.CANCELLED
+
+    @property
+    def shows_remote_control(self) -> bool:
+        """Remote control and disconnections concern remote support only (not an in-person
+        session, not a repair)."""
+        return not self.is_repair and self.modality is Modality.REMOTE
 
 
 # -- end-of-day summary ---------------------------------------------------------------------
@@ -240,7 +249,8 @@ class ModalityTotal:
 
 @dataclass(frozen=True)
 class BandTotal:
-    """Billable hours and their charge by band; ``band`` None is work at a quoted price."""
+    """Billable hours and their charge by band; ``band`` None is work at a quoted price (or
+    still to quote): its hours and its money."""
 
     band: Band | None
     hours: int
@@ -251,9 +261,27 @@ class BandTotal:
         return "Tarifa cotizada" if self.band is None else self.band.label.capitalize()
 
 
+PAYMENT_LABELS = {
+    "paid": "Pagado",
+    "partial": "Pagado parcialmente",
+    "unpaid": "Sin pagar",
+    "cancelled": "Cancelado",
+}
+
+
+def payment_state(status: ReceiptStatus, total: Decimal, paid: Decimal) -> str:
+    """``paid``, ``partial``, ``unpaid`` or ``cancelled`` (Spanish: :data:`PAYMENT_LABELS`)."""
+    if status is ReceiptStatus.CANCELLED:
+        return "cancelled"
+    if paid >= total:
+        return "paid"
+    return "partial" if paid > 0 else "unpaid"
+
+
 @dataclass(frozen=True)
 class SummaryReceipt:
-    """A receipt issued or cancelled on the day. ``base``/``iva``/``total`` as issued."""
+    """A receipt issued or cancelled on the day. ``base``/``iva``/``total`` as issued;
+    ``paid``: what its payments add up to."""
 
     folio: str
     issued_at: datetime
@@ -264,9 +292,19 @@ class SummaryReceipt:
     status: ReceiptStatus = ReceiptStatus.ISSUED
     cancel_reason: str = ""
     advisor: str = ""
+    paid: Decimal = ZERO
 
     def __post_init__(self) -> None:
         require_aware(self.issued_at, "La fecha de emisión")
+
+    @property
+    def payment_status(self) -> str:
+        return payment_state(self.status, self.total, self.paid)
+
+    @property
+    def payment_label(self) -> str:
+        """ "Pagado", "Pagado parcialmente", "Sin pagar" or "Cancelado"."""
+        return PAYMENT_LABELS[self.payment_status]
 
 
 @dataclass(frozen=True)
@@ -421,22 +459,41 @@ class DaySummary:
         return sum(1 for c in self.consents if c.accepted is False)
 
 
-def band_totals_of(
-    counts: Iterable[tuple[Band, int]], lines: Iterable[tuple[LineKind, Band | None, Decimal]]
-) -> tuple[BandTotal, ...]:
-    """:func:`band_totals` from billable hours by band and ``(kind, band, amount)`` lines, as
-    a bill or a stored receipt (its hours by band and lines) gives them."""
+def band_hours(
+    lines: Iterable[tuple[LineKind, Band | None, int | None, Decimal]],
+) -> dict[Band, int]:
+    """The billable hours by band of ``(kind, band, hours, amount)`` lines: hour and covered
+    lines count under their band; quoted ones under none (see ``band_totals_of``)."""
     hours = {Band.BUSINESS: 0, Band.OUTSIDE: 0}
+    for kind, line_band, line_hours, _ in lines:
+        if kind is not LineKind.QUOTED and kind in CHARGE_KINDS and line_band is not None:
+            hours[line_band] += line_hours or 0
+    return hours
+
+
+def band_totals_of(
+    billable_hours: int,
+    lines: Iterable[tuple[LineKind, Band | None, int | None, Decimal]],
+) -> tuple[BandTotal, ...]:
+    """Billable hours and charges by band from the day's ``billable_hours`` and its sessions'
+    ``(kind, band, hours, amount)`` lines, as bills or stored receipts give them.
+
+    Hour and covered lines count, hours and money, under their band. Every other billable
+    hour — priced at a quoted rate or amount, or still to quote — counts under "Tarifa
+    cotizada" with the quoted money: each row's hours are the hours its money pays for, and
+    the rows add up to the day's billable hours. Policy discounts and credits are not spread
+    over bands."""
+    lines = list(lines)
+    hours = band_hours(lines)
     amounts = {Band.BUSINESS: ZERO, Band.OUTSIDE: ZERO}
     quoted = ZERO
-    for band, n in counts:
-        hours[band] += n
-    for kind, line_band, amount in lines:
+    for kind, line_band, _, amount in lines:
         if kind is LineKind.QUOTED:
             quoted += amount
         elif kind in CHARGE_KINDS and line_band is not None:
             amounts[line_band] += amount
     out = [BandTotal(band, hours[band], round_money(amounts[band])) for band in hours]
-    if quoted:
-        out.append(BandTotal(None, 0, round_money(quoted)))
+    quoted_hours = max(0, billable_hours - sum(hours.values()))
+    if quoted or quoted_hours:
+        out.append(BandTotal(None, quoted_hours, round_money(quoted)))
     return tuple(out)

@@ -38,7 +38,8 @@ from app.documents.pdfkit import (
     table_style,
 )
 from app.documents.policy_data import PolicyReview, ReviewMonth
-from app.kernel.fmt import policy_label
+from app.documents.words import events_text
+from app.kernel.fmt import format_minutes, policy_label
 
 __all__ = ["policy_report_bytes", "render_policy_report"]
 
@@ -97,8 +98,7 @@ def _story(review: PolicyReview, st: Styles, business: str, label: str) -> list[
         ("Versión vigente", f"{cur.version}, desde el {cur.valid_from:%d/%m/%Y}"),
         (
             "Eventos esperados por mes",
-            f"{cur.expected_remote} a distancia, {cur.expected_in_person} "
-            + ("presencial" if cur.expected_in_person == 1 else "presenciales"),
+            events_text(cur.expected_remote, cur.expected_in_person),
         ),
         ("Descuento de póliza", f"{cur.discount_percent} %"),
         ("Cobertura 7x24/365", yes_no),
@@ -116,8 +116,9 @@ def _story(review: PolicyReview, st: Styles, business: str, label: str) -> list[
     t = review.totals
     suggestion = (
         f"Sugerencia para los próximos meses (promedio mensual de eventos reales, redondeado "
-        f"hacia arriba): {review.suggested_remote} eventos a distancia y "
-        f"{review.suggested_in_person} presenciales por mes; cuota mensual "
+        f"hacia arriba): "
+        f"{events_text(review.suggested_remote, review.suggested_in_person)} por mes; "
+        "cuota mensual "
         f"{money(review.suggested_fee)} más IVA."
     )
     state = "Atendida" if review.accepted else "Pendiente de aceptar"
@@ -162,7 +163,7 @@ def _months(months: Sequence[ReviewMonth], st: Styles) -> Table:
                 p(str(v), right)
                 for v in (
                     m.expected_remote, m.actual_remote, m.expected_in_person,
-                    m.actual_in_person, f"{m.worked_hours:.2f}", m.covered_hours,
+                    m.actual_in_person, format_minutes(m.worked_minutes), m.covered_hours,
                     money_short(m.covered_value), money_short(m.charged),
                 )
             ]

@@ -28,6 +28,7 @@ from reportlab.platypus import (
 )
 
 from app.billing import money_str
+from app.billing.repair import hours_text
 from app.documents.data import ReceiptDocument, ReceiptLine
 from app.documents.pdfkit import (
     ACCENT,
@@ -61,6 +62,7 @@ MARGIN = 16 * mm
 PAGE_W, PAGE_H = letter
 WIDTH = PAGE_W - 2 * MARGIN - 12  # the frame keeps 6 pt of padding on each side
 QR_SIZE = 30 * mm
+TOTALS_W = 118 * mm  # labels 64 mm, amounts 54 mm
 
 
 def qr_payload(doc: ReceiptDocument) -> str:
@@ -147,14 +149,17 @@ def _story(doc: ReceiptDocument, st: Styles) -> list[Flowable]:
     story: list[Flowable] = [_header(doc, st), Spacer(1, 3 * mm), _rule()]
     if doc.is_cancelled:
         story += [Spacer(1, 3 * mm), _cancel_box(doc, st)]
+    story += [Spacer(1, 4 * mm), _info_grid(doc, st), Spacer(1, 4 * mm)]
+    if doc.is_repair:
+        story += [_section("Reparación", st), _repair_grid(doc, st)]
+    else:
+        story += [_section("Sesión", st), _session_grid(doc, st)]
+    if doc.shows_remote_control:
+        story += [
+            Spacer(1, 4 * mm),
+            KeepTogether([_section("Control remoto y desconexiones", st), *_remote(doc, st)]),
+        ]
     story += [
-        Spacer(1, 4 * mm),
-        _info_grid(doc, st),
-        Spacer(1, 4 * mm),
-        _section("Sesión", st),
-        _session_grid(doc, st),
-        Spacer(1, 4 * mm),
-        KeepTogether([_section("Control remoto y desconexiones", st), *_remote(doc, st)]),
         Spacer(1, 5 * mm),
         _lines_table(doc, st),
         Spacer(1, 3 * mm),
@@ -189,7 +194,7 @@ def _header(doc: ReceiptDocument, st: Styles) -> Table:
         contact.append(p(web, st.small))
     left: list[Flowable] = [p(b.name, st.title), Spacer(1, 1.5 * mm), *contact]
     right: list[Flowable] = [
-        p("RECIBO", st.doc_title),
+        p("RECIBO DE REPARACIÓN" if doc.is_repair else "RECIBO", st.doc_title),
         Spacer(1, 1 * mm),
         pm(f"Folio <font color='#0b5cad'>{escape(doc.folio)}</font>", st.folio),
         Spacer(1, 1 * mm),
@@ -326,6 +331,18 @@ def _session_grid(doc: ReceiptDocument, st: Styles) -> Table:
     return _kv_table(rows, st)
 
 
+def _repair_grid(doc: ReceiptDocument, st: Styles) -> Table:
+    """A repair's receipt: what was repaired, when it was quoted and accepted, the payment."""
+    tz = doc.business.timezone
+    rows = [
+        ("Reparación", doc.outcome, "", ""),
+        ("Cotizada", format_datetime(doc.session_start, tz, weekday=True),
+         "Aceptada", format_datetime(doc.session_end, tz)),
+        ("Estado de pago", doc.payment_status, "", ""),
+    ]  # fmt: skip
+    return _kv_table(rows, st)
+
+
 def _remote(doc: ReceiptDocument, st: Styles) -> list[Flowable]:
     tz = doc.business.timezone
     out: list[Flowable] = []
@@ -392,7 +409,7 @@ def _grid_style() -> TableStyle:
 
 
 def _line_cells(line: ReceiptLine, st: Styles) -> list[object]:
-    hours = f"{line.hours}" if line.hours is not None else "—"
+    hours = hours_text(line.hours) if line.hours is not None else "—"
     rate = money_short(line.rate) if line.rate else "—"
     return [
         p(line.description, st.cell),
@@ -437,7 +454,8 @@ def _totals_block(doc: ReceiptDocument, st: Styles) -> Table:
     big_l = style("tot_big_l", 11.5, bold=True, leading=14)
     big_r = style("tot_big_r", 11.5, bold=True, leading=14, align=TA_RIGHT)
     rows.append([p("TOTAL", big_l), p(money(m.total), big_r)])
-    totals = Table(rows, colWidths=[64 * mm, 36 * mm])
+    # the amount column holds "$99,999,999.99 MXN" (the largest amount allowed) on one line
+    totals = Table(rows, colWidths=[64 * mm, TOTALS_W - 64 * mm])
     n = len(rows)
     totals.setStyle(
         table_style(
@@ -457,7 +475,7 @@ def _totals_block(doc: ReceiptDocument, st: Styles) -> Table:
     )
     qr_caption = p("Folio y total verificables con este código.", st.small)
     qr_cell = [_qr(doc), Spacer(1, 2 * mm), qr_caption]
-    t = Table([[qr_cell, "", totals]], colWidths=[40 * mm, WIDTH - 40 * mm - 100 * mm, 100 * mm])
+    t = Table([[qr_cell, "", totals]], colWidths=[40 * mm, WIDTH - 40 * mm - TOTALS_W, TOTALS_W])
     t.setStyle(
         table_style(
             [

@@ -10,6 +10,7 @@ from decimal import Decimal
 from app.billing.money import ZERO
 from app.billing.pricing import Bill
 from app.billing.repair import RepairPart
+from app.documents.data import payment_state
 from app.kernel.enums import ReceiptStatus, RepairStatus
 
 
@@ -28,11 +29,7 @@ class ReceiptBalance:
     @property
     def payment_status(self) -> str:
         """``paid``, ``partial``, ``unpaid`` or ``cancelled``."""
-        if self.status is ReceiptStatus.CANCELLED:
-            return "cancelled"
-        if self.paid >= self.total:
-            return "paid"
-        return "partial" if self.paid > 0 else "unpaid"
+        return payment_state(self.status, self.total, self.paid)
 
 
 @dataclass(frozen=True)
@@ -97,7 +94,7 @@ class RepairView:
     support_session_id: int
     support_receipt_folio: str | None  # the support session's issued receipt, if any
     description: str
-    labour_hours: int
+    labour_hours: Decimal
     labour_rate: Decimal
     discount: Decimal
     parts: tuple[RepairPart, ...]

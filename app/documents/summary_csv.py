@@ -12,8 +12,9 @@ its title, then a header row, then data rows:
 2. ``Sesiones`` — one row per session: ``Inicio, Fin, Asesor, Caso, Cliente, Modalidad,
    Minutos trabajados, Horas cobrables, Resultado, Folio, Importe sin IVA`` (empty amount: the
    session still requires a quote), then a last row ``TOTAL`` with the sums.
-3. ``Recibos`` — ``Folio, Emitido, Cliente, Asesor, Subtotal, IVA, Total, Estado, Motivo``
-   (Estado ``Emitido`` or ``Cancelado``).
+3. ``Recibos`` — ``Folio, Emitido, Cliente, Asesor, Subtotal, IVA, Total, Estado, Motivo, Pago``
+   (Estado ``Emitido`` or ``Cancelado``; Pago ``Pagado``, ``Pagado parcialmente`` or ``Sin
+   pagar`` for an issued receipt).
 4. ``Casos pendientes`` — ``Caso, Cliente, Asesor, Pendiente desde, Sin costo hasta,
    Situación`` (``Abierto hoy`` or ``Vence en 2 días``).
 5. ``Resumen`` — ``Sección, Concepto, Cantidad, Horas, Importe``: sessions, each modality, each
@@ -43,6 +44,7 @@ SESSION_HEADER = (
 )  # fmt: skip
 RECEIPT_HEADER = (
     "Folio", "Emitido", "Cliente", "Asesor", "Subtotal", "IVA", "Total", "Estado", "Motivo",
+    "Pago",
 )  # fmt: skip
 PENDING_HEADER = ("Caso", "Cliente", "Asesor", "Pendiente desde", "Sin costo hasta", "Situación")
 SUMMARY_HEADER = ("Sección", "Concepto", "Cantidad", "Horas", "Importe")
@@ -107,6 +109,7 @@ def _receipts(summary: DaySummary, tz: str) -> Iterable[Sequence[str]]:
             money_str(r.total),
             "Cancelado" if cancelled else "Emitido",
             r.cancel_reason if cancelled else "",
+            "" if cancelled else r.payment_label,
         )
     yield ()
 

@@ -295,10 +295,7 @@ def _by_modality(summary: DaySummary) -> Table:
 
 
 def _by_band(summary: DaySummary) -> Table:
-    rows = [
-        [b.label, str(b.hours) if b.band is not None else "—", money_short(b.amount)]
-        for b in summary.by_band
-    ]
+    rows = [[b.label, str(b.hours), money_short(b.amount)] for b in summary.by_band]
     total = [
         "Total",
         str(sum(b.hours for b in summary.by_band)),
@@ -365,7 +362,7 @@ def _receipts(summary: DaySummary, st: Styles) -> Flowable:
     extra: list[Any] = []
     for i, r in enumerate(sorted(summary.receipts, key=lambda x: x.folio), start=1):
         cancelled = r.status is ReceiptStatus.CANCELLED
-        state = f"CANCELADO: {r.cancel_reason}" if cancelled else "Emitido"
+        state = f"CANCELADO: {r.cancel_reason}" if cancelled else r.payment_label
         para = cell_cancelled if cancelled else cell
         if cancelled:
             extra.append(("TEXTCOLOR", (0, i), (-1, i), DANGER))

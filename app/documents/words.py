@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
-__all__ = ["amount_in_words", "integer_in_words"]
+__all__ = ["amount_in_words", "events_text", "integer_in_words"]
 
 _UNITS = (
     "cero", "uno", "dos", "tres", "cuatro", "cinco", "seis", "siete", "ocho", "nueve",
@@ -116,3 +116,11 @@ def amount_in_words(amount: Decimal) -> str:
         unit = "pesos"
     text = f"{words} {unit} {cents:02d}/100 M.N."
     return text[0].upper() + text[1:]
+
+
+def events_text(remote: int, in_person: int) -> str:
+    """A policy's events in agreement: ``1 evento a distancia y 1 presencial``,
+    ``2 eventos a distancia y 3 presenciales``, ``0 eventos a distancia y 1 presencial``."""
+    noun = "evento" if remote == 1 else "eventos"
+    place = "presencial" if in_person == 1 else "presenciales"
+    return f"{remote} {noun} a distancia y {in_person} {place}"

@@ -72,6 +72,14 @@ class EventKind(_Labelled):
     INSTRUCTIONS_STARTED = "instructions_started"
     INSTRUCTIONS_ENDED = "instructions_ended"
     ENDED = "ended"
+    # Entered afterwards, each with its reason (``note``), author and recorded-at instant
+    # (``at``); ``app.kernel.timeline.effective_timeline`` applies them.
+    NOTE = "note"  # a note written while the session runs
+    START_CORRECTED = "start_corrected"  # span_start: the start it should have had
+    END_CORRECTED = "end_corrected"  # span_end: the end it should have had
+    PAUSE_ADDED = "pause_added"  # [span_start, span_end): a forgotten pause
+    DISCONNECTION_ADDED = "disconnection_added"  # [span_start, span_end): a forgotten one
+    RECORDED_MANUALLY = "recorded_manually"  # a past session entered by hand
 
 
 class ReceiptStatus(_Labelled):
@@ -170,6 +178,43 @@ class SessionAction(_Labelled):
     END = "end"
 
 
+# -- the agenda (issue 13) -----------------------------------------------------------------------
+class AppointmentState(_Labelled):
+    """A cita: scheduled → confirmed → done / no-show / cancelled (``billing.availability``)."""
+
+    SCHEDULED = "scheduled"
+    CONFIRMED = "confirmed"
+    DONE = "done"
+    NO_SHOW = "no_show"
+    CANCELLED = "cancelled"
+
+    @property
+    def active(self) -> bool:
+        """Still holds its time on the advisor's agenda (scheduled or confirmed)."""
+        return self in (AppointmentState.SCHEDULED, AppointmentState.CONFIRMED)
+
+
+class AppointmentPurpose(_Labelled):
+    """What a cita is for: a new request, a pending case's follow-up, or a policy's service."""
+
+    GENERAL = "general"
+    FOLLOW_UP = "follow_up"
+    MAINTENANCE = "maintenance"
+    UPDATE_REVIEW = "update_review"
+    POLICY_REVIEW = "policy_review"
+
+
+class ChangeKind(_Labelled):
+    """One entry of a cita's append-only history."""
+
+    BOOKED = "booked"
+    CONFIRMED = "confirmed"
+    MOVED = "moved"
+    CANCELLED = "cancelled"
+    DONE = "done"
+    NO_SHOW = "no_show"
+
+
 # Labels by enumeration: members of different enumerations may share a value.
 _LABELS: dict[type[StrEnum], dict[str, str]] = {
     DeviceKind: {
@@ -223,6 +268,12 @@ _LABELS: dict[type[StrEnum], dict[str, str]] = {
         EventKind.INSTRUCTIONS_STARTED: "Inicio de instrucciones por chat",
         EventKind.INSTRUCTIONS_ENDED: "Fin de instrucciones por chat",
         EventKind.ENDED: "Fin",
+        EventKind.NOTE: "Nota",
+        EventKind.START_CORRECTED: "Corrección: inicio",
+        EventKind.END_CORRECTED: "Corrección: fin",
+        EventKind.PAUSE_ADDED: "Corrección: pausa agregada",
+        EventKind.DISCONNECTION_ADDED: "Corrección: desconexión agregada",
+        EventKind.RECORDED_MANUALLY: "Registrada a mano",
     },
     ReceiptStatus: {
         ReceiptStatus.ISSUED: "Emitido",
@@ -273,4 +324,45 @@ _LABELS: dict[type[StrEnum], dict[str, str]] = {
         SessionAction.END_INSTRUCTIONS: "Terminar instrucciones por chat",
         SessionAction.END: "Finalizar",
     },
+    AppointmentState: {
+        AppointmentState.SCHEDULED: "Programada",
+        AppointmentState.CONFIRMED: "Confirmada",
+        AppointmentState.DONE: "Realizada",
+        AppointmentState.NO_SHOW: "No se presentó",
+        AppointmentState.CANCELLED: "Cancelada",
+    },
+    AppointmentPurpose: {
+        AppointmentPurpose.GENERAL: "Cita",
+        AppointmentPurpose.FOLLOW_UP: "Seguimiento de caso pendiente",
+        AppointmentPurpose.MAINTENANCE: "Mantenimiento preventivo",
+        AppointmentPurpose.UPDATE_REVIEW: "Revisión de actualizaciones",
+        AppointmentPurpose.POLICY_REVIEW: "Revisión trimestral de póliza",
+    },
+    ChangeKind: {
+        ChangeKind.BOOKED: "Agendada",
+        ChangeKind.CONFIRMED: "Confirmada",
+        ChangeKind.MOVED: "Cambio de horario",
+        ChangeKind.CANCELLED: "Cancelada",
+        ChangeKind.DONE: "Realizada",
+        ChangeKind.NO_SHOW: "No se presentó",
+    },
+}
+
+
+class ReportPeriod(_Labelled):
+    """The period report's named periods (issue 14); ``app.services.reports`` dates them."""
+
+    WEEK = "week"
+    MONTH = "month"
+    QUARTER = "quarter"
+    YEAR = "year"
+    LAST_12_MONTHS = "last12"
+
+
+_LABELS[ReportPeriod] = {
+    ReportPeriod.WEEK: "Esta semana",
+    ReportPeriod.MONTH: "Este mes",
+    ReportPeriod.QUARTER: "Este trimestre",
+    ReportPeriod.YEAR: "Este año",
+    ReportPeriod.LAST_12_MONTHS: "Últimos 12 meses",
 }

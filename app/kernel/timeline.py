@@ -1,13 +1,17 @@
 """A session's timeline, derived from its append-only events (pure: no database, no clock):
 its state (:func:`derive_status`), its remote-control requests with their answers
-(:func:`consent_records`) and its disconnections (:func:`disconnections`)."""
+(:func:`consent_records`) and its disconnections (:func:`disconnections`).
+
+Corrections entered afterwards (a corrected start or end, a forgotten pause or disconnection)
+are events too; :func:`effective_timeline` is the one place that applies them, and every
+function here reads the timeline through it."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from app.kernel.enums import EventKind, RemoteState
 
@@ -22,6 +26,97 @@ class Interval:
     @property
     def duration(self) -> timedelta:
         return self.end - self.start
+
+
+class Entry(NamedTuple):
+    """One stored event as the timeline reads it: its kind and instant, and for a correction
+    the instants it sets (``span_start``: a start or a gap's start; ``span_end``: an end or a
+    gap's end)."""
+
+    kind: EventKind
+    at: datetime
+    span_start: datetime | None = None
+    span_end: datetime | None = None
+
+
+EventLike = tuple[EventKind, datetime] | Entry
+
+#: Events that change the timeline after the fact (RULES §8: corrections are new entries).
+CORRECTIONS = frozenset(
+    {
+        EventKind.START_CORRECTED,
+        EventKind.END_CORRECTED,
+        EventKind.PAUSE_ADDED,
+        EventKind.DISCONNECTION_ADDED,
+    }
+)
+#: Events that leave the timeline as it is (a note, the record of a session entered by hand).
+REMARKS = frozenset({EventKind.NOTE, EventKind.RECORDED_MANUALLY})
+_ADDED_GAPS = {
+    EventKind.PAUSE_ADDED: (EventKind.PAUSED, EventKind.RESUMED),
+    EventKind.DISCONNECTION_ADDED: (EventKind.DISCONNECTED, EventKind.RECONNECTED),
+}
+
+
+def _entry(e: EventLike) -> Entry:
+    return e if isinstance(e, Entry) else Entry(e[0], e[1])
+
+
+def effective_span(events: Iterable[EventLike]) -> tuple[datetime | None, datetime | None]:
+    """The session's start and end (None: not ended) once corrected: the last correction of
+    each wins."""
+    start = end = None
+    for e in map(_entry, events):
+        if e.kind is EventKind.STARTED and start is None:
+            start = e.at
+        elif e.kind is EventKind.START_CORRECTED and e.span_start is not None:
+            start = e.span_start
+        elif e.kind is EventKind.ENDED:
+            end = e.at
+        elif e.kind is EventKind.END_CORRECTED and e.span_end is not None:
+            end = e.span_end
+    return start, end
+
+
+def added_gaps(events: Iterable[EventLike]) -> tuple[tuple[EventKind, Interval], ...]:
+    """The pauses and disconnections entered afterwards, with their kind."""
+    out = []
+    for e in map(_entry, events):
+        if e.kind in _ADDED_GAPS and e.span_start is not None and e.span_end is not None:
+            out.append((e.kind, Interval(e.span_start, e.span_end)))
+    return tuple(out)
+
+
+def effective_timeline(events: Iterable[EventLike]) -> list[Entry]:
+    """The events as the session really went, corrections applied — the one function every
+    reader of a timeline (the state, the bill, the receipt, the corte) goes through.
+
+    The start and the end take their corrected instants; recorded events outside the
+    corrected span are moved to its edge (a forgotten timer: what happened after the real end
+    no longer counts); each added pause or disconnection becomes its pair of events; notes
+    and corrections themselves leave the timeline. Without corrections the events come back
+    as they are."""
+    entries = [_entry(e) for e in events]
+    if not any(e.kind in CORRECTIONS for e in entries):
+        return [e for e in entries if e.kind not in REMARKS]
+    start, end = effective_span(entries)
+    ranked: list[tuple[datetime, int, int, Entry]] = []
+    for i, e in enumerate(entries):
+        if e.kind in REMARKS or e.kind in CORRECTIONS:
+            continue
+        at = e.at
+        if start is not None and (e.kind is EventKind.STARTED or at < start):
+            at = start
+        if end is not None and (e.kind is EventKind.ENDED or at > end):
+            at = end
+        ranked.append((at, 1, i, Entry(e.kind, at)))
+    for i, (kind, gap) in enumerate(added_gaps(entries)):
+        opens, closes = _ADDED_GAPS[kind]
+        # at one instant a gap closes before anything recorded, and opens after it
+        ranked.append((gap.start, 2, i, Entry(opens, gap.start)))
+        ranked.append((gap.end, 0, i, Entry(closes, gap.end)))
+    ranked.sort(key=lambda r: (r[0], r[1], r[2]))
+    return [r[3] for r in ranked]
 
 
 _STOPS = {
@@ -44,6 +139,9 @@ class SessionStatus:
     disconnections: int
     consents_accepted: int
     consents_declined: int
+    corrections: int = 0  # corrections entered afterwards
+    manual: bool = False  # a past session entered by hand
+    last_answer_declined: bool = False  # the client's last answer to remote control was no
 
     def all_gaps(self, end: datetime) -> tuple[Interval, ...]:
         """Closed gaps plus the open one (closed at ``end``); empty gaps dropped."""
@@ -65,8 +163,14 @@ class SessionStatus:
         return total
 
 
-def derive_status(events: Iterable[tuple[EventKind, datetime]]) -> SessionStatus:
-    """Replay ``(kind, instant)`` pairs in order."""
+def derive_status(events: Iterable[EventLike]) -> SessionStatus:
+    """Replay ``(kind, instant)`` pairs (or :class:`Entry` rows) in order, corrections
+    applied (:func:`effective_timeline`)."""
+    entries = list(events)
+    kinds = [e[0] for e in entries]
+    corrections = sum(1 for k in kinds if k in CORRECTIONS)
+    manual = EventKind.RECORDED_MANUALLY in kinds
+    timeline = effective_timeline(entries) if corrections else entries
     ended = paused = disconnected = False
     remote = RemoteState.NONE
     gaps: list[Interval] = []
@@ -74,7 +178,9 @@ def derive_status(events: Iterable[tuple[EventKind, datetime]]) -> SessionStatus
     instructions: list[Interval] = []
     instr_since: datetime | None = None
     disconnections = accepted = declined = 0
-    for kind, at in events:
+    last_declined = False
+    for e in timeline:
+        kind, at = e[0], e[1]
         if kind in (EventKind.PAUSED, EventKind.DISCONNECTED):
             if gap_since is None:
                 gap_since = at
@@ -98,9 +204,11 @@ def derive_status(events: Iterable[tuple[EventKind, datetime]]) -> SessionStatus
         elif kind is EventKind.REMOTE_ACCEPTED:
             remote = RemoteState.ACCEPTED
             accepted += 1
+            last_declined = False
         elif kind is EventKind.REMOTE_DECLINED:
             remote = RemoteState.DECLINED
             declined += 1
+            last_declined = True
         elif kind is EventKind.REMOTE_STARTED:
             remote = RemoteState.ACTIVE
         elif kind is EventKind.INSTRUCTIONS_STARTED:
@@ -130,6 +238,9 @@ def derive_status(events: Iterable[tuple[EventKind, datetime]]) -> SessionStatus
         disconnections=disconnections,
         consents_accepted=accepted,
         consents_declined=declined,
+        corrections=corrections,
+        manual=manual,
+        last_answer_declined=last_declined,
     )
 
 
@@ -195,12 +306,20 @@ class _Event(Protocol):
 _CONTROL_STOPS = _STOPS | {EventKind.ENDED}
 
 
+def _effective(events: Sequence[_Event]) -> list[Entry]:
+    """Stored events (ORM rows, SQL rows) as the corrected timeline."""
+    return effective_timeline(
+        Entry(e.kind, e.at, getattr(e, "span_start", None), getattr(e, "span_end", None))
+        for e in events
+    )
+
+
 def consent_records(events: Sequence[_Event], device: str = "") -> tuple[ConsentRecord, ...]:
     """The remote-control requests of a session, from its events in order (RULES §8)."""
     out: list[ConsentRecord] = []
     current: dict[str, Any] | None = None
     started = False
-    for e in events:
+    for e in _effective(events):
         if e.kind is EventKind.REMOTE_REQUESTED:
             if current is not None:
                 out.append(ConsentRecord(device=device, **current))
@@ -223,7 +342,7 @@ def disconnections(events: Sequence[_Event]) -> tuple[Disconnection, ...]:
     """Each disconnection with its reconnection (None: the session ended disconnected)."""
     out: list[Disconnection] = []
     since: datetime | None = None
-    for e in events:
+    for e in _effective(events):
         if e.kind is EventKind.DISCONNECTED:
             since = e.at
         elif e.kind is EventKind.RECONNECTED and since is not None:

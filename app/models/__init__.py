@@ -13,6 +13,10 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # the names for the type checker; at run time __getattr__ loads them
+    from app.models.agenda import AdvisorHours as AdvisorHours
+    from app.models.agenda import Appointment as Appointment
+    from app.models.agenda import AppointmentChange as AppointmentChange
+    from app.models.agenda import BlockedPeriod as BlockedPeriod
     from app.models.base import Base as Base
     from app.models.ledger import BusinessSetting as BusinessSetting
     from app.models.ledger import FolioCounter as FolioCounter
@@ -34,6 +38,10 @@ if TYPE_CHECKING:  # the names for the type checker; at run time __getattr__ loa
     from app.models.work import WorkSession as WorkSession
 
 _HOMES = {
+    "AdvisorHours": "agenda",
+    "Appointment": "agenda",
+    "AppointmentChange": "agenda",
+    "BlockedPeriod": "agenda",
     "Base": "base",
     "BusinessSetting": "ledger",
     "FolioCounter": "ledger",
@@ -60,6 +68,6 @@ def __getattr__(name: str) -> Any:
     home = _HOMES.get(name)
     if home is None:
         raise AttributeError(f"module 'app.models' has no attribute {name!r}")
-    for module in ("ledger", "people", "policy", "work"):  # every table, for the mappers
+    for module in ("ledger", "people", "policy", "work", "agenda"):  # every table, for the mappers
         import_module(f"app.models.{module}")
     return getattr(import_module(f"app.models.{home}"), name)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ from app.models.revisions import check_revision, sqlite_revision
 TABLES = (
     "advisors", "clients", "devices", "cases", "sessions", "session_events", "receipts",
     "receipt_lines", "payments", "policies", "policy_versions", "repairs", "tariff_versions",
+    "appointments", "appointment_changes", "blocked_periods", "advisor_hours",
 )  # fmt: skip
 _NAME = re.compile(r"^appleuse-(\d{8}-\d{6})(?:-(\w+))?\.sqlite3$")
 _STAMP = "%Y%m%d-%H%M%S"
@@ -194,7 +196,7 @@ def restore(backup: Path, database: Path, now: datetime | None = None) -> Path:
     temp = database.with_name(f".{database.name}.restaurando.tmp")
     try:
         if database.exists():
-            _copy(database, aside)
+            _keep_aside(database, aside)
         _copy(backup, temp)
         for suffix in ("-wal", "-shm"):  # the old file's journal must not meet the new file
             Path(f"{database}{suffix}").unlink(missing_ok=True)
@@ -205,6 +207,17 @@ def restore(backup: Path, database: Path, now: datetime | None = None) -> Path:
         temp.unlink(missing_ok=True)
         raise StorageError("restore", f"No se pudo restaurar «{backup.name}»: {exc}.") from exc
     return aside
+
+
+def _keep_aside(database: Path, aside: Path) -> None:
+    """The current file copied aside before a restore: through the backup API, or byte for
+    byte when it is too damaged for SQLite to read (kept as it was, for a specialist)."""
+    try:
+        _copy(database, aside)
+    except sqlite3.DatabaseError:
+        aside.unlink(missing_ok=True)
+        shutil.copyfile(database, aside)
+        make_private(aside)
 
 
 def _copy(source: Path, target: Path) -> None:

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Mapped, Mapper, mapped_column, relationship
 
 from app.kernel.enums import Modality, PaymentMethod, ReceiptStatus
 from app.models.base import Base
-from app.models.types import Money, StrEnumType, UTCDateTime
+from app.models.types import Hours, Money, StrEnumType, UTCDateTime
 from app.models.work import AppendOnlyError
 
 
@@ -80,7 +80,7 @@ class ReceiptLine(Base):
     kind: Mapped[str] = mapped_column(String(20))
     description: Mapped[str] = mapped_column(Text)
     band: Mapped[str | None] = mapped_column(String(20))
-    hours: Mapped[int | None] = mapped_column(Integer)
+    hours: Mapped[Decimal | None] = mapped_column(Hours())  # a repair's labour: 1.5 (0007)
     rate: Mapped[Decimal | None] = mapped_column(Money())
     amount: Mapped[Decimal] = mapped_column(Money())
 

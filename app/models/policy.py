@@ -20,7 +20,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.kernel.enums import RepairStatus
 from app.models.base import Base
-from app.models.types import Money, StrEnumType, UTCDateTime
+from app.models.types import Hours, Money, StrEnumType, UTCDateTime
 
 
 def Fraction() -> Numeric[Decimal]:
@@ -38,6 +38,8 @@ class Policy(Base):
     start_date: Mapped[date] = mapped_column(Date)
     ended_on: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # months between preventive maintenance visits / update reviews (agenda, revision 0007)
+    service_months: Mapped[int] = mapped_column(Integer, default=3, server_default="3")
 
     versions: Mapped[list[PolicyVersion]] = relationship(
         order_by="PolicyVersion.valid_from", cascade="all, delete-orphan"
@@ -95,7 +97,7 @@ class Repair(Base):
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
     support_session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id"), index=True)
     description: Mapped[str] = mapped_column(Text)
-    labour_hours: Mapped[int] = mapped_column(Integer)
+    labour_hours: Mapped[Decimal] = mapped_column(Hours())  # fractions allowed (0007)
     labour_rate: Mapped[Decimal] = mapped_column(Money())
     discount: Mapped[Decimal] = mapped_column(Fraction())
     status: Mapped[RepairStatus] = mapped_column(StrEnumType(RepairStatus))

@@ -44,6 +44,11 @@ def Money() -> Numeric[Decimal]:
     return Numeric(12, 2, asdecimal=True)
 
 
+def Hours() -> Numeric[Decimal]:
+    """Hours with up to two decimals (a repair's labour: 1.5 h), returned as Decimal."""
+    return Numeric(7, 2, asdecimal=True)
+
+
 def StrEnumType(enum: type[Enum], length: int = 32) -> SAEnum:
     """A Python enum stored by its *value* in a VARCHAR (no native PostgreSQL enum type)."""
     return SAEnum(

@@ -88,7 +88,13 @@ class WorkSession(Base):
 
 
 class SessionEvent(Base):
-    """Append-only: rows are inserted, never updated or deleted (RULES §8)."""
+    """Append-only: rows are inserted, never updated or deleted (RULES §8).
+
+    A correction entered afterwards is one more row (``app.kernel.enums.EventKind``:
+    START_CORRECTED, END_CORRECTED, PAUSE_ADDED, DISCONNECTION_ADDED, RECORDED_MANUALLY): ``at``
+    is when it was recorded, ``note`` its reason, ``author_id`` the advisor who entered it and
+    ``span_start``/``span_end`` the instants it sets. A note written during the session is a
+    NOTE row."""
 
     __tablename__ = "session_events"
     __table_args__ = (UniqueConstraint("session_id", "seq"),)
@@ -100,6 +106,9 @@ class SessionEvent(Base):
     at: Mapped[datetime] = mapped_column(UTCDateTime())
     backup_notice_acknowledged: Mapped[bool | None] = mapped_column(Boolean)
     note: Mapped[str] = mapped_column(Text, default="")
+    span_start: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    span_end: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("advisors.id"))
 
 
 @event.listens_for(SessionEvent, "before_update")

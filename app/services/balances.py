@@ -162,9 +162,22 @@ def _movements(
 
 def _running(movements: list[tuple[datetime, int, StatementEntry]]) -> tuple[StatementEntry, ...]:
     """The movements in time order with the running balance."""
+    issued: dict[datetime, set[str]] = {}
+    for at, _, e in movements:
+        if e.kind == "receipt":
+            issued.setdefault(at, set()).add(e.folio)
+
+    def key(x: tuple[datetime, int, StatementEntry]) -> tuple[datetime, int]:
+        at, order, e = x
+        # a receipt cancelled and its corrected one issued at the same instant: the
+        # cancellation first
+        if e.kind == "cancellation" and issued.get(at, set()) - {e.folio}:
+            return at, -1
+        return at, order
+
     running = ZERO
     out = []
-    for _, _, e in sorted(movements, key=lambda x: (x[0], x[1])):
+    for _, _, e in sorted(movements, key=key):
         running += e.charge - e.payment
         out.append(
             StatementEntry(e.at, e.kind, e.folio, e.description, e.charge, e.payment, running)

@@ -24,9 +24,9 @@ from app.billing.policy import (
 )
 from app.billing.pricing import Bill, PolicyTerms, StoredSession, bill_session
 from app.billing.tariff import TariffHistory
-from app.kernel.enums import EventKind, Modality
+from app.kernel.enums import Modality
 from app.kernel.errors import BillingError
-from app.kernel.timeline import derive_status
+from app.kernel.timeline import EventLike, derive_status
 from app.services.sql import (
     Execute,
     calendar_day,
@@ -173,12 +173,13 @@ class Priced:
 def price_sessions(
     execute: Execute,
     sessions: Sequence[SessionFacts],
-    events: Mapping[int, Sequence[tuple[EventKind, datetime]]],
+    events: Mapping[int, Sequence[EventLike]],
     tariffs: TariffHistory,
     now: datetime,
 ) -> Priced:
     """Each session's bill: to ``now`` while it runs, final once ended, with the tariff in
-    force when it started and its client's policy terms."""
+    force when it started and its client's policy terms. ``events``: each session's stored
+    events; ``derive_status`` applies their corrections (``effective_timeline``)."""
     terms = policy_terms_of(execute, sessions, tariffs)
     out = Priced(terms=terms)
     for x in sessions:

@@ -36,7 +36,7 @@ from app.documents import data as doc
 from app.kernel.enums import Band, CaseState, EventKind, LineKind, Modality, Outcome, ReceiptStatus
 from app.kernel.errors import NotFoundError
 from app.kernel.fmt import LOCAL_ZONE, case_label
-from app.kernel.timeline import consent_records, disconnections
+from app.kernel.timeline import Entry, consent_records, disconnections
 from app.models.revisions import check_revision, head, sqlite_revision
 from app.services.billing_inputs import SessionFacts, price_sessions, tariff_history
 from app.services.data import PROFILE_KEY, BusinessProfile
@@ -79,7 +79,7 @@ WHERE {where}
 ORDER BY s.started_at, s.id
 """
 _EVENTS = """
-SELECT e.session_id, e.kind, e.at
+SELECT e.session_id, e.kind, e.at, e.span_start, e.span_end
 FROM session_events e JOIN sessions s ON s.id = e.session_id
 WHERE {where}
 ORDER BY e.session_id, e.seq
@@ -95,7 +95,7 @@ WHERE r.status = 'issued' AND r.session_id IN ({_DAY_SESSION_IDS})
 ORDER BY r.id
 """
 _SESSION_RECEIPT_LINES = f"""
-SELECT l.receipt_id, l.kind, l.band, l.amount
+SELECT l.receipt_id, l.kind, l.band, l.hours, l.amount
 FROM receipt_lines l
 WHERE l.receipt_id IN (
     SELECT r.id FROM receipts r
@@ -201,19 +201,19 @@ class _Figures:
     worked_minutes: int
     billable_hours: int
     amount: Decimal | None  # base before IVA; None: still requires a quote
-    hours: tuple[tuple[Band, int], ...]
-    lines: tuple[tuple[LineKind, Band | None, Decimal], ...]
+    lines: tuple[tuple[LineKind, Band | None, int | None, Decimal], ...]
     folio: str = ""
 
 
 def _bill_figures(bill: Bill) -> _Figures:
-    counts = bill.hours_by_band()
     return _Figures(
         bill.worked_minutes,
         bill.billable_hours,
         bill.base,
-        tuple(counts.items()),
-        tuple((x.kind, x.band, x.amount) for x in bill.lines),
+        tuple(
+            (x.kind, x.band, int(x.hours) if x.hours is not None else None, x.amount)
+            for x in bill.lines
+        ),
     )
 
 
@@ -221,12 +221,17 @@ def _receipt_figures(
     execute: Execute, where: str, params: Mapping[str, Any]
 ) -> dict[int, _Figures]:
     """The stored figures of the issued receipt of each of the day's sessions (by session)."""
-    lines: dict[int, list[tuple[LineKind, Band | None, Decimal]]] = defaultdict(list)
-    for receipt_id, kind, band, amount in execute(
+    lines: dict[int, list[tuple[LineKind, Band | None, int | None, Decimal]]] = defaultdict(list)
+    for receipt_id, kind, band, hours, amount in execute(
         _SESSION_RECEIPT_LINES.format(where=where), params
     ):
         lines[int(receipt_id)].append(
-            (LineKind(kind), Band(band) if band is not None else None, money(amount))
+            (
+                LineKind(kind),
+                Band(band) if band is not None else None,
+                int(hours) if hours is not None else None,
+                money(amount),
+            )
         )
     out: dict[int, _Figures] = {}
     for r in execute(_SESSION_RECEIPTS.format(where=where), params):
@@ -234,11 +239,21 @@ def _receipt_figures(
             worked_minutes=int(r[3]),
             billable_hours=int(r[4]),
             amount=money(r[7]),
-            hours=((Band.BUSINESS, int(r[5])), (Band.OUTSIDE, int(r[6]))),
             lines=tuple(lines.get(int(r[1]), ())),
             folio=r[2],
         )
     return out
+
+
+def read_events(execute: Execute, where: str, params: dict[str, Any]) -> dict[int, list[Entry]]:
+    """The events (corrections included) of the sessions ``where`` selects, by session: what
+    the corte, the period report and the client's history price and read."""
+    events: dict[int, list[Entry]] = defaultdict(list)
+    for sid, kind, at, low, high in execute(_EVENTS.format(where=where), params):
+        events[int(sid)].append(
+            Entry(EventKind(kind), instant(at), maybe_instant(low), maybe_instant(high))
+        )
+    return events
 
 
 def build_day_summary(
@@ -257,10 +272,7 @@ def build_day_summary(
         where += " AND s.advisor_id = :advisor"
         params["advisor"] = advisor_id
     rows = [_Session.of(r) for r in execute(_SESSIONS.format(where=where), params)]
-    events: dict[int, list[Event]] = defaultdict(list)
-    if rows:
-        for sid, kind, at in execute(_EVENTS.format(where=where), params):
-            events[int(sid)].append(Event(EventKind(kind), instant(at)))
+    events = read_events(execute, where, params) if rows else {}
     figures = _receipt_figures(execute, where, params) if rows else {}
     unbilled = [r.facts for r in rows if r.id not in figures]
     if unbilled:
@@ -284,7 +296,7 @@ def build_day_summary(
         generated_at=now,
         advisor=names[advisor_id] if advisor_id is not None else None,
         sessions=tuple(parts.sessions),
-        by_band=doc.band_totals_of(parts.hours, parts.lines),
+        by_band=doc.band_totals_of(parts.billable_hours, parts.lines),
         receipts=receipts,
         payments_received=received,
         outstanding=outstanding,
@@ -306,21 +318,21 @@ class _Parts:
     escalations: list[doc.SummaryEscalation] = field(default_factory=list)
     consents: list[doc.SummaryConsent] = field(default_factory=list)
     cuts: list[doc.SummaryDisconnection] = field(default_factory=list)
-    hours: list[tuple[Band, int]] = field(default_factory=list)
-    lines: list[tuple[LineKind, Band | None, Decimal]] = field(default_factory=list)
+    billable_hours: int = 0
+    lines: list[tuple[LineKind, Band | None, int | None, Decimal]] = field(default_factory=list)
 
     def add(
         self,
         r: _Session,
         f: _Figures | None,
-        events: Sequence[Event],
+        events: Sequence[Entry],
         advisor: str,
         now: datetime,
         tariff: Tariff,
     ) -> None:
         label = case_label(r.case_number)
         if f is not None:
-            self.hours.extend(f.hours)
+            self.billable_hours += f.billable_hours
             self.lines.extend(f.lines)
         self.sessions.append(
             doc.SummarySession(
@@ -374,7 +386,7 @@ def _day_receipts(
         out.append(
             doc.SummaryReceipt(
                 folio, issued_at, client, money(base), money(iva), money(total), state,
-                reason or "", names.get(int(advisor), ""),
+                reason or "", names.get(int(advisor), ""), money(paid or 0),
             )
         )  # fmt: skip
     return tuple(out), owed
@@ -405,23 +417,6 @@ def _expiring(
             )
         )  # fmt: skip
     return tuple(out)
-
-
-class Event(tuple[EventKind, datetime]):
-    """A stored event as ``(kind, instant)``, with the names the timeline reads."""
-
-    __slots__ = ()
-
-    def __new__(cls, kind: EventKind, at: datetime) -> Event:
-        return super().__new__(cls, (kind, at))
-
-    @property
-    def kind(self) -> EventKind:
-        return self[0]
-
-    @property
-    def at(self) -> datetime:
-        return self[1]
 
 
 def summary_from_sqlite(

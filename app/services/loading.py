@@ -17,9 +17,9 @@ from app.billing.policy import CaseOpening
 from app.billing.pricing import Bill, StoredSession
 from app.billing.session_rules import follow_up_deadline
 from app.billing.tariff import Tariff, TariffHistory
-from app.kernel.enums import CaseState, EventKind, ReceiptStatus
+from app.kernel.enums import CaseState, ReceiptStatus
 from app.kernel.errors import NotFoundError, RuleError
-from app.kernel.timeline import SessionStatus, derive_status
+from app.kernel.timeline import Entry, SessionStatus, derive_status
 from app.models import Advisor, Case, Client, Device, Receipt, SessionEvent, WorkSession
 from app.services.billing_inputs import Priced, SessionFacts, price_sessions, tariff_history
 from app.services.uow import session_execute
@@ -82,8 +82,9 @@ class LoadedSession:
     status: SessionStatus
 
     @property
-    def pairs(self) -> list[tuple[EventKind, datetime]]:
-        return [(e.kind, e.at) for e in self.events]
+    def pairs(self) -> list[Entry]:
+        """The events as the timeline reads them (corrections with their instants)."""
+        return [entry(e) for e in self.events]
 
     def facts(self) -> SessionFacts:
         row, case = self.row, self.case
@@ -103,6 +104,10 @@ class LoadedSession:
     def appended(self, event: SessionEvent) -> None:
         self.events.append(event)
         self.status = derive_status(self.pairs)
+
+
+def entry(e: SessionEvent) -> Entry:
+    return Entry(e.kind, e.at, e.span_start, e.span_end)
 
 
 def load_session(s: Session, session_id: int, *, lock: bool = False) -> LoadedSession:
@@ -133,9 +138,7 @@ def load_sessions(s: Session, rows: Sequence[WorkSession]) -> list[LoadedSession
     out = []
     for r in rows:
         mine = events[r.id]
-        out.append(
-            LoadedSession(r, cases[r.case_id], mine, derive_status((e.kind, e.at) for e in mine))
-        )
+        out.append(LoadedSession(r, cases[r.case_id], mine, derive_status(entry(e) for e in mine)))
     return out
 
 
@@ -201,6 +204,14 @@ def case_view(c: Case, tariff: Tariff) -> CaseView:
     )
 
 
+def event_view(s: Session, e: SessionEvent) -> EventView:
+    author = get_or_fail(s, Advisor, e.author_id).name if e.author_id is not None else ""
+    return EventView(
+        e.seq, e.kind, e.at, e.note, e.backup_notice_acknowledged, e.span_start, e.span_end,
+        author,
+    )  # fmt: skip
+
+
 def session_view(s: Session, x: LoadedSession) -> SessionView:
     row = x.row
     advisor = get_or_fail(s, Advisor, row.advisor_id)
@@ -227,9 +238,7 @@ def session_view(s: Session, x: LoadedSession) -> SessionView:
         checklist_remote_tool=row.checklist_remote_tool,
         quoted_rate=row.quoted_rate,
         quoted_amount=row.quoted_amount,
-        events=tuple(
-            EventView(e.seq, e.kind, e.at, e.note, e.backup_notice_acknowledged) for e in x.events
-        ),
+        events=tuple(event_view(s, e) for e in x.events),
         status=x.status,
         instructions_cap=timedelta(minutes=tariff.instructions_cap_minutes),
     )

@@ -136,7 +136,9 @@ class PolicyReviewService:
             bill = priced.bills[x.row.id]
             minutes += bill.worked_minutes
             hours += bill.billable_hours
-            covered += sum(line.hours or 0 for line in bill.lines if line.kind is LineKind.COVERED)
+            covered += sum(
+                int(line.hours or 0) for line in bill.lines if line.kind is LineKind.COVERED
+            )
             session_tariff = tariffs(s).at(x.row.started_at)
             value += covered_value(bill, priced.terms[x.row.id], session_tariff)
             charged += bill.base or ZERO

@@ -100,6 +100,7 @@ def receipt_document(s: Session, r: Receipt) -> doc.ReceiptDocument:
         status=r.status,
         cancel_reason=r.cancel_reason or "",
         cancelled_at=r.cancelled_at,
+        is_repair=r.session_id is None,
     )
 
 
@@ -139,12 +140,14 @@ def _repair_work(s: Session, r: Receipt) -> _Work:
     if repair is None:
         raise RuleError(f"El recibo {r.folio} no corresponde a una sesión terminada.")
     case = get_or_fail(s, Case, repair.case_id)
+    device = s.get(Device, case.device_id) if case.device_id is not None else None
     return _Work(
         case=case,
         start=repair.quoted_at,
         end=repair.decided_at or repair.quoted_at,
         worked=timedelta(0),
-        outcome=f"Reparación aceptada: {repair.description}",
+        outcome=repair.description,
+        device=device_label(device),
         notes=(f"Reparación del caso {case_label(case.number)} (caso escalado).",),
     )
 
@@ -181,7 +184,7 @@ def payment_label(
         last = payments[-1]
         return f"Pagado — {last.method.label.lower()}, {format_datetime(last.received_at)}"
     if payments:
-        return f"Pago parcial: {format_money(paid)} de {format_money(total)}"
+        return f"Pagado parcialmente: {format_money(paid)} de {format_money(total)}"
     if total == 0:
         return "Sin costo"
     if arrangement is PaymentArrangement.LATER:

@@ -42,54 +42,49 @@ class ReceiptService:
         """
 
         def work(s: Session) -> ReceiptView:
-            now = self.clock()
-            x = load_session(s, session_id, lock=True)
-            if x.row.ended_at is None:
-                raise RuleError("La sesión sigue en curso; termínela antes de emitir su recibo.")
-            existing = issued_receipt(s, session_id)
-            if existing is not None:
-                raise RuleError(
-                    f"La sesión ya tiene el recibo {existing.folio}; cancélelo para emitir otro."
-                )
-            bill = bill_of(s, x, x.row.ended_at)
-            if bill.requires_quote:
-                raise RuleError(
-                    "La sesión requiere cotización: registre la tarifa o el importe cotizado "
-                    "antes de emitir el recibo."
-                )
-            who = advisor_id if advisor_id is not None else x.row.advisor_id
-            receipt = store_receipt(
-                s, bill, tariff_at(s, x.row.started_at), receipt_series(s, series), now,
-                x.case.client_id, x.row.id, who,
-            )  # fmt: skip
-            return receipt_view(s, receipt)
+            return receipt_view(s, _issue(s, session_id, advisor_id, series, self.clock()))
 
         return self.db.write(work)
 
     def cancel(self, receipt_id: int, reason: str) -> ReceiptView:
         """Cancel an issued receipt; the folio stays used, the reason is required."""
-        clean = " ".join(clean_note(reason, "El motivo").split())
-        if not clean:
-            raise RuleError("Indique el motivo de la cancelación.")
+        clean = cancel_reason(reason)
 
         def work(s: Session) -> ReceiptView:
-            receipt = _locked(s, receipt_id)
-            if receipt.status is ReceiptStatus.CANCELLED:
-                raise RuleError(f"El recibo {receipt.folio} ya está cancelado.")
-            if receipt.session_id is not None:
-                repair_folio = credited_by(s, receipt.session_id)
-                if repair_folio is not None:
-                    raise RuleError(
-                        f"El recibo {receipt.folio} está abonado en el recibo {repair_folio} "
-                        "de la reparación; cancele primero ese recibo."
-                    )
-            receipt.status = ReceiptStatus.CANCELLED
-            receipt.cancelled_at = self.clock()
-            receipt.cancel_reason = clean
-            s.flush()
-            return receipt_view(s, receipt)
+            return receipt_view(s, _cancel(s, receipt_id, clean, self.clock()))
 
         return self.db.write(work)
+
+    def cancel_and_reissue(
+        self, receipt_id: int, reason: str, *, advisor_id: int | None = None
+    ) -> tuple[ReceiptView, ReceiptView]:
+        """Cancel a support session's receipt and issue its corrected one (the session priced
+        again as it stands now, next folio) in one transaction: both happen, or neither."""
+        clean = cancel_reason(reason)
+
+        def work(s: Session) -> tuple[ReceiptView, ReceiptView]:
+            now = self.clock()
+            old = _cancel(s, receipt_id, clean, now)
+            if old.session_id is None:
+                raise RuleError(
+                    f"El recibo {old.folio} es de una reparación: cancélelo y emita el nuevo "
+                    "desde la reparación del caso."
+                )
+            new = _issue(s, old.session_id, advisor_id, None, now)
+            return receipt_view(s, old), receipt_view(s, new)
+
+        return self.db.write(work)
+
+    def cancellation_refusal(self, receipt_id: int) -> str | None:
+        """Why the receipt cannot be cancelled now (Spanish), or None when it can."""
+
+        def work(s: Session) -> str | None:
+            receipt = s.get(Receipt, receipt_id)
+            if receipt is None:
+                return f"El recibo {receipt_id} no existe."
+            return _cancel_refusal(s, receipt)
+
+        return self.db.read(work)
 
     def record_payment(
         self,
@@ -182,6 +177,68 @@ class ReceiptService:
             return [receipt_view(s, r) for r in s.scalars(query)]
 
         return self.db.read(work)
+
+
+def cancel_reason(reason: str) -> str:
+    """The cancellation's reason, cleaned; refused when empty."""
+    clean = " ".join(clean_note(reason, "El motivo").split())
+    if not clean:
+        raise RuleError("Indique el motivo de la cancelación.")
+    return clean
+
+
+def _cancel_refusal(s: Session, receipt: Receipt) -> str | None:
+    if receipt.status is ReceiptStatus.CANCELLED:
+        return f"El recibo {receipt.folio} ya está cancelado."
+    if receipt.session_id is not None:
+        repair_folio = credited_by(s, receipt.session_id)
+        if repair_folio is not None:
+            return (
+                f"El recibo {receipt.folio} está abonado en el recibo {repair_folio} "
+                "de la reparación; cancele primero ese recibo."
+            )
+    return None
+
+
+def _cancel(s: Session, receipt_id: int, reason: str, now: datetime) -> Receipt:
+    receipt = _locked(s, receipt_id)
+    refusal = _cancel_refusal(s, receipt)
+    if refusal is not None:
+        raise RuleError(refusal)
+    receipt.status = ReceiptStatus.CANCELLED
+    receipt.cancelled_at = now
+    receipt.cancel_reason = reason
+    s.flush()
+    return receipt
+
+
+def _issue(
+    s: Session, session_id: int, advisor_id: int | None, series: str | None, now: datetime
+) -> Receipt:
+    """Price the ended session and store its receipt with the next folio of the series.
+
+    The folio is taken in the same transaction that stores the receipt, so two advisors
+    issuing at once get consecutive numbers and a failure leaves no gap.
+    """
+    x = load_session(s, session_id, lock=True)
+    if x.row.ended_at is None:
+        raise RuleError("La sesión sigue en curso; termínela antes de emitir su recibo.")
+    existing = issued_receipt(s, session_id)
+    if existing is not None:
+        raise RuleError(
+            f"La sesión ya tiene el recibo {existing.folio}; cancélelo para emitir otro."
+        )
+    bill = bill_of(s, x, x.row.ended_at)
+    if bill.requires_quote:
+        raise RuleError(
+            "La sesión requiere cotización: registre la tarifa o el importe cotizado "
+            "antes de emitir el recibo."
+        )
+    who = advisor_id if advisor_id is not None else x.row.advisor_id
+    return store_receipt(
+        s, bill, tariff_at(s, x.row.started_at), receipt_series(s, series), now,
+        x.case.client_id, x.row.id, who,
+    )  # fmt: skip
 
 
 def _locked(s: Session, receipt_id: int) -> Receipt:

@@ -3,7 +3,8 @@ accepted or declined by the client; an accepted repair gets its own receipt that
 escalated support session once.
 
 Interpretations:
-- Labour is quoted in whole hours at the office business rate in force when quoted; the policy
+- Labour is quoted in hours, fractions allowed (1.5 h; hundredths at most), at the office
+  business rate in force when quoted, its amount rounded half-up to the cent; the policy
   discount in force then applies to labour only. The quote keeps both values.
 - The credit is the support session receipt's *subtotal as printed* (after its policy discount,
   before IVA: the receipt's ``base``), capped so the repair's base is never below 0.00.
@@ -51,7 +52,7 @@ class RepairService:
         self,
         case_id: int,
         description: str,
-        labour_hours: int,
+        labour_hours: Decimal | int,
         parts: Sequence[RepairPart] = (),
         *,
         advisor_id: int | None = None,
@@ -94,7 +95,7 @@ class RepairService:
                 case_id=case.id,
                 support_session_id=support.id,
                 description=text,
-                labour_hours=labour_hours,
+                labour_hours=Decimal(labour_hours),
                 labour_rate=terms.tariff.office_business_rate,
                 discount=terms.discount,
                 status=RepairStatus.QUOTED,
@@ -125,7 +126,9 @@ class RepairService:
 
         return self.db.read(work)
 
-    def preview(self, case_id: int, labour_hours: int, parts: Sequence[RepairPart] = ()) -> Bill:
+    def preview(
+        self, case_id: int, labour_hours: Decimal | int, parts: Sequence[RepairPart] = ()
+    ) -> Bill:
         """The amounts a quote saved now would carry (nothing is stored); RuleError while the
         input cannot be priced."""
         terms = self.terms(case_id)

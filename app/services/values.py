@@ -11,7 +11,7 @@ from typing import Any
 
 from app.billing.money import ZERO
 from app.billing.policy import event_class
-from app.billing.session_rules import SessionState, allowed_actions
+from app.billing.session_rules import SessionState, allowed_actions, suggested_outcome
 from app.billing.tariff import Tariff
 from app.documents.policy_data import PolicyVersionView
 from app.kernel.enums import (
@@ -91,8 +91,11 @@ class EventView:
     seq: int
     kind: EventKind
     at: datetime
-    note: str = ""
+    note: str = ""  # a correction's reason
     backup_notice_acknowledged: bool | None = None
+    span_start: datetime | None = None  # what a correction sets (app.kernel.timeline)
+    span_end: datetime | None = None
+    author: str = ""  # the advisor who entered a correction or a note
 
 
 @dataclass(frozen=True)
@@ -162,6 +165,16 @@ class SessionView:
     def allowed(self, now: datetime) -> frozenset[SessionAction]:
         return allowed_actions(self.rules_state(now))
 
+    @property
+    def suggested_outcome(self) -> Outcome | None:
+        """The outcome to offer when it ends (``app.billing.session_rules``)."""
+        return suggested_outcome(self.status)
+
+    @property
+    def manual(self) -> bool:
+        """A past session entered by hand."""
+        return self.status.manual
+
 
 @dataclass(frozen=True)
 class ReceiptLineView:
@@ -169,7 +182,7 @@ class ReceiptLineView:
     kind: str
     description: str
     band: str | None
-    hours: int | None
+    hours: int | Decimal | None  # a repair's labour may be a fraction (1.5 h)
     rate: Decimal | None
     amount: Decimal
 

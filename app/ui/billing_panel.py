@@ -39,6 +39,7 @@ class BillingPanel(QFrame):
     issueRequested = Signal()
     quoteEntered = Signal(str, object)  # ("rate" | "amount", Decimal)
     payRequested = Signal()  # "Registrar pago…" on the issued receipt
+    cancelReceiptRequested = Signal()  # "Cancelar recibo…" on the issued receipt
 
     def __init__(
         self,
@@ -178,6 +179,10 @@ class BillingPanel(QFrame):
         self.payReceiptButton.setObjectName("payReceiptButton")
         self.payReceiptButton.clicked.connect(self.payRequested.emit)
         buttons.add_widget(self.payReceiptButton)
+        self.cancelReceiptButton = QPushButton("Cancelar recibo…")
+        self.cancelReceiptButton.setObjectName("cancelReceiptButton")
+        self.cancelReceiptButton.clicked.connect(self.cancelReceiptRequested.emit)
+        buttons.add_widget(self.cancelReceiptButton)
         buttons.hide()
         return buttons
 

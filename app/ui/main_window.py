@@ -445,6 +445,16 @@ class MainWindow(QMainWindow):
             more = f" y {len(due) - 5} más" if len(due) > 5 else ""
             self.show_notice(f"Pólizas por revisar este trimestre: {names}{more}.", key="reviews")
 
+    def show_agenda_today(self) -> None:
+        """Today's citas of the advisor at work, in the notices (issue 13)."""
+        from app.ui.agenda_window import today_notice
+
+        services, advisor = self.services, self.advisor
+        if services is None or advisor is None:
+            return
+        text = Operation(self, lambda: today_notice(services, advisor.id)).run()
+        self.show_notice(text or "", key="agenda")
+
     def _on_pending_selection(self) -> None:
         running = self.session is not None and self.session.running
         self.followUpButton.setEnabled(bool(self.pendingCasesTable.selectedItems()) and not running)
@@ -499,6 +509,7 @@ class MainWindow(QMainWindow):
         self.set_session(None)
         self.show_error("")
         self.show_notice(f"Ahora atiende {advisor.name}.", key="advisor")
+        self.show_agenda_today()
         self.restore_running_session()
 
     # -- showing the session -------------------------------------------------------------------

@@ -80,6 +80,7 @@ class RepairDialog(QDialog):
         self.changed = False
         self._checked = False  # after a first save attempt, fields are checked as they change
         self._receipt: ReceiptView | None = None
+        self._partial = False  # the live amounts leave out a wrong field
 
         self.setObjectName("repairDialog")
         case = services.sessions.case(case_id)
@@ -181,6 +182,8 @@ class RepairDialog(QDialog):
         self.declineButton.setObjectName("declineRepairButton")
         self.issueButton = QPushButton("Emitir recibo de reparación")
         self.issueButton.setObjectName("issueRepairReceiptButton")
+        self.cancelReceiptButton = QPushButton("Cancelar recibo…")
+        self.cancelReceiptButton.setObjectName("cancelRepairReceiptButton")
         self.quotePdf = PdfActions(
             self.quote_document,
             {"preview": "quotePreviewButton", "save": "quoteSavePdfButton"},
@@ -200,11 +203,17 @@ class RepairDialog(QDialog):
         self.receiptPreviewButton = self.receiptPdf.button("preview")
         self.closeButton = QPushButton("Cerrar")
         self.closeButton.setObjectName("closeButton")
-        for button in (self.acceptButton, self.declineButton, self.issueButton, self.closeButton):
-            button.setAutoDefault(False)
         decisions = QHBoxLayout()
-        for button in (self.saveButton, self.acceptButton, self.declineButton, self.issueButton):
+        for button in (
+            self.saveButton,
+            self.acceptButton,
+            self.declineButton,
+            self.issueButton,
+            self.cancelReceiptButton,
+        ):
             decisions.addWidget(button)
+            button.setAutoDefault(button is self.saveButton)
+        self.closeButton.setAutoDefault(False)
         decisions.addStretch(1)
         documents = QHBoxLayout()
         documents.addWidget(self.quotePdf)
@@ -219,6 +228,7 @@ class RepairDialog(QDialog):
         self.acceptButton.clicked.connect(lambda: self._confirmed(accepted=True))
         self.declineButton.clicked.connect(lambda: self._confirmed(accepted=False))
         self.issueButton.clicked.connect(self.issue_receipt)
+        self.cancelReceiptButton.clicked.connect(self.cancel_receipt)
         self.closeButton.clicked.connect(self.accept)
 
     # -- state -------------------------------------------------------------------------------
@@ -251,6 +261,7 @@ class RepairDialog(QDialog):
         issued = receipt is not None and receipt.status.value == "issued"
         support = self.repair is not None and self.repair.support_receipt_folio is not None
         self.issueButton.setEnabled(status is RepairStatus.ACCEPTED and support and not issued)
+        self.cancelReceiptButton.setEnabled(issued)
         self.quotePdf.set_available(self.repair is not None)
         self.receiptPdf.set_available(receipt is not None)
         self._show_receipt(receipt)
@@ -291,11 +302,13 @@ class RepairDialog(QDialog):
 
     def preview_bill(self) -> Bill | None:
         """The quote's amounts: the saved quote, or while typing what saving would store
-        (``services.repairs.preview``); None while they cannot be priced."""
+        (``services.repairs.preview``) from the fields that are right — a wrong field is left
+        out and says so next to it; None while nothing can be priced."""
         if not self.editing and self.repair is not None:
             return self.repair.quote
-        data = self.read_input(show=False, amounts_only=True)
-        if data is None:
+        data = self.quoteForm.read_amounts(show=True)
+        self._partial = not data.complete
+        if not data.labour_hours and not data.parts:
             return None
         return Operation(
             self,
@@ -305,11 +318,14 @@ class RepairDialog(QDialog):
         ).run()
 
     def _update_amounts(self) -> None:
+        self._partial = False
         bill = self.preview_bill()
         self._show_bill(bill)
         support = self.repair.support_receipt_folio if self.repair is not None else None
         if bill is None and self.editing:
             note = "Capture horas de mano de obra o una refacción para ver el importe."
+        elif self._partial:
+            note = "Importe sin los datos marcados en rojo: corríjalos para completarlo."
         elif support:
             note = (
                 f"Precios más IVA. Si el cliente acepta, el recibo de la reparación abona la "
@@ -426,6 +442,22 @@ class RepairDialog(QDialog):
         if view is not None:
             self.issued = view
         return view
+
+    def cancel_receipt(self) -> ReceiptView | None:
+        """ "Cancelar recibo…" on the repair's issued receipt (reason and confirmation in
+        :class:`CancelReceiptDialog`); afterwards the repair receipt may be issued again."""
+        from app.ui.cancel_receipt_dialog import CancelReceiptDialog
+        from app.ui.kit.layout import run_dialog
+
+        receipt = self._receipt
+        if receipt is None or not self.cancelReceiptButton.isEnabled():
+            return None
+        dialog = CancelReceiptDialog(self.services, receipt.id, self, advisor_id=self.advisor_id)
+        run_dialog(dialog)
+        if dialog.cancelled is not None:
+            self.changed = True
+            self.refresh()
+        return dialog.cancelled
 
     def _changing(self, work: Callable[[], T]) -> T | None:
         """Record the answer or issue the receipt; then show the repair as it is now."""

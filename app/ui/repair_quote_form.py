@@ -8,6 +8,7 @@ through ``services.repairs``.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -26,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.billing import parse_money
-from app.billing.repair import RepairPart
+from app.billing.repair import RepairPart, hours_text, parse_labour_hours
 from app.documents.statement_data import RepairView
 from app.ui.kit.layout import hint
 from app.ui.kit.messages import field_error
@@ -49,8 +50,9 @@ class QuoteInput:
     """What the form holds, checked: ready for ``services.repairs.quote``."""
 
     description: str
-    labour_hours: int
+    labour_hours: Decimal  # fractions allowed: 1.5
     parts: tuple[RepairPart, ...]
+    complete: bool = True  # False: a field is wrong and was left out (live amounts only)
 
 
 def read_part(
@@ -93,7 +95,7 @@ class QuoteForm(QGroupBox):
         self.descriptionError = field_error("descriptionError")
         self.hoursEdit = QLineEdit()
         self.hoursEdit.setObjectName("hoursEdit")
-        self.hoursEdit.setPlaceholderText("0")
+        self.hoursEdit.setPlaceholderText("p. ej. 1.5")
         self.hoursEdit.setMaximumWidth(80)
         self.hoursEdit.setAlignment(Qt.AlignmentFlag.AlignRight)
         self.rateLabel = hint(rate_text, "rateLabel")
@@ -165,7 +167,7 @@ class QuoteForm(QGroupBox):
         try:
             self.descriptionEdit.setText(r.description)
             self.descriptionEdit.setCursorPosition(0)
-            self.hoursEdit.setText(str(r.labour_hours))
+            self.hoursEdit.setText(hours_text(r.labour_hours))
             self.partsTable.setRowCount(0)
             for part in r.parts:
                 self.add_part(part.description, str(part.quantity), f"{part.unit_price:,.2f}")
@@ -224,14 +226,18 @@ class QuoteForm(QGroupBox):
         None when something is wrong (``amounts_only``: the description may be missing)."""
         description = " ".join(self.descriptionEdit.text().split())
         description_msg = "" if description or amounts_only else "Describa la reparación cotizada."
-        typed = self.hoursEdit.text().strip()
-        hours = int(typed or "0") if (typed or "0").isdecimal() else None
-        hours_msg = (
-            ""
-            if hours is not None
-            else "Las horas de mano de obra deben ser un número entero desde 0 "
-            f"(se capturó «{typed}»)."
-        )
+        if show:
+            self.descriptionError.show_message(description_msg)
+        data = self.read_amounts(show=show)
+        if description_msg or not data.complete:
+            return None
+        return QuoteInput(description, data.labour_hours, data.parts)
+
+    def read_amounts(self, *, show: bool = True) -> QuoteInput:
+        """What can be priced now: the hours and the parts that are right (a wrong field is
+        left out, its message next to it), so the amounts never go blank over one bad field."""
+        description = " ".join(self.descriptionEdit.text().split())
+        hours, hours_msg = attempt(lambda: parse_labour_hours(self.hoursEdit.text()))
         parts: list[RepairPart] = []
         part_msgs: list[str] = []
         for row in range(self.partsTable.rowCount()):
@@ -241,12 +247,11 @@ class QuoteForm(QGroupBox):
             elif part is not None:
                 parts.append(part)
         if show:
-            self.descriptionError.show_message(description_msg)
             self.hoursError.show_message(hours_msg)
             self.partsError.show_message("\n".join(part_msgs))
-        if description_msg or part_msgs or hours is None:
-            return None
-        return QuoteInput(description, hours, tuple(parts))
+        complete = hours is not None and not part_msgs
+        return QuoteInput(description, hours if hours is not None else Decimal(0),
+                          tuple(parts), complete)  # fmt: skip
 
     def _cell(self, row: int, col: int) -> str:
         item = self.partsTable.item(row, col)

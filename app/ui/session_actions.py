@@ -23,6 +23,7 @@ from app.ui.kit.operation import Operation
 from app.ui.kit.pdf_actions import PdfDocument
 
 if TYPE_CHECKING:
+    from app.services.agenda_values import AppointmentView
     from app.services.facade import Services
     from app.services.values import DeviceView, SessionView
     from app.ui.main_window import MainWindow
@@ -74,10 +75,17 @@ class SessionActions:
         w.followUpButton.clicked.connect(lambda: self.follow_up())
         w.billingPanel.issueRequested.connect(self.issue_receipt)
         w.billingPanel.payRequested.connect(self.record_payment)
+        w.billingPanel.cancelReceiptRequested.connect(self.cancel_receipt)
         w.billingPanel.quoteEntered.connect(self.set_quote)
+        # -- notes, corrections, past sessions by hand (app/ui/correction_actions.py) --
+        from app.ui.correction_actions import CorrectionActions
+
+        self.corrections = CorrectionActions(w)
+        self.corrections.wire()
 
     # -- starting ----------------------------------------------------------------------------
-    def start_session(self) -> SessionView | None:
+    def start_session(self, preset: AppointmentView | None = None) -> SessionView | None:
+        """``preset``: a cita of the agenda fills device, modality, channel and city."""
         from app.ui.device_dialog import DeviceDialog
         from app.ui.start_session_dialog import StartSessionDialog
 
@@ -97,6 +105,9 @@ class SessionActions:
 
         devices = services.clients.devices(client_id)
         dialog = StartSessionDialog(client, devices, add_device, w, last=last)
+        if preset is not None:
+            dialog.preset(preset.device_id, preset.modality, preset.channel, preset.city,
+                          preset.reason)  # fmt: skip
         if run_dialog(dialog) != QDialog.DialogCode.Accepted or dialog.request is None:
             return None
         r = dialog.request
@@ -173,6 +184,7 @@ class SessionActions:
         services, session = w.services, w.session
         if services is None or session is None or not session.running:
             return None
+        preselect = preselect or session.suggested_outcome  # a declined remote control stays
         dialog = EndSessionDialog(new_event=new_event, preselect=preselect, parent=w)
         if run_dialog(dialog) != QDialog.DialogCode.Accepted or dialog.outcome is None:
             return None
@@ -331,3 +343,22 @@ class SessionActions:
             w, lambda: services.receipts.issue_for_session(view.id, advisor_id=advisor_id)
         ).run()
         return receipt.folio if receipt is not None else None
+
+    def cancel_receipt(self) -> None:
+        """Cancel the receipt just issued (and issue the corrected one, when asked)."""
+        from app.ui.cancel_receipt_dialog import CancelReceiptDialog
+
+        w = self.window
+        services, folio = w.services, w.receipt_folio
+        if services is None or folio is None:
+            return
+        receipt = Operation(w, lambda: services.receipts.by_folio(folio)).run()
+        if receipt is None:
+            return
+        advisor_id = w.advisor.id if w.advisor else None
+        dialog = CancelReceiptDialog(services, receipt.id, w, advisor_id=advisor_id)
+        run_dialog(dialog)
+        if dialog.cancelled is not None:
+            w.receipt_folio = dialog.reissued.folio if dialog.reissued else None
+            w.show_notice(dialog.outcome_text(), key="session")
+            w.refresh_bill()

@@ -26,9 +26,11 @@ from PySide6.QtWidgets import (
 
 from app.billing import Tariff
 from app.billing.hours import band_at
+from app.billing.session_rules import note_refusal
 from app.kernel.enums import Band, EventKind, Modality, RemoteState, SessionAction
-from app.kernel.fmt import format_clock, format_datetime, format_time
-from app.services.values import SessionView
+from app.kernel.fmt import format_clock, format_datetime, format_time, to_local
+from app.kernel.timeline import CORRECTIONS
+from app.services.values import EventView, SessionView
 
 #: Not a session action: a new session can start (no session runs, a client is selected).
 START = "start"
@@ -67,6 +69,35 @@ def state_text(view: SessionView | None) -> str:
     return "En curso"
 
 
+def _when(moment: datetime, view: SessionView) -> str:
+    """``HH:MM`` on the session's own day, else the date too."""
+    same_day = to_local(moment).date() == to_local(view.started_at).date()
+    return format_time(moment) if same_day else format_datetime(moment)
+
+
+def timeline_text(event: EventView, view: SessionView) -> str:
+    """One line of the session's timeline: what happened and when; a correction or a note
+    with what it set, its reason and its author, at the instant it was recorded."""
+    text = f"{_when(event.at, view)}  {event.kind.label}"
+    if event.kind is EventKind.REMOTE_ACCEPTED and event.backup_notice_acknowledged:
+        text += " (aviso de respaldo aceptado)"
+    low, high = event.span_start, event.span_end
+    if event.kind is EventKind.START_CORRECTED and low is not None:
+        text += f" → {_when(low, view)}"
+    elif event.kind is EventKind.END_CORRECTED and high is not None:
+        text += f" → {_when(high, view)}"
+    elif low is not None and high is not None:
+        text += f" {_when(low, view)}–{_when(high, view)}"
+    if event.note:
+        text += f" — {event.note}"
+    if event.author and (event.kind in CORRECTIONS or event.kind in _REMARKS):
+        text += f" ({event.author})"
+    return text
+
+
+_REMARKS = {EventKind.NOTE, EventKind.RECORDED_MANUALLY}
+
+
 class SessionPanel(QFrame):
     startRequested = Signal()
     pauseRequested = Signal()
@@ -80,6 +111,9 @@ class SessionPanel(QFrame):
     instructionsEndRequested = Signal()
     endRequested = Signal()
     newEventRequested = Signal()
+    noteRequested = Signal()
+    correctionRequested = Signal()
+    manualSessionRequested = Signal()
     minuteChanged = Signal()  # the worked minute changed: time to refresh the live bill
     actionsChanged = Signal()  # a button's enabled state or text changed
     ticked = Signal()  # redrawn from the clock (about once a second while running)
@@ -93,7 +127,7 @@ class SessionPanel(QFrame):
         self._view: SessionView | None = None
         self._client_selected = False
         self._last_minute = -1
-        self._last_allowed: frozenset[SessionAction | str] | None = None
+        self._last_allowed: object = None  # what the buttons last showed
 
         self.titleLabel = QLabel("Sesión")
         self.titleLabel.setObjectName("sessionTitle")
@@ -130,6 +164,10 @@ class SessionPanel(QFrame):
         self.timelineList.setSelectionMode(QListWidget.SelectionMode.NoSelection)
         self.timelineList.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.timelineList.setAccessibleName("Bitácora de la sesión (no editable)")
+        # notes and corrections carry sentences: wrap them rather than cut them
+        self.timelineList.setWordWrap(True)
+        self.timelineList.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.timelineList.setResizeMode(QListWidget.ResizeMode.Adjust)
 
         timeline_title = QLabel("Bitácora de la sesión")
         timeline_title.setObjectName("sectionTitle")
@@ -206,6 +244,16 @@ class SessionPanel(QFrame):
         self.newEventButton = button(
             "newEventButton", "Nuevo evento", "Ctrl+Shift+N", self.newEventRequested.emit
         )
+        self.noteButton = button("noteButton", "Nota…", "Ctrl+Alt+N", self.noteRequested.emit)
+        self.correctButton = button(
+            "correctButton", "Corregir horario…", "Ctrl+Shift+H", self.correctionRequested.emit
+        )
+        self.manualSessionButton = button(
+            "manualSessionButton",
+            "Registrar sesión pasada…",
+            "Ctrl+Shift+M",
+            self.manualSessionRequested.emit,
+        )
         self.startSessionButton.setDefault(True)
 
         grid = QGridLayout()
@@ -217,7 +265,8 @@ class SessionPanel(QFrame):
             (self.disconnectButton, self.reconnectButton),
             (self.requestRemoteButton, self.startRemoteButton),
             (self.stopRemoteClientButton, self.stopRemoteAdvisorButton),
-            (self.instructionsButton, None),
+            (self.instructionsButton, self.noteButton),
+            (self.correctButton, self.manualSessionButton),
         ]
         for r, (left, right) in enumerate(rows):
             grid.addWidget(left, r, 0)
@@ -253,6 +302,10 @@ class SessionPanel(QFrame):
                 parts.append(view.city)
             if view.follow_up:
                 parts.append("Seguimiento sin costo")
+            if view.manual:
+                parts.append("registrada a mano")
+            if view.status.corrections:
+                parts.append("horario corregido")
             parts.append(f"inicio {format_datetime(view.started_at)}")
             parts.append(f"asesor {view.advisor_name}")
             self.detailLabel.setText(" · ".join(parts))
@@ -307,7 +360,8 @@ class SessionPanel(QFrame):
         assert view is not None
         status = view.status
         elapsed = view.instructions_elapsed(now)
-        if status.instructions_since is None and not status.instructions:
+        if not view.running or (status.instructions_since is None and not status.instructions):
+            # the cap concerns a session that runs: once it ends, nothing is left to warn of
             self.instructionsLabel.hide()
             return
         cap = view.instructions_cap
@@ -347,8 +401,14 @@ class SessionPanel(QFrame):
         )
         self.endSessionButton.setEnabled(a.END in allowed)
         self.newEventButton.setEnabled(a.END in allowed)
-        if allowed != self._last_allowed:
-            self._last_allowed = allowed
+        view = self._view
+        note = view is not None and note_refusal(view.rules_state(now or self._clock())) is None
+        self.noteButton.setEnabled(note)
+        self.correctButton.setEnabled(view is not None)
+        self.manualSessionButton.setEnabled(self._client_selected)
+        shown = (allowed, note, view is not None, self._client_selected)
+        if shown != self._last_allowed:
+            self._last_allowed = shown
             self.actionsChanged.emit()
 
     def _pause_or_resume(self) -> None:
@@ -368,13 +428,13 @@ class SessionPanel(QFrame):
         if self._view is None:
             return
         for event in self._view.events:
-            text = f"{format_time(event.at)}  {event.kind.label}"
-            if event.kind is EventKind.REMOTE_ACCEPTED and event.backup_notice_acknowledged:
-                text += " (aviso de respaldo aceptado)"
-            if event.note:
-                text += f" — {event.note}"
-            item = QListWidgetItem(text)
+            item = QListWidgetItem(timeline_text(event, self._view))
             item.setFlags(Qt.ItemFlag.ItemIsEnabled)
+            item.setToolTip(item.text())
+            if event.kind in CORRECTIONS or event.kind is EventKind.RECORDED_MANUALLY:
+                font = item.font()
+                font.setItalic(True)
+                item.setFont(font)
             self.timelineList.addItem(item)
         self.timelineList.scrollToBottom()
 

@@ -181,6 +181,23 @@ class StartSessionDialog(QDialog):
         self.lastLabel.show()
         self.confirmCheck.show()
 
+    def preset(
+        self, device_id: int | None, modality: Modality, channel: Channel | None, city: str,
+        summary: str = "",
+    ) -> None:  # fmt: skip
+        """Filled from a cita of the agenda (issue 13): the advisor checks and starts."""
+        found = self.deviceCombo.findData(device_id)
+        if device_id is not None and found >= 0:
+            self.deviceCombo.setCurrentIndex(found)
+        order = (Modality.REMOTE, Modality.OFFICE, Modality.ONSITE)
+        self.modalityGroup.button(order.index(Modality(modality))).setChecked(True)
+        if channel is not None and (index := self.channelCombo.findData(channel)) >= 0:
+            self.channelCombo.setCurrentIndex(index)
+        if city:
+            self.cityEdit.setText(city)
+        self.summaryEdit.setText(summary)
+        self._update()
+
     def modality(self) -> Modality:
         return (Modality.REMOTE, Modality.OFFICE, Modality.ONSITE)[
             max(0, self.modalityGroup.checkedId())

@@ -18,7 +18,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QAction, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -32,10 +32,11 @@ from PySide6.QtWidgets import (
 )
 
 from app.billing import format_money
+from app.documents.data import PAYMENT_LABELS
 from app.kernel.enums import ReceiptStatus
 from app.kernel.fmt import format_date, format_datetime
 from app.ui.kit.layout import hint
-from app.ui.kit.messages import error_banner
+from app.ui.kit.messages import error_banner, notice_banner
 from app.ui.kit.operation import Operation
 from app.ui.kit.pdf_actions import PdfActions, PdfDocument
 from app.ui.payment_dialog import PaymentDialog
@@ -43,6 +44,7 @@ from app.ui.payment_dialog import PaymentDialog
 if TYPE_CHECKING:
     from app.documents.statement_data import ClientStatement, ReceiptBalance
     from app.services.facade import Services
+    from app.ui.cancel_receipt_dialog import CancelReceiptDialog
 
 __all__ = ["Cell", "RowsModel", "StatementDialog", "receipt_status_text"]
 
@@ -50,12 +52,7 @@ ZERO = Decimal("0.00")
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 RAW_ROLE = Qt.ItemDataRole.UserRole + 1
 
-STATUS_TEXT = {
-    "paid": "Pagado",
-    "partial": "Pago parcial",
-    "unpaid": "Sin pagar",
-    "cancelled": "Cancelado",
-}
+STATUS_TEXT = PAYMENT_LABELS  # "Pagado", "Pagado parcialmente", "Sin pagar", "Cancelado"
 STATUS_COLOR = {
     "paid": "#1b6b33",
     "partial": "#8a4b00",
@@ -221,6 +218,15 @@ class StatementDialog(QDialog):
         self.payButton = QPushButton("Registrar pago…")
         self.payButton.setObjectName("statementPayButton")
         self.payButton.setEnabled(False)
+        self.cancelButton = QPushButton("Cancelar recibo…")
+        self.cancelButton.setObjectName("statementCancelButton")
+        self.cancelButton.setEnabled(False)
+        self.cancelButton.setAutoDefault(False)
+        self.noticeLabel = notice_banner("statementNotice")
+        self.cancelAction = QAction("Cancelar recibo…", self)
+        self.cancelAction.setObjectName("statementCancelAction")
+        self.cancelAction.setEnabled(False)
+        self.cancelAction.triggered.connect(lambda: self.cancel_receipt())
         self.pdfActions = PdfActions(
             self.document,
             {"preview": "statementPreviewButton", "save": "statementSavePdfButton"},
@@ -244,6 +250,7 @@ class StatementDialog(QDialog):
         receipts_head = QHBoxLayout()
         receipts_head.addWidget(receipts_title)
         receipts_head.addStretch(1)
+        receipts_head.addWidget(self.cancelButton)
         receipts_head.addWidget(self.payButton)
         actions = QHBoxLayout()
         actions.addWidget(self.pdfActions)
@@ -253,6 +260,7 @@ class StatementDialog(QDialog):
         layout.addWidget(self.titleLabel)
         layout.addWidget(self.asOfLabel)
         layout.addWidget(self.errorLabel)
+        layout.addWidget(self.noticeLabel)
         layout.addWidget(self.totalsLabel)
         layout.addLayout(receipts_head)
         layout.addWidget(self.receiptsTable, 1)
@@ -265,6 +273,9 @@ class StatementDialog(QDialog):
         self.receiptsTable.selectionModel().selectionChanged.connect(self._selection_changed)
         self.receiptsTable.doubleClicked.connect(lambda *_: self.record_payment())
         self.payButton.clicked.connect(lambda: self.record_payment())
+        self.cancelButton.clicked.connect(lambda: self.cancel_receipt())
+        self.receiptsTable.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        self.receiptsTable.addAction(self.cancelAction)
         self.refresh()
 
     # -- state -------------------------------------------------------------------------------
@@ -352,6 +363,9 @@ class StatementDialog(QDialog):
         self.payButton.setEnabled(
             b is not None and b.status is ReceiptStatus.ISSUED and b.balance > 0
         )
+        issued = b is not None and b.status is ReceiptStatus.ISSUED
+        self.cancelButton.setEnabled(issued)
+        self.cancelAction.setEnabled(issued)
         has = self.statement is not None
         self.pdfActions.set_available(has)
 
@@ -379,6 +393,36 @@ class StatementDialog(QDialog):
             self.changed = True
             self.refresh()
         return recorded
+
+    def cancel_dialog(self) -> CancelReceiptDialog | None:
+        """The cancellation dialog for the selected receipt (not shown yet)."""
+        from app.ui.cancel_receipt_dialog import CancelReceiptDialog
+
+        receipt_id = self.selected_receipt_id()
+        if receipt_id is None:
+            return None
+        return CancelReceiptDialog(self.services, receipt_id, self, advisor_id=self.advisor_id)
+
+    def cancel_receipt(self) -> bool:
+        """ "Cancelar recibo…" on the selected issued receipt; the reissued one is selected."""
+        if not self.cancelButton.isEnabled():
+            return False
+        dialog = self.cancel_dialog()
+        if dialog is None:
+            return False
+        try:
+            dialog.exec()
+            done, reissued, text = dialog.cancelled, dialog.reissued, dialog.outcome_text()
+        finally:
+            dialog.deleteLater()
+        if done is None:
+            return False
+        self.changed = True
+        self.refresh()
+        self.noticeLabel.show_message(text)
+        if reissued is not None:
+            self.select_receipt(reissued.id)
+        return True
 
     # -- documents ---------------------------------------------------------------------------
     def file_stem(self) -> str:

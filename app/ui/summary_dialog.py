@@ -345,12 +345,21 @@ def totals_text(summary: DaySummary) -> str:
     n = len(summary.sessions)
     issued = len(summary.receipts_issued)
     cancelled = len(summary.receipts_cancelled)
+    states = [r.payment_status for r in summary.receipts_issued]
+    words = {"paid": ("pagado", "pagados"), "partial": ("pagado parcialmente",
+             "pagados parcialmente"), "unpaid": ("sin pagar", "sin pagar")}  # fmt: skip
+    counts = {state: states.count(state) for state in words}
+    paid = ", ".join(
+        f"{counts[state]} {one if counts[state] == 1 else many}"
+        for state, (one, many) in words.items()
+        if counts[state]
+    )
     return (
         f"<b>{n} {'sesión' if n == 1 else 'sesiones'}</b> · "
         f"{format_minutes(summary.worked_minutes)} trabajadas · "
         f"{summary.billable_hours} h cobrables · "
         f"importe de sesiones {format_money(summary.sessions_amount)} (sin IVA)<br>"
-        f"Recibos: {issued} emitidos, {cancelled} cancelados · "
+        f"Recibos: {issued} emitidos{f' ({paid})' if paid else ''}, {cancelled} cancelados · "
         f"subtotal {format_money(summary.subtotal)} · IVA {format_money(summary.iva)} · "
         f"<b>total {format_money(summary.total)}</b> · "
         f"cobrado {format_money(summary.payments_received)} · "
@@ -365,10 +374,7 @@ def details_text(summary: DaySummary) -> str:
         f"{m.modality.label} {m.sessions} ({format_money(m.amount)})" for m in summary.by_modality
     )
     bands = ", ".join(
-        f"{b.label.lower()} ({format_money(b.amount)})"
-        if b.band is None
-        else f"{b.label.lower()} {b.hours} h ({format_money(b.amount)})"
-        for b in summary.by_band
+        f"{b.label.lower()} {b.hours} h ({format_money(b.amount)})" for b in summary.by_band
     )
     gaps = sum(d.minutes or 0 for d in summary.disconnections)
     events = " · ".join(

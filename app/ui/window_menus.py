@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtGui import QAction, QIcon, QKeySequence
 from PySide6.QtWidgets import QMenu, QPushButton, QSystemTrayIcon
 
+from app.ui import report_menus
+
 if TYPE_CHECKING:
     from app.ui.main_window import MainWindow
 
@@ -54,6 +56,9 @@ SESSION_KEYS = (
     ("stopRemoteClientButton", "Ctrl+Alt+C"),
     ("stopRemoteAdvisorButton", "Ctrl+Alt+A"),
     ("instructionsButton", "Ctrl+I"),
+    ("noteButton", "Ctrl+Alt+N"),
+    ("correctButton", "Ctrl+Shift+H"),
+    ("manualSessionButton", "Ctrl+Shift+M"),
 )
 RECEIPT_KEYS = (
     ("issueReceiptButton", "Ctrl+Shift+E"),
@@ -80,11 +85,12 @@ def build_menus(window: MainWindow) -> SessionMenu:
     action(archivo, "Buscar cliente", keys.Find, window.focus_search)
     archivo.addSeparator()
     action(archivo, "Corte del día…", QKeySequence("Ctrl+Shift+C"), dialogs.open_summary)
+    action(archivo, "Agenda…", QKeySequence("Ctrl+Shift+A"), lambda: _open_agenda(window))
     action(archivo, "Pólizas por revisar…", None, dialogs.open_reviews)
     action(archivo, "Respaldos…", None, dialogs.open_backups)
     action(archivo, "Ajustes…", keys.Preferences, dialogs.open_settings)
     archivo.addSeparator()
-    action(archivo, "Cambiar de asesor…", QKeySequence("Ctrl+Shift+A"), dialogs.switch_advisor)
+    action(archivo, "Cambiar de asesor…", QKeySequence("Ctrl+Shift+U"), dialogs.switch_advisor)
     action(archivo, "Salir", keys.Quit, window.close)
     cliente = bar.addMenu("&Cliente")
     action(cliente, "Editar cliente y equipos…", None, dialogs.edit_client)
@@ -92,6 +98,9 @@ def build_menus(window: MainWindow) -> SessionMenu:
     action(cliente, "Estado de cuenta…", None, dialogs.open_statement)
     action(cliente, "Sesiones sin recibo del cliente…", None, dialogs.open_client_unbilled)
     action(cliente, "Reparación del caso escalado…", None, dialogs.open_repair)
+    action(
+        cliente, "Historial del cliente…", None, lambda: report_menus.open_client_history(window)
+    )
     sp, bp = window.sessionPanel, window.billingPanel
     menu = bar.addMenu("&Sesión")
     session_menu = SessionMenu(menu, [(getattr(sp, name), keys_) for name, keys_ in SESSION_KEYS])
@@ -101,6 +110,8 @@ def build_menus(window: MainWindow) -> SessionMenu:
         session_menu.add(getattr(bp, name), key)
     action(menu, "Sesiones sin recibo…", QKeySequence("Ctrl+Shift+B"), dialogs.open_unbilled)
     sp.actionsChanged.connect(session_menu.sync)
+    informes = bar.addMenu("&Informes")
+    action(informes, "Reportes…", None, lambda: report_menus.open_reports(window))
     ayuda = bar.addMenu("A&yuda")
     action(ayuda, "Acerca de AppleUse Soporte", None, window.about)
     return session_menu
@@ -151,6 +162,12 @@ def build_tray(window: MainWindow) -> QSystemTrayIcon | None:
     tray.activated.connect(lambda *_: _bring_to_front(window))
     tray.show()
     return tray
+
+
+def _open_agenda(window: MainWindow) -> None:  # issue 13: the Agenda window
+    from app.ui.agenda_window import open_agenda
+
+    open_agenda(window)
 
 
 def _bring_to_front(window: MainWindow) -> None:

@@ -28,7 +28,7 @@ from app.documents.data import (
     band_totals_of,
     receipt_line,
 )
-from app.kernel.enums import Band, LineKind, Modality, ReceiptStatus
+from app.kernel.enums import Band, Modality, ReceiptStatus
 from app.kernel.timeline import ConsentRecord, Disconnection, Interval
 
 __all__ = ["sample_business", "sample_receipt", "sample_summary"]
@@ -319,19 +319,10 @@ def money_from_bill(bill: Bill) -> ReceiptMoney:
 
 
 def band_totals(bills: Iterable[Bill]) -> tuple[BandTotal, ...]:
-    """Totals by band from the day's priced sessions.
-
-    Hours: every billable hour (slot) under its band, whatever its price, so the bands add up
-    to the day's billable hours. Amounts: the list charges of hour and covered lines by band;
-    work at a quoted price goes to its own row (``band`` None, 0 hours). Policy discounts and
-    credits are not spread over bands.
-    """
-    counts: list[tuple[Band, int]] = []
-    lines: list[tuple[LineKind, Band | None, Decimal]] = []
-    for bill in bills:
-        counts.extend((slot.band, 1) for slot in bill.slots)
-        lines.extend((line.kind, line.band, line.amount) for line in bill.lines)
-    return band_totals_of(counts, lines)
+    """Totals by band from the day's priced sessions (see ``band_totals_of``)."""
+    bills = list(bills)
+    lines = [(x.kind, x.band, x.hours, x.amount) for bill in bills for x in bill.lines]
+    return band_totals_of(sum(b.billable_hours for b in bills), lines)
 
 
 def hours_by_band(counts: Mapping[Band, int]) -> tuple[int, int]:

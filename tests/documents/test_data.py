@@ -30,8 +30,10 @@ def test_band_totals_follow_the_slots_and_lines() -> None:
     ]
     totals = {t.band: t for t in band_totals(bills)}
     assert totals[Band.OUTSIDE].hours == 2 and totals[Band.OUTSIDE].amount == Decimal("600.00")
-    assert totals[Band.BUSINESS].hours == 2 + 1 + 1 + 1
+    assert totals[Band.BUSINESS].hours == 2 + 1  # the remote session and the covered hour
     assert totals[Band.BUSINESS].amount == Decimal("400.00")
+    # the quoted hour and the one still to quote: with the quoted money, not under a band
+    assert totals[None].hours == 2
     assert totals[None].amount == Decimal("250.00") and totals[None].label == "Tarifa cotizada"
     assert sum(t.hours for t in totals.values()) == sum(b.billable_hours for b in bills)
 

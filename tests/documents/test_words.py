@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.documents.words import amount_in_words, integer_in_words
+from app.documents.words import amount_in_words, events_text, integer_in_words
 
 CASES = [
     ("0", "Cero pesos 00/100 M.N."),
@@ -150,3 +150,16 @@ def test_amount_reads_back(amount: Decimal) -> None:
     assert parse_spanish(words) == int(amount)
     # "uno" never ends a number before "pesos"/"mil"/"millones"
     assert " uno " not in f" {text.lower()} " and "veintiuno" not in text.lower()
+
+
+@pytest.mark.parametrize(
+    ("remote", "in_person", "text"),
+    [
+        (1, 1, "1 evento a distancia y 1 presencial"),
+        (2, 1, "2 eventos a distancia y 1 presencial"),
+        (1, 2, "1 evento a distancia y 2 presenciales"),
+        (0, 0, "0 eventos a distancia y 0 presenciales"),
+    ],
+)
+def test_events_agree_in_number(remote: int, in_person: int, text: str) -> None:
+    assert events_text(remote, in_person) == text

@@ -58,3 +58,64 @@ def test_demo_leaves_cases_in_every_final_state(engine: Engine) -> None:
     with Session(engine) as db:
         states = set(db.scalars(select(Case.state).distinct()))
     assert {CaseState.RESOLVED, CaseState.CLOSED, CaseState.ESCALATED, CaseState.EXPIRED} <= states
+
+
+def test_demo_has_a_cancelled_and_reissued_receipt_and_sessions_without_one(
+    engine: Engine,
+) -> None:
+    from app.kernel.enums import ReceiptStatus
+
+    fill(engine, date(2026, 11, 25), weeks=1, seed=7)
+    with Session(engine) as db:
+        cancelled = db.scalars(
+            select(Receipt).where(Receipt.status == ReceiptStatus.CANCELLED)
+        ).all()
+        reissued = [
+            db.scalars(
+                select(Receipt).where(
+                    Receipt.session_id == r.session_id, Receipt.status == ReceiptStatus.ISSUED
+                )
+            ).first()
+            for r in cancelled
+            if r.session_id is not None
+        ]
+        billed = select(Receipt.session_id).where(Receipt.session_id.is_not(None))
+        unbilled = db.scalar(
+            select(func.count())
+            .select_from(WorkSession)
+            .where(WorkSession.ended_at.is_not(None), WorkSession.id.not_in(billed))
+        )
+    assert cancelled and all(r.cancel_reason for r in cancelled)
+    assert reissued and all(
+        r is not None and r.number > c.number for r, c in zip(reissued, cancelled, strict=True)
+    )
+    assert unbilled and unbilled >= 1
+
+
+def test_demo_replace_keeps_a_backup_and_rebuilds(tmp_path: Path) -> None:
+    import sqlite3
+
+    database = tmp_path / "demo.sqlite3"
+    url = f"sqlite:///{database}"
+    base = [sys.executable, "-m", "app", "--db", url, "demo", "--weeks", "1"]
+    first = subprocess.run(base, capture_output=True, text=True, check=False)
+    assert first.returncode == 0, first.stderr
+    with sqlite3.connect(database) as conn:
+        conn.execute("UPDATE clients SET name = 'Cliente marcado' WHERE id = 1")
+    refused = subprocess.run(base, capture_output=True, text=True, check=False)
+    assert refused.returncode == 2 and refused.stderr.count("\n") == 1
+    assert str(database) in refused.stderr and "appleuse demo --replace" in refused.stderr
+    again = subprocess.run([*base, "--replace"], capture_output=True, text=True, check=False)
+    assert again.returncode == 0, again.stderr
+    assert again.stdout.startswith("Datos de demostración cargados")
+    backups = sorted((tmp_path / "respaldos").glob("appleuse-*-demo.sqlite3"))
+    assert len(backups) == 1 and str(backups[0]) in again.stdout
+    with sqlite3.connect(backups[0]) as conn:  # the old data, kept
+        assert conn.execute("SELECT name FROM clients WHERE id = 1").fetchone() == (
+            "Cliente marcado",
+        )
+    with sqlite3.connect(database) as conn:  # rebuilt from scratch
+        assert conn.execute(
+            "SELECT count(*) FROM clients WHERE name = 'Cliente marcado'"
+        ).fetchone() == (0,)
+        assert conn.execute("SELECT count(*) FROM clients").fetchone()[0] > 5

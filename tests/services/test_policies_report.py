@@ -38,10 +38,15 @@ def test_policy_report_pdf(shop: Shop, tmp_path: Path) -> None:
         "Trimestre",
         "$560.00 MXN más IVA",
         "Reportes de estado",
-        "1 eventos a distancia y 0 presenciales por mes",
+        "1 evento a distancia y 0 presenciales por mes",  # agreement (issue 10 item 9)
+        "2 eventos a distancia y 1 presencial",
+        "1 h 31 min",  # worked hours as on screen (format_minutes), not 1.52
+        "2 h 1 min",
         "$160.00 MXN más IVA",
         "Pendiente de aceptar",
     ):
         assert expected in text, expected
+    assert "eventos a distancia y 0 presenciales" not in text.replace("1 evento a", "")
+    assert "1.52" not in text and "2.02" not in text
     again = policy_report_bytes(review, business="AppleUse", generated_at=shop.clock())
     assert again == path.read_bytes()  # the same review renders the same bytes

@@ -161,3 +161,19 @@ def test_repair_receipt_documents_and_day_summary(shop: Shop) -> None:
     assert receipt_pdf_bytes(document).startswith(b"%PDF")
     summary = sv.documents.day_summary(date(2026, 11, 24))
     assert len(summary.receipts) == 2
+
+
+def test_labour_in_fractions_of_an_hour_is_stored_and_billed(shop: Shop) -> None:
+    sv = shop.services
+    sid = escalated(shop)
+    sv.receipts.issue_for_session(sid)
+    quote = sv.repairs.quote(case_of(shop, sid), "Limpieza interna", D("1.5"))
+    assert quote.labour_hours == D("1.5") and quote.quote.subtotal == D("450.00")
+    again = sv.repairs.repair(quote.id)  # read back from the database
+    assert again.labour_hours == D("1.5") and again.quote == quote.quote
+    sv.repairs.accept(quote.id)
+    receipt = sv.repairs.issue_receipt(quote.id)
+    assert receipt.lines[0].hours == D("1.5")
+    assert receipt.lines[0].description == "Mano de obra de reparación: 1.5 h × $300.00"
+    with pytest.raises(DomainError, match="dos decimales"):
+        sv.repairs.quote(case_of(shop, escalated(shop)), "Otra", D("0.125"))

@@ -102,7 +102,8 @@ def test_summary_dialog_shows_the_days_sessions_and_totals(dialog: SummaryDialog
         "$200.00 MXN", "$360.00 MXN", "$600.00 MXN", "$900.00 MXN", "$200.00 MXN",
     ]  # fmt: skip
     text = total.text()
-    for expected in ("5 sesiones", "$2,260.00 MXN", "4 emitidos, 1 cancelados",
+    for expected in ("5 sesiones", "$2,260.00 MXN",
+                     "4 emitidos (2 pagados, 2 sin pagar), 1 cancelados",
                      "IVA $329.60 MXN", "total $2,389.60 MXN", "cobrado $928.00 MXN",
                      "por cobrar $1,461.60 MXN"):  # fmt: skip
         assert expected in text, expected

@@ -185,21 +185,36 @@ def test_the_credit_is_capped_at_the_repair_subtotal(
 
 
 @pytest.mark.parametrize(
-    ("hours", "price", "field", "message"),
+    ("hours", "price", "field", "message", "partial"),
     [
-        ("-2", "1800", "hoursError", "número entero desde 0"),
-        ("1.5", "1800", "hoursError", "número entero desde 0"),
-        ("2", "mil", "partsError", "Refacción 1: el precio unitario «mil» no es una cantidad"),
-        ("2", "-5", "partsError", "Refacción 1: el precio unitario no puede ser negativo"),
+        ("-2", "1800", "hoursError", "número desde 0, p. ej. 1.5", "$2,088.00 MXN"),
+        ("1.555", "1800", "hoursError", "hasta dos decimales", "$2,088.00 MXN"),
+        ("dos", "1800", "hoursError", "«dos»", "$2,088.00 MXN"),
+        ("2", "mil", "partsError", "Refacción 1: el precio unitario «mil» no es una cantidad",
+         "$696.00 MXN"),
+        ("2", "-5", "partsError", "Refacción 1: el precio unitario no puede ser negativo",
+         "$696.00 MXN"),
     ],
-)
+)  # fmt: skip
 def test_bad_input_is_shown_next_to_the_field_and_nothing_is_saved(
-    qtbot: Any, window: Any, ui_clock: Any, hours: str, price: str, field: str, message: str
+    qtbot: Any,
+    window: Any,
+    ui_clock: Any,
+    hours: str,
+    price: str,
+    field: str,
+    message: str,
+    partial: str,
 ) -> None:
     esc = escalate(window, ui_clock)
     dialog = open_repair(qtbot, window, esc.case_id)
     fill_quote(dialog, hours=hours, price=price)
-    assert dialog.totals["total"].text() == "—"
+    # the amounts never go blank over one wrong field: what can be priced is shown, and the
+    # wrong field says so at once (issue 10 item 8)
+    label = getattr(dialog, field)
+    assert dialog.totals["total"].text() == partial
+    assert label.isVisible() and message in label.text(), label.text()
+    assert "corríjalos" in dialog.amountNote.text()
     qtbot.mouseClick(dialog.saveButton, Qt.MouseButton.LeftButton)
     label = getattr(dialog, field)
     assert label.isVisible() and message in label.text(), label.text()
@@ -382,7 +397,7 @@ def test_statement_shows_receipts_payments_and_balance(
     assert dialog.windowTitle() == "Estado de cuenta — Lucía Pérez Domínguez"
     receipts = statement_rows(dialog, dialog.receiptsModel)
     assert [row[0] for row in receipts] == ["A-000001", "A-000002"]
-    assert receipts[0][3:] == ["$348.00 MXN", "$100.00 MXN", "$248.00 MXN", "Pago parcial"]
+    assert receipts[0][3:] == ["$348.00 MXN", "$100.00 MXN", "$248.00 MXN", "Pagado parcialmente"]
     assert receipts[1][2:] == [
         "Reparación del caso C-000001",
         "$2,436.00 MXN",
@@ -414,7 +429,7 @@ def test_statement_shows_receipts_payments_and_balance(
     assert dialog.changed
     assert dialog.selected_receipt_id() == issued.id  # the selection is kept
     receipts = statement_rows(dialog, dialog.receiptsModel)
-    assert receipts[1][4:] == ["$1,436.00 MXN", "$1,000.00 MXN", "Pago parcial"]
+    assert receipts[1][4:] == ["$1,436.00 MXN", "$1,000.00 MXN", "Pagado parcialmente"]
     entries = statement_rows(dialog, dialog.entriesModel)
     assert entries[-1][1:] == [
         "Pago",
@@ -577,3 +592,28 @@ def test_live_amounts_match_the_saved_quote_with_a_policy_discount(
     saved = dialog.save_quote()
     assert saved is not None and saved.discount == D("0.20")
     assert (lines(dialog), {k: v.text() for k, v in dialog.totals.items()}) == live
+
+
+def test_labour_in_fractions_of_an_hour(qtbot: Any, window: Any, ui_clock: Any) -> None:
+    sv = window.services
+    esc = escalate(window, ui_clock)
+    dialog = open_repair(qtbot, window, esc.case_id)
+    fill_quote(dialog, hours="1.5")
+    assert ("Mano de obra de reparación: 1.5 h × $300.00", "$450.00 MXN") in lines(dialog)
+    assert dialog.totals["total"].text() == "$2,610.00 MXN"  # (450 + 1,800) × 1.16
+    assert not dialog.hoursError.isVisible()
+    dialog.hoursEdit.setText("1,25")  # a decimal comma is read as such
+    assert ("Mano de obra de reparación: 1.25 h × $300.00", "$375.00 MXN") in lines(dialog)
+    saved = dialog.save_quote()
+    assert saved is not None and saved.labour_hours == D("1.25")
+    assert dialog.hoursEdit.text() == "1.25"  # the saved quote, shown again
+    assert sv.repairs.repair(saved.id).quote.total == D("2523.00")
+    answer_confirmation(True)
+    assert dialog.accept_repair() is not None
+    receipt = dialog.issue_receipt()
+    assert receipt is not None
+    assert receipt.lines[0].hours == D("1.25") and receipt.lines[0].amount == D("375.00")
+    text = " ".join(
+        sv.documents.receipt_by_folio(receipt.folio).money.charge_lines[0].description.split()
+    )
+    assert text == "Mano de obra de reparación: 1.25 h × $300.00"

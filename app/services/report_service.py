@@ -1,0 +1,56 @@
+"""The period report and its presets, and a client's history (issue 14), for the window and the
+command line: one read transaction each, the clock injected (``today``: the local date)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+from sqlalchemy.orm import Session
+
+from app.documents.report_data import PeriodReport
+from app.kernel.clock import Clock
+from app.kernel.fmt import LOCAL_ZONE, to_local
+from app.models import Advisor
+from app.services.balances import BalanceService
+from app.services.client_history import ClientHistory, build_client_history
+from app.services.loading import get_or_fail
+from app.services.reports import Preset, build_period_report, check_period, preset_period
+from app.services.uow import Database, session_execute
+
+
+class ReportService:
+    def __init__(self, db: Database, clock: Clock) -> None:
+        self.db = db
+        self.clock = clock
+        self.balances = BalanceService(db, clock)
+
+    def today(self) -> date:
+        return to_local(self.clock(), LOCAL_ZONE).date()
+
+    def preset(self, preset: Preset) -> tuple[date, date]:
+        """The dates of a named period (this week, month, quarter, year, last 12 months)."""
+        return preset_period(Preset(preset), self.today())
+
+    def period(
+        self, first: date, last: date, advisor_id: int | None = None, *, compare: bool = True
+    ) -> PeriodReport:
+        """The report for local dates ``first``–``last``, one advisor or all (``None``)."""
+        check_period(first, last)
+
+        def work(s: Session) -> PeriodReport:
+            if advisor_id is not None:
+                get_or_fail(s, Advisor, advisor_id)
+            return build_period_report(
+                session_execute(s), first, last, advisor_id, self.clock(), compare=compare
+            )
+
+        return self.db.read(work)
+
+    def client_history(self, client_id: int) -> ClientHistory:
+        """Everything about a client, newest first, with the statement's balance."""
+        history = self.db.read(
+            lambda s: build_client_history(session_execute(s), client_id, self.clock())
+        )
+        balance = self.balances.statement(client_id).balance
+        return replace(history, balance=balance)

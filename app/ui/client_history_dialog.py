@@ -1,0 +1,218 @@
+"""Cliente → Historial del cliente…: everything about the selected client in one list, newest
+first — devices, cases and sessions with their outcomes, remote-control consents,
+disconnections, receipts and cancellations, payments, the policy and its reviews — filtered by
+kind and by text; a line with a receipt opens it (double-click or "Abrir documento").
+
+The history is read by ``services.reports.client_history`` off the GUI thread; the receipt's
+PDF is rendered off it too. (Appointments do not exist in the app yet.)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.billing import format_money
+from app.kernel.fmt import format_datetime
+from app.services.client_history import ClientHistory, HistoryEntry
+from app.ui.kit.layout import run_dialog
+from app.ui.kit.messages import error_banner
+from app.ui.kit.operation import Operation
+from app.ui.report_tables import CopyTable, RowsModel
+
+if TYPE_CHECKING:
+    from app.services.facade import Services
+    from app.ui.main_window import MainWindow
+
+__all__ = ["ClientHistoryDialog", "open_client_history"]
+
+HEADERS = ("Fecha", "Tipo", "Caso", "Concepto", "Detalle", "Importe")
+
+
+def _show_preview(parent: QWidget, data: bytes, title: str) -> object:
+    from app.ui.kit.pdf import show_pdf_preview
+
+    return show_pdf_preview(parent, data, title)
+
+
+class ClientHistoryDialog(QDialog):
+    """One client's history; ``loaded`` is emitted when it arrives, ``opened`` with the title
+    of each document shown."""
+
+    loaded = Signal()
+    opened = Signal(str)
+
+    def __init__(
+        self,
+        services: Services,
+        client_id: int,
+        parent: QWidget | None = None,
+        *,
+        show_document: Callable[[QWidget, bytes, str], object] = _show_preview,
+    ) -> None:
+        super().__init__(parent)
+        self.services = services
+        self.client_id = client_id
+        self.history: ClientHistory | None = None
+        self.shown: tuple[HistoryEntry, ...] = ()
+        self._show_document = show_document
+        self.setObjectName("clientHistoryDialog")
+        self.setWindowTitle("Historial del cliente")
+        self.resize(1100, 680)
+        self.titleLabel = QLabel(self)
+        self.titleLabel.setObjectName("historyTitleLabel")
+        font = self.titleLabel.font()
+        font.setBold(True)
+        font.setPointSizeF(font.pointSizeF() * 1.15)
+        self.titleLabel.setFont(font)
+        self.summaryLabel = QLabel(self)
+        self.summaryLabel.setObjectName("historySummaryLabel")
+        self.errorLabel = error_banner("historyErrorLabel")
+        self.kindCombo = QComboBox(self)
+        self.kindCombo.setObjectName("historyKind")
+        self.kindCombo.addItem("Todo", None)
+        self.searchEdit = QLineEdit(self)
+        self.searchEdit.setObjectName("historySearch")
+        self.searchEdit.setPlaceholderText("Buscar: caso, folio, resultado, asesor…")
+        self.searchEdit.setClearButtonEnabled(True)
+        self.table = CopyTable(RowsModel(HEADERS, (5,)), "historyTable", self)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        self.table.setWordWrap(False)
+        self.openButton = QPushButton("Abrir documento", self)
+        self.openButton.setObjectName("historyOpenButton")
+        self.openButton.setAutoDefault(False)
+        self.openButton.setEnabled(False)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        buttons.button(QDialogButtonBox.StandardButton.Close).setText("Cerrar")
+        buttons.rejected.connect(self.reject)
+        filters = QHBoxLayout()
+        filters.addWidget(QLabel("Mostrar:", self))
+        filters.addWidget(self.kindCombo)
+        filters.addWidget(self.searchEdit, 1)
+        actions = QHBoxLayout()
+        actions.addWidget(self.openButton)
+        actions.addStretch(1)
+        actions.addWidget(buttons)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.titleLabel)
+        layout.addWidget(self.summaryLabel)
+        layout.addWidget(self.errorLabel)
+        layout.addLayout(filters)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(actions)
+        self.kindCombo.currentIndexChanged.connect(self.apply_filter)
+        self.searchEdit.textChanged.connect(self.apply_filter)
+        self.table.doubleClicked.connect(self._double_clicked)
+        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
+        self.openButton.clicked.connect(self.open_selected)
+        self.loading = True
+        history = services.reports.client_history
+        Operation(self, lambda: history(client_id)).success(self._show).finished(
+            self._arrived
+        ).run_in_background()
+
+    def show_error(self, message: str) -> None:
+        self.errorLabel.show_message(message)
+
+    def _arrived(self) -> None:
+        self.loading = False
+        self.loaded.emit()
+
+    def _show(self, history: ClientHistory) -> None:
+        self.history = history
+        self.titleLabel.setText(f"Historial de {history.client_name}")
+        balance = history.balance
+        owed = (
+            f"saldo a favor {format_money(-balance)}"
+            if balance < 0
+            else f"saldo por cobrar {format_money(balance)}"
+        )
+        self.summaryLabel.setText(
+            f"{history.devices} equipo(s) · {history.cases} caso(s) · "
+            f"{history.sessions} sesión(es) · {owed}"
+        )
+        self.kindCombo.blockSignals(True)
+        for kind in history.kinds:
+            self.kindCombo.addItem(kind, kind)
+        self.kindCombo.blockSignals(False)
+        self.apply_filter()
+
+    def apply_filter(self) -> None:
+        """Show the entries of the chosen kind containing the search text (newest first)."""
+        if self.history is None:
+            return
+        kind = self.kindCombo.currentData()
+        self.shown = self.history.only(kind, self.searchEdit.text())
+        self.table.rows.set_rows([_row(n, e) for n, e in enumerate(self.shown)])
+        self._selection_changed()
+
+    def selected_entry(self) -> HistoryEntry | None:
+        rows = self.table.selectionModel().selectedRows()
+        if not rows:
+            return None
+        return self.shown[int(rows[0].data(Qt.ItemDataRole.UserRole + 1)[1])]
+
+    def _selection_changed(self, *_: Any) -> None:
+        entry = self.selected_entry()
+        self.openButton.setEnabled(entry is not None and entry.receipt_id is not None)
+
+    def _double_clicked(self, index: QModelIndex) -> None:
+        self.table.selectRow(index.row())
+        self.open_selected()
+
+    def open_selected(self) -> None:
+        """The selected line's receipt as a PDF (rendered off the GUI thread)."""
+        entry = self.selected_entry()
+        if entry is None or entry.receipt_id is None:
+            return
+        from app.documents.receipt_pdf import receipt_pdf_bytes
+
+        receipt_id = entry.receipt_id
+        documents = self.services.documents
+
+        def render() -> tuple[str, bytes]:
+            doc = documents.receipt(receipt_id)
+            return f"Recibo {doc.folio}", receipt_pdf_bytes(doc)
+
+        def show(result: tuple[str, bytes]) -> None:
+            title, data = result
+            self.opened.emit(title)
+            self._show_document(self, data, title)
+
+        Operation(self, render).success(show).run_in_background()
+
+
+def _row(n: int, e: HistoryEntry) -> list[tuple[str, Any]]:
+    amount = ("", 0.0) if e.amount is None else (format_money(e.amount), float(e.amount))
+    return [
+        (format_datetime(e.at), (e.at.timestamp(), n)),  # the raw value keeps the line's index
+        (e.kind, e.kind),
+        (e.case, e.case),
+        (e.title, e.title),
+        (e.detail, e.detail),
+        amount,
+    ]
+
+
+def open_client_history(window: MainWindow) -> None:
+    """Cliente → Historial del cliente… for the selected client."""
+    client_id = window.selected_client_id()
+    if window.services is None or client_id is None:
+        window.show_error("Seleccione un cliente para ver su historial.")
+        return
+    run_dialog(ClientHistoryDialog(window.services, client_id, window))
