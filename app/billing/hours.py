@@ -14,7 +14,6 @@ from app.kernel.errors import BillingError
 
 class _DateSet(Protocol):
     def __contains__(self, key: object) -> bool: ...
-    def get(self, key: date) -> str | None: ...
 
 
 @lru_cache(maxsize=8)
@@ -24,10 +23,35 @@ def zone(name: str) -> ZoneInfo:
 
 @lru_cache(maxsize=4)
 def _holiday_calendar(country: str) -> _DateSet:
-    import holidays  # imported on first use: `appleuse quote` pays for it only when needed
+    if country == "MX":
+        return _MexicoRestDays()
+    return _package_calendar(country)
+
+
+@lru_cache(maxsize=4)
+def _package_calendar(country: str) -> _DateSet:
+    import holidays  # imported on first use, for another country or year than the table's
 
     calendar: _DateSet = holidays.country_holidays(country, language="es")
     return calendar
+
+
+class _MexicoRestDays:
+    """Mexico's rest days from the table ``mx_rest_days`` (what the ``holidays`` package gives
+    for "MX"), without importing the package; another year asks the package."""
+
+    def __init__(self) -> None:
+        from app.billing import mx_rest_days as table
+
+        self._years = range(table.FIRST_YEAR, table.LAST_YEAR + 1)
+        self._days = frozenset(date.fromisoformat(day) for day in table.DAYS.split())
+
+    def __contains__(self, key: object) -> bool:
+        if not isinstance(key, date):
+            return False
+        if key.year in self._years:
+            return (key.date() if isinstance(key, datetime) else key) in self._days
+        return key in _package_calendar("MX")
 
 
 def require_aware(moment: datetime, what: str = "La fecha") -> None:

@@ -173,9 +173,10 @@ def integrity_problems(engine: Engine, *, thorough: bool = False) -> list[str]:
     return [] if rows == ["ok"] else rows
 
 
-def check_integrity(engine: Engine) -> None:
-    """Refuse a damaged SQLite file before anything writes to it (a Spanish StorageError)."""
-    problems = integrity_problems(engine)
+def check_integrity(engine: Engine, problems: list[str] | None = None) -> None:
+    """Refuse a damaged SQLite file before anything writes to it (a Spanish StorageError).
+    ``problems``: what ``revisions.sqlite_quick_check`` already found (no second check)."""
+    problems = integrity_problems(engine) if problems is None else problems
     if problems:
         raise StorageError(
             "damaged",
@@ -198,11 +199,14 @@ def backup_sqlite(engine: Engine, now: datetime | None = None) -> Path | None:
     return create_backup(source, source.resolve().parent / "respaldos", now, "migracion").path
 
 
-def upgrade(engine: Engine, *, backup: bool = True) -> Path | None:
+def upgrade(
+    engine: Engine, *, backup: bool = True, problems: list[str] | None = None
+) -> Path | None:
     """Bring the schema to the newest revision. On SQLite, when a migration is pending and the
     file already holds data, copy it first; return the backup path (None when none was made).
-    A damaged file or a newer schema is refused before anything is written or copied."""
-    check_integrity(engine)
+    A damaged file or a newer schema is refused before anything is written or copied.
+    ``problems``: the integrity check's findings when the caller already ran it."""
+    check_integrity(engine, problems)
     if not needs_upgrade(engine):
         return None
     _check_not_foreign(engine)

@@ -41,3 +41,20 @@ def sqlite_revision(conn: sqlite3.Connection) -> str | None:
     except sqlite3.OperationalError:  # no such table: never migrated
         return None
     return None if row is None else str(row[0])
+
+
+def sqlite_quick_check(path: Path) -> list[str]:
+    """SQLite's ``quick_check`` of a file through the standard library (the damage found, in
+    the database's own words; empty: none) — so the window runs it on one thread while
+    SQLAlchemy is imported on another (SQLite releases the interpreter while it reads)."""
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=10)
+    except sqlite3.Error as exc:
+        return [str(exc)]
+    try:
+        rows = [str(r[0]) for r in conn.execute("PRAGMA quick_check")]
+    except sqlite3.DatabaseError as exc:  # not even readable: a truncated file, not a database
+        return [str(exc)]
+    finally:
+        conn.close()
+    return [] if rows == ["ok"] else rows

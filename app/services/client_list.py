@@ -6,6 +6,7 @@ Standard library only."""
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import dataclass
 from pathlib import Path
 
 from app.kernel.search import ClientColumns
@@ -13,22 +14,22 @@ from app.services.sql import Execute, open_sqlite_readonly
 
 _CLIENTS = (
     "SELECT id, name, phone, city, COALESCE(rfc, '') FROM clients "
-    "WHERE active = :active ORDER BY name, id"
+    "WHERE active = :active ORDER BY id"
 )
-# SQLite only: one string per column, split in C — far cheaper than 100,000 row tuples.
-# NOT INDEXED: a sort is faster here than walking the name index with a look-up per row.
+# SQLite only: one UTF-8 string per column, fields split by char(31) — far cheaper than
+# 100,000 row tuples; ids as fixed-width digits. No ORDER BY: the window sorts the folded names
+# itself (accents ignored), so the table is read in its own order, without a sort.
 _SQLITE_COLUMNS = (
-    "SELECT count(*), group_concat(id, char(31)), group_concat(name, char(31)), "
-    "group_concat(phone, char(31)), group_concat(city, char(31)), "
-    "group_concat(rfc, char(31)) FROM (SELECT id, name, phone, city, COALESCE(rfc, '') AS rfc "
-    "FROM clients NOT INDEXED WHERE active = 1 ORDER BY name, id)"
+    "SELECT count(*), CAST(group_concat(printf('%010d', id), '') AS BLOB), "
+    "CAST(group_concat(name, char(31)) AS BLOB), CAST(group_concat(phone, char(31)) AS BLOB), "
+    "CAST(group_concat(city, char(31)) AS BLOB), "
+    "CAST(group_concat(COALESCE(rfc, ''), char(31)) AS BLOB) FROM clients WHERE active = 1"
 )
-_SEPARATOR = "\x1f"
 EMPTY = ClientColumns((), (), (), (), ())
 
 
 def client_columns(execute: Execute) -> ClientColumns:
-    """The active clients by name, as parallel columns."""
+    """The active clients as parallel columns (by id: the window sorts them itself)."""
     rows = execute(_CLIENTS, {"active": True})
     if not rows:
         return EMPTY
@@ -36,10 +37,23 @@ def client_columns(execute: Execute) -> ClientColumns:
     return ClientColumns([int(i) for i in ids], names, phones, cities, rfcs)
 
 
-def sqlite_client_columns(path: Path) -> ClientColumns | None:
-    """The same columns read from an existing SQLite file, read-only. None when that is not
-    possible (no file yet, an older schema, a locked file): the window then asks the services
-    a moment later."""
+@dataclass(frozen=True)
+class ClientBlobs:
+    """The active clients as SQLite hands them over in one row: ``count``; ``ids``, ten ASCII
+    digits each; every text column one UTF-8 string, fields separated by ``\\x1f``."""
+
+    count: int
+    ids: bytes
+    names: bytes
+    phones: bytes
+    cities: bytes
+    rfcs: bytes
+
+
+def sqlite_client_blobs(path: Path) -> ClientBlobs | None:
+    """The clients read from an existing SQLite file, read-only, in one row. None when that
+    is not possible (no file yet, an older schema, a locked file): the window then asks the
+    services a moment later."""
     if not path.is_file():
         return None
     try:
@@ -52,10 +66,5 @@ def sqlite_client_columns(path: Path) -> ClientColumns | None:
         return None
     finally:
         conn.close()
-    count = row[0]
-    if not count:
-        return EMPTY
-    ids, names, phones, cities, rfcs = (col.split(_SEPARATOR) for col in row[1:])
-    if not len(ids) == len(names) == len(phones) == len(cities) == len(rfcs) == count:
-        return None  # a text held the separator: let the services read it properly
-    return ClientColumns([int(i) for i in ids], names, phones, cities, rfcs)
+    count = int(row[0])
+    return ClientBlobs(count, *(bytes(value or b"") for value in row[1:]))

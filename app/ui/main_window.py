@@ -44,6 +44,7 @@ if TYPE_CHECKING:
     from app.services.facade import Services
     from app.services.values import AdvisorView, ClientView, SessionView
     from app.ui.billing_panel import BillingPanel
+    from app.ui.client_model import ClientIndex
     from app.ui.kit.messages import MessageLabel
     from app.ui.session_actions import SessionActions
     from app.ui.session_panel import SessionPanel
@@ -240,14 +241,20 @@ class MainWindow(QMainWindow):
         left_layout.addWidget(self.followUpButton, 0, Qt.AlignmentFlag.AlignRight)
         return left
 
-    def attach(self, services: Services, advisor: AdvisorView, where: str = "") -> None:
+    def attach(
+        self,
+        services: Services,
+        advisor: AdvisorView,
+        where: str = "",
+        later: Callable[[Callable[[], None]], None] | None = None,
+    ) -> None:
         """Build the panels, the controllers and the menus on the open database, for
-        ``advisor``."""
+        ``advisor``. ``later``: builds the menus and wires the panels in a next turn of the
+        event loop (the start-up in the background: two short steps instead of one)."""
         from app.ui.billing_panel import BillingPanel
         from app.ui.session_actions import SessionActions
         from app.ui.session_panel import SessionPanel
         from app.ui.window_dialogs import WindowDialogs
-        from app.ui.window_menus import build_menus, build_tray
 
         self.build_shell()
         self.services = services
@@ -268,7 +275,14 @@ class MainWindow(QMainWindow):
         self._where = where
         self.statusBar().clearMessage()
         self._show_advisor()
+        (later or _now)(self._wire)
 
+    def _wire(self) -> None:
+        """The second half of :meth:`attach`: signals, menus, the tray, shortcuts."""
+        from app.ui.window_menus import build_menus, build_tray
+
+        assert self.services is not None
+        services = self.services
         self.session_actions.wire()
         self.sessionPanel.minuteChanged.connect(self.refresh_bill)
         self.sessionPanel.ticked.connect(self._update_tray)
@@ -282,18 +296,20 @@ class MainWindow(QMainWindow):
         self.sessionPanel.set_tariff(services.settings.tariff())
 
     # -- loading -------------------------------------------------------------------------------
-    def show_clients(self, columns: ClientColumns) -> None:
-        """Fill the list (already sorted by name); the caller builds the search index next."""
+    def show_clients(self, columns: ClientColumns, index: ClientIndex | None = None) -> None:
+        """Fill the list; with its search index (``client_model.build_index``, built on a
+        worker thread by the composition root) the list is sorted and searchable at once."""
         self.build_shell()
-        self.clientModel.load(columns)
+        self.clientModel.load(columns, index)
         self._client_count()
 
     def load_clients(self) -> None:
+        """Read the clients again through the services, here and now."""
+        from app.ui.client_model import build_index
+
         assert self.services is not None
-        self.clientModel.load(self.services.client_columns())
-        header = self.clientTable.horizontalHeader()
-        self.clientModel.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
-        self._client_count()
+        columns = self.services.client_columns()
+        self.show_clients(columns, build_index(columns))
 
     def load_pending(self) -> None:
         from app.kernel.enums import CaseState
@@ -602,6 +618,10 @@ class MainWindow(QMainWindow):
             "AppleUse Soporte — tiempo, cobro y recibos del soporte técnico Mac. "
             "Los precios se muestran más IVA; los recibos no son CFDI."
         )
+
+
+def _now(step: Callable[[], None]) -> None:
+    step()
 
 
 def _local(moment: datetime) -> str:

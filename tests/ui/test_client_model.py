@@ -73,3 +73,36 @@ def test_the_list_shows_before_the_index_is_built(qapp):
     model.sort(0, Qt.SortOrder.AscendingOrder)
     assert model.indexed
     assert ids(model) == [6, 5]  # "Álvaro" before "Zoe": accents ignored
+
+
+def test_packed_columns_hold_each_text_as_given(qapp):
+    from app.services.client_list import ClientBlobs
+    from app.ui.client_model import PackedText, packed_columns
+
+    names = ["Óscar Peña", "", "Ana López"]
+    blobs = ClientBlobs(
+        3,
+        b"0000000007" b"0000000012" b"0000001234",
+        "\x1f".join(names).encode(),
+        b"(228) 812 0353\x1f\x1f",
+        "Xalapa\x1fCórdoba\x1fXico".encode(),
+        b"\x1f\x1fGODE561231GR8",
+    )  # fmt: skip
+    columns = packed_columns(blobs)
+    assert columns is not None
+    assert [int(i) for i in columns.ids] == [7, 12, 1234]
+    assert isinstance(columns.names, PackedText)
+    assert list(columns.names) == names and columns.names[0] == "Óscar Peña"
+    assert columns.names[-1] == "Ana López" and columns.names[1:3] == ["", "Ana López"]
+    assert list(columns.phones) == ["(228) 812 0353", "", ""]
+    assert list(columns.rfcs) == ["", "", "GODE561231GR8"]
+    # a field holding the separator itself: not packed, the services read the rows instead
+    assert packed_columns(ClientBlobs(2, b"0000000001" b"0000000002", b"a\x1fb\x1fc", b"\x1f",
+                                      b"\x1f", b"\x1f")) is None  # fmt: skip
+    empty = packed_columns(ClientBlobs(0, b"", b"", b"", b"", b""))
+    assert empty is not None and len(empty) == 0 and list(empty.names) == []
+    model = ClientTableModel()
+    model.load(columns)
+    model.set_query("pena 0353")
+    assert ids(model) == [7]
+    assert model.row_of(7) == 0 and model.row_of(99) is None

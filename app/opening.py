@@ -1,0 +1,378 @@
+"""Opening the database and filling the window, step by step — the steps the composition
+root (:mod:`app.bootstrap`, here and now) and the start-up in the background
+(:mod:`app.loading`, on worker threads and in short GUI steps) share. The worker-safe steps
+(:func:`read_clients`, :func:`prepare`) touch no Qt object; the others run on the GUI thread."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from app import APP_NAME
+
+if TYPE_CHECKING:  # the window paints before anything heavy is imported
+    from datetime import datetime
+    from pathlib import Path
+
+    from app.kernel.search import ClientColumns
+    from app.services.facade import Services
+    from app.services.values import AdvisorView
+    from app.ui.client_model import ClientIndex
+    from app.ui.main_window import MainWindow
+
+
+def read_clients(path: Path | None) -> tuple[ClientColumns, ClientIndex] | None:
+    """The active clients read straight from a SQLite file with the standard library, packed,
+    and their search index; None when that is not possible (the services read them later).
+    No Qt object is touched: a worker thread runs this."""
+    from app.services.client_list import sqlite_client_blobs
+    from app.ui.client_model import build_index, packed_columns
+
+    blobs = sqlite_client_blobs(path) if path is not None else None
+    columns = packed_columns(blobs) if blobs is not None else None
+    del blobs
+    read = None if columns is None else (columns, build_index(columns))
+    release_memory()
+    return read
+
+
+def release_memory() -> None:
+    """Hand the memory the loading freed (SQLite's answer, the folded blocks) back to the
+    system: glibc keeps it otherwise (``malloc_trim``; elsewhere nothing to do)."""
+    import ctypes
+    import sys
+    from contextlib import suppress
+
+    if sys.platform.startswith("linux"):
+        with suppress(OSError, AttributeError):  # not glibc (musl…): nothing to trim
+            ctypes.CDLL("libc.so.6").malloc_trim(0)
+
+
+def services_clients(services: Services) -> tuple[ClientColumns, ClientIndex]:
+    """The same through the services (any database, a schema just migrated); worker-safe."""
+    from app.ui.client_model import build_index, pack
+
+    columns = pack(services.client_columns())
+    read = columns, build_index(columns)
+    release_memory()
+    return read
+
+
+@dataclass
+class Opened:
+    """What :func:`prepare` hands back from its worker thread: plain objects, no Qt."""
+
+    engine: Any = None
+    services: Services | None = None
+    backup: Any = None  # the backup made before a migration (None: no migration)
+    error: BaseException | None = None
+    opening: bool = True  # the error came while opening or migrating (else: first reads)
+
+
+def prepare(url: str, clock: Callable[[], datetime], *, warm: bool = False) -> Opened:
+    """Import the database layer, open and check (migrate) the database, build the services.
+    Worker-safe: no Qt object is touched, the engine's connections are its own; the error,
+    if any, is returned for the GUI thread to show. Alembic is imported only when a migration
+    is pending (``models.engine.upgrade`` reads the revision with a plain query)."""
+    import threading
+
+    from app.location import sqlite_file
+    from app.models.revisions import sqlite_quick_check
+
+    opened = Opened()
+    found: dict[str, list[str]] = {}
+    path = sqlite_file(url)
+    checker = None
+    if path is not None and path.is_file():  # checked while SQLAlchemy is imported
+        checker = threading.Thread(target=lambda: found.update(p=sqlite_quick_check(path)))
+        checker.start()
+    try:
+        from app.models import engine as db
+
+        opened.engine = db.make_engine(url)
+        if checker is not None:
+            checker.join()
+        opened.backup = db.upgrade(opened.engine, problems=found.get("p"))
+    except Exception as exc:
+        opened.error = exc
+        return opened
+    finally:
+        if checker is not None:
+            checker.join()
+    return serve(opened, clock, warm=warm)
+
+
+def serve(opened: Opened, clock: Callable[[], datetime], *, warm: bool = False) -> Opened:
+    """The services on an opened database (worker-safe). ``warm``: also import the window's
+    remaining modules — imports only, no widget is made — off the GUI thread."""
+    opened.opening = False
+    try:
+        from app.services.facade import Services
+
+        services = Services.create(opened.engine, clock)
+        services.sessions.expire_pending()
+        opened.services = services
+        if warm:  # the first reads the window makes, compiled here (their results dropped)
+            advisors = services.clients.advisors()
+            services.sessions.running_session(advisors[0].id if advisors else 0)
+            services.settings.tariff()
+            import app.ui.advisor_dialog
+            import app.ui.agenda_window
+            import app.ui.billing_panel
+            import app.ui.session_actions
+            import app.ui.session_panel
+            import app.ui.window_dialogs
+            import app.ui.window_menus  # noqa: F401
+    except Exception as exc:
+        opened.error = exc
+    return opened
+
+
+def lock_database(window: MainWindow, url: str, *, interactive: bool) -> bool:
+    """One window per database file on this computer (the lock lives beside the file)."""
+    from PySide6.QtCore import QLockFile
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    from app.kernel.errors import DomainError
+    from app.location import lock_file
+
+    lock_at = lock_file(url)
+    lock_at.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    lock = QLockFile(str(lock_at))
+    lock.setStaleLockTime(0)
+    if not lock.tryLock(200):
+        message = "AppleUse Soporte ya está abierto con esta base de datos en este equipo."
+        if interactive:
+            QMessageBox.critical(window, APP_NAME, message)
+            QApplication.quit()
+            return False
+        raise DomainError(message)
+    window._db_lock = lock  # type: ignore[attr-defined]  # held while the window lives
+    return True
+
+
+def finish_opening(
+    window: MainWindow,
+    opened: Opened,
+    clock: Callable[[], datetime],
+    advisor_name: str | None,
+    url: str,
+    interactive: bool,
+    later: Callable[[Callable[[], None]], None] | None = None,
+) -> Services | None:
+    """On the GUI thread, after :func:`prepare`: its error said in Spanish (a damaged file
+    offers its newest good backup), the advisor chosen, the window filled."""
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    from app.kernel.errors import DomainError, StorageError
+
+    error = opened.error
+    if error is not None and opened.opening:
+        damaged = isinstance(error, StorageError) and error.kind == "damaged"
+        try:
+            if not (damaged and interactive and opened.engine is not None):
+                raise error
+            backup = migrate(window, opened.engine, clock, interactive=interactive)
+            if backup is False:  # a damaged file the advisor chose not to restore
+                QApplication.quit()
+                return None
+            opened = serve(Opened(opened.engine, backup=backup), clock)
+        except Exception as exc:  # the database could not be opened: say so, in Spanish
+            text = f"No se pudo abrir la base de datos ({describe(url)}): {spanish(exc)}"
+            if interactive:
+                QMessageBox.critical(window, APP_NAME, text)
+                QApplication.quit()
+                return None
+            raise
+        return finish_opening(window, opened, clock, advisor_name, url, interactive, later)
+    try:
+        if error is not None:
+            raise error
+        assert opened.services is not None
+        engine, services, backup = opened.engine, opened.services, opened.backup
+        return fill_window(window, engine, services, advisor_name, backup, url, interactive, later)
+    except DomainError as exc:  # a fault while reading the first data: the same message
+        if interactive:
+            QMessageBox.critical(window, APP_NAME, str(exc))
+            QApplication.quit()
+            return None
+        raise
+
+
+def spanish(exc: BaseException) -> str:
+    """An exception's message for the advisor: a database fault translated once, as the
+    services and the commands do (``services.faults``); a domain error as it is."""
+    from app.services.faults import is_database_error, translate
+
+    return str(translate(exc)) if is_database_error(exc) else str(exc)
+
+
+def fill_window(
+    window: MainWindow,
+    engine: Any,
+    services: Services,
+    advisor_name: str | None,
+    backup: Any,
+    url: str,
+    interactive: bool,
+    later: Callable[[Callable[[], None]], None] | None = None,
+) -> Services | None:
+    """Services on the opened database, the advisor chosen, the window filled. ``later``
+    runs the last reads (pending cases, reviews due) in a next turn of the event loop."""
+    from PySide6.QtWidgets import QApplication, QMessageBox
+    from sqlalchemy.exc import DBAPIError
+
+    from app.kernel.errors import DomainError
+    from app.models import engine as db
+    from app.services.faults import translate
+
+    advisor = choose_advisor(window, services, advisor_name, interactive=interactive)
+    if advisor is None:
+        QApplication.quit()
+        return None
+    if engine.dialect.name == "postgresql":
+        try:
+            held = db.advisor_lock(engine, advisor.id)
+        except DBAPIError as exc:
+            raise translate(exc) from exc
+        if held is None:
+            message = (
+                f"{advisor.name} ya tiene AppleUse abierto con esta base de datos en otro "
+                "equipo o ventana; ciérrelo antes de abrir otro."
+            )
+            if interactive:
+                QMessageBox.critical(window, APP_NAME, message)
+                QApplication.quit()
+                return None
+            raise DomainError(message)
+        window._advisor_lock = held  # type: ignore[attr-defined]  # released when closed
+        window.claim_advisor = lambda chosen: claim_advisor(window, engine, chosen)
+    window.attach(services, advisor, describe(url), later)
+
+    def rest() -> None:
+        window.load_pending()
+        window.show_reviews_due()
+        window.show_agenda_today()
+        window.restore_running_session()
+        if backup is not None:
+            message = f"Base de datos actualizada; respaldo en {backup}"
+            window.statusBar().showMessage(message, 10000)
+        if interactive and services.backups.available:
+            window.back_up_daily()  # the day's first start: a backup, off the GUI thread
+        if interactive:
+            from PySide6.QtCore import QTimer
+
+            from app.ui.agenda_window import open_agenda
+
+            QTimer.singleShot(0, lambda: open_agenda(window, show=False))  # the cita reminders
+
+    (later or _now)(rest)  # the window answers in between, when loading in the background
+    return services
+
+
+def _now(step: Callable[[], None]) -> None:
+    step()
+
+
+def claim_advisor(window: MainWindow, engine: Any, advisor: AdvisorView) -> str | None:
+    """Another advisor takes the window on a shared PostgreSQL: their lock, then the previous
+    one released. The reason when it cannot be taken."""
+    from sqlalchemy.exc import DBAPIError
+
+    from app.models import engine as db
+    from app.services.faults import translate
+
+    try:
+        held = db.advisor_lock(engine, advisor.id)
+    except DBAPIError as exc:
+        return str(translate(exc))
+    if held is None:
+        return (
+            f"{advisor.name} ya tiene AppleUse abierto con esta base de datos en otro "
+            "equipo o ventana."
+        )
+    previous = getattr(window, "_advisor_lock", None)
+    window._advisor_lock = held  # type: ignore[attr-defined]
+    if previous is not None:
+        previous.close()
+    return None
+
+
+def migrate(window: Any, engine: Any, clock: Callable[[], datetime], *, interactive: bool) -> Any:
+    """Check and migrate the database (``models.engine.upgrade``). A damaged SQLite file is
+    not touched: the advisor is offered its newest good backup (the damaged file is kept
+    aside); False when they decline."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from app.kernel.errors import StorageError
+    from app.models.engine import upgrade
+    from app.services.backups import BackupService
+
+    try:
+        return upgrade(engine)
+    except StorageError as damaged:
+        if damaged.kind != "damaged" or not interactive:
+            raise
+        backups = BackupService(engine, clock)
+        good = backups.newest_good() if backups.available else None
+        if good is None:
+            raise
+        when = good.taken_at.astimezone(_zone()).strftime("%d/%m/%Y %H:%M")
+        answer = QMessageBox.question(
+            window,
+            APP_NAME,
+            f"{damaged}\n\n¿Restaurar el respaldo bueno más reciente, del {when} "
+            f"({good.rows:,} filas)? La base dañada se conserva aparte.",
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return False
+        aside = backups.restore(good.path)
+        window.statusBar().showMessage(f"Respaldo restaurado; la base dañada quedó en {aside}")
+        return upgrade(engine)
+
+
+def _zone() -> Any:
+    from zoneinfo import ZoneInfo
+
+    from app.kernel.fmt import LOCAL_ZONE
+
+    return ZoneInfo(LOCAL_ZONE)
+
+
+def choose_advisor(
+    window: Any, services: Services, name: str | None, *, interactive: bool
+) -> AdvisorView | None:
+    """The advisor given by name, else the one remembered, else asked (and remembered)."""
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QDialog
+
+    from app.ui.advisor_dialog import AdvisorDialog
+
+    advisors = services.clients.advisors()
+    settings = QSettings()
+    if name:
+        chosen = next((a for a in advisors if a.name == name), None)
+        chosen = chosen or services.clients.create_advisor(name)
+    else:
+        remembered = settings.value("advisor/id")
+        chosen = next((a for a in advisors if str(a.id) == str(remembered)), None)
+        if chosen is None:
+            if not interactive:
+                return None
+            dialog = AdvisorDialog(advisors, services.clients.create_advisor, window)
+            if dialog.exec() != QDialog.DialogCode.Accepted or dialog.chosen is None:
+                return None
+            chosen = dialog.chosen
+    settings.setValue("advisor/id", chosen.id)
+    return chosen
+
+
+def describe(url: str) -> str:
+    """Where the data lives, for the status bar (never the password)."""
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        return f"SQLite: {parsed.database or 'en memoria'}"
+    return f"PostgreSQL: {parsed.host or 'local'}/{parsed.database}"

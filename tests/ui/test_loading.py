@@ -1,0 +1,152 @@
+"""Start-up on a large database: the window keeps answering while the client list is read and
+indexed and the database layer loads on worker threads; what the advisor typed meanwhile
+applies as soon as the list is there."""
+
+import sqlite3
+import sys
+import time
+from itertools import pairwise
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QTimer
+
+from app.kernel.search import fold
+from app.services.data import ClientData
+
+CLIENTS = 50_000
+FIRST = ["Ana", "José", "María", "Óscar", "Lucía", "Iñaki", "Raúl", "Noemí"]
+LAST = ["López", "Hernández", "Peña", "Cházaro", "Muñoz", "Ibáñez", "Lara"]
+
+
+def client_rows() -> list[tuple[str, str, str, str, str]]:
+    stamp = "2026-11-24 16:00:00.000000"
+    return [
+        (f"{FIRST[i % 8]} {LAST[i % 7]} {LAST[i // 7 % 7]} {i}", f"(228) {i:07d}", "Xalapa",
+         stamp, stamp)
+        for i in range(CLIENTS)
+    ]  # fmt: skip
+
+
+def large_database(path: Path) -> str:
+    """The schema from the migrations, then 50,000 clients in one bulk insert."""
+    from app.models.engine import make_engine, upgrade
+
+    url = f"sqlite:///{path}"
+    engine = make_engine(url)
+    upgrade(engine, backup=False)
+    engine.dispose()
+    rows = client_rows()
+    conn = sqlite3.connect(path)
+    with conn:
+        conn.executemany(
+            "INSERT INTO clients (name, phone, email, rfc, city, address, notes, active, "
+            "created_at, updated_at) VALUES (?, ?, '', NULL, ?, '', '', 1, ?, ?)",
+            rows,
+        )
+    conn.close()
+    return url
+
+
+def test_the_window_answers_while_a_large_database_loads(
+    qtbot: Any, ui_clock: Any, tmp_path: Path
+) -> None:
+    from app.loading import load_in_background
+    from app.ui.main_window import MainWindow
+
+    url = large_database(tmp_path / "grande.sqlite3")
+    interval = sys.getswitchinterval()
+    window = MainWindow(ui_clock)
+    qtbot.addWidget(window)
+    window.show()
+    ticks: list[tuple[float, bool, str]] = []
+    timer = QTimer()
+    timer.setInterval(10)
+    loading = load_in_background(window, url, ui_clock, "Ana", interactive=False)
+    timer.timeout.connect(
+        lambda: ticks.append((time.monotonic(), loading.done, window.statusBar().currentMessage()))
+    )
+    timer.start()
+    try:
+        # the advisor types at once, before the list is there
+        qtbot.waitUntil(lambda: hasattr(window, "clientSearch"), timeout=60_000)
+        assert window.clientModel.total == 0  # still loading: the shell answers already
+        window.clientSearch.setText("oscar pena 4")
+        assert window.clientCountLabel.text() == "Cargando clientes…"
+        qtbot.waitUntil(lambda: loading.done, timeout=180_000)
+    finally:
+        timer.stop()
+        window.close()
+        window._db_lock.unlock()
+
+    during = [t for t, done, _ in ticks if not done]
+    assert len(during) >= 10, "the event loop stood still while loading"
+    gaps = [b - a for a, b in pairwise(during)]
+    load_time = during[-1] - during[0]
+    assert max(gaps) < load_time / 2, "one long freeze instead of a loop that keeps turning"
+    said = {message for _, done, message in ticks if not done}
+    assert any("Cargando clientes" in m or "Abriendo la base de datos" in m for m in said)
+    assert window.statusBar().currentMessage() == ""  # nothing left loading
+    # the query typed while loading filtered the list as soon as it came
+    assert window.clientModel.total == CLIENTS
+    model = window.clientModel
+    shown = {model.index(r, 0).data() for r in range(model.rowCount())}
+    expected = {
+        name
+        for name, phone, *_ in client_rows()
+        if all(w in fold(f"{name} {phone} xalapa") for w in ("oscar", "pena", "4"))
+    }
+    assert shown == expected and len(shown) > 100
+    assert window.services is not None and window.advisor is not None
+    assert window.advisor.name == "Ana"
+    assert window.sessionMenu is not None  # the second step of attach ran
+    assert sys.getswitchinterval() == interval  # back to normal once loaded
+
+
+def test_a_damaged_file_is_refused_by_the_check_that_runs_beside_the_imports(
+    qtbot: Any, ui_clock: Any, tmp_path: Path
+) -> None:
+    import os
+
+    import pytest
+
+    from app.bootstrap import prepare
+    from app.kernel.errors import StorageError
+
+    path = tmp_path / "dañada.sqlite3"
+    large_database(path)
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2 : len(data) // 2 + 65536] = os.urandom(65536)
+    path.write_bytes(bytes(data))
+    before = path.read_bytes()
+    opened = prepare(f"sqlite:///{path}", ui_clock)
+    assert isinstance(opened.error, StorageError) and opened.error.kind == "damaged"
+    assert opened.opening and opened.services is None
+    assert path.read_bytes() == before  # nothing written
+    with pytest.raises(StorageError, match="dañada"):
+        raise opened.error
+
+
+def test_a_new_database_is_created_and_the_list_read_through_the_services(
+    qtbot: Any, ui_clock: Any, tmp_path: Path
+) -> None:
+    from app.loading import load_in_background
+    from app.ui.main_window import MainWindow
+
+    window = MainWindow(ui_clock)
+    qtbot.addWidget(window)
+    window.show()
+    url = f"sqlite:///{tmp_path / 'nueva.sqlite3'}"
+    loading = load_in_background(window, url, ui_clock, "Ana", interactive=False)
+    try:
+        qtbot.waitUntil(lambda: loading.done, timeout=60_000)
+        assert window.services is not None and window.clientModel.total == 0
+        assert window.clientCountLabel.text() == "0 clientes"
+        assert window.statusBar().currentMessage() == ""
+        window.services.clients.create_client(ClientData("Lucía Pérez", city="Coatepec"))
+        window.load_clients()
+        window.clientSearch.setText("lucia coatepec")
+        assert window.clientModel.rowCount() == 1
+    finally:
+        window.close()
+        window._db_lock.unlock()
