@@ -96,14 +96,23 @@ class SessionActions:
             return None
         if not self.leave_unbilled():
             return None
-        client = services.clients.client(client_id)
-        last = services.clients.last_checklist(client_id)
+        clients = services.clients
+        read = Operation(
+            w,
+            lambda: (
+                clients.client(client_id),
+                clients.devices(client_id),
+                clients.last_checklist(client_id),
+            ),
+        ).run()  # a database fault: its Spanish message in the banner, no dialog
+        if read is None:
+            return None
+        client, devices, last = read
 
         def add_device() -> DeviceView | None:
-            d = DeviceDialog(lambda data: services.clients.add_device(client_id, data), parent=w)
+            d = DeviceDialog(lambda data: clients.add_device(client_id, data), parent=w)
             return d.saved if run_dialog(d) == QDialog.DialogCode.Accepted else None
 
-        devices = services.clients.devices(client_id)
         dialog = StartSessionDialog(client, devices, add_device, w, last=last)
         if preset is not None:
             dialog.preset(preset.device_id, preset.modality, preset.channel, preset.city,

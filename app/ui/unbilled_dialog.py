@@ -8,7 +8,6 @@ Which sessions count is ``services.unbilled`` (the statement lists the same ones
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -27,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.billing import format_money
-from app.kernel.fmt import LOCAL_ZONE, format_datetime
+from app.kernel.fmt import format_datetime, to_local
 from app.ui.kit.messages import error_banner, notice_banner
 from app.ui.kit.operation import Operation
 from app.ui.kit.pdf_actions import PdfActions, PdfDocument
@@ -68,8 +67,8 @@ class UnbilledDialog(QDialog):
         self.scopeCombo = QComboBox()
         self.scopeCombo.setObjectName("scopeCombo")
         if client_id is not None:
-            name = services.clients.client(client_id).name
-            self.scopeCombo.addItem(f"De {name}", "client")
+            client = Operation(self, lambda: services.clients.client(client_id)).run()
+            self.scopeCombo.addItem(f"De {client.name}" if client else "Del cliente", "client")
         self.scopeCombo.addItem("Terminadas hoy", "today")
         self.scopeCombo.addItem("Todas", "all")
         self.table = QTableWidget(0, len(HEADERS))
@@ -132,7 +131,7 @@ class UnbilledDialog(QDialog):
         if scope == "client":
             read = lambda: services.unbilled.sessions(client_id=client_id)  # noqa: E731
         elif scope == "today":
-            today = services.clock().astimezone(ZoneInfo(LOCAL_ZONE)).date()
+            today = to_local(services.clock()).date()
             read = lambda: services.unbilled.sessions(day=today)  # noqa: E731
         else:
             read = lambda: services.unbilled.sessions()  # noqa: E731

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QDialog
 
 from app.services.values import DeviceView
 from app.ui.kit.layout import run_dialog
+from app.ui.kit.operation import Operation
 
 if TYPE_CHECKING:
     from app.services.data import ClientData
@@ -174,7 +175,10 @@ class WindowDialogs:
             return
         if not w.session_actions.leave_unbilled():
             return
-        dialog = AdvisorDialog(services.clients.advisors(), services.clients.create_advisor, w)
+        advisors = Operation(w, services.clients.advisors).run()
+        if advisors is None:
+            return
+        dialog = AdvisorDialog(advisors, services.clients.create_advisor, w)
         ids = [dialog.combo.itemData(i).id for i in range(dialog.combo.count())]
         if w.advisor is not None and w.advisor.id in ids:
             dialog.combo.setCurrentIndex(ids.index(w.advisor.id))
