@@ -25,7 +25,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.billing import Bill, format_money, parse_money
-from app.kernel.enums import Band, ReceiptStatus
+from app.documents.data import payment_state
+from app.kernel.enums import Band
 from app.kernel.fmt import format_duration
 from app.services.values import ReceiptView
 from app.ui.kit.messages import field_error
@@ -298,21 +299,21 @@ class BillingPanel(QFrame):
 
 
 def receipt_text(folio: str | None, receipt: ReceiptView | None) -> str:
-    """ "Recibo emitido: A-0001 · Pagado $500.00 MXN · Saldo $80.00 MXN" (or "Pagado")."""
+    """ "Recibo emitido: A-0001 · Pagado $500.00 MXN · Saldo $80.00 MXN" and the like; the
+    receipt's state is ``documents.data.payment_state``, as in the statement and the corte."""
     if folio is None:
         return ""
     if receipt is None:
         return f"Recibo emitido: {folio}"
-    if receipt.status is ReceiptStatus.CANCELLED:
-        return f"Recibo {folio}: CANCELADO"
-    paid, balance = receipt.paid, receipt.balance
-    if balance <= 0:
-        return f"Recibo emitido: {folio} · Pagado ({format_money(paid)})"
-    if paid > 0:
-        return (
-            f"Recibo emitido: {folio} · Pagado {format_money(paid)} · Saldo {format_money(balance)}"
-        )
-    return f"Recibo emitido: {folio} · Por cobrar {format_money(balance)}"
+    state = payment_state(receipt.status, receipt.total, receipt.paid)
+    issued = f"Recibo emitido: {folio}"
+    return {
+        "cancelled": f"Recibo {folio}: CANCELADO",
+        "paid": f"{issued} · Pagado ({format_money(receipt.paid)})",
+        "partial": f"{issued} · Pagado {format_money(receipt.paid)} · "
+        f"Saldo {format_money(receipt.balance)}",
+        "unpaid": f"{issued} · Por cobrar {format_money(receipt.balance)}",
+    }[state]
 
 
 def _amount_label() -> QLabel:
