@@ -200,6 +200,10 @@ def outcome_refusal(outcome: Outcome, status: SessionStatus) -> str | None:
     return None
 
 
+#: the outcomes that leave the case pending, with its free follow-up (RULES §7)
+PENDING_OUTCOMES = frozenset({Outcome.FOLLOW_UP, Outcome.INTERRUPTED})
+
+
 def suggested_outcome(status: SessionStatus) -> Outcome | None:
     """The outcome to offer when the session ends: once the client's last answer to remote
     control was no, the service cannot continue (RULES §8) — whatever was done after it

@@ -76,16 +76,18 @@ def run(args: argparse.Namespace) -> int:
 
             advisor_id, _ = find_advisor(services, args.advisor)
         report = services.reports.period(first, last, advisor_id)
-    if target.suffix.lower() == ".csv":
+        as_csv = target.suffix.lower() == ".csv"
+        corte = services.reports.period_corte(first, last, advisor_id) if as_csv else None
+    if corte is not None:
         from app.documents.report_csv import report_csv_bytes
 
-        data = report_csv_bytes(report)
+        data = report_csv_bytes(report, corte)
     else:
         from app.documents.report_pdf import report_pdf_bytes
 
         data = report_pdf_bytes(report)
     write_atomically(target, data)
-    n = len(report.totals.sessions)
+    n = report.totals.sessions
     sessions = "1 sesión" if n == 1 else f"{n} sesiones"
     sys.stdout.write(
         f"Reporte {first:%d/%m/%Y}–{last:%d/%m/%Y} ({report.advisor_label}, {sessions}) "

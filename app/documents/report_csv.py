@@ -4,9 +4,9 @@ Same conventions as :mod:`app.documents.summary_csv` (UTF-8 with BOM, commas, CR
 ``1234.50``, local times ``YYYY-MM-DD HH:MM``, whole minutes), and the same sections with the
 same labels — ``Sesiones`` (one row per session), ``Recibos``, ``Casos pendientes`` and
 ``Resumen`` with rows such as ``Importes,Total,…`` — written by the corte's own writer from
-``PeriodReport.totals``, so a report and the cortes of its days compare row by row. Only the
-labels that name "the day" speak of the period (``Total del periodo``, ``Abiertos en el
-periodo``). Then the report's own sections:
+the corte built over the period (``reports.build_period_corte``), so a report and the cortes
+of its days compare row by row. Only the labels that name "the day" speak of the period
+(``Total del periodo``, ``Abiertos en el periodo``). Then the report's own sections:
 
 1. ``Reporte del periodo`` (first) — ``Concepto, Valor``: Negocio, Desde, Hasta, Asesor,
    Elaborado, Periodo anterior.
@@ -31,6 +31,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import TextIO
 
 from app.billing import money_str
+from app.documents.data import DaySummary
 from app.documents.report_data import Comparison, GroupTotal, PeriodReport
 from app.documents.summary_csv import summary_csv_text
 from app.kernel.enums import Modality
@@ -58,15 +59,15 @@ def percent(value: Decimal | None) -> str:
     return str((value * 100).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
 
 
-def _corte_sections(report: PeriodReport) -> Iterable[Sequence[str]]:
+def _corte_sections(corte: DaySummary) -> Iterable[Sequence[str]]:
     """The corte's sections from its own writer, without its heading section."""
-    rows = list(csv.reader(io.StringIO(summary_csv_text(report.totals), newline="")))
+    rows = list(csv.reader(io.StringIO(summary_csv_text(corte), newline="")))
     start = rows.index([]) + 1  # after the corte's "Corte del día" heading section
     for row in rows[start:]:
         yield [_RELABEL.get(cell, cell) for cell in row]
 
 
-def _rows(report: PeriodReport) -> Iterable[Sequence[str]]:
+def _rows(report: PeriodReport, corte: DaySummary) -> Iterable[Sequence[str]]:
     tz = report.business.timezone
     yield ("Reporte del periodo",)
     yield ("Concepto", "Valor")
@@ -79,7 +80,7 @@ def _rows(report: PeriodReport) -> Iterable[Sequence[str]]:
         previous = f"{report.previous_first.isoformat()} a {report.previous_last.isoformat()}"
         yield ("Periodo anterior", previous)
     yield ()
-    yield from _corte_sections(report)
+    yield from _corte_sections(corte)
     yield ()
     yield from _buckets(report)
     for title, groups in (
@@ -157,23 +158,26 @@ def _comparison(rows: Sequence[Comparison]) -> Iterable[Sequence[str]]:
         yield (c.label, now, before, percent(c.change))
 
 
-def report_csv_text(report: PeriodReport) -> str:
-    """The CSV as text, without the BOM."""
+def report_csv_text(report: PeriodReport, corte: DaySummary) -> str:
+    """The CSV as text, without the BOM. ``corte``: the corte del día over the report's
+    period and advisor (its rows: one per session, receipt…)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerows(_rows(report))
+    writer.writerows(_rows(report, corte))
     return buffer.getvalue()
 
 
-def report_csv_bytes(report: PeriodReport) -> bytes:
+def report_csv_bytes(report: PeriodReport, corte: DaySummary) -> bytes:
     """The CSV file's bytes: UTF-8 with BOM."""
-    return report_csv_text(report).encode("utf-8-sig")
+    return report_csv_text(report, corte).encode("utf-8-sig")
 
 
-def write_report_csv(report: PeriodReport, out: str | os.PathLike[str] | TextIO) -> None:
+def write_report_csv(
+    report: PeriodReport, corte: DaySummary, out: str | os.PathLike[str] | TextIO
+) -> None:
     """Write the CSV to a path (UTF-8 with BOM) or to an open text file (BOM written first)."""
     if isinstance(out, (str, os.PathLike)):
         with open(out, "wb") as handle:
-            handle.write(report_csv_bytes(report))
+            handle.write(report_csv_bytes(report, corte))
     else:
-        out.write("\ufeff" + report_csv_text(report))
+        out.write("\ufeff" + report_csv_text(report, corte))

@@ -1,12 +1,12 @@
 """What a period report shows (issue 14), as plain immutable values (standard library only).
 
-``PeriodReport.totals`` is the corte del día's own value (``DaySummary``) filled over the whole
-period by the same read model: its sessions, receipts, payments, pending cases, escalations,
-consents and disconnections are exactly those of the day summaries of the period's days put
-together, so every total the corte shows (subtotal, IVA, total, hours by band, by modality…)
-is the sum of theirs (``balance_due`` and ``pending_expiring`` are the last day's: they are
-positions at the close, not flows). The other parts are groupings of the same session figures:
-per day, week or month (``buckets``), per advisor, per client, cases by state, and the
+``PeriodReport.totals`` holds the corte del día's totals over the whole period: every figure is
+the sum of the day summaries' figures over the period's days (subtotal, IVA, total, hours by
+band, by modality, receipts, payments, pending cases, escalations, consents, disconnections),
+except ``balance_due`` and ``pending_expiring``, which are the last day's (positions at the
+close, not flows). The rows themselves (one per session, receipt…) are not held: the CSV takes
+them from the corte built over the period. The other parts are groupings of the same session
+figures: per day, week or month (``buckets``), per advisor, per client, cases by state, and the
 comparison with the previous period of equal length.
 """
 
@@ -17,7 +17,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from app.billing.money import ZERO
-from app.documents.data import BusinessProfile, DaySummary
+from app.documents.data import BandTotal, BusinessProfile, ModalityTotal, PendingCase
 from app.kernel.enums import Modality
 from app.kernel.fmt import MONTHS
 from app.kernel.timeline import require_aware
@@ -27,6 +27,7 @@ __all__ = [
     "GroupTotal",
     "PeriodBucket",
     "PeriodReport",
+    "PeriodTotals",
     "PolicyUse",
     "StateCount",
     "period_label",
@@ -132,6 +133,33 @@ class Comparison:
 
 
 @dataclass(frozen=True)
+class PeriodTotals:
+    """The corte's totals over a period (see the module's docstring)."""
+
+    sessions: int = 0
+    worked_minutes: int = 0
+    billable_hours: int = 0
+    sessions_amount: Decimal = ZERO  # before IVA; sessions still to quote count 0
+    by_modality: tuple[ModalityTotal, ...] = ()
+    by_band: tuple[BandTotal, ...] = ()
+    receipts_issued: int = 0  # issued or cancelled in the period, by their state now
+    receipts_cancelled: int = 0
+    subtotal: Decimal = ZERO  # base of the issued ones
+    iva: Decimal = ZERO
+    total: Decimal = ZERO
+    cancelled_total: Decimal = ZERO
+    payments_received: Decimal = ZERO
+    outstanding: Decimal = ZERO  # what the period's issued receipts still owe
+    balance_due: Decimal = ZERO  # what every receipt in force still owes at the close
+    pending_opened: int = 0
+    pending_expiring: tuple[PendingCase, ...] = ()
+    escalations: int = 0
+    consents_accepted: int = 0
+    consents_declined: int = 0
+    disconnections: int = 0
+
+
+@dataclass(frozen=True)
 class PeriodReport:
     """A period report for ``first``–``last`` (local dates, both included), one advisor or all."""
 
@@ -139,7 +167,7 @@ class PeriodReport:
     first: date
     last: date
     generated_at: datetime
-    totals: DaySummary  # the corte's figures over the whole period
+    totals: PeriodTotals  # the corte's figures over the whole period
     advisor: str | None = None
     granularity: str = "día"  # "día", "semana" or "mes": what one bucket is
     buckets: tuple[PeriodBucket, ...] = ()
@@ -183,4 +211,4 @@ class PeriodReport:
 
     @property
     def cancelled_total(self) -> Decimal:
-        return sum((r.total for r in self.totals.receipts_cancelled), ZERO)
+        return self.totals.cancelled_total

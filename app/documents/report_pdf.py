@@ -176,7 +176,7 @@ def _header(report: PeriodReport, st: Styles) -> Table:
 def _kpis(report: PeriodReport) -> Table:
     t = report.totals
     figures = [
-        ("Sesiones", f"{len(t.sessions)}"),
+        ("Sesiones", f"{t.sessions}"),
         ("Casos", f"{report.case_count}"),
         ("Horas cobrables", f"{t.billable_hours} h"),
         ("Subtotal (MXN)", money_short(t.subtotal)),
@@ -386,8 +386,8 @@ _GROUP_W = (64 * mm, 16 * mm, 16 * mm, 26 * mm, 20 * mm, 17 * mm, 28 * mm)
 def _money_table(report: PeriodReport) -> Table:
     t = report.totals
     rows = [
-        ["Recibos emitidos", str(len(t.receipts_issued)), money_short(t.total)],
-        ["Recibos cancelados", str(len(t.receipts_cancelled)), money_short(report.cancelled_total)],
+        ["Recibos emitidos", str(t.receipts_issued), money_short(t.total)],
+        ["Recibos cancelados", str(t.receipts_cancelled), money_short(report.cancelled_total)],
         ["Subtotal", "", money_short(t.subtotal)],
         ["IVA", "", money_short(t.iva)],
         ["Total", "", money_short(t.total)],

@@ -30,7 +30,11 @@ from zoneinfo import ZoneInfo
 from app.billing.money import ZERO
 from app.billing.policy import CaseOpening
 from app.billing.pricing import Bill, StoredSession
-from app.billing.session_rules import expiring_pending_since, follow_up_deadline
+from app.billing.session_rules import (
+    PENDING_OUTCOMES,
+    expiring_pending_since,
+    follow_up_deadline,
+)
 from app.billing.tariff import Tariff, TariffHistory
 from app.documents import data as doc
 from app.kernel.enums import Band, CaseState, EventKind, LineKind, Modality, Outcome, ReceiptStatus
@@ -52,9 +56,20 @@ from app.services.sql import (
     sqlite_execute,
 )
 
-__all__ = ["build_day_summary", "local_day_bounds", "summary_from_sqlite"]
-
-_PENDING_OUTCOMES = (Outcome.FOLLOW_UP, Outcome.INTERRUPTED)
+__all__ = [
+    "ADVISORS",
+    "DAY_RECEIPTS_WHERE",
+    "DAY_SESSIONS",
+    "SessionRow",
+    "build_day_summary",
+    "business_header",
+    "expiring_cases",
+    "local_day_bounds",
+    "money_flows",
+    "read_events",
+    "read_sessions",
+    "summary_from_sqlite",
+]
 
 
 def local_day_bounds(day: date, zone: str = LOCAL_ZONE) -> tuple[datetime, datetime]:
@@ -67,7 +82,7 @@ def local_day_bounds(day: date, zone: str = LOCAL_ZONE) -> tuple[datetime, datet
 
 # -- the statements ---------------------------------------------------------------------------
 
-_DAY_SESSIONS = "s.started_at >= :start AND s.started_at < :end"
+_DAY_SESSIONS = DAY_SESSIONS = "s.started_at >= :start AND s.started_at < :end"
 _SESSIONS = """
 SELECT s.id, s.advisor_id, s.modality, s.city, s.started_at, s.ended_at, s.outcome,
        s.follow_up, s.quoted_rate, s.quoted_amount,
@@ -103,9 +118,9 @@ WHERE l.receipt_id IN (
 )
 ORDER BY l.receipt_id, l.position
 """
-_ADVISORS = "SELECT id, name FROM advisors"
+_ADVISORS = ADVISORS = "SELECT id, name FROM advisors"
 _PROFILE = "SELECT value FROM business_settings WHERE key = :key"
-_DAY_RECEIPTS_WHERE = """r.id IN (
+_DAY_RECEIPTS_WHERE = DAY_RECEIPTS_WHERE = """r.id IN (
     SELECT x.id FROM receipts x WHERE x.issued_at >= :start AND x.issued_at < :end
     UNION ALL
     SELECT x.id FROM receipts x WHERE x.cancelled_at >= :start AND x.cancelled_at < :end
@@ -194,6 +209,10 @@ class _Session:
         )
 
 
+#: one session of a period as the read models take it (public name)
+SessionRow = _Session
+
+
 @dataclass(frozen=True)
 class _Figures:
     """What the summary takes from one session's bill or issued receipt."""
@@ -245,6 +264,11 @@ def _receipt_figures(
     return out
 
 
+def read_sessions(execute: Execute, where: str, params: Mapping[str, Any]) -> list[_Session]:
+    """The sessions ``where`` selects (``s`` the session, ``c`` its case), by start."""
+    return [_Session.of(r) for r in execute(_SESSIONS.format(where=where), params)]
+
+
 def read_events(execute: Execute, where: str, params: dict[str, Any]) -> dict[int, list[Entry]]:
     """The events (corrections included) of the sessions ``where`` selects, by session: what
     the corte, the period report and the client's history price and read."""
@@ -284,14 +308,13 @@ def build_range_summary(
     names = {int(k): v for k, v in execute(_ADVISORS, {})}
     if advisor_id is not None and advisor_id not in names:
         raise NotFoundError(f"El asesor {advisor_id} no existe.")
-    profile = execute(_PROFILE, {"key": PROFILE_KEY})
     tariffs = tariff_history(execute)
     where = _DAY_SESSIONS
     params: dict[str, Any] = {"start": start, "end": end}
     if advisor_id is not None:
         where += " AND s.advisor_id = :advisor"
         params["advisor"] = advisor_id
-    rows = [_Session.of(r) for r in execute(_SESSIONS.format(where=where), params)]
+    rows = read_sessions(execute, where, params)
     events = read_events(execute, where, params) if rows else {}
     figures = _receipt_figures(execute, where, params) if rows else {}
     unbilled = [r.facts for r in rows if r.id not in figures]
@@ -304,16 +327,10 @@ def build_range_summary(
         parts.add(r, figures.get(r.id), events[r.id], names.get(r.advisor_id, ""), now,
                   today_tariff)  # fmt: skip
     receipts, outstanding = _day_receipts(execute, start, end, advisor_id, names)
-    by_advisor = " AND r.advisor_id = :advisor" if advisor_id is not None else ""
-    received = money(execute(_RECEIVED.format(advisor=by_advisor), params)[0][0] or 0)
-    # what is still owed at the close of the last day
-    balance_params = {**params, "issued": ReceiptStatus.ISSUED.value}
-    charged = execute(_CHARGED.format(advisor=by_advisor), balance_params)[0][0]
-    paid = execute(_PAID.format(advisor=by_advisor), balance_params)[0][0]
-    stored_profile = json_value(profile[0][0]) if profile else None
+    received, balance_due = money_flows(execute, start, end, advisor_id)
     last_start, last_end = local_day_bounds(last)
     summary = doc.DaySummary(
-        business=BusinessProfile.from_stored(stored_profile).document_header(),
+        business=business_header(execute),
         day=first,
         generated_at=now,
         advisor=names[advisor_id] if advisor_id is not None else None,
@@ -322,14 +339,40 @@ def build_range_summary(
         receipts=receipts,
         payments_received=received,
         outstanding=outstanding,
-        balance_due=max(ZERO, Decimal(int(charged or 0) - int(paid or 0)).scaleb(-2)),
+        balance_due=balance_due,
         pending_opened=tuple(parts.pending_opened),
-        pending_expiring=_expiring(execute, last_start, last_end, advisor_id, today_tariff, names),
+        pending_expiring=expiring_cases(
+            execute, last_start, last_end, advisor_id, today_tariff, names
+        ),
         escalations=tuple(parts.escalations),
         consents=tuple(parts.consents),
         disconnections=tuple(parts.cuts),
     )
     return RangeSummary(summary, rows, figures, events, tariffs, names)
+
+
+def business_header(execute: Execute) -> doc.BusinessProfile:
+    """The business's header for documents, as stored (the defaults when nothing is)."""
+    profile = execute(_PROFILE, {"key": PROFILE_KEY})
+    stored = json_value(profile[0][0]) if profile else None
+    return BusinessProfile.from_stored(stored).document_header()
+
+
+def money_flows(
+    execute: Execute, start: datetime, end: datetime, advisor_id: int | None
+) -> tuple[Decimal, Decimal]:
+    """Payments received in [start, end), and what the receipts in force at ``end`` still owe
+    then (one advisor's receipts, or all)."""
+    params: dict[str, Any] = {"start": start, "end": end}
+    by_advisor = ""
+    if advisor_id is not None:
+        by_advisor = " AND r.advisor_id = :advisor"
+        params["advisor"] = advisor_id
+    received = money(execute(_RECEIVED.format(advisor=by_advisor), params)[0][0] or 0)
+    balance_params = {**params, "issued": ReceiptStatus.ISSUED.value}
+    charged = execute(_CHARGED.format(advisor=by_advisor), balance_params)[0][0]
+    paid = execute(_PAID.format(advisor=by_advisor), balance_params)[0][0]
+    return received, max(ZERO, Decimal(int(charged or 0) - int(paid or 0)).scaleb(-2))
 
 
 @dataclass
@@ -372,7 +415,7 @@ class _Parts:
                 folio=f.folio if f else "",
             )
         )
-        if r.ended_at is not None and r.outcome in _PENDING_OUTCOMES:
+        if r.ended_at is not None and r.outcome in PENDING_OUTCOMES:
             deadline = follow_up_deadline(r.ended_at, tariff)
             self.pending_opened.append(
                 doc.PendingCase(label, r.client, r.ended_at, deadline, advisor)
@@ -415,7 +458,7 @@ def _day_receipts(
     return tuple(out), owed
 
 
-def _expiring(
+def expiring_cases(
     execute: Execute,
     start: datetime,
     end: datetime,

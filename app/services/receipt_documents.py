@@ -13,13 +13,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.billing.money import ZERO, format_money
-from app.billing.session_rules import follow_up_deadline
+from app.billing.session_rules import PENDING_OUTCOMES, follow_up_deadline
 from app.billing.tariff import Tariff
 from app.documents import data as doc
 from app.kernel.enums import (
     Channel,
     Modality,
-    Outcome,
     PaymentArrangement,
     ReceiptStatus,
     RemoteTool,
@@ -30,8 +29,6 @@ from app.kernel.timeline import ConsentRecord, Disconnection, consent_records, d
 from app.models import Advisor, Case, Client, Device, Payment, Receipt, Repair, WorkSession
 from app.services.loading import get_or_fail, load_sessions
 from app.services.settings import load_profile
-
-_PENDING_OUTCOMES = (Outcome.FOLLOW_UP, Outcome.INTERRUPTED)
 
 
 @dataclass(frozen=True)
@@ -111,7 +108,7 @@ def _session_work(s: Session, r: Receipt, tariff: Tariff) -> _Work:
     x = load_sessions(s, [row])[0]
     device = s.get(Device, row.device_id) if row.device_id is not None else None
     pending_until = None
-    if row.outcome in _PENDING_OUTCOMES:
+    if row.outcome in PENDING_OUTCOMES:
         pending_until = follow_up_deadline(row.ended_at, tariff)
     notes: tuple[str, ...] = ()
     if row.follow_up:

@@ -8,6 +8,7 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
+from app.documents.data import DaySummary
 from app.documents.report_data import PeriodReport
 from app.kernel.clock import Clock
 from app.kernel.fmt import LOCAL_ZONE, to_local
@@ -15,7 +16,13 @@ from app.models import Advisor
 from app.services.balances import BalanceService
 from app.services.client_history import ClientHistory, build_client_history
 from app.services.loading import get_or_fail
-from app.services.reports import Preset, build_period_report, check_period, preset_period
+from app.services.reports import (
+    Preset,
+    build_period_corte,
+    build_period_report,
+    check_period,
+    preset_period,
+)
 from app.services.uow import Database, session_execute
 
 
@@ -44,6 +51,17 @@ class ReportService:
             return build_period_report(
                 session_execute(s), first, last, advisor_id, self.clock(), compare=compare
             )
+
+        return self.db.read(work)
+
+    def period_corte(self, first: date, last: date, advisor_id: int | None = None) -> DaySummary:
+        """The corte del día over the period (one row per session, receipt…), for the CSV."""
+        check_period(first, last)
+
+        def work(s: Session) -> DaySummary:
+            if advisor_id is not None:
+                get_or_fail(s, Advisor, advisor_id)
+            return build_period_corte(session_execute(s), first, last, advisor_id, self.clock())
 
         return self.db.read(work)
 

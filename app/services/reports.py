@@ -1,13 +1,17 @@
-"""The period report (issue 14) as a read model: the corte del día's own statements and
-helpers (:mod:`app.services.day_summary`) run over a range of local dates, plus groupings of
-the same session figures. No rule of its own, and none in the SQL:
+"""The period report (issue 14) as a read model: the period's sums
+(:mod:`app.services.period_sums`: SQL aggregates over the issued receipts' stored figures, the
+one pricing path for the sessions without one) and the corte del día's own statements for
+payments, balances and expiring cases (:mod:`app.services.day_summary`). No rule of its own,
+and none in the SQL:
 
 - a session's figures are its issued receipt's stored ones, else its bill from
   ``billing_inputs.price_sessions`` — the day summary's classification, reused, not re-derived;
-- receipts, payments and balances are the day summary's statements with the range's bounds;
-- policies: ``app.billing.policy`` (``version_fee``, ``cases_used``, ``covered_value``).
+- hours by band: ``documents.data.band_hours`` / ``band_totals_of`` over the summed lines;
+- policies: ``app.billing.policy`` (``version_fee``, ``cases_used``, ``covered_value``), over
+  the sessions of the clients that hold one.
 
-So the report's figures are the sum of the day summaries over the same days (a test checks it).
+So the report's figures are the sum of the day summaries over the same days (a test checks
+it); ``build_period_corte`` gives the corte's rows over the period for the CSV.
 Standard library only (the seam of :mod:`app.services.sql`), like the day summary.
 """
 
@@ -15,8 +19,7 @@ from __future__ import annotations
 
 import calendar
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -30,13 +33,13 @@ from app.billing.policy import (
     fee_day,
     version_fee,
 )
-from app.billing.tariff import TariffHistory
 from app.documents import data as doc
 from app.documents.report_data import (
     Comparison,
     GroupTotal,
     PeriodBucket,
     PeriodReport,
+    PeriodTotals,
     PolicyUse,
     StateCount,
     short_day,
@@ -47,23 +50,26 @@ from app.kernel.enums import (
     EventClass,
     LineKind,
     Modality,
+    ReceiptStatus,
     ReportPeriod,
 )
-from app.kernel.errors import DomainError
-from app.kernel.fmt import LOCAL_ZONE, policy_label, to_local
+from app.kernel.errors import DomainError, NotFoundError
+from app.kernel.fmt import policy_label
 from app.kernel.limits import check_day
-from app.kernel.timeline import Entry
 from app.services import day_summary as corte
 from app.services.billing_inputs import (
-    SessionFacts,
     case_openings,
     client_policies,
     price_sessions,
+    tariff_history,
 )
-from app.services.sql import Execute
+from app.services.period_sums import PeriodSums, Sum, modality_totals, sum_period
+from app.services.sql import Execute, in_list
 
 __all__ = [
     "Preset",
+    "bucket_spans",
+    "build_period_corte",
     "build_period_report",
     "check_period",
     "preset_period",
@@ -130,56 +136,8 @@ WHERE r.status = 'accepted' AND r.decided_at >= :start AND r.decided_at < :end{a
 """
 
 
-@dataclass(frozen=True)
-class _Row:
-    """One session of the period with its figures, as the groupings need them (taken once from
-    the receipt's or the bill's figures: a year holds tens of thousands of sessions)."""
-
-    session: corte._Session
-    day: date
-    advisor: str
-    modality: Modality
-    worked_minutes: int
-    business_hours: int
-    outside_hours: int
-    amount: Decimal  # before IVA; a session still to quote counts 0.00
-
-    @classmethod
-    def of(cls, r: corte._Session, f: corte._Figures | None, advisor: str) -> _Row:
-        hours = doc.band_hours(f.lines if f is not None else ())  # as the corte counts them
-        return cls(
-            r, to_local(r.started_at, LOCAL_ZONE).date(), advisor, r.facts.stored.modality,
-            f.worked_minutes if f is not None else 0, hours[Band.BUSINESS], hours[Band.OUTSIDE],
-            f.amount if f is not None and f.amount is not None else ZERO,
-        )  # fmt: skip
-
-
-@dataclass
-class _Loaded:
-    """The corte's value over the period and the session rows it was built from."""
-
-    summary: doc.DaySummary
-    rows: list[_Row]
-    facts: dict[int, SessionFacts]
-    events: dict[int, list[Entry]]
-    tariffs: TariffHistory
-
-
-def _load(
-    execute: Execute, first: date, last: date, advisor_id: int | None, now: datetime
-) -> _Loaded:
-    """The corte over [first, last] (``build_range_summary``) and one row per session."""
-    built = corte.build_range_summary(execute, first, last, advisor_id, now)
-    rows = [
-        _Row.of(r, built.figures.get(r.id), built.names.get(r.advisor_id, ""))
-        for r in built.sessions
-    ]
-    facts = {r.id: r.facts for r in built.sessions}
-    return _Loaded(built.summary, rows, facts, built.events, built.tariffs)
-
-
 def _where(start: datetime, end: datetime, advisor_id: int | None) -> tuple[str, dict[str, Any]]:
-    where = corte._DAY_SESSIONS
+    where = corte.DAY_SESSIONS
     params: dict[str, Any] = {"start": start, "end": end}
     if advisor_id is not None:
         where += " AND s.advisor_id = :advisor"
@@ -203,77 +161,140 @@ def build_period_report(
 ) -> PeriodReport:
     """The report for the local dates ``first``–``last`` (both included), one advisor or all
     (``None``), with the previous period of equal length when ``compare`` and the policies'
-    use when ``policies`` (the previous period is read without either)."""
+    use when ``policies``."""
     check_period(first, last)
-    loaded = _load(execute, first, last, advisor_id, now)
-    rows = loaded.rows
+    names = {int(k): v for k, v in execute(corte.ADVISORS, {})}
+    if advisor_id is not None and advisor_id not in names:
+        raise NotFoundError(f"El asesor {advisor_id} no existe.")
+    granularity, spans = bucket_spans(first, last)
+    sums = sum_period(execute, [(a, b) for _, a, b in spans], advisor_id, now)
+    totals = _totals(execute, sums, first, last, advisor_id, now)
     start, end = corte.local_day_bounds(first)[0], corte.local_day_bounds(last)[1]
-    granularity, buckets = _buckets(rows, first, last)
     case_count, states = _case_states(execute, start, end, advisor_id)
     previous = None
     comparison: tuple[Comparison, ...] = ()
     if compare:
         previous = previous_period(first, last)
         if previous[0] >= date(2000, 1, 1):
-            before = build_period_report(
-                execute, previous[0], previous[1], advisor_id, now, compare=False, policies=False
+            comparison = _compare(
+                execute, totals, case_count, previous[0], previous[1], advisor_id, now
             )
-            comparison = _compare(loaded.summary, before.totals, case_count, before.case_count)
         else:
             previous = None
+    clients = {sums.client_names.get(c, ""): g for c, g in sums.clients.items()}
     return PeriodReport(
-        business=loaded.summary.business,
+        business=corte.business_header(execute),
         first=first,
         last=last,
         generated_at=now,
-        totals=loaded.summary,
-        advisor=loaded.summary.advisor,
+        totals=totals,
+        advisor=names[advisor_id] if advisor_id is not None else None,
         granularity=granularity,
-        buckets=buckets,
-        by_modality=tuple(_groups(rows, lambda r: r.modality.label, order=_MODALITY_ORDER)),
-        by_advisor=tuple(_groups(rows, lambda r: r.advisor)),
-        top_clients=tuple(_groups(rows, lambda r: r.session.client))[:top],
+        buckets=tuple(_bucket(label, a, b, sums.buckets.get(n, {}))
+                      for n, (label, a, b) in enumerate(spans)),
+        by_modality=tuple(
+            _group(m.label, sums.modalities[m]) for m in Modality
+            if m in sums.modalities and sums.modalities[m].sessions
+        ),
+        by_advisor=_ranked({names.get(a, ""): g for a, g in sums.advisors.items()}),
+        top_clients=_ranked(clients)[:top],
         cases=states,
         case_count=case_count,
-        policies=_policies(execute, loaded, first, last) if policies else (),
+        policies=_policies(execute, sums, first, last, advisor_id, now) if policies else (),
         previous_first=previous[0] if previous else None,
         previous_last=previous[1] if previous else None,
         comparison=comparison,
+    )  # fmt: skip
+
+
+def build_period_corte(
+    execute: Execute, first: date, last: date, advisor_id: int | None, now: datetime
+) -> doc.DaySummary:
+    """The corte del día over the whole period, one row per session, receipt, consent…: what
+    the report's CSV lays out like the corte's (the report itself holds only the totals)."""
+    check_period(first, last)
+    return corte.build_range_summary(execute, first, last, advisor_id, now).summary
+
+
+def _totals(
+    execute: Execute,
+    sums: PeriodSums,
+    first: date,
+    last: date,
+    advisor_id: int | None,
+    now: datetime,
+) -> PeriodTotals:
+    """The corte's totals from the period's sums."""
+    t = sums.total
+    start, end = corte.local_day_bounds(first)[0], corte.local_day_bounds(last)[1]
+    received, balance_due = corte.money_flows(execute, start, end, advisor_id)
+    last_start, last_end = corte.local_day_bounds(last)
+    tariffs = tariff_history(execute)
+    names = {int(k): v for k, v in execute(corte.ADVISORS, {})}
+    issued = sums.receipts.get(ReceiptStatus.ISSUED, (0, ZERO, ZERO, ZERO))
+    cancelled = sums.receipts.get(ReceiptStatus.CANCELLED, (0, ZERO, ZERO, ZERO))
+    return PeriodTotals(
+        sessions=t.sessions,
+        worked_minutes=t.worked_minutes,
+        billable_hours=t.billable_hours,
+        sessions_amount=t.amount,
+        by_modality=modality_totals(sums),
+        by_band=doc.band_totals_of(t.billable_hours, t.line_values()),
+        receipts_issued=issued[0],
+        receipts_cancelled=cancelled[0],
+        subtotal=issued[1],
+        iva=issued[2],
+        total=issued[3],
+        cancelled_total=cancelled[3],
+        payments_received=received,
+        outstanding=sums.outstanding,
+        balance_due=balance_due,
+        pending_opened=sums.pending_opened,
+        pending_expiring=corte.expiring_cases(
+            execute, last_start, last_end, advisor_id, tariffs.at(now), names
+        ),
+        escalations=sums.escalations,
+        consents_accepted=sums.consents_accepted,
+        consents_declined=sums.consents_declined,
+        disconnections=sums.disconnections,
     )
 
 
-_MODALITY_ORDER = [m.label for m in Modality]
+def _group(name: str, g: Sum) -> GroupTotal:
+    hours = g.band_hours()  # as the corte counts them
+    return GroupTotal(
+        name, g.sessions, g.cases, g.worked_minutes, hours[Band.BUSINESS], hours[Band.OUTSIDE],
+        g.amount,
+    )  # fmt: skip
 
 
-def _groups(rows: Iterable[_Row], key: Any, order: Sequence[str] | None = None) -> list[GroupTotal]:
-    """Totals per key: by ``order`` when given, else by amount (largest first), then name."""
-    found: dict[str, list[_Row]] = defaultdict(list)
-    for r in rows:
-        found[key(r)].append(r)
-    out = [
-        GroupTotal(
-            name=name,
-            sessions=len(group),
-            cases=len({r.session.facts.case.case_id for r in group}),
-            worked_minutes=sum(r.worked_minutes for r in group),
-            business_hours=sum(r.business_hours for r in group),
-            outside_hours=sum(r.outside_hours for r in group),
-            amount=sum((r.amount for r in group), ZERO),
-        )
-        for name, group in found.items()
-    ]
-    if order is not None:
-        return sorted(out, key=lambda g: order.index(g.name))
-    return sorted(out, key=lambda g: (-g.amount, g.name))
+def _ranked(groups: dict[str, Sum]) -> tuple[GroupTotal, ...]:
+    """Largest amount first, then by name."""
+    out = [_group(name, g) for name, g in groups.items() if g.sessions]
+    return tuple(sorted(out, key=lambda g: (-g.amount, g.name)))
 
 
-def _buckets(rows: Sequence[_Row], first: date, last: date) -> tuple[str, tuple[PeriodBucket, ...]]:
-    """Days for up to 31 days, weeks (Monday–Sunday) up to 26 weeks, months beyond."""
+def _bucket(label: str, a: date, b: date, by_modality: dict[Modality, Sum]) -> PeriodBucket:
+    hours = {Band.BUSINESS: 0, Band.OUTSIDE: 0}
+    for g in by_modality.values():
+        for band, h in g.band_hours().items():
+            hours[band] += h
+    amounts = tuple(by_modality[m].amount if m in by_modality else ZERO for m in Modality)
+    sessions = sum(g.sessions for g in by_modality.values())
+    return PeriodBucket(label, a, b, amounts, hours[Band.BUSINESS], hours[Band.OUTSIDE], sessions)
+
+
+def bucket_spans(first: date, last: date) -> tuple[str, list[tuple[str, date, date]]]:
+    """Days for up to 31 days, weeks (Monday–Sunday) up to 26 weeks, months beyond: the
+    granularity and each bucket's label and dates."""
     days = (last - first).days + 1
     spans: list[tuple[str, date, date]] = []
     if days <= 31:
         granularity = "día"
-        spans = [(short_day(d), d, d) for d in _dates(first, last)]
+        day = first
+        while day <= last:
+            spans.append((short_day(day), day, day))
+            day += timedelta(days=1)
     elif days <= 26 * 7:
         granularity = "semana"
         monday = first - timedelta(days=first.weekday())
@@ -288,29 +309,7 @@ def _buckets(rows: Sequence[_Row], first: date, last: date) -> tuple[str, tuple[
             a, b = max(month, first), min(add_months(month, 1) - timedelta(days=1), last)
             spans.append((f"{short_day(month)[len(str(month.day)) + 1 :]} {month.year}", a, b))
             month = add_months(month, 1)
-    by_day: dict[date, list[_Row]] = defaultdict(list)
-    for r in rows:
-        by_day[r.day].append(r)
-    out = []
-    for label, a, b in spans:
-        inside = [r for d in _dates(a, b) for r in by_day.get(d, ())]
-        amounts = tuple(sum((r.amount for r in inside if r.modality is m), ZERO) for m in Modality)
-        out.append(
-            PeriodBucket(
-                label, a, b, amounts,
-                sum(r.business_hours for r in inside),
-                sum(r.outside_hours for r in inside),
-                len(inside),
-            )
-        )  # fmt: skip
-    return granularity, tuple(out)
-
-
-def _dates(first: date, last: date) -> Iterable[date]:
-    day = first
-    while day <= last:
-        yield day
-        day += timedelta(days=1)
+    return granularity, spans
 
 
 _STATE_ORDER = (
@@ -333,56 +332,84 @@ def _case_states(
 
 
 def _compare(
-    now: doc.DaySummary, before: doc.DaySummary, cases: int, cases_before: int
+    execute: Execute,
+    now: PeriodTotals,
+    cases: int,
+    first: date,
+    last: date,
+    advisor_id: int | None,
+    at: datetime,
 ) -> tuple[Comparison, ...]:
-    def hours(s: doc.DaySummary, band: Band) -> Decimal:
-        return Decimal(sum(b.hours for b in s.by_band if b.band is band))
+    """This period's figures beside those of ``first``–``last`` (the previous one)."""
+    sums = sum_period(execute, [(first, last)], advisor_id, at, detail=False)
+    start, end = corte.local_day_bounds(first)[0], corte.local_day_bounds(last)[1]
+    received, _ = corte.money_flows(execute, start, end, advisor_id)
+    issued = sums.receipts.get(ReceiptStatus.ISSUED, (0, ZERO, ZERO, ZERO))
+    cases_before = _case_states(execute, start, end, advisor_id)[0]
+    t = sums.total
 
+    def outside(by_band: Iterable[doc.BandTotal]) -> Decimal:
+        return Decimal(sum(b.hours for b in by_band if b.band is Band.OUTSIDE))
+
+    before_bands = doc.band_totals_of(t.billable_hours, t.line_values())
     return (
-        Comparison("Sesiones", Decimal(len(now.sessions)), Decimal(len(before.sessions)), False),
+        Comparison("Sesiones", Decimal(now.sessions), Decimal(t.sessions), False),
         Comparison("Casos atendidos", Decimal(cases), Decimal(cases_before), False),
         Comparison(
-            "Horas cobrables", Decimal(now.billable_hours), Decimal(before.billable_hours), False
+            "Horas cobrables", Decimal(now.billable_hours), Decimal(t.billable_hours), False
         ),
-        Comparison(
-            "Horas fuera de horario", hours(now, Band.OUTSIDE), hours(before, Band.OUTSIDE), False
-        ),
-        Comparison("Importe de sesiones", now.sessions_amount, before.sessions_amount),
-        Comparison("Subtotal emitido", now.subtotal, before.subtotal),
-        Comparison("Total emitido", now.total, before.total),
-        Comparison("Pagos recibidos", now.payments_received, before.payments_received),
+        Comparison("Horas fuera de horario", outside(now.by_band), outside(before_bands), False),
+        Comparison("Importe de sesiones", now.sessions_amount, t.amount),
+        Comparison("Subtotal emitido", now.subtotal, issued[1]),
+        Comparison("Total emitido", now.total, issued[3]),
+        Comparison("Pagos recibidos", now.payments_received, received),
     )
 
 
 # -- policies -----------------------------------------------------------------------------------
 
 
-def _policies(execute: Execute, loaded: _Loaded, first: date, last: date) -> tuple[PolicyUse, ...]:
+_POLICY_CLIENTS = "SELECT DISTINCT client_id FROM policies"
+
+
+def _policies(
+    execute: Execute,
+    sums: PeriodSums,
+    first: date,
+    last: date,
+    advisor_id: int | None,
+    now: datetime,
+) -> tuple[PolicyUse, ...]:
     """Each policy in force during the period for a client with sessions in it: the fees of
     the months the period touches, the value of the covered hours (``covered_value``) and the
     events used (``cases_used``) against those expected, month by month."""
-    by_client: dict[int, list[_Row]] = defaultdict(list)
-    for r in loaded.rows:
-        by_client[r.session.facts.client_id].append(r)
-    policies = client_policies(execute, by_client)
+    held_by = {int(r[0]) for r in execute(_POLICY_CLIENTS, {})}
+    ids = sorted(c for c, g in sums.clients.items() if g.sessions and c in held_by)
+    policies = client_policies(execute, ids)
     if not policies:
         return ()
-    facts = [loaded.facts[r.session.id] for c in policies for r in by_client[c]]
-    priced = price_sessions(
-        execute, facts, loaded.events, loaded.tariffs, loaded.summary.generated_at
-    )
+    start, end = corte.local_day_bounds(first)[0], corte.local_day_bounds(last)[1]
+    where, params = _where(start, end, advisor_id)
+    listed, list_params = in_list("p", sorted(policies))
+    where += f" AND s.case_id IN (SELECT x.id FROM cases x WHERE x.client_id IN ({listed}))"
+    params |= list_params
+    rows = corte.read_sessions(execute, where, params)
+    events = corte.read_events(execute, where, params)
+    tariffs = tariff_history(execute)
+    priced = price_sessions(execute, [r.facts for r in rows], events, tariffs, now)
+    covered: dict[int, tuple[int, Decimal]] = defaultdict(lambda: (0, ZERO))
+    for r in rows:
+        bill = priced.bills.get(r.id)
+        if bill is None:
+            continue
+        hours, value = covered[r.facts.client_id]
+        hours += sum(int(x.hours or 0) for x in bill.lines if x.kind is LineKind.COVERED)
+        tariff = tariffs.at(r.started_at)
+        value += covered_value(bill, priced.terms.get(r.id), tariff)
+        covered[r.facts.client_id] = (hours, value)
     out = []
     for client_id, held in policies.items():
-        group = by_client[client_id]
-        hours = 0
-        value = ZERO
-        for r in group:
-            bill = priced.bills.get(r.session.id)
-            if bill is None:
-                continue
-            hours += sum(int(x.hours or 0) for x in bill.lines if x.kind is LineKind.COVERED)
-            tariff = loaded.tariffs.at(r.session.started_at)
-            value += covered_value(bill, priced.terms.get(r.session.id), tariff)
+        hours, value = covered[client_id]
         for contract in held.contracts:
             fee = ZERO
             expected = used = 0
@@ -391,7 +418,7 @@ def _policies(execute: Execute, loaded: _Loaded, first: date, last: date) -> tup
                 day = max(month, first, contract.start_date)
                 version = contract.version_on(day)
                 if version is not None and day <= last:
-                    tariff = loaded.tariffs.on(
+                    tariff = tariffs.on(
                         fee_day(version.valid_from, contract.last_day(version), day)
                     )
                     fee += version_fee(version, tariff)
@@ -405,12 +432,12 @@ def _policies(execute: Execute, loaded: _Loaded, first: date, last: date) -> tup
                 continue
             out.append(
                 PolicyUse(
-                    client=group[0].session.client,
+                    client=sums.client_names.get(client_id, ""),
                     label=policy_label(contract.id),
                     fee=round_money(fee),
                     covered_hours=hours,
                     covered_value=round_money(value),
-                    charged=sum((r.amount for r in group), ZERO),
+                    charged=sums.clients[client_id].amount,
                     expected_events=expected,
                     used_events=used,
                 )

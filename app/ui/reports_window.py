@@ -191,6 +191,7 @@ class ReportsWindow(QDialog):
     """The period report on screen; ``loaded`` is emitted when the latest report arrives."""
 
     loaded = Signal()
+    csvSaved = Signal(str)  # the CSV's path ("" when the user cancelled)
 
     def __init__(self, services: Services, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -198,6 +199,7 @@ class ReportsWindow(QDialog):
         self.report: PeriodReport | None = None
         self._asked = 0
         self._shown = 0
+        self._shown_advisor: int | None = None
         self.setObjectName("reportsWindow")
         self.setWindowTitle("Reportes")
         self.resize(1200, 760)
@@ -386,9 +388,13 @@ class ReportsWindow(QDialog):
         def latest(fn: Any) -> Any:
             return lambda *args: fn(*args) if asked == self._asked else None
 
+        def shown(report: PeriodReport) -> None:
+            self._shown_advisor = advisor_id
+            self.show_report(report)
+
         Operation(
             self, lambda: reports.period(first, last, advisor_id), errors=latest(self.show_error)
-        ).success(latest(self.show_report)).failure(latest(self._show_nothing)).finished(
+        ).success(latest(shown)).failure(latest(self._show_nothing)).finished(
             latest(self._arrived)
         ).run_in_background()
 
@@ -412,7 +418,7 @@ class ReportsWindow(QDialog):
         self.titleLabel.setText(f"Reporte {report.label} — {report.advisor_label}")
         t = report.totals
         self.totalsLabel.setText(
-            f"<b>{len(t.sessions)} sesiones</b> · {report.case_count} casos · "
+            f"<b>{t.sessions} sesiones</b> · {report.case_count} casos · "
             f"{t.billable_hours} h cobrables · subtotal {format_money(t.subtotal)} · "
             f"IVA {format_money(t.iva)} · <b>total {format_money(t.total)}</b> · "
             f"cobrado {format_money(t.payments_received)} · "
@@ -537,19 +543,32 @@ class ReportsWindow(QDialog):
             return None
         return PdfDocument(self.file_stem(), lambda: report_pdf_bytes(report))
 
-    def save_csv(self) -> Path | None:
+    def save_csv(self) -> None:
+        """The CSV (one row per session, as the corte's) is built off the GUI thread, then
+        saved where the user says."""
         from app.documents.report_csv import report_csv_bytes
 
-        report = self.report
+        report, advisor_id = self.report, self._shown_advisor
         if report is None:
-            return None
-        return Operation(
-            self,
-            lambda: save_bytes_as(
-                self, report_csv_bytes(report), self.file_stem(), title="Guardar CSV como…",
-                file_filter="Hojas de cálculo CSV (*.csv)", suffix=".csv",
-            ),
-        ).run()  # fmt: skip
+            return
+        reports = self.services.reports
+
+        def build() -> bytes:
+            corte = reports.period_corte(report.first, report.last, advisor_id)
+            return report_csv_bytes(report, corte)
+
+        self.csvButton.setEnabled(False)
+        Operation(self, build).success(self._save_csv_bytes).finished(
+            lambda: self.csvButton.setEnabled(self.report is not None)
+        ).run_in_background()
+
+    def _save_csv_bytes(self, data: bytes) -> Path | None:
+        path = save_bytes_as(
+            self, data, self.file_stem(), title="Guardar CSV como…",
+            file_filter="Hojas de cálculo CSV (*.csv)", suffix=".csv",
+        )  # fmt: skip
+        self.csvSaved.emit(str(path) if path is not None else "")
+        return path
 
 
 def open_reports(window: MainWindow) -> None:

@@ -30,7 +30,7 @@ def _resumen(data: bytes) -> dict[tuple[str, str], list[str]]:
 def test_csv_has_the_cortes_sections_and_its_totals_sum_up(shop: Shop) -> None:
     play(shop)
     sv = shop.services
-    data = report_csv_bytes(sv.reports.period(*WEEK))
+    data = report_csv_bytes(sv.reports.period(*WEEK), sv.reports.period_corte(*WEEK))
     assert data.startswith(b"\xef\xbb\xbf") and b"\r\n" in data
     sections = read_sections(data)
     assert list(sections)[:5] == ["Reporte del periodo", "Sesiones", "Recibos",

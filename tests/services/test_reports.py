@@ -1,5 +1,7 @@
 """The period report (issue 14) on scripted data, SQLite and PostgreSQL: every total agrees
-with the corte del día summed over the same days; groupings, presets, comparison, errors."""
+with the corte del día summed over the same days and with the corte built over the period
+(the report's totals are SQL sums; the corte's are added up row by row); groupings, presets,
+comparison, errors."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ import pytest
 
 from app.billing.money import ZERO
 from app.documents.data import DaySummary
+from app.documents.report_data import PeriodTotals
 from app.kernel.enums import Band, Modality
 from app.kernel.errors import DomainError, NotFoundError
 from app.services.reports import Preset, check_period, preset_period, previous_period
@@ -20,6 +23,30 @@ from tests.services.report_script import PREVIOUS, WEEK, play
 
 def days(first: date, last: date) -> list[date]:
     return [first + timedelta(days=n) for n in range((last - first).days + 1)]
+
+
+def assert_totals(t: PeriodTotals, corte: DaySummary, parts: Sequence[DaySummary]) -> None:
+    """The report's totals are the corte's over the period, and so the sum of its days'."""
+    assert t.sessions == len(corte.sessions) == sum(len(d.sessions) for d in parts)
+    assert t.worked_minutes == corte.worked_minutes
+    assert t.billable_hours == corte.billable_hours
+    assert t.sessions_amount == corte.sessions_amount
+    assert t.by_modality == corte.by_modality
+    assert t.by_band == corte.by_band
+    assert t.receipts_issued == len(corte.receipts_issued)
+    assert t.receipts_cancelled == len(corte.receipts_cancelled)
+    assert (t.subtotal, t.iva, t.total) == (corte.subtotal, corte.iva, corte.total)
+    assert t.cancelled_total == sum((r.total for r in corte.receipts_cancelled), ZERO)
+    assert t.payments_received == corte.payments_received
+    assert t.outstanding == corte.outstanding
+    assert t.balance_due == corte.balance_due == parts[-1].balance_due
+    assert t.pending_expiring == corte.pending_expiring
+    assert t.pending_opened == len(corte.pending_opened)
+    assert t.escalations == len(corte.escalations)
+    assert t.consents_accepted == corte.consents_accepted
+    assert t.consents_declined == corte.consents_declined
+    assert t.disconnections == len(corte.disconnections)
+    assert_agrees(corte, parts)
 
 
 def assert_agrees(total: DaySummary, parts: Sequence[DaySummary]) -> None:
@@ -72,7 +99,8 @@ def test_report_agrees_with_the_day_summaries(shop: Shop) -> None:
     sv = shop.services
     report = sv.reports.period(*WEEK)
     parts = [sv.documents.day_summary(d) for d in days(*WEEK)]
-    assert_agrees(report.totals, parts)
+    corte = sv.reports.period_corte(*WEEK)
+    assert_totals(report.totals, corte, parts)
     # and the buckets (one per day) are each day's corte
     assert [b.first for b in report.buckets] == days(*WEEK)
     for bucket, day in zip(report.buckets, parts, strict=True):
@@ -87,7 +115,7 @@ def test_report_agrees_with_the_day_summaries(shop: Shop) -> None:
             assert bucket.amount_of(m) == sum(
                 (x.amount for x in day.by_modality if x.modality is m), ZERO
             )
-    assert script.cancelled_folio in {r.folio for r in report.totals.receipts_cancelled}
+    assert script.cancelled_folio in {r.folio for r in corte.receipts_cancelled}
 
 
 def test_one_advisor_agrees_too(shop: Shop) -> None:
@@ -95,7 +123,8 @@ def test_one_advisor_agrees_too(shop: Shop) -> None:
     sv = shop.services
     for advisor in (shop.ana, shop.beto):
         report = sv.reports.period(*WEEK, advisor)
-        assert_agrees(report.totals, [sv.documents.day_summary(d, advisor) for d in days(*WEEK)])
+        parts = [sv.documents.day_summary(d, advisor) for d in days(*WEEK)]
+        assert_totals(report.totals, sv.reports.period_corte(*WEEK, advisor), parts)
         assert [g.name for g in report.by_advisor] == [report.advisor]
 
 
@@ -103,7 +132,8 @@ def test_scripted_figures(shop: Shop) -> None:
     play(shop)
     report = shop.services.reports.period(*WEEK)
     t = report.totals
-    amounts = [s.amount for s in t.sessions]
+    corte = shop.services.reports.period_corte(*WEEK)
+    amounts = [s.amount for s in corte.sessions]
     # desk: 1 h covered + 1 h × 200 − 10 %; office 300 (re-issued); declined: third remote case
     # of the month, 200 − 10 %; pending office 300; free follow-up; escalated call, no receipt
     # (its bill); onsite in Veracruz: to quote; Saturday 2 h × 300; running on Sunday 300 − 10 %
@@ -111,11 +141,13 @@ def test_scripted_figures(shop: Shop) -> None:
         Decimal("180.00"), Decimal("300.00"), Decimal("180.00"), Decimal("300.00"),
         Decimal("0.00"), Decimal("200.00"), None, Decimal("600.00"), Decimal("270.00"),
     ]  # fmt: skip
-    assert t.sessions[-1].outcome == "En curso"
+    assert corte.sessions[-1].outcome == "En curso"
+    assert t.sessions == 9
     assert t.sessions_amount == Decimal("2030.00")
-    assert [r.folio for r in t.receipts_cancelled] == ["A-000003"]
-    assert report.cancelled_total == Decimal("348.00")
-    assert [r.folio for r in t.receipts_issued] == [f"A-{n:06d}" for n in range(4, 10)]
+    assert [r.folio for r in corte.receipts_cancelled] == ["A-000003"]
+    assert report.cancelled_total == Decimal("348.00") and t.receipts_cancelled == 1
+    assert [r.folio for r in corte.receipts_issued] == [f"A-{n:06d}" for n in range(4, 10)]
+    assert t.receipts_issued == 6
     assert (t.subtotal, t.iva, t.total) == (
         Decimal("1560.00"), Decimal("249.60"), Decimal("1809.60"),
     )  # fmt: skip
@@ -128,8 +160,8 @@ def test_scripted_figures(shop: Shop) -> None:
     }
     assert t.consents_accepted == 1 and t.consents_declined == 1
     assert report.consent_declined_rate == Decimal("0.5")
-    assert len(t.disconnections) == 1 and len(t.escalations) == 1
-    assert len(t.pending_opened) == 1
+    assert t.disconnections == 1 and t.escalations == 1
+    assert t.pending_opened == 1
     assert report.case_count == 8  # the follow-up shares its case
     assert {c.label: c.count for c in report.cases} == {
         "Resuelto": 5, "Pendiente": 0, "Vencido": 0, "Escalado": 1, "Cerrado": 1,
@@ -160,7 +192,7 @@ def test_comparison_with_previous_period(shop: Shop) -> None:
     before = sv.reports.period(*PREVIOUS, compare=False)
     assert (report.previous_first, report.previous_last) == PREVIOUS
     figures = {c.label: c for c in report.comparison}
-    assert figures["Sesiones"].previous == len(before.totals.sessions) == 2
+    assert figures["Sesiones"].previous == before.totals.sessions == 2
     assert figures["Total emitido"].previous == Decimal("556.80")
     assert figures["Total emitido"].previous == before.totals.total
     assert figures["Total emitido"].current == report.totals.total

@@ -3,15 +3,18 @@ tables beside them (copyable), presets, one advisor, and the report loaded off t
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtGui import QGuiApplication
 
 from app.kernel.enums import Modality
 from app.ui.reports_window import ReportsWindow
+from tests.documents.test_from_db import read_sections
 from tests.services import conftest as service_fixtures
 from tests.services.conftest import Shop
 from tests.services.report_script import WEEK, play
+from tests.ui.test_documents_ui import answer_file_dialog
 
 services = service_fixtures.services  # the services' fixtures, shared
 shop = service_fixtures.shop
@@ -101,6 +104,26 @@ def test_a_reversed_period_is_refused_in_spanish(qtbot: Any, shop: Shop) -> None
     qtbot.waitUntil(lambda: not window.loading)
     assert "al revés" in window.errorLabel.text()
     assert window.report is None and not window.csvButton.isEnabled()
+
+
+def test_csv_is_built_off_the_gui_thread_then_saved(qtbot: Any, shop: Shop, tmp_path: Path) -> None:
+    window = opened(qtbot, shop)
+    window.set_period(*WEEK)
+    qtbot.waitUntil(lambda: not window.loading)
+    report = window.report
+    assert report is not None
+    path = tmp_path / "reporte.csv"
+    answer_file_dialog(path)
+    with qtbot.waitSignal(window.csvSaved, timeout=20_000) as saved:
+        window.csvButton.click()
+        assert not window.csvButton.isEnabled()  # while the corte's rows are read
+    assert saved.args == [str(path)]
+    sections = read_sections(path.read_bytes())
+    rows = [r for r in sections["Sesiones"] if r and r[0].startswith("2026-")]
+    assert len(rows) == report.totals.sessions == 9
+    resumen = {(r[0], r[1]): r[2:] for r in sections["Resumen"][1:]}
+    assert resumen[("Importes", "Total")][-1] == "1809.60"
+    qtbot.waitUntil(window.csvButton.isEnabled)
 
 
 def test_screenshot(qtbot: Any, shop: Shop) -> None:
