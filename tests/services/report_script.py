@@ -29,6 +29,7 @@ def local(day: int, hour: int, minute: int = 0) -> datetime:
 class Script:
     cancelled_folio: str
     running_session: int
+    escalated_call: int  # remote, ended without a receipt
 
 
 def play(shop: Shop) -> Script:
@@ -133,4 +134,4 @@ def play(shop: Shop) -> Script:
         shop.ana, shop.lucia, Modality.REMOTE, channel=Channel.CHAT, checklist=PHONE_OK
     ).id
     clock.set(local(29, 10, 40))
-    return Script(wrong.folio, running)
+    return Script(wrong.folio, running, call)

@@ -6,7 +6,7 @@ comparison, errors."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -126,6 +126,21 @@ def test_one_advisor_agrees_too(shop: Shop) -> None:
         parts = [sv.documents.day_summary(d, advisor) for d in days(*WEEK)]
         assert_totals(report.totals, sv.reports.period_corte(*WEEK, advisor), parts)
         assert [g.name for g in report.by_advisor] == [report.advisor]
+
+
+def test_a_corrected_timeline_counts_as_the_corte_reads_it(shop: Shop) -> None:
+    script = play(shop)
+    sv = shop.services
+    before = sv.reports.period(*WEEK).totals
+    day = datetime(2026, 11, 25, 22, 5, tzinfo=UTC)  # Wed 25, 16:05 local
+    sv.corrections.add_disconnection(
+        script.escalated_call, day, day + timedelta(minutes=3), reason="Se cayó la llamada",
+        author_id=shop.ana,
+    )  # fmt: skip
+    report = sv.reports.period(*WEEK)
+    assert report.totals.disconnections == before.disconnections + 1 == 2
+    parts = [sv.documents.day_summary(d) for d in days(*WEEK)]
+    assert_totals(report.totals, sv.reports.period_corte(*WEEK), parts)
 
 
 def test_scripted_figures(shop: Shop) -> None:

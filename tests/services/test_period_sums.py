@@ -1,0 +1,106 @@
+"""The period report's SQL sums against the corte built row by row over the same days, on a
+random two-year database (the benchmarks' builder: every modality and outcome, consents,
+disconnections, receipts priced by the billing engine, cancellations and re-issues, payments,
+sessions never billed): totals, buckets, and the groupings by advisor, modality and client."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from app.billing.money import ZERO
+from app.documents.data import DaySummary
+from app.documents.report_data import PeriodReport
+from app.kernel.fmt import LOCAL_ZONE, to_local
+from app.services.day_summary import build_range_summary
+from app.services.reports import build_period_report
+from app.services.sql import Execute, open_sqlite_readonly, sqlite_execute
+from bench.summary_cli import build
+
+NOW = datetime(2026, 11, 25, 3, 0, tzinfo=UTC)  # the evening of the builder's last day
+
+
+@pytest.fixture(scope="module")
+def execute(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Execute]:
+    path: Path = tmp_path_factory.mktemp("sums") / "random.sqlite3"
+    build(path, 900, seed=14)
+    conn = open_sqlite_readonly(path)
+    try:
+        yield sqlite_execute(conn)
+    finally:
+        conn.close()
+
+
+def check(report: PeriodReport, corte: DaySummary) -> None:
+    t = report.totals
+    assert t.sessions == len(corte.sessions) > 0
+    assert t.worked_minutes == corte.worked_minutes
+    assert t.billable_hours == corte.billable_hours
+    assert t.sessions_amount == corte.sessions_amount
+    assert t.by_modality == corte.by_modality
+    assert t.by_band == corte.by_band
+    assert t.receipts_issued == len(corte.receipts_issued)
+    assert t.receipts_cancelled == len(corte.receipts_cancelled)
+    assert (t.subtotal, t.iva, t.total) == (corte.subtotal, corte.iva, corte.total)
+    assert t.cancelled_total == sum((r.total for r in corte.receipts_cancelled), ZERO)
+    assert (t.payments_received, t.outstanding, t.balance_due) == (
+        corte.payments_received, corte.outstanding, corte.balance_due,
+    )  # fmt: skip
+    assert t.pending_opened == len(corte.pending_opened)
+    assert t.escalations == len(corte.escalations)
+    assert t.disconnections == len(corte.disconnections)
+    assert (t.consents_accepted, t.consents_declined) == (
+        corte.consents_accepted, corte.consents_declined,
+    )  # fmt: skip
+    # the buckets hold every session once, by its local start date
+    by_day: dict[date, list[Decimal]] = defaultdict(list)
+    for s in corte.sessions:
+        by_day[to_local(s.start, LOCAL_ZONE).date()].append(s.amount or ZERO)
+    for b in report.buckets:
+        inside = [a for d, amounts in by_day.items() if b.first <= d <= b.last for a in amounts]
+        assert (b.sessions, b.amount) == (len(inside), sum(inside, ZERO))
+    assert sum(b.sessions for b in report.buckets) == t.sessions
+    # the groupings: sessions and amounts of each advisor and client, as the corte's rows say
+    for groups, key in ((report.by_advisor, "advisor"), (report.top_clients, "client")):
+        expected: dict[str, tuple[int, Decimal]] = defaultdict(lambda: (0, ZERO))
+        for s in corte.sessions:
+            n, amount = expected[getattr(s, key)]
+            expected[getattr(s, key)] = (n + 1, amount + (s.amount or ZERO))
+        for g in groups:
+            assert (g.sessions, g.amount) == expected[g.name]
+    assert sum(g.sessions for g in report.by_advisor) == t.sessions
+    assert sum(g.billable_hours for g in report.by_modality) == sum(
+        b.hours for b in t.by_band if b.band is not None
+    )
+
+
+@pytest.mark.parametrize(
+    ("first", "last"),
+    [
+        (date(2025, 11, 25), date(2026, 11, 24)),  # a year: months
+        (date(2026, 6, 1), date(2026, 8, 31)),  # a quarter: weeks
+        (date(2026, 11, 1), date(2026, 11, 24)),  # days
+    ],
+)
+def test_sums_are_the_cortes_figures(execute: Execute, first: date, last: date) -> None:
+    report = build_period_report(execute, first, last, None, NOW, compare=False)
+    check(report, build_range_summary(execute, first, last, None, NOW).summary)
+
+
+def test_one_advisors_sums(execute: Execute) -> None:
+    first, last = date(2025, 11, 25), date(2026, 11, 24)
+    busiest = "SELECT advisor_id FROM sessions GROUP BY advisor_id ORDER BY COUNT(*) DESC"
+    advisor = int(execute(busiest, {})[0][0])
+    report = build_period_report(execute, first, last, advisor, NOW)
+    check(report, build_range_summary(execute, first, last, advisor, NOW).summary)
+    previous = date(2024, 11, 25), date(2025, 11, 24)
+    before = build_range_summary(execute, *previous, advisor, NOW).summary
+    figures = {c.label: c for c in report.comparison}
+    assert figures["Sesiones"].previous == len(before.sessions)
+    assert figures["Importe de sesiones"].previous == before.sessions_amount
+    assert figures["Total emitido"].previous == before.total
