@@ -62,7 +62,7 @@ class Receipt(Base):
     total: Mapped[Decimal] = mapped_column(Money())
     tariff_snapshot: Mapped[dict[str, Any]] = mapped_column(JSON)
     status: Mapped[ReceiptStatus] = mapped_column(StrEnumType(ReceiptStatus))
-    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
     cancel_reason: Mapped[str | None] = mapped_column(Text)
 
     lines: Mapped[list[ReceiptLine]] = relationship(

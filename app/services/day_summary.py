@@ -125,9 +125,9 @@ _DAY_RECEIPTS_WHERE = DAY_RECEIPTS_WHERE = """r.id IN (
     UNION ALL
     SELECT x.id FROM receipts x WHERE x.cancelled_at >= :start AND x.cancelled_at < :end
 )"""
-# Issued on the day through the issued_at index; there is no index on cancelled_at, so one
-# scan of receipts finds those cancelled on the day. What each still owes comes from the
-# payments' receipt index, receipt by receipt.
+# Issued on the day through the issued_at index, cancelled on it through the cancelled_at one
+# (revision 0009). What each still owes comes from the payments' receipt index, receipt by
+# receipt.
 _DAY_RECEIPTS = """
 SELECT r.id, r.folio, r.issued_at, cl.name, r.base, r.iva, r.total, r.status, r.cancel_reason,
        r.advisor_id, (SELECT SUM(p.amount) FROM payments p WHERE p.receipt_id = r.id)
