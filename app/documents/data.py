@@ -34,6 +34,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from app.billing.money import ZERO, round_money
+from app.billing.payments import payment_state
 from app.kernel.enums import Band, LineKind, Modality, ReceiptStatus
 from app.kernel.fmt import LOCAL_ZONE
 from app.kernel.timeline import ConsentRecord, Disconnection, answer_label, require_aware
@@ -267,15 +268,6 @@ PAYMENT_LABELS = {
     "unpaid": "Sin pagar",
     "cancelled": "Cancelado",
 }
-
-
-def payment_state(status: ReceiptStatus, total: Decimal, paid: Decimal) -> str:
-    """``paid``, ``partial``, ``unpaid`` or ``cancelled`` (Spanish: :data:`PAYMENT_LABELS`)."""
-    if status is ReceiptStatus.CANCELLED:
-        return "cancelled"
-    if paid >= total:
-        return "paid"
-    return "partial" if paid > 0 else "unpaid"
 
 
 @dataclass(frozen=True)

@@ -8,9 +8,9 @@ from datetime import datetime
 from decimal import Decimal
 
 from app.billing.money import ZERO
+from app.billing.payments import payment_state
 from app.billing.pricing import Bill
 from app.billing.repair import RepairPart
-from app.documents.data import payment_state
 from app.kernel.enums import ReceiptStatus, RepairStatus
 
 

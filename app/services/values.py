@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from app.billing.money import ZERO
+from app.billing.payments import payment_state, still_owed
 from app.billing.policy import event_class
 from app.billing.session_rules import SessionState, allowed_actions, suggested_outcome
 from app.billing.tariff import Tariff
@@ -235,14 +236,13 @@ class ReceiptView:
 
     @property
     def balance(self) -> Decimal:
-        return self.total - self.paid
+        """What can still be paid (nothing once cancelled)."""
+        return still_owed(self.status, self.total, self.paid)
 
     @property
     def payment_status(self) -> str:
-        """``paid``, ``partial`` or ``unpaid``."""
-        if self.paid >= self.total:
-            return "paid"
-        return "partial" if self.paid > 0 else "unpaid"
+        """``paid``, ``partial``, ``unpaid`` or ``cancelled``."""
+        return payment_state(self.status, self.total, self.paid)
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.billing import Bill, format_money, parse_money
-from app.documents.data import payment_state
+from app.billing.payments import payment_state
 from app.kernel.enums import Band
 from app.kernel.fmt import format_duration
 from app.services.values import ReceiptView
@@ -300,7 +300,7 @@ class BillingPanel(QFrame):
 
 def receipt_text(folio: str | None, receipt: ReceiptView | None) -> str:
     """ "Recibo emitido: A-0001 · Pagado $500.00 MXN · Saldo $80.00 MXN" and the like; the
-    receipt's state is ``documents.data.payment_state``, as in the statement and the corte."""
+    receipt's state is ``billing.payments.payment_state``, as in the statement and the corte."""
     if folio is None:
         return ""
     if receipt is None:

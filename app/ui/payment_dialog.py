@@ -40,20 +40,9 @@ if TYPE_CHECKING:
     from app.services.facade import Services
     from app.services.values import ReceiptView
 
-__all__ = ["PaymentDialog", "balance_of", "paid_of"]
+__all__ = ["PaymentDialog"]
 
 ZERO = Decimal("0.00")
-
-
-def paid_of(receipt: ReceiptView) -> Decimal:
-    return sum((p.amount for p in receipt.payments), ZERO)
-
-
-def balance_of(receipt: ReceiptView) -> Decimal:
-    """What the receipt still owes (0.00 when cancelled)."""
-    if receipt.status is ReceiptStatus.CANCELLED:
-        return ZERO
-    return receipt.total - paid_of(receipt)
 
 
 class PaymentDialog(QDialog):
@@ -163,12 +152,12 @@ class PaymentDialog(QDialog):
 
     @property
     def balance(self) -> Decimal:
-        return balance_of(self.receipt)
+        return self.receipt.balance
 
     def _show_receipt(self) -> None:
         r = self.receipt
         self.totalValue.setText(format_money(r.total))
-        self.paidValue.setText(format_money(paid_of(r)))
+        self.paidValue.setText(format_money(r.paid))
         self.balanceValue.setText(format_money(self.balance))
         if r.payments:
             items = [
