@@ -483,7 +483,10 @@ def _story(report: PeriodReport, st: Styles) -> list[Flowable]:
     charts.setStyle(table_style([("VALIGN", (0, 0), (-1, -1), "TOP")]))
     bar_height = min(80 * mm, max(30 * mm, (14 + 9 * len(report.by_advisor)) * mm / 2.2))
     advisors = advisors_chart(report.by_advisor, 110 * mm, bar_height)
-    gap = Spacer(1, 5 * mm)
+
+    def gap() -> Spacer:  # one instance per place: ReportLab keeps layout state on a flowable
+        return Spacer(1, 5 * mm)
+
     return [
         _header(report, st),
         Spacer(1, 3 * mm),
@@ -499,9 +502,9 @@ def _story(report: PeriodReport, st: Styles) -> list[Flowable]:
                 ]
             )
         ),
-        gap,
+        gap(),
         _groups("Por modalidad", report.by_modality),
-        gap,
+        gap(),
         KeepTogether(
             _side_by_side(
                 [
@@ -510,13 +513,13 @@ def _story(report: PeriodReport, st: Styles) -> list[Flowable]:
                 ]
             )
         ),
-        gap,
+        gap(),
         _groups("Por asesor", report.by_advisor),
-        gap,
+        gap(),
         _groups("Principales clientes", report.top_clients),
-        gap,
+        gap(),
         KeepTogether([_section("Pólizas"), _policies_table(report, st)]),
-        gap,
+        gap(),
         KeepTogether(
             [_section("Comparación con el periodo anterior"), _comparison_table(report, st)]
         ),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from sqlalchemy import Engine, func, select
@@ -119,3 +119,30 @@ def test_demo_replace_keeps_a_backup_and_rebuilds(tmp_path: Path) -> None:
             "SELECT count(*) FROM clients WHERE name = 'Cliente marcado'"
         ).fetchone() == (0,)
         assert conn.execute("SELECT count(*) FROM clients").fetchone()[0] > 5
+
+
+def test_every_report_preset_of_the_demo_renders(engine: Engine) -> None:
+    """The demo's reports, one per preset, as the CLI and the window save them: PDFs that
+    ReportLab lays out (a page break may fall anywhere) and that read back."""
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    from app.documents.report_csv import report_csv_bytes
+    from app.documents.report_pdf import report_pdf_bytes
+    from app.kernel.clock import FakeClock
+    from app.services.facade import Services
+    from app.services.reports import Preset
+
+    today = date(2026, 12, 1)
+    fill(engine, today, weeks=3, seed=2026)
+    sv = Services.create(engine, FakeClock(datetime(2026, 12, 1, 19, 0, tzinfo=UTC)))
+    for preset in Preset:
+        first, last = sv.reports.preset(preset)
+        report = sv.reports.period(first, last)
+        text = "".join(
+            page.extract_text() for page in PdfReader(BytesIO(report_pdf_bytes(report))).pages
+        )
+        assert f"{report.totals.sessions}" in text and "Principales clientes".upper() in text
+        data = report_csv_bytes(report, sv.reports.period_corte(first, last))
+        assert data.startswith(b"\xef\xbb\xbf") and b"Importes,Total" in data
