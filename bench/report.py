@@ -132,7 +132,13 @@ def main() -> None:
             "SELECT COUNT(*) FROM sessions WHERE started_at >= ? AND started_at < ?",
             ("2025-11-25 06:00:00.000000", "2026-11-25 06:00:00.000000"),
         ).fetchone()[0]
-    print(f"sesiones en el año {FIRST:%d/%m/%Y}–{LAST:%d/%m/%Y}: {in_year:,}")
+        unbilled = conn.execute(
+            "SELECT COUNT(*) FROM sessions s WHERE started_at >= ? AND started_at < ? AND NOT "
+            "EXISTS (SELECT 1 FROM receipts r WHERE r.session_id = s.id AND r.status = 'issued')",
+            ("2025-11-25 06:00:00.000000", "2026-11-25 06:00:00.000000"),
+        ).fetchone()[0]
+    print(f"sesiones en el año {FIRST:%d/%m/%Y}–{LAST:%d/%m/%Y}: {in_year:,} "
+          f"({unbilled:,} sin recibo: se tarifican en Python, una por una)")  # fmt: skip
     wall, cpu, report = timed(lambda: services.reports.period(FIRST, LAST), args.runs)
     both = f"{report.totals.sessions:,} + {int(report.comparison[0].previous):,} sesiones"
     line("reporte del año + año anterior (servicios)", wall, cpu, both)
