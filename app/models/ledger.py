@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -38,7 +39,12 @@ class Receipt(Base):
     """An issued receipt is immutable; only its status moves to cancelled, with a reason."""
 
     __tablename__ = "receipts"
-    __table_args__ = (UniqueConstraint("series", "number"),)
+    __table_args__ = (
+        UniqueConstraint("series", "number"),
+        # the receipts issued in a range, and what those issued by an instant add up to
+        # without reading the rows (the corte's balance due; revision 0009)
+        Index("ix_receipts_issued_total", "issued_at", "total", "advisor_id"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     series: Mapped[str] = mapped_column(String(10))
@@ -47,7 +53,7 @@ class Receipt(Base):
     client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"), index=True)
     session_id: Mapped[int | None] = mapped_column(ForeignKey("sessions.id"), index=True)
     advisor_id: Mapped[int] = mapped_column(ForeignKey("advisors.id"))
-    issued_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime())  # ix_receipts_issued_total
     modality: Mapped[Modality] = mapped_column(StrEnumType(Modality))
     worked_minutes: Mapped[int] = mapped_column(Integer)
     billable_hours: Mapped[int] = mapped_column(Integer)
@@ -87,6 +93,8 @@ class ReceiptLine(Base):
 
 class Payment(Base):
     __tablename__ = "payments"
+    # what was received by an instant, without reading the rows (revision 0009)
+    __table_args__ = (Index("ix_payments_received_amount", "received_at", "amount"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     receipt_id: Mapped[int] = mapped_column(ForeignKey("receipts.id"), index=True)

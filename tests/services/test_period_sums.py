@@ -104,3 +104,34 @@ def test_one_advisors_sums(execute: Execute) -> None:
     assert figures["Sesiones"].previous == len(before.sessions)
     assert figures["Importe de sesiones"].previous == before.sessions_amount
     assert figures["Total emitido"].previous == before.total
+
+
+def test_balance_due_at_each_close(execute: Execute) -> None:
+    """What is still owed when a day closes, against the receipts and payments read one by one:
+    in force then (issued by then, not cancelled by then), less what was paid on them by then."""
+    from app.services.day_summary import local_day_bounds, money_flows
+    from app.services.sql import instant, maybe_instant, money
+
+    receipts = {
+        int(i): (instant(at), maybe_instant(off), money(total), int(adv))
+        for i, at, off, total, adv in execute(
+            "SELECT id, issued_at, cancelled_at, total, advisor_id FROM receipts", {}
+        )
+    }
+    payments = [
+        (int(r), instant(at), money(amount))
+        for r, at, amount in execute("SELECT receipt_id, received_at, amount FROM payments", {})
+    ]
+    cancelled_later = sum(1 for _, off, _, _ in receipts.values() if off is not None)
+    assert cancelled_later and payments
+    for day in (date(2025, 3, 3), date(2026, 1, 15), date(2026, 11, 24)):
+        start, end = local_day_bounds(day)
+        for advisor in (None, 3):
+            live = {
+                r for r, (at, off, _, adv) in receipts.items()
+                if at < end and (off is None or off >= end) and advisor in (None, adv)
+            }  # fmt: skip
+            owed = sum((receipts[r][2] for r in live), ZERO) - sum(
+                (amount for r, at, amount in payments if at < end and r in live), ZERO
+            )
+            assert money_flows(execute, start, end, advisor)[1] == max(ZERO, owed)

@@ -1,0 +1,141 @@
+"""`appleuse summary -o day.csv` beside Timewarrior's `timew summary` over the same entries.
+
+    .venv/bin/python bench/timew.py [--sessions N ...] [--runs N] [--date YYYY-MM-DD]
+
+Issue 11's goal: the corte del día as CSV costs at most 2× `timew summary` of one day at
+100,000 entries and at most 3× at 1,000,000. For each size, the database of
+`bench/summary_cli.py` (cached in ``--cache``; N ended sessions over two years) and a
+Timewarrior database holding one interval per session (same start and end, tagged with the
+client, the advisor and the modality) are built once; then fresh processes of each command run
+alternately, ``--runs`` times after a warm-up, and the medians of their CPU time (children's
+``rusage``: user + system) and wall time are printed with the ratio. Timewarrior is Debian's
+`timewarrior` (`apt-get install timewarrior`). Prints; asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+GOALS = {100_000: 2.0, 1_000_000: 3.0}
+
+
+def stamp(value: str) -> str:
+    """SQLite's stored UTC text → Timewarrior's ``20261124T150000Z``."""
+    return datetime.fromisoformat(value).strftime("%Y%m%dT%H%M%SZ")
+
+
+def timew_database(db: Path, target: Path) -> int:
+    """One Timewarrior interval per ended session of ``db``, in monthly data files."""
+    done = target / "done"
+    if done.exists():
+        return int(done.read_text())
+    data = target / "data"
+    data.mkdir(parents=True, exist_ok=True)
+    (target / "timewarrior.cfg").write_text("verbose = off\n")
+    months: dict[str, list[str]] = defaultdict(list)
+    conn = sqlite3.connect(db)
+    try:
+        rows = conn.execute(
+            "SELECT s.started_at, s.ended_at, cl.name, a.name, s.modality FROM sessions s "
+            "JOIN cases c ON c.id = s.case_id JOIN clients cl ON cl.id = c.client_id "
+            "JOIN advisors a ON a.id = s.advisor_id WHERE s.ended_at IS NOT NULL "
+            "ORDER BY s.started_at"
+        )
+        count = 0
+        for start, end, client, advisor, modality in rows:
+            begin = stamp(start)
+            months[begin[:4] + "-" + begin[4:6]].append(
+                f'inc {begin} - {stamp(end)} # "{client}" "{advisor}" {modality}\n'
+            )
+            count += 1
+    finally:
+        conn.close()
+    for month, lines in months.items():
+        (data / f"{month}.data").write_text("".join(lines))
+    (data / "tags.data").write_text("{}\n")
+    done.write_text(str(count))
+    return count
+
+
+def run_once(args: list[str], env: dict[str, str], cwd: Path) -> tuple[float, float]:
+    """Wall and CPU seconds (the child's user + system time) of one fresh process."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t0 = time.perf_counter()
+    result = subprocess.run(args, capture_output=True, text=True, env=env, cwd=cwd)
+    wall = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if result.returncode != 0:
+        raise SystemExit(f"falló {' '.join(args)}:\n{result.stderr}{result.stdout}")
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu
+
+
+def compare(sessions: int, cache: Path, runs: int, day: date) -> None:
+    from summary_cli import at_head, build, command
+
+    db = cache / f"bench-{sessions}.sqlite3"
+    if not db.exists() or not at_head(db):
+        partial = db.with_suffix(".partial")
+        partial.unlink(missing_ok=True)
+        t0 = time.perf_counter()
+        build(partial, sessions)
+        partial.replace(db)
+        print(f"base construida en {time.perf_counter() - t0:.1f} s → {db}")
+    tw = cache / f"timew-{sessions}"
+    entries = timew_database(db, tw)
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "TIMEWARRIORDB": str(tw)}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)  # the package is compiled once, not per run
+    ours = [*command(), "--db", f"sqlite:///{db}", "summary", "--date", day.isoformat(),
+            "-o", "day.csv"]  # fmt: skip
+    theirs = ["timew", "summary", day.isoformat(), "-", (day + timedelta(days=1)).isoformat()]
+    work = Path(tempfile.mkdtemp(prefix="appleuse-timew-"))
+    figures: dict[str, list[tuple[float, float]]] = {"appleuse": [], "timew": []}
+    for k in range(runs + 1):  # alternately, so both see the same machine
+        for name, args in (("appleuse", ours), ("timew", theirs)):
+            measured = run_once(args, env, work)
+            if k:  # the first round warms the disk cache and compiles the package
+                figures[name].append(measured)
+    wall = {n: statistics.median(w for w, _ in f) for n, f in figures.items()}
+    cpu = {n: statistics.median(c for _, c in f) for n, f in figures.items()}
+    ratio = cpu["appleuse"] / cpu["timew"]
+    goal = GOALS.get(sessions)
+    verdict = "" if goal is None else f"(meta ≤ {goal:.0f}×: {'OK' if ratio <= goal else 'EXCEDE'})"
+    print(f"{sessions:>9,} sesiones / {entries:,} intervalos de timew, día {day.isoformat()}")
+    for name in ("appleuse", "timew"):
+        print(f"  {name:<9} CPU {cpu[name]:.3f} s   pared {wall[name]:.3f} s")
+    print(f"  CPU appleuse ÷ timew = {ratio:.2f}×  {verdict}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--cache", type=Path, default=Path(tempfile.gettempdir()) / "appleuse-bench"
+    )
+    parser.add_argument("--sessions", type=int, nargs="+", default=[100_000])
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--date", type=date.fromisoformat, default=date(2026, 11, 24))
+    args = parser.parse_args()
+    args.cache.mkdir(parents=True, exist_ok=True)
+    version = subprocess.run(["timew", "--version"], capture_output=True, text=True).stdout
+    print(f"timew {version.strip()} · {datetime.now(UTC):%Y-%m-%d %H:%M} UTC")
+    for sessions in args.sessions:
+        compare(sessions, args.cache, args.runs, args.date)
+
+
+if __name__ == "__main__":
+    main()
