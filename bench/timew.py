@@ -6,9 +6,12 @@ Issue 11's goal: the corte del día as CSV costs at most 2× `timew summary` of 
 100,000 entries and at most 3× at 1,000,000. For each size, the database of
 `bench/summary_cli.py` (cached in ``--cache``; N ended sessions over two years) and a
 Timewarrior database holding one interval per session (same start and end, tagged with the
-client, the advisor and the modality) are built once; then fresh processes of each command run
-alternately, ``--runs`` times after a warm-up, and the medians of their CPU time (children's
-``rusage``: user + system) and wall time are printed with the ratio. Timewarrior is Debian's
+client, the advisor and the modality) are built once, in two layouts: as Timewarrior keeps them
+(one data file per month: a day's summary reads its month, a few thousand intervals) and with
+every interval in the summarized month's file (the summary parses all N, as the corte's
+database holds all N). Then fresh processes of each command run alternately, ``--runs`` times
+after a warm-up, and the medians of their CPU time (children's ``rusage``: user + system) and
+wall time are printed with the ratios. Timewarrior is Debian's
 `timewarrior` (`apt-get install timewarrior`). Prints; asserts nothing.
 """
 
@@ -39,8 +42,9 @@ def stamp(value: str) -> str:
     return datetime.fromisoformat(value).strftime("%Y%m%dT%H%M%SZ")
 
 
-def timew_database(db: Path, target: Path) -> int:
-    """One Timewarrior interval per ended session of ``db``, in monthly data files."""
+def timew_database(db: Path, target: Path, one_file: str | None = None) -> int:
+    """One Timewarrior interval per ended session of ``db``, in monthly data files (or all in
+    the file of month ``one_file``, ``YYYY-MM``)."""
     done = target / "done"
     if done.exists():
         return int(done.read_text())
@@ -59,7 +63,7 @@ def timew_database(db: Path, target: Path) -> int:
         count = 0
         for start, end, client, advisor, modality in rows:
             begin = stamp(start)
-            months[begin[:4] + "-" + begin[4:6]].append(
+            months[one_file or begin[:4] + "-" + begin[4:6]].append(
                 f'inc {begin} - {stamp(end)} # "{client}" "{advisor}" {modality}\n'
             )
             count += 1
@@ -96,29 +100,36 @@ def compare(sessions: int, cache: Path, runs: int, day: date) -> None:
         build(partial, sessions)
         partial.replace(db)
         print(f"base construida en {time.perf_counter() - t0:.1f} s → {db}")
-    tw = cache / f"timew-{sessions}"
-    entries = timew_database(db, tw)
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "TIMEWARRIORDB": str(tw)}
+    layouts = {
+        "timew (un archivo por mes)": cache / f"timew-{sessions}",
+        "timew (todo en un archivo)": cache / f"timew-{sessions}-one",
+    }
+    entries = timew_database(db, layouts["timew (un archivo por mes)"])
+    timew_database(db, layouts["timew (todo en un archivo)"], f"{day:%Y-%m}")
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     env.pop("PYTHONDONTWRITEBYTECODE", None)  # the package is compiled once, not per run
     ours = [*command(), "--db", f"sqlite:///{db}", "summary", "--date", day.isoformat(),
             "-o", "day.csv"]  # fmt: skip
     theirs = ["timew", "summary", day.isoformat(), "-", (day + timedelta(days=1)).isoformat()]
+    runs_of = {"appleuse summary -o day.csv": (ours, None)}
+    runs_of |= {name: (theirs, str(folder)) for name, folder in layouts.items()}
     work = Path(tempfile.mkdtemp(prefix="appleuse-timew-"))
-    figures: dict[str, list[tuple[float, float]]] = {"appleuse": [], "timew": []}
-    for k in range(runs + 1):  # alternately, so both see the same machine
-        for name, args in (("appleuse", ours), ("timew", theirs)):
-            measured = run_once(args, env, work)
+    figures: dict[str, list[tuple[float, float]]] = defaultdict(list)
+    for k in range(runs + 1):  # alternately, so all see the same machine
+        for name, (args, folder) in runs_of.items():
+            measured = run_once(args, env | ({"TIMEWARRIORDB": folder} if folder else {}), work)
             if k:  # the first round warms the disk cache and compiles the package
                 figures[name].append(measured)
     wall = {n: statistics.median(w for w, _ in f) for n, f in figures.items()}
     cpu = {n: statistics.median(c for _, c in f) for n, f in figures.items()}
-    ratio = cpu["appleuse"] / cpu["timew"]
-    goal = GOALS.get(sessions)
-    verdict = "" if goal is None else f"(meta ≤ {goal:.0f}×: {'OK' if ratio <= goal else 'EXCEDE'})"
     print(f"{sessions:>9,} sesiones / {entries:,} intervalos de timew, día {day.isoformat()}")
-    for name in ("appleuse", "timew"):
-        print(f"  {name:<9} CPU {cpu[name]:.3f} s   pared {wall[name]:.3f} s")
-    print(f"  CPU appleuse ÷ timew = {ratio:.2f}×  {verdict}")
+    for name in runs_of:
+        print(f"  {name:<28} CPU {cpu[name]:.3f} s   pared {wall[name]:.3f} s")
+    goal = GOALS.get(sessions)
+    for name in layouts:
+        ratio = cpu["appleuse summary -o day.csv"] / cpu[name]
+        verdict = "" if goal is None else f"meta ≤ {goal:.0f}×: {'OK' if ratio <= goal else 'no'}"
+        print(f"  CPU appleuse ÷ {name} = {ratio:.2f}×  {verdict}")
 
 
 def main() -> None:

@@ -9,9 +9,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from stdnum.exceptions import ValidationError as StdnumError
-from stdnum.mx import rfc as mx_rfc
-
 from app.documents.data import BusinessProfile as DocumentHeader
 from app.kernel.enums import DeviceKind, PolicyBenefit
 from app.kernel.errors import RuleError
@@ -65,6 +62,10 @@ def clean_rfc(value: str | None) -> str | None:
     """Empty → None; otherwise a valid RFC in compact upper-case form, or RuleError."""
     if value is None or not value.strip():
         return None
+    # python-stdnum costs ~30 ms to import: only when an RFC is checked, not in every command
+    from stdnum.exceptions import ValidationError as StdnumError
+    from stdnum.mx import rfc as mx_rfc
+
     try:
         return str(mx_rfc.validate(value.strip().upper()))
     except StdnumError:
