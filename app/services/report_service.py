@@ -3,7 +3,6 @@ command line: one read transaction each, the clock injected (``today``: the loca
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date
 
 from sqlalchemy.orm import Session
@@ -12,7 +11,6 @@ from app.documents.report_data import PeriodReport
 from app.kernel.clock import Clock
 from app.kernel.fmt import LOCAL_ZONE, to_local
 from app.models import Advisor
-from app.services.balances import BalanceService
 from app.services.client_history import ClientHistory, build_client_history
 from app.services.loading import get_or_fail
 from app.services.reports import Preset, build_period_report, check_period, preset_period
@@ -23,7 +21,6 @@ class ReportService:
     def __init__(self, db: Database, clock: Clock) -> None:
         self.db = db
         self.clock = clock
-        self.balances = BalanceService(db, clock)
 
     def today(self) -> date:
         return to_local(self.clock(), LOCAL_ZONE).date()
@@ -48,9 +45,7 @@ class ReportService:
         return self.db.read(work)
 
     def client_history(self, client_id: int) -> ClientHistory:
-        """Everything about a client, newest first, with the statement's balance."""
-        history = self.db.read(
-            lambda s: build_client_history(session_execute(s), client_id, self.clock())
-        )
-        balance = self.balances.statement(client_id).balance
-        return replace(history, balance=balance)
+        """Everything about a client, newest first, with the statement's balance (read in
+        the same transaction, from the same receipt and payment rows)."""
+        now = self.clock()
+        return self.db.read(lambda s: build_client_history(session_execute(s), client_id, now))

@@ -1,0 +1,143 @@
+"""How fast a client's history is (issue 14: ≤ 100 ms with 1,000 sessions, balance included).
+
+    .venv/bin/python bench/history.py [--cache DIR] [--sessions N] [--runs N] [--citas N]
+                                      [--rebuild] [--profile]
+
+Reuses ``bench/report.py``'s database (``bench/summary_cli.py``'s builder, cached in
+``--cache``) and its copy where one client has at least 1,000 sessions; that copy also gets
+``--citas`` appointments of the client (every state, with their changes), since the builder
+makes none. Then it times, median of ``--runs`` (wall and CPU time):
+- the history as the window asks for it (``services.reports.client_history``), balance included;
+- the read model alone (``build_client_history``) through SQLAlchemy and through ``sqlite3``;
+- the client's statement (``BalanceService.statement``), for comparison: the history no longer
+  waits for it, and the two balances are printed side by side (they must agree).
+``--profile`` prints the top of ``cProfile`` for one history. Prints; asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import pstats
+import random
+import sqlite3
+import sys
+import tempfile
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from report import NOW, database, line, timed, with_big_client  # noqa: E402
+
+_STORED = "%Y-%m-%d %H:%M:%S.%f"  # how SQLAlchemy stores an instant on SQLite
+_STATES = ("scheduled", "confirmed", "done", "done", "no_show", "cancelled")
+
+
+def add_citas(db: Path, client: int, count: int, seed: int = 14) -> None:
+    """``count`` citas of ``client`` over the two years up to ``NOW`` and a month after, each
+    with its "booked" change (and its state's change)."""
+    rng = random.Random(seed)
+    conn = sqlite3.connect(db)
+    try:
+        advisors = [a for (a,) in conn.execute("SELECT id FROM advisors")]
+        first = NOW - timedelta(days=730)
+        for _ in range(count):
+            start = first + timedelta(days=rng.randrange(760), hours=rng.randrange(24))
+            start = start.replace(minute=0, second=0, microsecond=0)
+            future = start > NOW
+            state = rng.choice(_STATES[:2] if future else _STATES)
+            advisor = rng.choice(advisors)
+            modality = rng.choice(("remote", "office", "onsite"))
+            row = (
+                client, advisor, modality, "phone" if modality == "remote" else None,
+                "Xalapa" if modality == "onsite" else "", "Av. Ávila Camacho 12"
+                if modality == "onsite" else "", start.strftime(_STORED),
+                (start + timedelta(hours=1)).strftime(_STORED), "Revisión del equipo",
+                "general", state, "El cliente pidió otra fecha" if state == "cancelled" else None,
+                (start - timedelta(days=3)).strftime(_STORED),
+            )  # fmt: skip
+            cursor = conn.execute(
+                "INSERT INTO appointments (client_id, advisor_id, modality, channel, city, "
+                "address, starts_at, ends_at, reason, purpose, state, cancel_reason, created_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                row,
+            )
+            changes = [("booked", row[12])]
+            if state != "scheduled":
+                changes.append((state, row[6]))
+            for seq, (kind, at) in enumerate(changes, 1):
+                conn.execute(
+                    "INSERT INTO appointment_changes (appointment_id, seq, kind, at, advisor_id, "
+                    "starts_at, ends_at, note) VALUES (?, ?, ?, ?, ?, ?, ?, '')",
+                    (cursor.lastrowid, seq, kind, at, advisor, row[6], row[7]),
+                )
+        conn.commit()
+    finally:
+        conn.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--cache", type=Path, default=Path(tempfile.gettempdir()) / "appleuse-bench"
+    )
+    parser.add_argument("--sessions", type=int, default=100_000)
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--citas", type=int, default=150)
+    parser.add_argument("--rebuild", action="store_true")
+    parser.add_argument("--profile", action="store_true")
+    args = parser.parse_args()
+    db = database(args.cache, args.sessions, args.rebuild)
+
+    from app.kernel.clock import FakeClock
+    from app.models.engine import make_engine
+    from app.services.client_history import build_client_history
+    from app.services.facade import Services
+    from app.services.sql import open_sqlite_readonly, sqlite_execute
+    from app.services.uow import session_execute
+
+    copy, client, sessions = with_big_client(db)
+    add_citas(copy, client, args.citas)
+    engine = make_engine(f"sqlite:///{copy}")
+    services = Services.create(engine, FakeClock(NOW))
+    try:
+        services.reports.client_history(client)  # warm: the first connection, imports
+        wall, cpu, history = timed(lambda: services.reports.client_history(client), args.runs)
+        line(f"historial de un cliente con {sessions:,} sesiones", wall, cpu,
+             f"{len(history.entries):,} renglones, saldo incluido (meta ≤ 0.100 s)")  # fmt: skip
+        wall, cpu, _ = timed(
+            lambda: services.db.read(
+                lambda s: build_client_history(session_execute(s), client, NOW)
+            ),
+            args.runs,
+        )
+        line("  el modelo de lectura (SQLAlchemy)", wall, cpu)
+        conn = open_sqlite_readonly(copy)
+        try:
+            execute = sqlite_execute(conn)
+            wall, cpu, _ = timed(lambda: build_client_history(execute, client, NOW), args.runs)
+            line("  el modelo de lectura (sqlite3)", wall, cpu)
+        finally:
+            conn.close()
+        wall, cpu, statement = timed(lambda: services.balances.statement(client), args.runs)
+        line("  el estado de cuenta (comparación)", wall, cpu,
+             f"saldo {statement.balance} = historial {history.balance}")  # fmt: skip
+        kinds = {k: len(history.only(k)) for k in history.kinds}
+        print("  renglones por tipo: " + ", ".join(f"{k} {n:,}" for k, n in kinds.items()))
+        if args.profile:
+            profiler = cProfile.Profile()
+            profiler.enable()
+            services.reports.client_history(client)
+            profiler.disable()
+            pstats.Stats(profiler).sort_stats("cumulative").print_stats(30)
+    finally:
+        engine.dispose()
+        copy.unlink(missing_ok=True)
+    print(f"reloj del banco: {NOW.astimezone(UTC):%Y-%m-%d %H:%M} UTC")
+
+
+if __name__ == "__main__":
+    main()
