@@ -21,6 +21,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, time
 from decimal import Decimal
+from operator import attrgetter
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from app.billing.money import ZERO, format_money
@@ -44,7 +46,7 @@ from app.kernel.fmt import (
     format_time,
     policy_label,
 )
-from app.kernel.timeline import consent_records, disconnections
+from app.kernel.timeline import Entry, consent_records, disconnections
 from app.services.balances import StoredPayment, StoredReceipt, balance_of
 from app.services.billing_inputs import price_sessions, tariff_history
 from app.services.day_summary import _SESSIONS, _Session, read_events
@@ -67,10 +69,10 @@ KINDS = (
 )  # fmt: skip
 
 
-@dataclass(frozen=True)
-class HistoryEntry:
+class HistoryEntry(NamedTuple):
     """One line of the history. What it opens: ``receipt_id`` (its receipt) or
-    ``appointment_id`` (its cita)."""
+    ``appointment_id`` (its cita). A named tuple: thousands are made per history, and one
+    costs a seventh of a frozen dataclass."""
 
     at: datetime
     kind: str  # one of KINDS
@@ -82,8 +84,7 @@ class HistoryEntry:
     appointment_id: int | None = None
 
 
-@dataclass(frozen=True)
-class Receipted:
+class Receipted(NamedTuple):
     """A session's issued receipt, as the history shows it."""
 
     id: int
@@ -129,11 +130,14 @@ _SESSION_LINES = f"""
 SELECT s.id, s.case_id, s.advisor_id, s.modality, s.started_at, s.outcome
 FROM sessions s WHERE {_CLIENT_SESSIONS}
 """
-#: The events that can make a consent record or a disconnection (``kernel.timeline``: the
-#: corrected timeline adds disconnections only from "disconnection_added"): a session without
-#: any has neither, and its timeline is not read for them.
-_RECORD_KINDS = frozenset(
-    {EventKind.REMOTE_REQUESTED, EventKind.DISCONNECTED, EventKind.DISCONNECTION_ADDED}
+#: The events a consent record or a disconnection comes from (``kernel.timeline``: the
+#: corrected timeline adds disconnections only from "disconnection_added"). Only the sessions
+#: that have one are read for their records, and only when they have one of each kind.
+_CONSENT_KINDS = frozenset({EventKind.REMOTE_REQUESTED})
+_CUT_KINDS = frozenset({EventKind.DISCONNECTED, EventKind.DISCONNECTION_ADDED})
+_WITH_RECORDS = (
+    f"{_CLIENT_SESSIONS} AND EXISTS (SELECT 1 FROM session_events x WHERE x.session_id = s.id"
+    f" AND x.kind IN ({', '.join(repr(k.value) for k in _CONSENT_KINDS | _CUT_KINDS)}))"
 )
 _CHUNK = 500  # ids per IN list (well under SQLite's and PostgreSQL's parameter limits)
 # Receipts and payments without joins: their case comes from the sessions already read.
@@ -206,7 +210,7 @@ def build_client_history(execute: Execute, client_id: int, now: datetime) -> Cli
     payments = _payments(execute, params, receipts.named, entries)
     _policies(execute, params, entries)
     citas = _appointments(execute, params, names, entries)
-    entries.sort(key=lambda e: e.at, reverse=True)
+    entries.sort(key=attrgetter("at"), reverse=True)
     return ClientHistory(
         client_id, found[0][0], tuple(entries), len(devices), len(labels), len(lines),
         balance_of(receipts.stored, payments, now), appointments=citas,
@@ -242,8 +246,13 @@ class _Receipts:
         rid = int(rid)
         case = self.case_of.get(int(session), "") if session is not None else ""
         self.named[rid] = (folio, case)
-        at, charge, state = instant(issued), money(total), _RECEIPT_STATUS[status]
-        detail = f"Subtotal {format_money(money(base))} · IVA {format_money(money(iva))}"
+        at, charge, state, subtotal = (
+            instant(issued),
+            money(total),
+            _RECEIPT_STATUS[status],
+            money(base),
+        )
+        detail = f"Subtotal {format_money(subtotal)} · IVA {format_money(money(iva))}"
         entries.append(HistoryEntry(at, "Recibo", f"Recibo {folio} emitido", detail, charge,
                                     case, rid))  # fmt: skip
         cancelled_at = maybe_instant(cancelled)
@@ -253,7 +262,7 @@ class _Receipts:
                                         f"Recibo {folio} cancelado", reason or "", -charge,
                                         case, rid))  # fmt: skip
         elif session is not None:
-            self.of_session[int(session)] = Receipted(rid, folio, money(base), int(worked))
+            self.of_session[int(session)] = Receipted(rid, folio, subtotal, int(worked))
 
 
 def _sessions(
@@ -267,15 +276,17 @@ def _sessions(
     entries: list[HistoryEntry],
 ) -> None:
     """Each session with its outcome and amount, its consents and its disconnections."""
-    events = read_events(execute, _CLIENT_SESSIONS, params)
+    events = read_events(execute, _WITH_RECORDS, params)
     unbilled = []  # priced: the sessions without an issued receipt (a cancelled one: again)
     waiting = [int(r[0]) for r in lines if int(r[0]) not in receipt_of]
     for k in range(0, len(waiting), _CHUNK):
         ids, chunk = in_list("u", waiting[k : k + _CHUNK])
         found = execute(_SESSIONS.format(where=f"s.id IN ({ids})"), chunk)
         unbilled += [_Session.of(r).facts for r in found]
+        events.update(read_events(execute, f"s.id IN ({ids})", chunk))
     bills = price_sessions(execute, unbilled, events, tariff_history(execute), now).bills
     modalities = {m.value: f"Sesión {m.label[0].lower()}{m.label[1:]}" for m in Modality}
+    durations: dict[int, str] = {}  # "1 h 40 min" by minutes: sessions repeat their lengths
     for sid, _, advisor, modality, started, outcome in lines:
         sid = int(sid)
         receipt = receipt_of.get(sid)
@@ -289,23 +300,31 @@ def _sessions(
             minutes = bill.worked_minutes if bill is not None else None
             paper = "Sin recibo"
         done = _OUTCOME[outcome] if outcome is not None else "En curso"
-        worked = format_minutes(minutes) if minutes is not None else ""
+        worked = (
+            ""
+            if minutes is None
+            else durations.get(minutes) or durations.setdefault(minutes, format_minutes(minutes))
+        )
         detail = " · ".join(x for x in (names.get(int(advisor), ""), worked, paper) if x)
         label = case_of[sid]
         entries.append(HistoryEntry(instant(started), "Sesión", f"{modalities[modality]}: {done}",
                                     detail, amount, label,
                                     receipt.id if receipt else None))  # fmt: skip
         timeline = events.get(sid)
-        if timeline and any(e.kind in _RECORD_KINDS for e in timeline):
+        if timeline:
             _records(timeline, label, entries)
 
 
-def _records(events: list, label: str, entries: list[HistoryEntry]) -> None:  # type: ignore[type-arg]
+def _records(events: Sequence[Entry], label: str, entries: list[HistoryEntry]) -> None:
     """A session's remote-control requests and disconnections."""
-    for record in consent_records(events):
-        entries.append(HistoryEntry(record.requested_at, "Control remoto",
-                                    f"Control remoto solicitado: {record.answer_label}",
-                                    record.device, case=label))  # fmt: skip
+    kinds = {e.kind for e in events}
+    if kinds & _CONSENT_KINDS:
+        for record in consent_records(events):
+            entries.append(HistoryEntry(record.requested_at, "Control remoto",
+                                        f"Control remoto solicitado: {record.answer_label}",
+                                        record.device, case=label))  # fmt: skip
+    if not kinds & _CUT_KINDS:
+        return
     for cut in disconnections(events):
         gap = (
             ""
