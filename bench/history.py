@@ -8,7 +8,9 @@ Reuses ``bench/report.py``'s database (``bench/summary_cli.py``'s builder, cache
 ``--citas`` appointments of the client (every state, with their changes), since the builder
 makes none. Then it times, median of ``--runs`` (wall and CPU time):
 - the history as the window asks for it (``services.reports.client_history``), balance included;
-- the read model alone (``build_client_history``) through SQLAlchemy and through ``sqlite3``;
+- the read model alone (``build_client_history``) through SQLAlchemy's ``session_execute`` and
+  through a ``sqlite3`` connection of its own;
+  (the three in turn, run after run, so that the machine's other work weighs on each alike);
 - the client's statement (``BalanceService.statement``), for comparison: the history no longer
   waits for it, and the two balances are printed side by side (they must agree).
 ``--profile`` prints the top of ``cProfile`` for one history. Prints; asserts nothing.
@@ -21,10 +23,14 @@ import cProfile
 import pstats
 import random
 import sqlite3
+import statistics
 import sys
 import tempfile
-from datetime import UTC, datetime, timedelta
+import time
+from collections.abc import Callable
+from datetime import UTC, timedelta
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -79,6 +85,20 @@ def add_citas(db: Path, client: int, count: int, seed: int = 14) -> None:
         conn.close()
 
 
+def round_robin(paths: dict[str, Callable[[], Any]], runs: int) -> dict[str, tuple[float, float]]:
+    """Median wall and CPU seconds of each path, called in turn ``runs`` times (so that the
+    machine's other work weighs on each alike)."""
+    walls: dict[str, list[float]] = {k: [] for k in paths}
+    cpus: dict[str, list[float]] = {k: [] for k in paths}
+    for _ in range(runs):
+        for name, fn in paths.items():
+            w0, c0 = time.perf_counter(), time.process_time()
+            fn()
+            walls[name].append(time.perf_counter() - w0)
+            cpus[name].append(time.process_time() - c0)
+    return {k: (statistics.median(walls[k]), statistics.median(cpus[k])) for k in paths}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -103,27 +123,27 @@ def main() -> None:
     add_citas(copy, client, args.citas)
     engine = make_engine(f"sqlite:///{copy}")
     services = Services.create(engine, FakeClock(NOW))
+    conn = open_sqlite_readonly(copy)
+    execute = sqlite_execute(conn)
+    paths: dict[str, Callable[[], Any]] = {
+        "services": lambda: services.reports.client_history(client),
+        "sqlalchemy": lambda: services.db.read(
+            lambda s: build_client_history(session_execute(s), client, NOW)
+        ),
+        "sqlite3": lambda: build_client_history(execute, client, NOW),
+    }
     try:
-        services.reports.client_history(client)  # warm: the first connection, imports
-        wall, cpu, history = timed(lambda: services.reports.client_history(client), args.runs)
+        for fn in paths.values():  # warm: connections, imports, the page cache
+            fn()
+        figures = round_robin(paths, args.runs)
+        history = paths["services"]()
+        wall, cpu = figures["services"]
         line(f"historial de un cliente con {sessions:,} sesiones", wall, cpu,
              f"{len(history.entries):,} renglones, saldo incluido (meta ≤ 0.100 s)")  # fmt: skip
-        wall, cpu, _ = timed(
-            lambda: services.db.read(
-                lambda s: build_client_history(session_execute(s), client, NOW)
-            ),
-            args.runs,
-        )
-        line("  el modelo de lectura (SQLAlchemy)", wall, cpu)
-        conn = open_sqlite_readonly(copy)
-        try:
-            execute = sqlite_execute(conn)
-            wall, cpu, _ = timed(lambda: build_client_history(execute, client, NOW), args.runs)
-            line("  el modelo de lectura (sqlite3)", wall, cpu)
-        finally:
-            conn.close()
+        line("  modelo de lectura (SQLAlchemy, session_execute)", *figures["sqlalchemy"])
+        line("  modelo de lectura (sqlite3 propio)", *figures["sqlite3"])
         wall, cpu, statement = timed(lambda: services.balances.statement(client), args.runs)
-        line("  el estado de cuenta (comparación)", wall, cpu,
+        line("  estado de cuenta completo (comparación)", wall, cpu,
              f"saldo {statement.balance} = historial {history.balance}")  # fmt: skip
         kinds = {k: len(history.only(k)) for k in history.kinds}
         print("  renglones por tipo: " + ", ".join(f"{k} {n:,}" for k, n in kinds.items()))
@@ -134,6 +154,7 @@ def main() -> None:
             profiler.disable()
             pstats.Stats(profiler).sort_stats("cumulative").print_stats(30)
     finally:
+        conn.close()
         engine.dispose()
         copy.unlink(missing_ok=True)
     print(f"reloj del banco: {NOW.astimezone(UTC):%Y-%m-%d %H:%M} UTC")

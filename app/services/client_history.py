@@ -186,6 +186,35 @@ def _local_midnight(day: object) -> datetime:
     return datetime.combine(calendar_day(day), time(0), tzinfo=ZoneInfo(LOCAL_ZONE))
 
 
+class _Memo:
+    """Amounts and their texts, durations and their texts, each made once per history: a
+    client's receipts and sessions repeat the same few figures (and a Decimal, its text or a
+    duration's text costs a microsecond or more each time)."""
+
+    def __init__(self) -> None:
+        self._money: dict[object, Decimal] = {}
+        self._texts: dict[Decimal, str] = {}
+        self._minutes: dict[int, str] = {}
+
+    def money(self, raw: object) -> Decimal:
+        found = self._money.get(raw)
+        if found is None:
+            found = self._money[raw] = money(raw)
+        return found
+
+    def text(self, amount: Decimal) -> str:
+        found = self._texts.get(amount)
+        if found is None:
+            found = self._texts[amount] = format_money(amount)
+        return found
+
+    def minutes(self, minutes: int) -> str:
+        found = self._minutes.get(minutes)
+        if found is None:
+            found = self._minutes[minutes] = format_minutes(minutes)
+        return found
+
+
 def build_client_history(execute: Execute, client_id: int, now: datetime) -> ClientHistory:
     """The client's history, newest first, with the statement's balance as of ``now``."""
     found = execute(_CLIENT, {"client": client_id})
@@ -203,11 +232,12 @@ def build_client_history(execute: Execute, client_id: int, now: datetime) -> Cli
     names = {int(k): v for k, v in execute(_ADVISORS, {})}
     lines = execute(_SESSION_LINES, params)
     case_of = {int(r[0]): labels.get(int(r[1]), "") for r in lines}
-    receipts = _Receipts(case_of)
+    memo = _Memo()
+    receipts = _Receipts(case_of, memo)
     for r in execute(_RECEIPTS, params):
         receipts.add(r, entries)
-    _sessions(execute, params, now, lines, case_of, receipts.of_session, names, entries)
-    payments = _payments(execute, params, receipts.named, entries)
+    _sessions(execute, params, now, lines, case_of, receipts.of_session, names, memo, entries)
+    payments = _payments(execute, params, receipts.named, memo, entries)
     _policies(execute, params, entries)
     citas = _appointments(execute, params, names, entries)
     entries.sort(key=attrgetter("at"), reverse=True)
@@ -235,8 +265,9 @@ class _Receipts:
     """The client's receipts as they are read: their lines (issued, cancelled), their stored
     figures for the balance, each session's issued receipt, and each one's folio and case."""
 
-    def __init__(self, case_of: dict[int, str]) -> None:
+    def __init__(self, case_of: dict[int, str], memo: _Memo) -> None:
         self.case_of = case_of
+        self.memo = memo
         self.stored: list[StoredReceipt] = []
         self.of_session: dict[int, Receipted] = {}
         self.named: dict[int, tuple[str, str]] = {}  # id → (folio, case)
@@ -246,13 +277,10 @@ class _Receipts:
         rid = int(rid)
         case = self.case_of.get(int(session), "") if session is not None else ""
         self.named[rid] = (folio, case)
-        at, charge, state, subtotal = (
-            instant(issued),
-            money(total),
-            _RECEIPT_STATUS[status],
-            money(base),
-        )
-        detail = f"Subtotal {format_money(subtotal)} · IVA {format_money(money(iva))}"
+        memo = self.memo
+        at, state = instant(issued), _RECEIPT_STATUS[status]
+        charge, subtotal = memo.money(total), memo.money(base)
+        detail = f"Subtotal {memo.text(subtotal)} · IVA {memo.text(memo.money(iva))}"
         entries.append(HistoryEntry(at, "Recibo", f"Recibo {folio} emitido", detail, charge,
                                     case, rid))  # fmt: skip
         cancelled_at = maybe_instant(cancelled)
@@ -273,6 +301,7 @@ def _sessions(
     case_of: dict[int, str],
     receipt_of: dict[int, Receipted],
     names: dict[int, str],
+    memo: _Memo,
     entries: list[HistoryEntry],
 ) -> None:
     """Each session with its outcome and amount, its consents and its disconnections."""
@@ -286,7 +315,6 @@ def _sessions(
         events.update(read_events(execute, f"s.id IN ({ids})", chunk))
     bills = price_sessions(execute, unbilled, events, tariff_history(execute), now).bills
     modalities = {m.value: f"Sesión {m.label[0].lower()}{m.label[1:]}" for m in Modality}
-    durations: dict[int, str] = {}  # "1 h 40 min" by minutes: sessions repeat their lengths
     for sid, _, advisor, modality, started, outcome in lines:
         sid = int(sid)
         receipt = receipt_of.get(sid)
@@ -300,11 +328,7 @@ def _sessions(
             minutes = bill.worked_minutes if bill is not None else None
             paper = "Sin recibo"
         done = _OUTCOME[outcome] if outcome is not None else "En curso"
-        worked = (
-            ""
-            if minutes is None
-            else durations.get(minutes) or durations.setdefault(minutes, format_minutes(minutes))
-        )
+        worked = "" if minutes is None else memo.minutes(minutes)
         detail = " · ".join(x for x in (names.get(int(advisor), ""), worked, paper) if x)
         label = case_of[sid]
         entries.append(HistoryEntry(instant(started), "Sesión", f"{modalities[modality]}: {done}",
@@ -339,6 +363,7 @@ def _payments(
     execute: Execute,
     params: dict[str, int],
     named: dict[int, tuple[str, str]],
+    memo: _Memo,
     entries: list[HistoryEntry],
 ) -> list[StoredPayment]:
     """Each payment on the client's receipts (with the receipt's folio and case)."""
@@ -347,7 +372,7 @@ def _payments(
         rid = int(rid)
         folio, case = named[rid]
         detail = " · ".join(x for x in (_METHOD[method], reference or "") if x)
-        at, paid = instant(received), money(amount)
+        at, paid = instant(received), memo.money(amount)
         entries.append(HistoryEntry(at, "Pago", f"Pago al recibo {folio}", detail, paid, case,
                                     rid))  # fmt: skip
         out.append(StoredPayment(rid, at, paid))

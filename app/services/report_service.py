@@ -3,6 +3,7 @@ command line: one read transaction each, the clock injected (``today``: the loca
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import date
 
 from sqlalchemy.orm import Session
@@ -14,6 +15,7 @@ from app.models import Advisor
 from app.services.client_history import ClientHistory, build_client_history
 from app.services.loading import get_or_fail
 from app.services.reports import Preset, build_period_report, check_period, preset_period
+from app.services.sql import Execute, sqlite_execute
 from app.services.uow import Database, session_execute
 
 
@@ -48,4 +50,17 @@ class ReportService:
         """Everything about a client, newest first, with the statement's balance (read in
         the same transaction, from the same receipt and payment rows)."""
         now = self.clock()
-        return self.db.read(lambda s: build_client_history(session_execute(s), client_id, now))
+        return self.db.read(lambda s: build_client_history(_rows_of(s), client_id, now))
+
+
+def _rows_of(s: Session) -> Execute:
+    """The read seam for the client's history: on SQLite the session's own driver connection,
+    inside the transaction SQLAlchemy began (its thousands of rows then skip SQLAlchemy's
+    per-row work: a fifth of the history's time); elsewhere :func:`session_execute`."""
+    connection = s.connection()
+    if connection.dialect.name != "sqlite":
+        return session_execute(s)
+    s.flush()
+    driver = connection.connection.driver_connection
+    assert isinstance(driver, sqlite3.Connection)
+    return sqlite_execute(driver)
