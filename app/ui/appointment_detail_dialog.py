@@ -3,11 +3,13 @@ place, state, reason, the agenda's marks and notes, the cancellation's reason, a
 it went through (booked, confirmed, moved, cancelled, done, no-show) with who and when.
 
 Read by ``services.agenda.appointment`` and ``services.agenda.history`` off the GUI thread.
-To act on the cita (confirm, move, cancel…) the advisor uses the Agenda window.
+To act on the cita (confirm, move, cancel…) the advisor uses the Agenda window: with
+``on_agenda``, "Ver en la agenda" closes this dialog and hands the cita to it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
@@ -17,6 +19,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHeaderView,
     QLabel,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -62,9 +65,15 @@ class AppointmentDetailDialog(QDialog):
     loaded = Signal()
 
     def __init__(
-        self, services: Services, appointment_id: int, parent: QWidget | None = None
+        self,
+        services: Services,
+        appointment_id: int,
+        parent: QWidget | None = None,
+        *,
+        on_agenda: Callable[[AppointmentView], object] | None = None,
     ) -> None:
         super().__init__(parent)
+        self._on_agenda = on_agenda
         self.appointment_id = appointment_id
         self.appointment: AppointmentView | None = None
         self.setObjectName("appointmentDetailDialog")
@@ -91,6 +100,13 @@ class AppointmentDetailDialog(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.button(QDialogButtonBox.StandardButton.Close).setText("Cerrar")
         buttons.rejected.connect(self.reject)
+        self.agendaButton = QPushButton("Ver en la agenda", self)
+        self.agendaButton.setObjectName("appointmentAgendaButton")
+        self.agendaButton.setAutoDefault(False)
+        self.agendaButton.setEnabled(False)
+        self.agendaButton.clicked.connect(self.open_in_agenda)
+        buttons.addButton(self.agendaButton, QDialogButtonBox.ButtonRole.ActionRole)
+        self.agendaButton.setVisible(on_agenda is not None)  # after addButton, which shows it
         layout = QVBoxLayout(self)
         layout.addWidget(self.titleLabel)
         layout.addWidget(self.errorLabel)
@@ -131,6 +147,14 @@ class AppointmentDetailDialog(QDialog):
         for name, text in texts.items():
             self.values[name].setText(text or "—")
         self.changes.rows.set_rows([_change_row(c) for c in changes])
+        self.agendaButton.setEnabled(True)
+
+    def open_in_agenda(self) -> None:
+        """Close, and show the cita in the Agenda window (its day, selected)."""
+        if self.appointment is None or self._on_agenda is None:
+            return
+        self.accept()
+        self._on_agenda(self.appointment)
 
 
 def _change_row(c: ChangeView) -> list[tuple[str, Any]]:

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from app.billing import format_money
 from app.kernel.fmt import format_datetime
+from app.services.agenda_values import AppointmentView
 from app.services.client_history import ClientHistory, HistoryEntry
 from app.ui.kit.layout import run_dialog
 from app.ui.kit.messages import error_banner
@@ -53,7 +54,11 @@ def _show_preview(parent: QWidget, data: bytes, title: str) -> object:
 def _show_appointment(parent: QWidget, services: Services, appointment_id: int) -> object:
     from app.ui.appointment_detail_dialog import AppointmentDetailDialog
 
-    return run_dialog(AppointmentDetailDialog(services, appointment_id, parent))
+    on_agenda = None
+    if isinstance(parent, ClientHistoryDialog) and parent.agenda_enabled:
+        on_agenda = parent.request_agenda
+    return run_dialog(AppointmentDetailDialog(services, appointment_id, parent,
+                                              on_agenda=on_agenda))  # fmt: skip
 
 
 class ClientHistoryDialog(QDialog):
@@ -71,6 +76,7 @@ class ClientHistoryDialog(QDialog):
         *,
         show_document: Callable[[QWidget, bytes, str], object] = _show_preview,
         show_appointment: Callable[[QWidget, Services, int], object] = _show_appointment,
+        agenda: bool = False,
     ) -> None:
         super().__init__(parent)
         self.services = services
@@ -79,6 +85,8 @@ class ClientHistoryDialog(QDialog):
         self.shown: tuple[HistoryEntry, ...] = ()
         self._show_document = show_document
         self._show_appointment = show_appointment
+        self.agenda_enabled = agenda  # a cita may be shown in the Agenda window
+        self.agenda_request: AppointmentView | None = None
         self.setObjectName("clientHistoryDialog")
         self.setWindowTitle("Historial del cliente")
         self.resize(1100, 680)
@@ -170,6 +178,12 @@ class ClientHistoryDialog(QDialog):
         self.table.rows.set_rows([_row(n, e) for n, e in enumerate(self.shown)])
         self._selection_changed()
 
+    def request_agenda(self, appointment: AppointmentView) -> None:
+        """Close, asking for ``appointment`` in the Agenda window (see
+        :func:`open_client_history`)."""
+        self.agenda_request = appointment
+        self.accept()
+
     def selected_entry(self) -> HistoryEntry | None:
         rows = self.table.selectionModel().selectedRows()
         if not rows:
@@ -231,4 +245,11 @@ def open_client_history(window: MainWindow) -> None:
     if window.services is None or client_id is None:
         window.show_error("Seleccione un cliente para ver su historial.")
         return
-    run_dialog(ClientHistoryDialog(window.services, client_id, window))
+    dialog = ClientHistoryDialog(window.services, client_id, window, agenda=True)
+    run_dialog(dialog)
+    if dialog.agenda_request is not None:  # "Ver en la agenda" on one of its citas
+        from app.ui.agenda_window import open_agenda
+
+        shown = open_agenda(window)
+        if shown is not None:
+            shown.show_appointment(dialog.agenda_request)

@@ -4,17 +4,22 @@ filtered by kind and text, a line with a receipt opening its PDF and a cita open
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from pypdf import PdfReader
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QDialog
 
 from app.kernel.enums import Modality, Outcome
 from app.services.agenda_values import AppointmentData
+from app.ui.agenda_window import AgendaWindow
 from app.ui.appointment_detail_dialog import AppointmentDetailDialog
 from app.ui.client_history_dialog import ClientHistoryDialog
 from tests.services import conftest as service_fixtures
 from tests.services.conftest import Shop
 from tests.services.report_script import local, play
+from tests.ui.helpers import when_modal
 
 services = service_fixtures.services  # the services' fixtures, shared
 shop = service_fixtures.shop
@@ -108,6 +113,7 @@ def test_citas_are_listed_filtered_and_open_their_detail(qtbot: Any, shop: Shop)
     (detail,) = opened
     qtbot.waitUntil(lambda: not detail.loading)
     assert detail.appointment is not None and detail.appointment.id == booked.id
+    assert detail.agendaButton.isHidden()  # no Agenda window to hand it to
     values = {name: label.text() for name, label in detail.values.items()}
     assert values["whenValue"] == "viernes 27/11/2026 10:00–11:30"
     assert values["advisorValue"] == "Ana Martínez"
@@ -127,3 +133,41 @@ def test_citas_are_listed_filtered_and_open_their_detail(qtbot: Any, shop: Shop)
     dialog.show()
     qtbot.waitExposed(dialog)
     dialog.grab().save("/tmp/client-history-citas.png")
+
+
+def test_a_cita_is_shown_in_the_agenda_window(qtbot: Any, shop: Shop) -> None:
+    """Opened from the main window, the cita's detail offers "Ver en la agenda": the history
+    closes and the Agenda window shows that day with the cita selected."""
+    sv = shop.services
+    booked = sv.agenda.book(AppointmentData(shop.lucia, shop.beto, local(27, 12), 60,
+                                            Modality.REMOTE, reason="Respaldo"))  # fmt: skip
+    dialog = ClientHistoryDialog(sv, shop.lucia, agenda=True)
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: not dialog.loading)
+    dialog.table.selectRow(0)
+    seen: list[str] = []
+
+    def answer(detail: Any) -> None:  # the cita's own modal dialog
+        if detail.loading:
+            QTimer.singleShot(5, lambda: answer(detail))
+            return
+        seen.append(detail.values["reasonValue"].text())
+        assert detail.agendaButton.isVisible() and detail.agendaButton.isEnabled()
+        detail.agendaButton.click()
+
+    dialog.show()
+    when_modal(answer)
+    dialog.open_selected()
+    assert seen == ["Respaldo"]
+    assert dialog.agenda_request is not None and dialog.agenda_request.id == booked.id
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    agenda = AgendaWindow(sv, advisor_id=shop.ana)  # another advisor's column was shown
+    qtbot.addWidget(agenda)
+    agenda.show_appointment(dialog.agenda_request)
+    assert agenda.anchor == date(2026, 11, 27) and agenda.advisor_id() is None
+    selected = agenda.view.selected_view()
+    assert selected is not None and selected.id == booked.id
+    assert "Respaldo" in agenda.detailLabel.text()
+    agenda.show()
+    qtbot.waitExposed(agenda)
+    agenda.grab().save("/tmp/agenda-from-history.png")
