@@ -13,7 +13,9 @@ makes none. Then it times, median of ``--runs`` (wall and CPU time):
   (the three in turn, run after run, so that the machine's other work weighs on each alike);
 - the client's statement (``BalanceService.statement``), for comparison: the history no longer
   waits for it, and the two balances are printed side by side (they must agree).
-``--profile`` prints the top of ``cProfile`` for one history. Prints; asserts nothing.
+``--profile`` prints the top of ``cProfile`` for one history. ``--pg URL`` copies that database
+into PostgreSQL (once; the database is created if missing) and times the history there too;
+``--explain`` adds PostgreSQL's plans of its statements. Prints; asserts nothing.
 """
 
 from __future__ import annotations
@@ -99,6 +101,99 @@ def round_robin(paths: dict[str, Callable[[], Any]], runs: int) -> dict[str, tup
     return {k: (statistics.median(walls[k]), statistics.median(cpus[k])) for k in paths}
 
 
+def to_postgresql(db: Path, url: str, client: int) -> Any:
+    """An engine on ``url`` holding a copy of ``db`` (made once: kept while its sessions and
+    the big client's cases match). The database is created when missing; its schema comes
+    from the migrations, its rows from the SQLite file (receipt lines left out: no history
+    reads them)."""
+    from sqlalchemy import create_engine, func, select, text
+    from sqlalchemy.engine import make_url
+
+    from app.models import Base
+    from app.models.engine import make_engine, upgrade
+
+    target = make_url(url)
+    admin = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        exists = conn.execute(
+            text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": target.database}
+        ).first()
+        if exists is None:
+            conn.execute(text(f'CREATE DATABASE "{target.database}"'))
+    admin.dispose()
+    source = make_engine(f"sqlite:///{db}")
+    engine = make_engine(url)
+    upgrade(engine, backup=False)
+    tables = [t for t in Base.metadata.sorted_tables if t.name != "receipt_lines"]
+    cases = Base.metadata.tables["cases"]
+
+    def fingerprint(e: Any) -> tuple[int, int]:
+        with e.connect() as conn:
+            sessions = conn.execute(select(func.count()).select_from(
+                Base.metadata.tables["sessions"])).scalar_one()  # fmt: skip
+            mine = conn.execute(
+                select(func.count()).select_from(cases).where(cases.c.client_id == client)
+            ).scalar_one()
+        return int(sessions), int(mine)
+
+    if fingerprint(engine) == fingerprint(source):
+        print(f"copia en PostgreSQL reutilizada: {target.database}")
+        source.dispose()
+        return engine
+    w0 = time.perf_counter()
+    names = ", ".join(f'"{t.name}"' for t in tables)
+    with engine.begin() as conn:
+        conn.execute(text(f"TRUNCATE {names} CASCADE"))
+    with source.connect() as src, engine.begin() as dst:
+        dst.execute(text("SET session_replication_role = replica"))  # no triggers while copying
+        for table in tables:
+            result = src.execute(select(table)).mappings()
+            while chunk := result.fetchmany(20_000):
+                dst.execute(table.insert(), [dict(r) for r in chunk])
+    with engine.connect() as conn:
+        conn.execution_options(isolation_level="AUTOCOMMIT").execute(text("ANALYZE"))
+    source.dispose()
+    print(f"copia en PostgreSQL hecha en {time.perf_counter() - w0:.0f} s: {target.database}")
+    return engine
+
+
+def postgresql(copy: Path, url: str, client: int, runs: int, *, explain: bool) -> None:
+    from app.kernel.clock import FakeClock
+    from app.services.facade import Services
+
+    engine = to_postgresql(copy, url, client)
+    try:
+        services = Services.create(engine, FakeClock(NOW))
+        services.reports.client_history(client)
+        wall, cpu, history = timed(lambda: services.reports.client_history(client), runs)
+        line("historial en PostgreSQL (servicios)", wall, cpu,
+             f"{len(history.entries):,} renglones, saldo {history.balance}")  # fmt: skip
+        if explain:
+            explain_postgresql(engine, client)
+    finally:
+        engine.dispose()
+
+
+def explain_postgresql(engine: Any, client: int) -> None:
+    """Each of the history's statements as PostgreSQL plans and runs it (EXPLAIN ANALYZE)."""
+    from sqlalchemy import text
+
+    import app.services.client_history as ch
+    from app.services.day_summary import _EVENTS, _SESSIONS
+
+    statements = {
+        "casos": ch._CASES, "sesiones": ch._SESSION_LINES, "recibos": ch._RECEIPTS,
+        "pagos": ch._PAYMENTS, "citas": ch._APPOINTMENTS,
+        "eventos": _EVENTS.format(where=ch._WITH_RECORDS),
+        "sin recibo": _SESSIONS.format(where="s.id IN (SELECT 1)"),
+    }  # fmt: skip
+    with engine.connect() as conn:
+        for name, sql in statements.items():
+            print(f"-- {name}")
+            for (row,) in conn.execute(text("EXPLAIN ANALYZE " + sql), {"client": client}):
+                print(f"   {row}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -109,6 +204,8 @@ def main() -> None:
     parser.add_argument("--citas", type=int, default=150)
     parser.add_argument("--rebuild", action="store_true")
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--pg", metavar="URL", help="also on a PostgreSQL copy at this URL")
+    parser.add_argument("--explain", action="store_true", help="with --pg: the plans")
     args = parser.parse_args()
     db = database(args.cache, args.sessions, args.rebuild)
 
@@ -153,6 +250,8 @@ def main() -> None:
             services.reports.client_history(client)
             profiler.disable()
             pstats.Stats(profiler).sort_stats("cumulative").print_stats(30)
+        if args.pg:
+            postgresql(copy, args.pg, client, args.runs, explain=args.explain)
     finally:
         conn.close()
         engine.dispose()

@@ -4,7 +4,9 @@ command line: one read transaction each, the clock injected (``today``: the loca
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Mapping, Sequence
 from datetime import date
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -13,9 +15,10 @@ from app.kernel.clock import Clock
 from app.kernel.fmt import LOCAL_ZONE, to_local
 from app.models import Advisor
 from app.services.client_history import ClientHistory, build_client_history
+from app.services.faults import translate
 from app.services.loading import get_or_fail
 from app.services.reports import Preset, build_period_report, check_period, preset_period
-from app.services.sql import Execute, sqlite_execute
+from app.services.sql import Execute, Row, sqlite_execute
 from app.services.uow import Database, session_execute
 
 
@@ -57,10 +60,16 @@ def _rows_of(s: Session) -> Execute:
     """The read seam for the client's history: on SQLite the session's own driver connection,
     inside the transaction SQLAlchemy began (its thousands of rows then skip SQLAlchemy's
     per-row work: a fifth of the history's time); elsewhere :func:`session_execute`."""
-    connection = s.connection()
-    if connection.dialect.name != "sqlite":
+    driver = s.connection().connection.driver_connection
+    if not isinstance(driver, sqlite3.Connection):
         return session_execute(s)
     s.flush()
-    driver = connection.connection.driver_connection
-    assert isinstance(driver, sqlite3.Connection)
-    return sqlite_execute(driver)
+    rows = sqlite_execute(driver)
+
+    def execute(sql: str, params: Mapping[str, Any]) -> Sequence[Row]:
+        try:
+            return rows(sql, params)
+        except sqlite3.Error as exc:  # as the unit of work would: its Spanish fault
+            raise translate(exc) from exc
+
+    return execute

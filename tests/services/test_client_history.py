@@ -4,16 +4,22 @@ statement's, at any moment) and the citas of the agenda."""
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import datetime
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from app.billing.repair import RepairPart
+from app.kernel.clock import FakeClock
 from app.kernel.enums import Channel, Modality, Outcome, ReceiptStatus
-from app.kernel.errors import NotFoundError
+from app.kernel.errors import NotFoundError, StorageError
+from app.models.engine import make_engine, upgrade
 from app.services.agenda_values import AppointmentData
+from app.services.data import ClientData
+from app.services.facade import Services
 from tests.services.conftest import Shop
 from tests.services.report_script import local, play
 
@@ -192,3 +198,24 @@ def test_a_follow_up_cita_names_its_case(shop: Shop) -> None:
     assert entry.appointment_id == f.id and entry.case == label
     assert entry.title == f"Cita 10:00–11:00: Programada · Seguimiento de caso pendiente {label}"
     assert entry.detail == "Alberto Hernández · A distancia"
+
+
+def test_a_fault_on_sqlite_is_the_spanish_storage_error(tmp_path: Path) -> None:
+    """On SQLite the history reads through the session's own driver connection: a fault met
+    there (here the agenda's tables gone from an old file) is still the unit of work's Spanish
+    ``StorageError``, never a raw sqlite3 error."""
+    path = tmp_path / "history.sqlite3"
+    engine = make_engine(f"sqlite:///{path}")
+    upgrade(engine, backup=False)
+    client = Services.create(engine, FakeClock()).clients.create_client(ClientData("Ana")).id
+    engine.dispose()
+    with sqlite3.connect(path) as conn:
+        conn.execute("DROP TABLE appointment_changes")
+        conn.execute("DROP TABLE appointments")
+    engine = make_engine(f"sqlite:///{path}")
+    try:
+        with pytest.raises(StorageError) as caught:
+            Services.create(engine, FakeClock()).reports.client_history(client)
+        assert caught.value.kind == "schema" and "appleuse db upgrade" in str(caught.value)
+    finally:
+        engine.dispose()
