@@ -8,14 +8,14 @@ cancelled still counts as paid, so it shows as a balance in the client's favour.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
-from typing import NamedTuple
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.billing.balance import cancelled_by
 from app.billing.money import ZERO
 from app.documents.statement_data import (
     ClientStatement,
@@ -135,46 +135,6 @@ def _balance(
     return ReceiptBalance(
         r.id, r.folio, r.issued_at, status, concept, total, paid, total - paid, later
     )
-
-
-def cancelled_by(status: ReceiptStatus, cancelled_at: datetime | None, as_of: datetime) -> bool:
-    """Whether a receipt counts as cancelled at ``as_of`` (then it charges nothing; what was
-    paid on it still counts as paid)."""
-    return status is ReceiptStatus.CANCELLED and (cancelled_at is None or cancelled_at <= as_of)
-
-
-def balance_of(
-    receipts: Iterable[StoredReceipt], payments: Iterable[StoredPayment], as_of: datetime
-) -> Decimal:
-    """The statement's balance (:attr:`ClientStatement.balance`) from stored figures: what the
-    receipts issued by ``as_of`` charge then, less what was received on them by then."""
-    counted: set[int] = set()
-    charged = ZERO
-    for r in receipts:
-        if r.issued_at <= as_of:
-            counted.add(r.id)
-            if not cancelled_by(r.status, r.cancelled_at, as_of):
-                charged += r.total
-    paid = sum(
-        (p.amount for p in payments if p.receipt_id in counted and p.received_at <= as_of), ZERO
-    )
-    return charged - paid
-
-
-class StoredReceipt(NamedTuple):
-    """A receipt's figures as stored, for :func:`balance_of`."""
-
-    id: int
-    issued_at: datetime
-    status: ReceiptStatus
-    total: Decimal
-    cancelled_at: datetime | None
-
-
-class StoredPayment(NamedTuple):
-    receipt_id: int
-    received_at: datetime
-    amount: Decimal
 
 
 def _movements(

@@ -8,7 +8,7 @@ session's amount is its issued receipt's, else its bill from ``price_sessions`` 
 sessions without an issued receipt are read in full and priced); consent and disconnection
 records come from ``kernel.timeline``, read only for the sessions that have such events; the
 balance is the statement's, from the same receipt and payment rows
-(``balances.balance_of``: one definition with ``BalanceService.statement``).
+(``billing.balance.balance_of``: one definition with ``BalanceService.statement``).
 
 Speed (bench/history.py): one client with 1,000+ sessions in well under 100 ms — a few
 indexed queries (``client_id`` / ``case_id`` / ``session_id`` indexes), only the columns
@@ -25,6 +25,7 @@ from operator import attrgetter
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
+from app.billing.balance import StoredPayment, StoredReceipt, balance_of
 from app.billing.money import ZERO, format_money
 from app.kernel.enums import (
     AppointmentPurpose,
@@ -47,7 +48,6 @@ from app.kernel.fmt import (
     policy_label,
 )
 from app.kernel.timeline import Entry, consent_records, disconnections
-from app.services.balances import StoredPayment, StoredReceipt, balance_of
 from app.services.billing_inputs import price_sessions, tariff_history
 from app.services.day_summary import _SESSIONS, _Session, read_events
 from app.services.sql import (
@@ -131,13 +131,14 @@ SELECT s.id, s.case_id, s.advisor_id, s.modality, s.started_at, s.outcome
 FROM sessions s WHERE {_CLIENT_SESSIONS}
 """
 #: The events a consent record or a disconnection comes from (``kernel.timeline``: the
-#: corrected timeline adds disconnections only from "disconnection_added"). Only the sessions
-#: that have one are read for their records, and only when they have one of each kind.
+#: corrected timeline adds disconnections only from "disconnection_added"). A session's
+#: timeline is read for its records only when it has one of them (and then only for the kind
+#: it has); the sessions without an issued receipt are read whole anyway, to be priced.
 _CONSENT_KINDS = frozenset({EventKind.REMOTE_REQUESTED})
 _CUT_KINDS = frozenset({EventKind.DISCONNECTED, EventKind.DISCONNECTION_ADDED})
 _WITH_RECORDS = (
     f"{_CLIENT_SESSIONS} AND EXISTS (SELECT 1 FROM session_events x WHERE x.session_id = s.id"
-    f" AND x.kind IN ({', '.join(repr(k.value) for k in _CONSENT_KINDS | _CUT_KINDS)}))"
+    f" AND x.kind IN ({', '.join(sorted(repr(k.value) for k in _CONSENT_KINDS | _CUT_KINDS))}))"
 )
 _CHUNK = 500  # ids per IN list (well under SQLite's and PostgreSQL's parameter limits)
 # Receipts and payments without joins: their case comes from the sessions already read.
