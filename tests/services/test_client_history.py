@@ -17,6 +17,7 @@ from app.kernel.clock import FakeClock
 from app.kernel.enums import Channel, Modality, Outcome, ReceiptStatus
 from app.kernel.errors import NotFoundError, StorageError
 from app.models.engine import make_engine, upgrade
+from app.services import client_history
 from app.services.agenda_values import AppointmentData
 from app.services.data import ClientData
 from app.services.facade import Services
@@ -219,3 +220,15 @@ def test_a_fault_on_sqlite_is_the_spanish_storage_error(tmp_path: Path) -> None:
         assert caught.value.kind == "schema" and "appleuse db upgrade" in str(caught.value)
     finally:
         engine.dispose()
+
+
+def test_the_id_lists_are_read_in_chunks_with_the_same_result(
+    shop: Shop, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Sessions, events, payments and the unbilled are read by lists of ids, a chunk at a
+    time (900): with chunks of two, the same history."""
+    play(shop)
+    whole = [shop.services.reports.client_history(c) for c in (shop.ramon, shop.lucia)]
+    monkeypatch.setattr(client_history, "_CHUNK", 2)
+    assert [shop.services.reports.client_history(c) for c in (shop.ramon, shop.lucia)] == whole
+    assert len(whole[0].only("Pago")) == 2 and whole[0].sessions == 7
