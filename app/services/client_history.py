@@ -17,12 +17,12 @@ shown, no ORM objects.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, time
 from decimal import Decimal
 from operator import attrgetter
-from typing import Any, NamedTuple
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from app.billing.balance import StoredPayment, StoredReceipt, balance_of
@@ -124,14 +124,11 @@ _CASES = """
 SELECT id, number, state, opened_at, closed_at, summary, modality FROM cases
 WHERE client_id = :client
 """
-# The client's sessions, payments and events by explicit lists of the ids already read
-# (``{ids}``, in chunks): both engines then walk their indexes (``sessions.case_id``,
-# ``payments.receipt_id``, ``session_events.session_id``), where an ``IN (SELECT …)`` made
-# PostgreSQL scan the whole sessions and payments tables.
+_CLIENT_SESSIONS = "s.case_id IN (SELECT c.id FROM cases c WHERE c.client_id = :client)"
 # Each session as a line: only what the line shows (the full rows are read for the unbilled).
-_SESSION_LINES = """
+_SESSION_LINES = f"""
 SELECT s.id, s.case_id, s.advisor_id, s.modality, s.started_at, s.outcome
-FROM sessions s WHERE s.case_id IN ({ids})
+FROM sessions s WHERE {_CLIENT_SESSIONS}
 """
 #: The events a consent record or a disconnection comes from (``kernel.timeline``: the
 #: corrected timeline adds disconnections only from "disconnection_added"). A session's
@@ -140,10 +137,10 @@ FROM sessions s WHERE s.case_id IN ({ids})
 _CONSENT_KINDS = frozenset({EventKind.REMOTE_REQUESTED})
 _CUT_KINDS = frozenset({EventKind.DISCONNECTED, EventKind.DISCONNECTION_ADDED})
 _WITH_RECORDS = (
-    "s.id IN ({ids}) AND EXISTS (SELECT 1 FROM session_events x WHERE x.session_id = s.id"
+    f"{_CLIENT_SESSIONS} AND EXISTS (SELECT 1 FROM session_events x WHERE x.session_id = s.id"
     f" AND x.kind IN ({', '.join(sorted(repr(k.value) for k in _CONSENT_KINDS | _CUT_KINDS))}))"
 )
-_CHUNK = 900  # ids per IN list (under SQLite's oldest limit of 999 parameters)
+_CHUNK = 500  # ids per IN list (well under SQLite's and PostgreSQL's parameter limits)
 # Receipts and payments without joins: their case comes from the sessions already read.
 _RECEIPTS = """
 SELECT r.id, r.folio, r.issued_at, r.session_id, r.base, r.iva, r.total, r.status,
@@ -152,7 +149,7 @@ FROM receipts r WHERE r.client_id = :client
 """
 _PAYMENTS = """
 SELECT p.receipt_id, p.amount, p.method, p.received_at, p.reference FROM payments p
-WHERE p.receipt_id IN ({ids})
+WHERE p.receipt_id IN (SELECT r.id FROM receipts r WHERE r.client_id = :client)
 """
 _POLICIES = """
 SELECT p.id, v.version, v.valid_from, v.expected_remote, v.expected_in_person, v.discount,
@@ -184,17 +181,6 @@ _RECEIPT_STATUS = {m.value: m for m in ReceiptStatus}
 
 def _case(number: object) -> str:
     return "" if number is None else case_label(int(str(number)))
-
-
-def _chunks(ids: Sequence[int]) -> Iterator[tuple[str, dict[str, Any]]]:
-    """``:i0, :i1, …`` and their values, ``_CHUNK`` ids at a time."""
-    for k in range(0, len(ids), _CHUNK):
-        yield in_list("i", ids[k : k + _CHUNK])
-
-
-def _rows(execute: Execute, sql: str, ids: Sequence[int]) -> list[Row]:
-    """``sql`` (with its ``{ids}``) run over every chunk of ``ids``."""
-    return [row for part, values in _chunks(ids) for row in execute(sql.format(ids=part), values)]
 
 
 def _local_midnight(day: object) -> datetime:
@@ -245,14 +231,14 @@ def build_client_history(execute: Execute, client_id: int, now: datetime) -> Cli
                                     detail))  # fmt: skip
     labels = _cases(execute, params, entries)
     names = {int(k): v for k, v in execute(_ADVISORS, {})}
-    lines = _rows(execute, _SESSION_LINES, list(labels))
+    lines = execute(_SESSION_LINES, params)
     case_of = {int(r[0]): labels.get(int(r[1]), "") for r in lines}
     memo = _Memo()
     receipts = _Receipts(case_of, memo)
     for r in execute(_RECEIPTS, params):
         receipts.add(r, entries)
     _sessions(execute, params, now, lines, case_of, receipts.of_session, names, memo, entries)
-    payments = _payments(execute, receipts.named, memo, entries)
+    payments = _payments(execute, params, receipts.named, memo, entries)
     _policies(execute, params, entries)
     citas = _appointments(execute, params, names, entries)
     entries.sort(key=attrgetter("at"), reverse=True)
@@ -320,14 +306,14 @@ def _sessions(
     entries: list[HistoryEntry],
 ) -> None:
     """Each session with its outcome and amount, its consents and its disconnections."""
-    events: dict[int, list[Entry]] = {}
-    for ids, values in _chunks([int(r[0]) for r in lines]):
-        events.update(read_events(execute, _WITH_RECORDS.format(ids=ids), values))
+    events = read_events(execute, _WITH_RECORDS, params)
     unbilled = []  # priced: the sessions without an issued receipt (a cancelled one: again)
-    for ids, values in _chunks([int(r[0]) for r in lines if int(r[0]) not in receipt_of]):
-        found = execute(_SESSIONS.format(where=f"s.id IN ({ids})"), values)
+    waiting = [int(r[0]) for r in lines if int(r[0]) not in receipt_of]
+    for k in range(0, len(waiting), _CHUNK):
+        ids, chunk = in_list("u", waiting[k : k + _CHUNK])
+        found = execute(_SESSIONS.format(where=f"s.id IN ({ids})"), chunk)
         unbilled += [_Session.of(r).facts for r in found]
-        events.update(read_events(execute, f"s.id IN ({ids})", values))
+        events.update(read_events(execute, f"s.id IN ({ids})", chunk))
     bills = price_sessions(execute, unbilled, events, tariff_history(execute), now).bills
     modalities = {m.value: f"Sesión {m.label[0].lower()}{m.label[1:]}" for m in Modality}
     for sid, _, advisor, modality, started, outcome in lines:
@@ -376,13 +362,14 @@ def _records(events: Sequence[Entry], label: str, entries: list[HistoryEntry]) -
 
 def _payments(
     execute: Execute,
+    params: dict[str, int],
     named: dict[int, tuple[str, str]],
     memo: _Memo,
     entries: list[HistoryEntry],
 ) -> list[StoredPayment]:
     """Each payment on the client's receipts (with the receipt's folio and case)."""
     out = []
-    for rid, amount, method, received, reference in _rows(execute, _PAYMENTS, list(named)):
+    for rid, amount, method, received, reference in execute(_PAYMENTS, params):
         rid = int(rid)
         folio, case = named[rid]
         detail = " · ".join(x for x in (_METHOD[method], reference or "") if x)
