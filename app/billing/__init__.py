@@ -12,6 +12,7 @@ price, a policy's allowance or which actions a session allows calls a function h
 - ``session_rules``: which actions a session allows and why not; where an outcome leaves the
   case; the free follow-up window (§7–§9)
 - ``money``: Decimal money, rounded half-up, es-MX display
+- ``balance``: what a client owes at a moment from the stored receipts and payments
 """
 
 from app.billing.money import CENT, ZERO, format_money, money_str, parse_money, round_money

@@ -15,6 +15,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.billing.balance import cancelled_by
 from app.billing.money import ZERO
 from app.documents.statement_data import (
     ClientStatement,
@@ -127,9 +128,7 @@ def _balance(
     """What a receipt charges and what was paid on it as of ``as_of``: a cancelled receipt
     charges nothing; money received on it before still counts as paid."""
     paid = sum((p.amount for p in payments), ZERO)
-    cancelled = r.status is ReceiptStatus.CANCELLED and (
-        r.cancelled_at is None or r.cancelled_at <= as_of
-    )
+    cancelled = cancelled_by(r.status, r.cancelled_at, as_of)
     total = ZERO if cancelled else r.total
     concept, later = _concept(s, r)
     status = ReceiptStatus.CANCELLED if cancelled else ReceiptStatus.ISSUED

@@ -3,8 +3,10 @@ command line: one read transaction each, the clock injected (``today``: the loca
 
 from __future__ import annotations
 
-from dataclasses import replace
+import sqlite3
+from collections.abc import Mapping, Sequence
 from datetime import date
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -13,8 +15,8 @@ from app.documents.report_data import PeriodReport
 from app.kernel.clock import Clock
 from app.kernel.fmt import LOCAL_ZONE, to_local
 from app.models import Advisor
-from app.services.balances import BalanceService
 from app.services.client_history import ClientHistory, build_client_history
+from app.services.faults import translate
 from app.services.loading import get_or_fail
 from app.services.reports import (
     Preset,
@@ -23,6 +25,7 @@ from app.services.reports import (
     check_period,
     preset_period,
 )
+from app.services.sql import Execute, Row, sqlite_execute
 from app.services.uow import Database, session_execute
 
 
@@ -30,7 +33,6 @@ class ReportService:
     def __init__(self, db: Database, clock: Clock) -> None:
         self.db = db
         self.clock = clock
-        self.balances = BalanceService(db, clock)
 
     def today(self) -> date:
         return to_local(self.clock(), LOCAL_ZONE).date()
@@ -66,9 +68,26 @@ class ReportService:
         return self.db.read(work)
 
     def client_history(self, client_id: int) -> ClientHistory:
-        """Everything about a client, newest first, with the statement's balance."""
-        history = self.db.read(
-            lambda s: build_client_history(session_execute(s), client_id, self.clock())
-        )
-        balance = self.balances.statement(client_id).balance
-        return replace(history, balance=balance)
+        """Everything about a client, newest first, with the statement's balance (read in
+        the same transaction, from the same receipt and payment rows)."""
+        now = self.clock()
+        return self.db.read(lambda s: build_client_history(_rows_of(s), client_id, now))
+
+
+def _rows_of(s: Session) -> Execute:
+    """The read seam for the client's history: on SQLite the session's own driver connection,
+    inside the transaction SQLAlchemy began (its thousands of rows then skip SQLAlchemy's
+    per-row work: a fifth of the history's time); elsewhere :func:`session_execute`."""
+    driver = s.connection().connection.driver_connection
+    if not isinstance(driver, sqlite3.Connection):
+        return session_execute(s)
+    s.flush()
+    rows = sqlite_execute(driver)
+
+    def execute(sql: str, params: Mapping[str, Any]) -> Sequence[Row]:
+        try:
+            return rows(sql, params)
+        except sqlite3.Error as exc:  # as the unit of work would: its Spanish fault
+            raise translate(exc) from exc
+
+    return execute

@@ -30,6 +30,11 @@ _SQLITE_INSTANT = "%Y-%m-%d %H:%M:%S.%f"  # how SQLAlchemy stores a DateTime on 
 
 def instant(value: Any) -> datetime:
     """An aware UTC datetime from SQLite's UTC text or a driver's datetime."""
+    if isinstance(value, str) and len(value) > 10:
+        try:  # SQLite's text has no offset: read as UTC at once (``replace`` costs 5× more)
+            return datetime.fromisoformat(value + "+00:00")
+        except ValueError:
+            pass  # it has one
     moment = datetime.fromisoformat(value) if isinstance(value, str) else value
     if not isinstance(moment, datetime):
         raise TypeError(f"no es un instante: {value!r}")

@@ -298,9 +298,16 @@ class AgendaWindow(QWidget):
     def _today_activated(self, item: QListWidgetItem) -> None:
         a = item.data(Qt.ItemDataRole.UserRole)
         if isinstance(a, AppointmentView):
-            self.anchor = local_day(a.start, self.tariff)
-            self.reload()
-            self.view.select(a.id)
+            self.show_appointment(a)
+
+    def show_appointment(self, a: AppointmentView) -> None:
+        """The period of ``a``'s day with ``a`` selected (all advisors when another one is
+        shown); the client's history opens a cita here."""
+        if self.advisor_id() not in (None, a.advisor_id):
+            self.advisorCombo.setCurrentIndex(0)
+        self.anchor = local_day(a.start, self.tariff)
+        self.reload()
+        self.view.select(a.id)
 
     def show_selected(self, a: AppointmentView | None) -> None:
         active = a is not None and a.state.active

@@ -1,10 +1,11 @@
 """Cliente → Historial del cliente…: everything about the selected client in one list, newest
 first — devices, cases and sessions with their outcomes, remote-control consents,
-disconnections, receipts and cancellations, payments, the policy and its reviews — filtered by
-kind and by text; a line with a receipt opens it (double-click or "Abrir documento").
+disconnections, receipts and cancellations, payments, the policy and its reviews, the citas of
+the agenda — filtered by kind and by text; a line with a receipt opens it, a cita opens its
+detail and changes (double-click, Intro or "Abrir").
 
 The history is read by ``services.reports.client_history`` off the GUI thread; the receipt's
-PDF is rendered off it too. (Appointments do not exist in the app yet.)
+PDF is rendered off it too, and so is the cita (``AppointmentDetailDialog``).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from app.billing import format_money
 from app.kernel.fmt import format_datetime
+from app.services.agenda_values import AppointmentView
 from app.services.client_history import ClientHistory, HistoryEntry
 from app.ui.kit.layout import run_dialog
 from app.ui.kit.messages import error_banner
@@ -49,9 +51,19 @@ def _show_preview(parent: QWidget, data: bytes, title: str) -> object:
     return show_pdf_preview(parent, data, title)
 
 
+def _show_appointment(parent: QWidget, services: Services, appointment_id: int) -> object:
+    from app.ui.appointment_detail_dialog import AppointmentDetailDialog
+
+    on_agenda = None
+    if isinstance(parent, ClientHistoryDialog) and parent.agenda_enabled:
+        on_agenda = parent.request_agenda
+    return run_dialog(AppointmentDetailDialog(services, appointment_id, parent,
+                                              on_agenda=on_agenda))  # fmt: skip
+
+
 class ClientHistoryDialog(QDialog):
     """One client's history; ``loaded`` is emitted when it arrives, ``opened`` with the title
-    of each document shown."""
+    of each document or cita shown."""
 
     loaded = Signal()
     opened = Signal(str)
@@ -63,6 +75,8 @@ class ClientHistoryDialog(QDialog):
         parent: QWidget | None = None,
         *,
         show_document: Callable[[QWidget, bytes, str], object] = _show_preview,
+        show_appointment: Callable[[QWidget, Services, int], object] = _show_appointment,
+        agenda: bool = False,
     ) -> None:
         super().__init__(parent)
         self.services = services
@@ -70,6 +84,9 @@ class ClientHistoryDialog(QDialog):
         self.history: ClientHistory | None = None
         self.shown: tuple[HistoryEntry, ...] = ()
         self._show_document = show_document
+        self._show_appointment = show_appointment
+        self.agenda_enabled = agenda  # a cita may be shown in the Agenda window
+        self.agenda_request: AppointmentView | None = None
         self.setObjectName("clientHistoryDialog")
         self.setWindowTitle("Historial del cliente")
         self.resize(1100, 680)
@@ -87,13 +104,13 @@ class ClientHistoryDialog(QDialog):
         self.kindCombo.addItem("Todo", None)
         self.searchEdit = QLineEdit(self)
         self.searchEdit.setObjectName("historySearch")
-        self.searchEdit.setPlaceholderText("Buscar: caso, folio, resultado, asesor…")
+        self.searchEdit.setPlaceholderText("Buscar: caso, folio, resultado, asesor, cita…")
         self.searchEdit.setClearButtonEnabled(True)
         self.table = CopyTable(RowsModel(HEADERS, (5,)), "historyTable", self)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
         self.table.setWordWrap(False)
-        self.openButton = QPushButton("Abrir documento", self)
+        self.openButton = QPushButton("Abrir", self)
         self.openButton.setObjectName("historyOpenButton")
         self.openButton.setAutoDefault(False)
         self.openButton.setEnabled(False)
@@ -117,7 +134,7 @@ class ClientHistoryDialog(QDialog):
         layout.addLayout(actions)
         self.kindCombo.currentIndexChanged.connect(self.apply_filter)
         self.searchEdit.textChanged.connect(self.apply_filter)
-        self.table.doubleClicked.connect(self._double_clicked)
+        self.table.activated.connect(self._double_clicked)  # double-click or Intro
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self.openButton.clicked.connect(self.open_selected)
         self.loading = True
@@ -144,7 +161,7 @@ class ClientHistoryDialog(QDialog):
         )
         self.summaryLabel.setText(
             f"{history.devices} equipo(s) · {history.cases} caso(s) · "
-            f"{history.sessions} sesión(es) · {owed}"
+            f"{history.sessions} sesión(es) · {history.appointments} cita(s) · {owed}"
         )
         self.kindCombo.blockSignals(True)
         for kind in history.kinds:
@@ -161,6 +178,12 @@ class ClientHistoryDialog(QDialog):
         self.table.rows.set_rows([_row(n, e) for n, e in enumerate(self.shown)])
         self._selection_changed()
 
+    def request_agenda(self, appointment: AppointmentView) -> None:
+        """Close, asking for ``appointment`` in the Agenda window (see
+        :func:`open_client_history`)."""
+        self.agenda_request = appointment
+        self.accept()
+
     def selected_entry(self) -> HistoryEntry | None:
         rows = self.table.selectionModel().selectedRows()
         if not rows:
@@ -169,15 +192,22 @@ class ClientHistoryDialog(QDialog):
 
     def _selection_changed(self, *_: Any) -> None:
         entry = self.selected_entry()
-        self.openButton.setEnabled(entry is not None and entry.receipt_id is not None)
+        cita = entry is not None and entry.appointment_id is not None
+        receipt = not cita and entry is not None and entry.receipt_id is not None
+        self.openButton.setText("Abrir cita" if cita else "Abrir recibo" if receipt else "Abrir")
+        self.openButton.setEnabled(cita or receipt)
 
     def _double_clicked(self, index: QModelIndex) -> None:
         self.table.selectRow(index.row())
         self.open_selected()
 
     def open_selected(self) -> None:
-        """The selected line's receipt as a PDF (rendered off the GUI thread)."""
+        """The selected line's cita, or its receipt as a PDF (rendered off the GUI thread)."""
         entry = self.selected_entry()
+        if entry is not None and entry.appointment_id is not None:
+            self.opened.emit(entry.title)
+            self._show_appointment(self, self.services, entry.appointment_id)
+            return
         if entry is None or entry.receipt_id is None:
             return
         from app.documents.receipt_pdf import receipt_pdf_bytes
@@ -215,4 +245,11 @@ def open_client_history(window: MainWindow) -> None:
     if window.services is None or client_id is None:
         window.show_error("Seleccione un cliente para ver su historial.")
         return
-    run_dialog(ClientHistoryDialog(window.services, client_id, window))
+    dialog = ClientHistoryDialog(window.services, client_id, window, agenda=True)
+    run_dialog(dialog)
+    if dialog.agenda_request is not None:  # "Ver en la agenda" on one of its citas
+        from app.ui.agenda_window import open_agenda
+
+        shown = open_agenda(window)
+        if shown is not None:
+            shown.show_appointment(dialog.agenda_request)
