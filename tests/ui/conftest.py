@@ -30,6 +30,14 @@ def _isolated_settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Non
             os.environ[key] = value
 
 
+@pytest.fixture(autouse=True)
+def _answers_end_with_the_test() -> Iterator[None]:
+    from tests.ui.helpers import forget_answers
+
+    yield
+    forget_answers()
+
+
 @pytest.fixture
 def ui_clock() -> Any:
     from app.kernel.clock import FakeClock
