@@ -1,0 +1,303 @@
+"""The client list's data and search index, plain NumPy on plain values (no Qt): built on a
+worker thread at start-up, searched on every keystroke by :mod:`app.ui.client_model`.
+
+- :class:`PackedText`: a column of texts as one UTF-8 ``bytes`` and the offset of each field.
+- :func:`build_index`: each client's searchable text (name, phone, city, RFC, phone digits),
+  folded (case and accents removed: ``kernel.search.fold_utf8``, one ``bytes.translate`` per
+  block for Latin-1 text) into one NumPy *bytes* array, the rows in accent-insensitive name
+  order, and a *signature* per client: which letters, letter pairs and triples (hashed) its
+  text holds, 40 bytes stored column by column.
+- :meth:`ClientIndex.keep`: a word's signature bits are checked on a few one-byte columns (a
+  fast pass over the rows), and only the rows that pass are searched for the word itself
+  (``np.strings.find``); a one-letter or one-digit word needs no search at all.
+
+Each block of rows is a few C calls of a few milliseconds, so the GUI thread gets the
+interpreter back often while a worker builds the index.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from functools import cache
+from itertools import repeat
+from typing import TYPE_CHECKING, cast, overload
+
+from app.kernel.search import ClientColumns, fold, fold_joined, fold_utf8
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from app.services.client_list import ClientBlobs
+
+_FIELD = "\x1f"  # between a client's fields (never typed by a person)
+_ROW = "\x1e"  # between clients
+#: Row numbers (sort orders, the rows shown): 4 bytes each.
+ROWS = "int32"
+#: Rows folded per block: each C call then holds the interpreter for a few milliseconds only.
+BLOCK = 4096
+_NOT_DIGITS = bytes(b for b in range(256) if not (48 <= b <= 57 or b == 0x1F))
+
+# The signature, seven 64-bit words: the letters and digits (a bit each for a-z and 0-9, the
+# other bytes hashed), pairs of bytes hashed twice on 128 bits each, triples on 128 bits.
+SIGNATURE_BYTES = 56
+_HASH, _HASH2 = 0x9E3779B1, 0x7FEB352D  # multiplicative hashes on 32 bits
+
+
+class PackedText(Sequence[str]):
+    """A column of texts held as one UTF-8 ``bytes`` and the offset of each field — a few
+    bytes per client instead of a Python string object each (a quarter of the memory, and no
+    garbage for the collector to walk). ``texts[i]`` decodes one field, for the rows painted;
+    a slice decodes a block at once."""
+
+    __slots__ = ("_blob", "_starts")
+
+    def __init__(self, blob: bytes, starts: np.ndarray) -> None:
+        self._blob = blob
+        self._starts = starts  # field i is blob[starts[i] : starts[i + 1] - 1]
+
+    @classmethod
+    def from_blob(cls, blob: bytes, count: int) -> PackedText | None:
+        """``count`` fields separated by ``\\x1f`` (None when the count does not match)."""
+        import numpy as np
+
+        if count == 0:
+            return cls(b"", np.array([1], dtype=np.int64))
+        seps = np.flatnonzero(np.frombuffer(blob, dtype=np.uint8) == 0x1F)
+        if len(seps) != count - 1:
+            return None
+        starts = np.empty(count + 1, dtype=np.int32 if len(blob) < 2**31 - 1 else np.int64)
+        starts[0], starts[1:-1], starts[-1] = 0, seps + 1, len(blob) + 1
+        return cls(blob, starts)
+
+    @classmethod
+    def from_texts(cls, texts: Sequence[str]) -> PackedText:
+        if isinstance(texts, PackedText):
+            return texts
+        blob = _FIELD.join(t.replace(_FIELD, " ") for t in texts).encode()
+        packed = cls.from_blob(blob, len(texts))
+        assert packed is not None
+        return packed
+
+    def __len__(self) -> int:
+        return len(self._starts) - 1
+
+    @overload
+    def __getitem__(self, i: int) -> str: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[str]: ...
+    def __getitem__(self, i: int | slice) -> str | list[str]:
+        if isinstance(i, slice):
+            lo, hi, step = i.indices(len(self))
+            if step != 1:
+                return list(self)[i]
+            return self.joined(lo, hi).split(_FIELD) if hi > lo else []
+        if i < 0:
+            i += len(self)
+        return self._blob[self._starts[i] : self._starts[i + 1] - 1].decode()
+
+    def raw(self, lo: int, hi: int) -> bytes:
+        """Fields ``lo`` to ``hi`` (excluded) as UTF-8, separated by ``\\x1f``."""
+        return self._blob[self._starts[lo] : self._starts[hi] - 1]
+
+    def joined(self, lo: int, hi: int) -> str:
+        """Fields ``lo`` to ``hi`` (excluded) as one string, separated by ``\\x1f``."""
+        return self.raw(lo, hi).decode()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self[0 : len(self)])
+
+
+def packed_columns(blobs: ClientBlobs) -> ClientColumns | None:
+    """Columns over SQLite's one-row answer, packed (no Python string per field); None when a
+    text held the separator itself (the services then read the clients row by row)."""
+    import numpy as np
+
+    digits = np.frombuffer(blobs.ids, dtype=np.uint8).reshape(-1, 10) - ord("0")
+    ids = digits.astype(np.int64) @ 10 ** np.arange(9, -1, -1, dtype=np.int64)  # no parsing
+    texts = [
+        PackedText.from_blob(blob, blobs.count)
+        for blob in (blobs.names, blobs.phones, blobs.cities, blobs.rfcs)
+    ]
+    if len(ids) != blobs.count or any(t is None for t in texts):
+        return None
+    return ClientColumns(cast("Sequence[int]", ids), *cast("list[PackedText]", texts))
+
+
+def pack(columns: ClientColumns) -> ClientColumns:
+    """The same columns, packed (ids as a NumPy array, texts as :class:`PackedText`)."""
+    import numpy as np
+
+    if isinstance(columns.names, PackedText) and isinstance(columns.ids, np.ndarray):
+        return columns
+    ids = np.asarray(columns.ids, dtype=np.int64)
+    texts = (columns.names, columns.phones, columns.cities, columns.rfcs)
+    return ClientColumns(cast("Sequence[int]", ids), *map(PackedText.from_texts, texts))
+
+
+def preload() -> None:
+    """Import NumPy now (a worker thread at start-up does, so the GUI thread never waits)."""
+    import numpy  # noqa: F401
+
+
+@dataclass(frozen=True)
+class ClientIndex:
+    """The search keys of a :class:`ClientColumns` and their signatures, both in
+    accent-insensitive name order: position ``p`` is row ``by_name[p]``, row ``r`` is at
+    position ``rank[r]``."""
+
+    keys: np.ndarray  # bytes (``S``): folded "name␟phone␟city␟rfc␟digits", UTF-8
+    by_name: np.ndarray  # row numbers, accent-insensitive name order
+    rank: np.ndarray  # each row's position in name order
+    signatures: np.ndarray  # uint8 (SIGNATURE_BYTES, rows): byte j of every signature
+
+    def keep(self, words: Sequence[bytes], at: np.ndarray | None = None) -> np.ndarray:
+        """Which positions (all, or those ``at``) hold every folded word: a boolean each."""
+        import numpy as np
+
+        count = len(self.keys) if at is None else len(at)
+        ok = np.ones(count, dtype=bool)
+        for word in words:
+            for column, bits in _word_bits(word):
+                values = self.signatures[column]
+                if at is not None:
+                    values = values[at]
+                ok &= (values & bits) == bits
+        unsure = [w for w in words if not _exact(w)]
+        if unsure:  # the signatures may say yes by chance: look for the words themselves
+            found = np.flatnonzero(ok)
+            keys = self.keys[found if at is None else at[found]]
+            hit = np.ones(len(found), dtype=bool)
+            for word in unsure:
+                hit &= np.strings.find(keys, word) >= 0
+            ok[found[~hit]] = False
+        return ok
+
+
+def _exact(word: bytes) -> bool:
+    """A lone ASCII letter or digit has a bit of its own: its signature bit is the answer."""
+    return len(word) == 1 and (word.isalpha() or word.isdigit()) and word.isascii()
+
+
+@cache
+def _tables() -> tuple[np.ndarray, ...]:
+    """Lookup tables, per byte or per pair of bytes (``a << 8 | b``): the one-hot signature
+    bits of a letter (word 0) and of a pair (words 1-2, and 3-4 by another hash), a pair's
+    8-bit mix (255: holds a skipped byte), and the bits of a triple from its first two
+    bytes' mix and its last byte (words 5-6). Skipped bytes (padding, spaces, separators:
+    never in a searched word) set no bit."""
+    import numpy as np
+
+    one = np.uint64(1)
+    in_word = np.array([not chr(b).isspace() and b not in (0, 0x1E, 0x1F) for b in range(256)])
+    in_word[128:] = True  # UTF-8 bytes of letters beyond ASCII
+    letter = np.array([36 + b % 28 for b in range(256)], dtype=np.uint64)
+    letter[97:123] = np.arange(26)  # a-z and 0-9: a bit each
+    letter[48:58] = 26 + np.arange(10)
+    letters = np.where(in_word, one << letter, np.uint64(0))
+    code = np.arange(65536, dtype=np.uint32)
+    high, low = code >> np.uint32(8), code & np.uint32(255)
+
+    def halves(valid: np.ndarray, factor: int) -> list[np.ndarray]:
+        hashed = (code * np.uint32(factor)) >> np.uint32(25)  # 0-127
+        bit = (hashed % 64).astype(np.uint64)
+        return [
+            np.where(valid & (hashed // 64 == half), one << bit, np.uint64(0)) for half in (0, 1)
+        ]
+
+    pair_ok = in_word[high] & in_word[low]
+    mix = ((code * np.uint32(0x85EBCA6B)) >> np.uint32(24)) % 255  # 0-254
+    mix = np.where(pair_ok, mix, 255).astype(np.uint16)
+    triple_ok = (high != 255) & in_word[low]
+    return (
+        letters,
+        *halves(pair_ok, _HASH),
+        *halves(pair_ok, _HASH2),
+        mix,
+        *halves(triple_ok, _HASH),
+    )
+
+
+def _signature_words(codes: np.ndarray) -> np.ndarray:
+    """The signatures of rows of bytes ``codes`` (rows × width, uint8) as seven uint64 words
+    per row: a few table look-ups and OR-reductions over the block, no loop per row."""
+    import numpy as np
+
+    letters, *pair_words, mix, triple_lo, triple_hi = _tables()
+    words = np.zeros((len(codes), 7), dtype=np.uint64)
+    if not codes.size:
+        return words
+    np.bitwise_or.reduce(letters[codes], axis=1, out=words[:, 0])
+    if codes.shape[1] < 2:
+        return words
+    wide = codes.astype(np.uint16)
+    pairs = (wide[:, :-1] << 8) | wide[:, 1:]
+    for k, table in enumerate(pair_words, start=1):
+        np.bitwise_or.reduce(table[pairs], axis=1, out=words[:, k])
+    if codes.shape[1] < 3:
+        return words
+    triples = (mix[pairs[:, :-1]] << 8) | wide[:, 2:]
+    np.bitwise_or.reduce(triple_lo[triples], axis=1, out=words[:, 5])
+    np.bitwise_or.reduce(triple_hi[triples], axis=1, out=words[:, 6])
+    return words
+
+
+def _signatures(keys: np.ndarray) -> np.ndarray:
+    """Signatures of a block of keys, as (SIGNATURE_BYTES, rows) uint8."""
+    import numpy as np
+
+    codes = keys.view(np.uint8).reshape(len(keys), keys.itemsize)
+    return np.ascontiguousarray(_signature_words(codes).view(np.uint8).T)
+
+
+@cache
+def _word_bits(word: bytes) -> tuple[tuple[int, int], ...]:
+    """A searched word's signature, as (byte column, its bits) pairs."""
+    import numpy as np
+
+    signature = _signatures(np.array([word], dtype=np.bytes_))[:, 0]
+    return tuple((int(j), int(signature[j])) for j in np.flatnonzero(signature))
+
+
+def _block_keys(raw: Sequence[bytes], count: int) -> list[bytes]:
+    """Folded keys of a block of clients (names, phones, cities, RFCs: each UTF-8, fields split by
+    C calls over the block, no Python loop per row."""
+    columns = [c.split(_FIELD.encode()) for c in raw]
+    joined = _ROW.encode().join(map(_FIELD.encode().join, zip(*columns, repeat(b""))))
+    digits = raw[1].translate(None, _NOT_DIGITS).split(_FIELD.encode())
+    folded = fold_utf8(joined)
+    if folded is None:  # beyond Latin-1: Unicode's own normalisation
+        folded = fold_joined(joined.decode()).encode()
+    rows = folded.split(_ROW.encode())
+    if len(rows) == len(digits) == count and all(len(c) == count for c in columns):
+        return list(map(bytes.__add__, rows, digits))
+    # a text held a separator itself: fold that block row by row (never in practice)
+    return [
+        (_FIELD.join(fold(v.decode().replace(_ROW, " ")) for v in row) + _FIELD).encode()
+        + "".join(c for c in row[1].decode() if c.isascii() and c.isdigit()).encode()
+        for row in zip(*columns, strict=True)
+    ]
+
+
+def build_index(columns: ClientColumns) -> ClientIndex:
+    """Fold every client's searchable text, sort by name, sign (thread-safe: no Qt)."""
+    import numpy as np
+
+    texts = [PackedText.from_texts(c) for c in (columns.names, columns.phones,
+                                                 columns.cities, columns.rfcs)]  # fmt: skip
+    count = len(columns)
+    blocks = [
+        np.array(_block_keys([t.raw(lo, min(lo + BLOCK, count)) for t in texts],
+                             min(BLOCK, count - lo)), dtype=np.bytes_)
+        for lo in range(0, count, BLOCK)
+    ]  # fmt: skip
+    keys = np.concatenate(blocks) if blocks else np.array([], dtype=np.bytes_)
+    del blocks
+    by_name = np.argsort(keys, kind="stable").astype(ROWS)
+    keys = keys[by_name]
+    rank = np.empty(count, dtype=ROWS)
+    rank[by_name] = np.arange(count, dtype=ROWS)
+    signatures = np.empty((SIGNATURE_BYTES, count), dtype=np.uint8)
+    for lo in range(0, count, BLOCK):
+        signatures[:, lo : lo + BLOCK] = _signatures(keys[lo : lo + BLOCK])
+    return ClientIndex(keys, by_name, rank, signatures)
