@@ -38,10 +38,10 @@ ROWS = "int32"
 BLOCK = 4096
 _NOT_DIGITS = bytes(b for b in range(256) if not (48 <= b <= 57 or b == 0x1F))
 
-# The signature, seven 64-bit words: the letters and digits (a bit each for a-z and 0-9, the
-# other bytes hashed), pairs of bytes hashed twice on 128 bits each, triples on 128 bits.
-SIGNATURE_BYTES = 56
-_HASH, _HASH2 = 0x9E3779B1, 0x7FEB352D  # multiplicative hashes on 32 bits
+# The signature, five 64-bit words: the letters and digits (a bit each for a-z and 0-9, the
+# other bytes hashed), and pairs of bytes hashed twice, on 128 bits each.
+SIGNATURE_BYTES = 40
+_HASHES = (0x9E3779B1, 0x7FEB352D)  # multiplicative hashes on 32 bits
 
 
 class PackedText(Sequence[str]):
@@ -181,73 +181,46 @@ def _exact(word: bytes) -> bool:
 
 @cache
 def _tables() -> tuple[np.ndarray, ...]:
-    """Lookup tables, per byte or per pair of bytes (``a << 8 | b``): the one-hot signature
-    bits of a letter (word 0) and of a pair (words 1-2, and 3-4 by another hash), a pair's
-    8-bit mix (255: holds a skipped byte), and the bits of a triple from its first two
-    bytes' mix and its last byte (words 5-6). Skipped bytes (padding, spaces, separators:
-    never in a searched word) set no bit."""
+    """Lookup tables: per byte, its one-hot letter bit (word 0); per pair of bytes
+    (``a << 8 | b``), its bit by two hashes (words 1-2 and 3-4). Skipped bytes (padding,
+    spaces, separators: never in a searched word) set no bit."""
     import numpy as np
 
-    one = np.uint64(1)
+    one, none = np.uint64(1), np.uint64(0)
     in_word = np.array([not chr(b).isspace() and b not in (0, 0x1E, 0x1F) for b in range(256)])
     in_word[128:] = True  # UTF-8 bytes of letters beyond ASCII
     letter = np.array([36 + b % 28 for b in range(256)], dtype=np.uint64)
     letter[97:123] = np.arange(26)  # a-z and 0-9: a bit each
     letter[48:58] = 26 + np.arange(10)
-    letters = np.where(in_word, one << letter, np.uint64(0))
     code = np.arange(65536, dtype=np.uint32)
-    high, low = code >> np.uint32(8), code & np.uint32(255)
-
-    def halves(valid: np.ndarray, factor: int) -> list[np.ndarray]:
+    pair_ok = in_word[code >> np.uint32(8)] & in_word[code & np.uint32(255)]
+    tables = [np.where(in_word, one << letter, none)]
+    for factor in _HASHES:
         hashed = (code * np.uint32(factor)) >> np.uint32(25)  # 0-127
-        bit = (hashed % 64).astype(np.uint64)
-        return [
-            np.where(valid & (hashed // 64 == half), one << bit, np.uint64(0)) for half in (0, 1)
-        ]
-
-    pair_ok = in_word[high] & in_word[low]
-    mix = ((code * np.uint32(0x85EBCA6B)) >> np.uint32(24)) % 255  # 0-254
-    mix = np.where(pair_ok, mix, 255).astype(np.uint16)
-    triple_ok = (high != 255) & in_word[low]
-    return (
-        letters,
-        *halves(pair_ok, _HASH),
-        *halves(pair_ok, _HASH2),
-        mix,
-        *halves(triple_ok, _HASH),
-    )
+        bit = one << (hashed % 64).astype(np.uint64)
+        tables += [np.where(pair_ok & (hashed // 64 == half), bit, none) for half in (0, 1)]
+    return tuple(tables)
 
 
-def _signature_words(codes: np.ndarray) -> np.ndarray:
-    """The signatures of rows of bytes ``codes`` (rows × width, uint8) as seven uint64 words
-    per row: a few table look-ups and OR-reductions over the block, no loop per row."""
+def _signatures(keys: Sequence[bytes]) -> np.ndarray:
+    """The signatures of a block of keys, as (SIGNATURE_BYTES, rows) uint8: a few table
+    look-ups over the block's bytes laid end to end, OR-reduced per key (no loop per row)."""
     import numpy as np
 
-    letters, *pair_words, mix, triple_lo, triple_hi = _tables()
-    words = np.zeros((len(codes), 7), dtype=np.uint64)
-    if not codes.size:
-        return words
-    np.bitwise_or.reduce(letters[codes], axis=1, out=words[:, 0])
-    if codes.shape[1] < 2:
-        return words
-    wide = codes.astype(np.uint16)
-    pairs = (wide[:, :-1] << 8) | wide[:, 1:]
-    for k, table in enumerate(pair_words, start=1):
-        np.bitwise_or.reduce(table[pairs], axis=1, out=words[:, k])
-    if codes.shape[1] < 3:
-        return words
-    triples = (mix[pairs[:, :-1]] << 8) | wide[:, 2:]
-    np.bitwise_or.reduce(triple_lo[triples], axis=1, out=words[:, 5])
-    np.bitwise_or.reduce(triple_hi[triples], axis=1, out=words[:, 6])
-    return words
-
-
-def _signatures(keys: np.ndarray) -> np.ndarray:
-    """Signatures of a block of keys, as (SIGNATURE_BYTES, rows) uint8."""
-    import numpy as np
-
-    codes = keys.view(np.uint8).reshape(len(keys), keys.itemsize)
-    return np.ascontiguousarray(_signature_words(codes).view(np.uint8).T)
+    letters, *pair_tables = _tables()
+    count = len(keys)
+    flat = np.frombuffer(b"\0".join(keys) + b"\0", dtype=np.uint8)  # each key ends in \0
+    ends = np.cumsum(np.fromiter(map(len, keys), dtype=np.int64, count=count) + 1)
+    starts = np.concatenate(([0], ends[:-1])) if count else ends
+    words = np.empty((count, 1 + len(pair_tables)), dtype=np.uint64)
+    if count:
+        words[:, 0] = np.bitwise_or.reduceat(letters[flat], starts)
+        wide = flat.astype(np.uint16)
+        pairs = np.empty_like(wide)  # the last pair, \0 and nothing, sets no bit
+        pairs[:-1], pairs[-1] = (wide[:-1] << 8) | wide[1:], 0
+        for k, table in enumerate(pair_tables, start=1):
+            words[:, k] = np.bitwise_or.reduceat(table[pairs], starts)
+    return np.ascontiguousarray(words.view(np.uint8).T)
 
 
 @cache
@@ -255,7 +228,7 @@ def _word_bits(word: bytes) -> tuple[tuple[int, int], ...]:
     """A searched word's signature, as (byte column, its bits) pairs."""
     import numpy as np
 
-    signature = _signatures(np.array([word], dtype=np.bytes_))[:, 0]
+    signature = _signatures([word])[:, 0]
     return tuple((int(j), int(signature[j])) for j in np.flatnonzero(signature))
 
 
@@ -286,18 +259,17 @@ def build_index(columns: ClientColumns) -> ClientIndex:
     texts = [PackedText.from_texts(c) for c in (columns.names, columns.phones,
                                                  columns.cities, columns.rfcs)]  # fmt: skip
     count = len(columns)
-    blocks = [
-        np.array(_block_keys([t.raw(lo, min(lo + BLOCK, count)) for t in texts],
-                             min(BLOCK, count - lo)), dtype=np.bytes_)
-        for lo in range(0, count, BLOCK)
-    ]  # fmt: skip
+    signatures = np.empty((SIGNATURE_BYTES, count), dtype=np.uint8)
+    blocks = []
+    for lo in range(0, count, BLOCK):
+        hi = min(lo + BLOCK, count)
+        block = _block_keys([t.raw(lo, hi) for t in texts], hi - lo)
+        signatures[:, lo:hi] = _signatures(block)
+        blocks.append(np.array(block, dtype=np.bytes_))
     keys = np.concatenate(blocks) if blocks else np.array([], dtype=np.bytes_)
     del blocks
     by_name = np.argsort(keys, kind="stable").astype(ROWS)
-    keys = keys[by_name]
+    keys, signatures = keys[by_name], signatures[:, by_name]
     rank = np.empty(count, dtype=ROWS)
     rank[by_name] = np.arange(count, dtype=ROWS)
-    signatures = np.empty((SIGNATURE_BYTES, count), dtype=np.uint8)
-    for lo in range(0, count, BLOCK):
-        signatures[:, lo : lo + BLOCK] = _signatures(keys[lo : lo + BLOCK])
     return ClientIndex(keys, by_name, rank, signatures)
