@@ -65,7 +65,9 @@ class Loading:
                 self._status()
 
         self.steps += 1
-        QTimer.singleShot(0, run)
+        # 1 ms, not 0: Qt runs zero-time timers queued by a step in the same pass, back to
+        # back, before the window's own timers and input get their turn
+        QTimer.singleShot(1, run)
 
     def start(self) -> None:
         import sys
@@ -82,6 +84,10 @@ class Loading:
         ).run_in_background()
 
     def _shell(self) -> None:
+        self.window.prepare_shell()
+        self.later(self._shell_built)
+
+    def _shell_built(self) -> None:
         self.window.build_shell()
         # typing before the list is there: the count says it is coming, not "0 clientes"
         self.window.clientSearch.textChanged.connect(lambda *_: self._status())

@@ -114,9 +114,16 @@ def serve(opened: Opened, clock: Callable[[], datetime], *, warm: bool = False) 
         services.sessions.expire_pending()
         opened.services = services
         if warm:  # the first reads the window makes, compiled here (their results dropped)
+            from app.kernel.enums import CaseState
+            from app.ui.agenda_window import today_notice
+
             advisors = services.clients.advisors()
-            services.sessions.running_session(advisors[0].id if advisors else 0)
+            advisor_id = advisors[0].id if advisors else 0
+            services.sessions.running_session(advisor_id)
             services.settings.tariff()
+            services.sessions.cases(states=[CaseState.PENDING])
+            services.policies.due_for_review()
+            today_notice(services, advisor_id)
             import app.ui.advisor_dialog
             import app.ui.agenda_window
             import app.ui.billing_panel
@@ -251,10 +258,6 @@ def fill_window(
     window.attach(services, advisor, describe(url), later)
 
     def rest() -> None:
-        window.load_pending()
-        window.show_reviews_due()
-        window.show_agenda_today()
-        window.restore_running_session()
         if backup is not None:
             message = f"Base de datos actualizada; respaldo en {backup}"
             window.statusBar().showMessage(message, 10000)
@@ -267,7 +270,13 @@ def fill_window(
 
             QTimer.singleShot(0, lambda: open_agenda(window, show=False))  # the cita reminders
 
-    (later or _now)(rest)  # the window answers in between, when loading in the background
+    def restore() -> None:
+        window.restore_running_session()
+
+    step = later or _now  # the window answers between steps, when loading in the background
+    for read in (window.load_pending, window.show_reviews_due, window.show_agenda_today,
+                 restore, rest):  # fmt: skip
+        step(read)
     return services
 
 
