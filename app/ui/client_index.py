@@ -19,7 +19,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from functools import cache
 from itertools import repeat
 from typing import TYPE_CHECKING, cast, overload
 
@@ -38,10 +37,9 @@ ROWS = "int32"
 BLOCK = 4096
 _NOT_DIGITS = bytes(b for b in range(256) if not (48 <= b <= 57 or b == 0x1F))
 
-# The signature, five 64-bit words: the letters and digits (a bit each for a-z and 0-9, the
-# other bytes hashed), and pairs of bytes hashed twice, on 128 bits each.
+#: A client's signature (:class:`Signer`): five 64-bit words.
 SIGNATURE_BYTES = 40
-_HASHES = (0x9E3779B1, 0x7FEB352D)  # multiplicative hashes on 32 bits
+_HASH = 0x9E3779B1  # Knuth's multiplicative hash, on 32 bits
 
 
 class PackedText(Sequence[str]):
@@ -151,6 +149,8 @@ class ClientIndex:
     rank: np.ndarray  # each row's position in name order
     signatures: np.ndarray  # uint8 (SIGNATURE_BYTES, rows): byte j of every signature
 
+    signer: Signer  # how the signatures were made (and a searched word's is made)
+
     def keep(self, words: Sequence[bytes], at: np.ndarray | None = None) -> np.ndarray:
         """Which positions (all, or those ``at``) hold every folded word: a boolean each."""
         import numpy as np
@@ -158,12 +158,12 @@ class ClientIndex:
         count = len(self.keys) if at is None else len(at)
         ok = np.ones(count, dtype=bool)
         for word in words:
-            for column, bits in _word_bits(word):
+            for column, bits in self.signer.bits(word):
                 values = self.signatures[column]
                 if at is not None:
                     values = values[at]
                 ok &= (values & bits) == bits
-        unsure = [w for w in words if not _exact(w)]
+        unsure = [w for w in words if not self.signer.exact(w)]
         if unsure:  # the signatures may say yes by chance: look for the words themselves
             found = np.flatnonzero(ok)
             keys = self.keys[found if at is None else at[found]]
@@ -174,62 +174,97 @@ class ClientIndex:
         return ok
 
 
-def _exact(word: bytes) -> bool:
-    """A lone ASCII letter or digit has a bit of its own: its signature bit is the answer."""
-    return len(word) == 1 and (word.isalpha() or word.isdigit()) and word.isascii()
+class Signer:
+    """How signatures are made: five 64-bit words per client — a bit for each letter a-z
+    and digit (other bytes hashed on the rest), a bit of its own for each of the 128 pairs of
+    bytes most clients hold (chosen from a sample: "ra", "ez"…, so a two-letter word is
+    answered by its bit alone), and the other pairs hashed on 128 bits. Bytes that are never
+    in a searched word (padding, spaces, separators) set no bit."""
+
+    def __init__(self, common: Sequence[int]) -> None:
+        """``common``: the pairs with a bit of their own, as ``a << 8 | b`` (128 at most)."""
+        import numpy as np
+
+        one, none = np.uint64(1), np.uint64(0)
+        in_word = np.array([not chr(b).isspace() and b not in (0, 0x1E, 0x1F) for b in range(256)])
+        in_word[128:] = True  # UTF-8 bytes of letters beyond ASCII
+        letter = np.array([36 + b % 28 for b in range(256)], dtype=np.uint64)
+        letter[97:123] = np.arange(26)  # a-z and 0-9: a bit each
+        letter[48:58] = 26 + np.arange(10)
+        code = np.arange(65536, dtype=np.uint32)
+        self.pair_ok = in_word[code >> np.uint32(8)] & in_word[code & np.uint32(255)]
+        self.common = np.zeros(65536, dtype=bool)
+        self.common[np.asarray(common, dtype=np.int64)] = True
+        self.common &= self.pair_ok
+        own = np.zeros(65536, dtype=np.uint32)
+        own[np.asarray(common, dtype=np.int64)] = np.arange(len(common), dtype=np.uint32)
+        hashed = (code * np.uint32(_HASH)) >> np.uint32(25)  # 0-127
+        self.tables = [np.where(in_word, one << letter, none)]
+        for bits, valid in ((own, self.common), (hashed, self.pair_ok & ~self.common)):
+            bit = one << (bits % 64).astype(np.uint64)
+            self.tables += [np.where(valid & (bits // 64 == half), bit, none) for half in (0, 1)]
+        self._bits: dict[bytes, tuple[tuple[int, int], ...]] = {}
+
+    @classmethod
+    def from_sample(cls, keys: Sequence[bytes]) -> Signer:
+        """The 128 pairs the most of these keys hold get a bit of their own."""
+        import numpy as np
+
+        pairs, _, rows = _pairs(keys, rows=True)
+        plain = cls(())
+        valid = plain.pair_ok[pairs]
+        held = np.unique(rows[valid].astype(np.int64) << 16 | pairs[valid]) & 0xFFFF
+        counts = np.bincount(held, minlength=65536)
+        best = np.argsort(counts, kind="stable")[::-1][:128]
+        return cls(sorted(int(c) for c in best if counts[c]))
+
+    def sign(self, keys: Sequence[bytes]) -> np.ndarray:
+        """The signatures of a block of keys, as (SIGNATURE_BYTES, rows) uint8: a few table
+        look-ups over the keys laid end to end, OR-reduced per key (no loop per row)."""
+        import numpy as np
+
+        letters, *pair_tables = self.tables
+        pairs, starts = _pairs(keys)
+        words = np.empty((len(keys), 1 + len(pair_tables)), dtype=np.uint64)
+        if len(keys):
+            words[:, 0] = np.bitwise_or.reduceat(letters[pairs >> 8], starts)
+            for k, table in enumerate(pair_tables, start=1):
+                words[:, k] = np.bitwise_or.reduceat(table[pairs], starts)
+        return np.ascontiguousarray(words.view(np.uint8).T)
+
+    def bits(self, word: bytes) -> tuple[tuple[int, int], ...]:
+        """A searched word's signature, as (byte column, its bits) pairs."""
+        import numpy as np
+
+        if word not in self._bits:
+            signature = self.sign([word])[:, 0]
+            found = tuple((int(j), int(signature[j])) for j in np.flatnonzero(signature))
+            self._bits[word] = found
+        return self._bits[word]
+
+    def exact(self, word: bytes) -> bool:
+        """The signature bits are the answer: a lone ASCII letter or digit, or a pair of
+        bytes with a bit of its own."""
+        if len(word) == 1:
+            return word.isascii() and (word.isalpha() or word.isdigit())
+        return len(word) == 2 and bool(self.common[word[0] << 8 | word[1]])
 
 
-@cache
-def _tables() -> tuple[np.ndarray, ...]:
-    """Lookup tables: per byte, its one-hot letter bit (word 0); per pair of bytes
-    (``a << 8 | b``), its bit by two hashes (words 1-2 and 3-4). Skipped bytes (padding,
-    spaces, separators: never in a searched word) set no bit."""
+def _pairs(keys: Sequence[bytes], *, rows: bool = False) -> tuple[np.ndarray, ...]:
+    """The keys laid end to end, each ending in a 0 byte, as the pair of bytes starting at
+    each position (``a << 8 | b``, uint16); where each key starts; (``rows``) each
+    position's key."""
     import numpy as np
 
-    one, none = np.uint64(1), np.uint64(0)
-    in_word = np.array([not chr(b).isspace() and b not in (0, 0x1E, 0x1F) for b in range(256)])
-    in_word[128:] = True  # UTF-8 bytes of letters beyond ASCII
-    letter = np.array([36 + b % 28 for b in range(256)], dtype=np.uint64)
-    letter[97:123] = np.arange(26)  # a-z and 0-9: a bit each
-    letter[48:58] = 26 + np.arange(10)
-    code = np.arange(65536, dtype=np.uint32)
-    pair_ok = in_word[code >> np.uint32(8)] & in_word[code & np.uint32(255)]
-    tables = [np.where(in_word, one << letter, none)]
-    for factor in _HASHES:
-        hashed = (code * np.uint32(factor)) >> np.uint32(25)  # 0-127
-        bit = one << (hashed % 64).astype(np.uint64)
-        tables += [np.where(pair_ok & (hashed // 64 == half), bit, none) for half in (0, 1)]
-    return tuple(tables)
-
-
-def _signatures(keys: Sequence[bytes]) -> np.ndarray:
-    """The signatures of a block of keys, as (SIGNATURE_BYTES, rows) uint8: a few table
-    look-ups over the block's bytes laid end to end, OR-reduced per key (no loop per row)."""
-    import numpy as np
-
-    letters, *pair_tables = _tables()
     count = len(keys)
-    flat = np.frombuffer(b"\0".join(keys) + b"\0", dtype=np.uint8)  # each key ends in \0
-    ends = np.cumsum(np.fromiter(map(len, keys), dtype=np.int64, count=count) + 1)
-    starts = np.concatenate(([0], ends[:-1])) if count else ends
-    words = np.empty((count, 1 + len(pair_tables)), dtype=np.uint64)
-    if count:
-        words[:, 0] = np.bitwise_or.reduceat(letters[flat], starts)
-        wide = flat.astype(np.uint16)
-        pairs = np.empty_like(wide)  # the last pair, \0 and nothing, sets no bit
-        pairs[:-1], pairs[-1] = (wide[:-1] << 8) | wide[1:], 0
-        for k, table in enumerate(pair_tables, start=1):
-            words[:, k] = np.bitwise_or.reduceat(table[pairs], starts)
-    return np.ascontiguousarray(words.view(np.uint8).T)
-
-
-@cache
-def _word_bits(word: bytes) -> tuple[tuple[int, int], ...]:
-    """A searched word's signature, as (byte column, its bits) pairs."""
-    import numpy as np
-
-    signature = _signatures([word])[:, 0]
-    return tuple((int(j), int(signature[j])) for j in np.flatnonzero(signature))
+    flat = np.frombuffer(b"\0".join(keys) + b"\0", dtype=np.uint8).astype(np.uint16)
+    lengths = np.fromiter(map(len, keys), dtype=np.int64, count=count) + 1
+    starts = np.concatenate(([0], np.cumsum(lengths)[:-1])).astype(np.int64)
+    pairs = np.empty_like(flat)  # the last pair, 0 and nothing, sets no bit
+    pairs[:-1], pairs[-1] = (flat[:-1] << 8) | flat[1:], 0
+    if not rows:
+        return pairs, starts
+    return pairs, starts, np.repeat(np.arange(count, dtype=np.int32), lengths)
 
 
 def _block_keys(raw: Sequence[bytes], count: int) -> list[bytes]:
@@ -260,11 +295,12 @@ def build_index(columns: ClientColumns) -> ClientIndex:
                                                  columns.cities, columns.rfcs)]  # fmt: skip
     count = len(columns)
     signatures = np.empty((SIGNATURE_BYTES, count), dtype=np.uint8)
-    blocks = []
+    blocks, signer = [], None
     for lo in range(0, count, BLOCK):
         hi = min(lo + BLOCK, count)
         block = _block_keys([t.raw(lo, hi) for t in texts], hi - lo)
-        signatures[:, lo:hi] = _signatures(block)
+        signer = signer or Signer.from_sample(block)
+        signatures[:, lo:hi] = signer.sign(block)
         blocks.append(np.array(block, dtype=np.bytes_))
     keys = np.concatenate(blocks) if blocks else np.array([], dtype=np.bytes_)
     del blocks
@@ -272,4 +308,4 @@ def build_index(columns: ClientColumns) -> ClientIndex:
     keys, signatures = keys[by_name], signatures[:, by_name]
     rank = np.empty(count, dtype=ROWS)
     rank[by_name] = np.arange(count, dtype=ROWS)
-    return ClientIndex(keys, by_name, rank, signatures)
+    return ClientIndex(keys, by_name, rank, signatures, signer or Signer(()))
