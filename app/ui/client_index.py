@@ -305,7 +305,9 @@ def build_index(columns: ClientColumns) -> ClientIndex:
     keys = np.concatenate(blocks) if blocks else np.array([], dtype=np.bytes_)
     del blocks
     by_name = np.argsort(keys, kind="stable").astype(ROWS)
-    keys, signatures = keys[by_name], signatures[:, by_name]
+    keys = keys[by_name]
+    for column in signatures:  # row by row: each stays contiguous, one at a time in memory
+        column[:] = column[by_name]
     rank = np.empty(count, dtype=ROWS)
     rank[by_name] = np.arange(count, dtype=ROWS)
     return ClientIndex(keys, by_name, rank, signatures, signer or Signer(()))

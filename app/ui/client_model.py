@@ -145,20 +145,21 @@ class ClientTableModel(QAbstractTableModel):
         if not words or index is None or not len(index.keys):
             self._view = self._order
             return
-        narrow = already is not None
-        if already is not None:
+        by_name = self._sort in _BY_NAME
+        few = already is not None and len(self._view) * 4 < len(index.keys)
+        rows = np.asarray(self._order)
+        if already is not None and (few or not by_name):
+            # the rows shown all hold the words searched already: the new ones, on them
             words = [w for i, w in enumerate(words) if i >= len(already) or w != already[i]]
+            rows = np.asarray(self._view)
         needles = [w.encode() for w in words]
-        rows = np.asarray(self._view if narrow else self._order)
-        if narrow and len(rows) * 4 < len(index.keys):  # few candidates: only theirs
+        if few:
             self._view = rows[index.keep(needles, index.rank[rows])]
-            return
-        ok = index.keep(needles)  # by position in name order
-        if narrow or self._sort not in _BY_NAME:
-            self._view = rows[ok[index.rank[rows]]]
-        else:  # the name order: the positions found are the rows in order
-            found = np.flatnonzero(ok)
+        elif by_name:  # the positions found, in name order, are the rows in order
+            found = np.flatnonzero(index.keep(needles))
             self._view = index.by_name[found if self._sort == _BY_NAME[0] else found[::-1]]
+        else:
+            self._view = rows[index.keep(needles)[index.rank[rows]]]
 
     def _sorted(self, column: int, order: Qt.SortOrder) -> np.ndarray:
         import numpy as np
