@@ -4,6 +4,7 @@ made of :mod:`app.opening`'s steps."""
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -46,6 +47,7 @@ class Loading:
         self.read_done = False  # the quick read (SQLite file) came back, shown or not
         self.reread = False  # the services must read the clients (no quick read, migration)
         self.steps = 0  # short GUI steps still queued
+        self._queue: deque[Callable[[], None]] = deque()
         self._switch_interval = 0.005
 
     @property
@@ -54,20 +56,29 @@ class Loading:
         return ready and not self.reread and not self.steps
 
     def later(self, step: Callable[[], None]) -> None:
-        """Run ``step`` in a next turn of the event loop (the window answers in between)."""
+        """Run ``step`` in a later turn of the event loop, after the steps queued before it,
+        one step per turn (the window answers in between)."""
+        self.steps += 1
+        self._queue.append(step)
+        if len(self._queue) == 1:
+            self._next_turn()
+
+    def _next_turn(self) -> None:
         from PySide6.QtCore import QTimer
 
-        def run() -> None:
-            try:
-                step()
-            finally:
-                self.steps -= 1
-                self._status()
-
-        self.steps += 1
         # 1 ms, not 0: Qt runs zero-time timers queued by a step in the same pass, back to
         # back, before the window's own timers and input get their turn
-        QTimer.singleShot(1, run)
+        QTimer.singleShot(1, self._run_step)
+
+    def _run_step(self) -> None:
+        try:
+            self._queue[0]()
+        finally:
+            self._queue.popleft()
+            self.steps -= 1
+            self._status()
+            if self._queue:
+                self._next_turn()
 
     def start(self) -> None:
         import sys
