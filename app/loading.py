@@ -8,7 +8,14 @@ from collections import deque
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from app.opening import finish_opening, lock_database, prepare, read_clients, services_clients
+from app.opening import (
+    finish_opening,
+    keep_memory_lean,
+    lock_database,
+    prepare,
+    read_clients,
+    services_clients,
+)
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -87,6 +94,7 @@ class Loading:
 
         # While workers load, the GUI thread gets the interpreter back within half a
         # millisecond (not 5 ms) after each call into Qt; restored once everything is there.
+        keep_memory_lean()
         self._switch_interval = sys.getswitchinterval()
         sys.setswitchinterval(min(self._switch_interval, LOADING_SWITCH_INTERVAL))
         self.window.statusBar().showMessage(_LOADING[2])

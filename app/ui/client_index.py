@@ -37,8 +37,8 @@ ROWS = "int32"
 BLOCK = 4096
 _NOT_DIGITS = bytes(b for b in range(256) if not (48 <= b <= 57 or b == 0x1F))
 
-#: A client's signature (:class:`Signer`): four 64-bit words.
-SIGNATURE_BYTES = 32
+#: A client's signature (:class:`Signer`): five 64-bit words.
+SIGNATURE_BYTES = 40
 _HASH = 0x9E3779B1  # Knuth's multiplicative hash, on 32 bits
 
 
@@ -182,10 +182,11 @@ class ClientIndex:
 
 
 class Signer:
-    """How signatures are made: four 64-bit words per client — a bit for each letter a-z
+    """How signatures are made: five 64-bit words per client — a bit for each letter a-z
     and digit (other bytes hashed on the rest), a bit of its own for each of the 128 pairs of
     bytes most clients hold (chosen from a sample: "ra", "ez"…, so a two-letter word is
-    answered by its bit alone), and the other pairs hashed on 64 bits. Bytes that are never
+    answered by its bit alone), the other pairs hashed on 64 bits, and the triples hashed on
+    64 bits. Bytes that are never
     in a searched word (padding, spaces, separators) set no bit."""
 
     def __init__(self, common: Sequence[int]) -> None:
@@ -211,6 +212,11 @@ class Signer:
             bit = one << (bits % 64).astype(np.uint64)
             for word in range(int(bits[valid].max(initial=0)) // 64 + 1):
                 self.tables.append(np.where(valid & (bits // 64 == word), bit, none))
+        # a triple: its first pair's 8-bit mix (255: not a pair of a word), then its last byte
+        mix = ((code * np.uint32(0x85EBCA6B)) >> np.uint32(24)) % 255
+        self.mix = np.where(self.pair_ok, mix, 255).astype(np.uint16)
+        triple_ok = (code >> np.uint32(8) != 255) & in_word[code & np.uint32(255)]
+        self.triples = np.where(triple_ok, one << hashed.astype(np.uint64), none)
         self._bits: dict[bytes, tuple[tuple[int, int], ...]] = {}
 
     @classmethod
@@ -238,6 +244,9 @@ class Signer:
             words[:, 0] = np.bitwise_or.reduceat(letters[pairs >> 8], starts)
             for k, table in enumerate(pair_tables, start=1):
                 words[:, k] = np.bitwise_or.reduceat(table[pairs], starts)
+            triples = np.empty_like(pairs)  # the last one, like the last pair, sets no bit
+            triples[:-1], triples[-1] = (self.mix[pairs[:-1]] << 8) | (pairs[1:] & 255), 0
+            words[:, -1] = np.bitwise_or.reduceat(self.triples[triples], starts)
         return np.ascontiguousarray(words.view(np.uint8).T)
 
     def bits(self, word: bytes) -> tuple[tuple[int, int], ...]:
