@@ -4,6 +4,7 @@ made of :mod:`app.opening`'s steps."""
 
 from __future__ import annotations
 
+import gc
 from collections import deque
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -92,9 +93,12 @@ class Loading:
 
         from app.ui.kit.operation import Operation
 
+        keep_memory_lean()
+        # No garbage collection while loading: a full one walks every object SQLAlchemy and
+        # the models just made (~0.1 s holding the interpreter); frozen once loaded.
+        gc.disable()
         # While workers load, the GUI thread gets the interpreter back within half a
         # millisecond (not 5 ms) after each call into Qt; restored once everything is there.
-        keep_memory_lean()
         self._switch_interval = sys.getswitchinterval()
         sys.setswitchinterval(min(self._switch_interval, LOADING_SWITCH_INTERVAL))
         self.window.statusBar().showMessage(_LOADING[2])
@@ -181,10 +185,12 @@ class Loading:
             bar.showMessage("Cargando clientes…")
         elif message in _LOADING:
             bar.clearMessage()
-        if self.done:
+        if self.done and not gc.isenabled():
             import sys
 
             sys.setswitchinterval(self._switch_interval)
+            gc.freeze()  # what start-up made stays: later collections walk only what is new
+            gc.enable()
 
 
 #: Seconds a worker thread may run Python before the GUI thread gets its turn, while loading.

@@ -130,17 +130,8 @@ def serve(opened: Opened, clock: Callable[[], datetime], *, warm: bool = False) 
         services = Services.create(opened.engine, clock)
         services.sessions.expire_pending()
         opened.services = services
-        if warm:  # the first reads the window makes, compiled here (their results dropped)
-            from app.kernel.enums import CaseState
-            from app.ui.agenda_window import today_notice
-
-            advisors = services.clients.advisors()
-            advisor_id = advisors[0].id if advisors else 0
-            services.sessions.running_session(advisor_id)
-            services.settings.tariff()
-            services.sessions.cases(states=[CaseState.PENDING])
-            services.policies.due_for_review()
-            today_notice(services, advisor_id)
+        if warm:
+            warm_reads(services)
             import app.ui.advisor_dialog
             import app.ui.agenda_window
             import app.ui.billing_panel
@@ -151,6 +142,30 @@ def serve(opened: Opened, clock: Callable[[], datetime], *, warm: bool = False) 
     except Exception as exc:
         opened.error = exc
     return opened
+
+
+def warm_reads(services: Services) -> None:
+    """The first reads the window and its Agenda make, run here once so their SQL is
+    compiled off the GUI thread (the results are dropped; a fault shows when the window reads
+    for real)."""
+    from contextlib import suppress
+    from datetime import timedelta
+
+    from app.kernel.enums import CaseState
+    from app.ui.agenda_window import today_notice
+
+    with suppress(Exception):
+        advisors = services.clients.advisors()
+        advisor_id = advisors[0].id if advisors else 0
+        services.sessions.running_session(advisor_id)
+        services.settings.tariff()
+        services.sessions.cases(states=[CaseState.PENDING])
+        services.policies.due_for_review()
+        today_notice(services, advisor_id)
+        start = services.agenda.local_midnight(services.clock())
+        services.agenda.blocked(start, start + timedelta(days=7), advisor_id)
+        services.agenda.working_hours(advisor_id)
+        services.agenda.due()
 
 
 def lock_database(window: MainWindow, url: str, *, interactive: bool) -> bool:
