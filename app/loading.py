@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from app.kernel.search import ClientColumns
     from app.opening import Opened
     from app.services.facade import Services
-    from app.ui.client_model import ClientIndex
+    from app.ui.client_index import ClientIndex
     from app.ui.main_window import MainWindow
 
 
@@ -165,7 +165,12 @@ class Loading:
         if services is not None and self.read_done and self.reread:
             Operation(self.window, lambda: services_clients(services)).success(
                 self._clients_reread
-            ).run_in_background()
+            ).failure(lambda _: self._gave_up()).run_in_background()
+        self._status()
+
+    def _gave_up(self) -> None:
+        """The clients could not be read (the banner says why): loading ends all the same."""
+        self.list_ready, self.reread = True, False
         self._status()
 
     def _clients_reread(self, read: tuple[ClientColumns, ClientIndex]) -> None:

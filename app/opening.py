@@ -18,7 +18,7 @@ if TYPE_CHECKING:  # the window paints before anything heavy is imported
     from app.kernel.search import ClientColumns
     from app.services.facade import Services
     from app.services.values import AdvisorView
-    from app.ui.client_model import ClientIndex
+    from app.ui.client_index import ClientIndex
     from app.ui.main_window import MainWindow
 
 
@@ -27,7 +27,7 @@ def read_clients(path: Path | None) -> tuple[ClientColumns, ClientIndex] | None:
     and their search index; None when that is not possible (the services read them later).
     No Qt object is touched: a worker thread runs this."""
     from app.services.client_list import sqlite_client_blobs
-    from app.ui.client_model import build_index, packed_columns
+    from app.ui.client_index import build_index, packed_columns
 
     blobs = sqlite_client_blobs(path) if path is not None else None
     columns = packed_columns(blobs) if blobs is not None else None
@@ -68,7 +68,7 @@ _M_MMAP_THRESHOLD = -3  # glibc's malloc.h
 
 def services_clients(services: Services) -> tuple[ClientColumns, ClientIndex]:
     """The same through the services (any database, a schema just migrated); worker-safe."""
-    from app.ui.client_model import build_index, pack
+    from app.ui.client_index import build_index, pack
 
     columns = pack(services.client_columns())
     read = columns, build_index(columns)
