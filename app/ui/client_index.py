@@ -155,7 +155,6 @@ class ClientIndex:
     by_name: np.ndarray  # row numbers, accent-insensitive name order
     rank: np.ndarray  # each row's position in name order
     signatures: np.ndarray  # uint8 (SIGNATURE_BYTES, rows): byte j of every signature
-
     signer: Signer  # how the signatures were made (and a searched word's is made)
 
     def keep(self, words: Sequence[bytes], at: np.ndarray | None = None) -> np.ndarray:
