@@ -107,10 +107,11 @@ class Loading:
         ).run_in_background()
 
     def _shell(self) -> None:
-        self.window.build_shell(later=self.later)  # the stylesheet now, the rest in 2 steps
+        self.window.prepare_shell()
         self.later(self._shell_built)
 
     def _shell_built(self) -> None:
+        self.window.build_shell()
         # typing before the list is there: the count says it is coming, not "0 clientes"
         self.window.clientSearch.textChanged.connect(lambda *_: self._status())
         self._status()

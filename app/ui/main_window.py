@@ -103,21 +103,13 @@ class MainWindow(QMainWindow):
         self._restore_geometry()
 
     # -- building ------------------------------------------------------------------------------
-    def build_shell(self, later: Callable[[Callable[[], None]], None] | None = None) -> None:
+    def build_shell(self) -> None:
         """Right after the first paint: banners, the client list and pending cases; the
-        session and billing panels take the placeholder's place once the database is open.
-        ``later``: the client side is built in one turn of the event loop, the rest in the
-        next (the start-up in the background)."""
+        session and billing panels take the placeholder's place once the database is open."""
         if self._shell_built:
             return
         self._shell_built = True
         self.prepare_shell()
-        parts: dict[str, QFrame] = {}
-        (later or _now)(lambda: parts.update(left=self._client_side()))
-        (later or _now)(lambda: self._assemble_shell(parts["left"]))
-
-    def _assemble_shell(self, left: QFrame) -> None:
-        """The second half of :meth:`build_shell`: the window's layout, keys and signals."""
         from app.ui.kit.messages import error_banner, notice_banner
 
         self.errorBanner: MessageLabel = error_banner("errorBanner")
@@ -127,7 +119,7 @@ class MainWindow(QMainWindow):
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.setObjectName("mainSplitter")
-        splitter.addWidget(left)
+        splitter.addWidget(self._client_side())
         splitter.addWidget(self.placeholder)
         splitter.setStretchFactor(0, 4)
         splitter.setStretchFactor(1, 7)
