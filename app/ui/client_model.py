@@ -41,6 +41,7 @@ ID_ROLE = Qt.ItemDataRole.UserRole + 1
 _FIELD = "\x1f"
 _NO_PARENT = QModelIndex()
 _BY_NAME = ((0, Qt.SortOrder.AscendingOrder), (0, Qt.SortOrder.DescendingOrder))
+_DISPLAY_ROLE, _ID_ROLE = int(Qt.ItemDataRole.DisplayRole), int(ID_ROLE)
 
 
 class ClientTableModel(QAbstractTableModel):
@@ -196,11 +197,10 @@ class ClientTableModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self.HEADERS)
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = 0) -> Any:
-        if not index.isValid():
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
+        # called for ~8 roles of every painted cell: plain int comparisons first
+        if role == _DISPLAY_ROLE and index.isValid():
             return self._display[index.column()][self._view[index.row()]]
-        if role == ID_ROLE:
+        if role == _ID_ROLE and index.isValid():
             return int(self._ids[self._view[index.row()]])
         return None
 
