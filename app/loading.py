@@ -4,10 +4,19 @@ made of :mod:`app.opening`'s steps."""
 
 from __future__ import annotations
 
+import gc
+from collections import deque
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from app.opening import finish_opening, lock_database, prepare, read_clients, services_clients
+from app.opening import (
+    finish_opening,
+    keep_memory_lean,
+    lock_database,
+    prepare,
+    read_clients,
+    services_clients,
+)
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -15,7 +24,7 @@ if TYPE_CHECKING:
     from app.kernel.search import ClientColumns
     from app.opening import Opened
     from app.services.facade import Services
-    from app.ui.client_model import ClientIndex
+    from app.ui.client_index import ClientIndex
     from app.ui.main_window import MainWindow
 
 
@@ -46,6 +55,7 @@ class Loading:
         self.read_done = False  # the quick read (SQLite file) came back, shown or not
         self.reread = False  # the services must read the clients (no quick read, migration)
         self.steps = 0  # short GUI steps still queued
+        self._queue: deque[Callable[[], None]] = deque()
         self._switch_interval = 0.005
 
     @property
@@ -54,24 +64,39 @@ class Loading:
         return ready and not self.reread and not self.steps
 
     def later(self, step: Callable[[], None]) -> None:
-        """Run ``step`` in a next turn of the event loop (the window answers in between)."""
+        """Run ``step`` in a later turn of the event loop, after the steps queued before it,
+        one step per turn (the window answers in between)."""
+        self.steps += 1
+        self._queue.append(step)
+        if len(self._queue) == 1:
+            self._next_turn()
+
+    def _next_turn(self) -> None:
         from PySide6.QtCore import QTimer
 
-        def run() -> None:
-            try:
-                step()
-            finally:
-                self.steps -= 1
-                self._status()
+        # 1 ms, not 0: Qt runs zero-time timers queued by a step in the same pass, back to
+        # back, before the window's own timers and input get their turn
+        QTimer.singleShot(1, self._run_step)
 
-        self.steps += 1
-        QTimer.singleShot(0, run)
+    def _run_step(self) -> None:
+        try:
+            self._queue[0]()
+        finally:
+            self._queue.popleft()
+            self.steps -= 1
+            self._status()
+            if self._queue:
+                self._next_turn()
 
     def start(self) -> None:
         import sys
 
         from app.ui.kit.operation import Operation
 
+        keep_memory_lean()
+        # No garbage collection while loading: a full one walks every object SQLAlchemy and
+        # the models just made (~0.1 s holding the interpreter); frozen once loaded.
+        gc.disable()
         # While workers load, the GUI thread gets the interpreter back within half a
         # millisecond (not 5 ms) after each call into Qt; restored once everything is there.
         self._switch_interval = sys.getswitchinterval()
@@ -82,6 +107,10 @@ class Loading:
         ).run_in_background()
 
     def _shell(self) -> None:
+        self.window.prepare_shell()
+        self.later(self._shell_built)
+
+    def _shell_built(self) -> None:
         self.window.build_shell()
         # typing before the list is there: the count says it is coming, not "0 clientes"
         self.window.clientSearch.textChanged.connect(lambda *_: self._status())
@@ -136,7 +165,12 @@ class Loading:
         if services is not None and self.read_done and self.reread:
             Operation(self.window, lambda: services_clients(services)).success(
                 self._clients_reread
-            ).run_in_background()
+            ).failure(lambda _: self._gave_up()).run_in_background()
+        self._status()
+
+    def _gave_up(self) -> None:
+        """The clients could not be read (the banner says why): loading ends all the same."""
+        self.list_ready, self.reread = True, False
         self._status()
 
     def _clients_reread(self, read: tuple[ClientColumns, ClientIndex]) -> None:
@@ -156,10 +190,12 @@ class Loading:
             bar.showMessage("Cargando clientes…")
         elif message in _LOADING:
             bar.clearMessage()
-        if self.done:
+        if self.done and not gc.isenabled():
             import sys
 
             sys.setswitchinterval(self._switch_interval)
+            gc.freeze()  # what start-up made stays: later collections walk only what is new
+            gc.enable()
 
 
 #: Seconds a worker thread may run Python before the GUI thread gets its turn, while loading.

@@ -18,7 +18,7 @@ if TYPE_CHECKING:  # the window paints before anything heavy is imported
     from app.kernel.search import ClientColumns
     from app.services.facade import Services
     from app.services.values import AdvisorView
-    from app.ui.client_model import ClientIndex
+    from app.ui.client_index import ClientIndex
     from app.ui.main_window import MainWindow
 
 
@@ -27,7 +27,7 @@ def read_clients(path: Path | None) -> tuple[ClientColumns, ClientIndex] | None:
     and their search index; None when that is not possible (the services read them later).
     No Qt object is touched: a worker thread runs this."""
     from app.services.client_list import sqlite_client_blobs
-    from app.ui.client_model import build_index, packed_columns
+    from app.ui.client_index import build_index, packed_columns
 
     blobs = sqlite_client_blobs(path) if path is not None else None
     columns = packed_columns(blobs) if blobs is not None else None
@@ -49,9 +49,26 @@ def release_memory() -> None:
             ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
+def keep_memory_lean() -> None:
+    """Large blocks (the index's arrays, a search's masks) straight from the system and back
+    to it when freed: glibc otherwise raises its threshold after the first large frees and
+    keeps up to 32 MiB blocks on its heap for good (a 1,000,000-client list held ~60 MiB
+    more). ``mallopt(M_MMAP_THRESHOLD, 2 MiB)``; elsewhere nothing to do."""
+    import ctypes
+    import sys
+    from contextlib import suppress
+
+    if sys.platform.startswith("linux"):
+        with suppress(OSError, AttributeError):  # not glibc (musl…): nothing to set
+            ctypes.CDLL("libc.so.6").mallopt(_M_MMAP_THRESHOLD, 2 * 2**20)
+
+
+_M_MMAP_THRESHOLD = -3  # glibc's malloc.h
+
+
 def services_clients(services: Services) -> tuple[ClientColumns, ClientIndex]:
     """The same through the services (any database, a schema just migrated); worker-safe."""
-    from app.ui.client_model import build_index, pack
+    from app.ui.client_index import build_index, pack
 
     columns = pack(services.client_columns())
     read = columns, build_index(columns)
@@ -113,10 +130,8 @@ def serve(opened: Opened, clock: Callable[[], datetime], *, warm: bool = False) 
         services = Services.create(opened.engine, clock)
         services.sessions.expire_pending()
         opened.services = services
-        if warm:  # the first reads the window makes, compiled here (their results dropped)
-            advisors = services.clients.advisors()
-            services.sessions.running_session(advisors[0].id if advisors else 0)
-            services.settings.tariff()
+        if warm:
+            warm_reads(services)
             import app.ui.advisor_dialog
             import app.ui.agenda_window
             import app.ui.billing_panel
@@ -127,6 +142,30 @@ def serve(opened: Opened, clock: Callable[[], datetime], *, warm: bool = False) 
     except Exception as exc:
         opened.error = exc
     return opened
+
+
+def warm_reads(services: Services) -> None:
+    """The first reads the window and its Agenda make, run here once so their SQL is
+    compiled off the GUI thread (the results are dropped; a fault shows when the window reads
+    for real)."""
+    from contextlib import suppress
+    from datetime import timedelta
+
+    from app.kernel.enums import CaseState
+    from app.ui.agenda_window import today_notice
+
+    with suppress(Exception):
+        advisors = services.clients.advisors()
+        advisor_id = advisors[0].id if advisors else 0
+        services.sessions.running_session(advisor_id)
+        services.settings.tariff()
+        services.sessions.cases(states=[CaseState.PENDING])
+        services.policies.due_for_review()
+        today_notice(services, advisor_id)
+        start = services.agenda.local_midnight(services.clock())
+        services.agenda.blocked(start, start + timedelta(days=7), advisor_id)
+        services.agenda.working_hours(advisor_id)
+        services.agenda.due()
 
 
 def lock_database(window: MainWindow, url: str, *, interactive: bool) -> bool:
@@ -251,10 +290,6 @@ def fill_window(
     window.attach(services, advisor, describe(url), later)
 
     def rest() -> None:
-        window.load_pending()
-        window.show_reviews_due()
-        window.show_agenda_today()
-        window.restore_running_session()
         if backup is not None:
             message = f"Base de datos actualizada; respaldo en {backup}"
             window.statusBar().showMessage(message, 10000)
@@ -267,7 +302,13 @@ def fill_window(
 
             QTimer.singleShot(0, lambda: open_agenda(window, show=False))  # the cita reminders
 
-    (later or _now)(rest)  # the window answers in between, when loading in the background
+    def restore() -> None:
+        window.restore_running_session()
+
+    step = later or _now  # the window answers between steps, when loading in the background
+    for read in (window.load_pending, window.show_reviews_due, window.show_agenda_today,
+                 restore, rest):  # fmt: skip
+        step(read)
     return services
 
 

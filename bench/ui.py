@@ -172,7 +172,8 @@ def measure():
 def _measure():
     from app.ui.main_window import MainWindow
     w = next(x for x in app.topLevelWidgets() if isinstance(x, MainWindow))
-    if w.services is None:  # the list is filled; the database layer is still loading
+    loading = getattr(w, "_loading", None)
+    if w.services is None or (loading is not None and not loading.done):  # still loading
         QTimer.singleShot(5, measure)
         return
     marks.setdefault("ready", time.time())

@@ -1,179 +1,47 @@
 """The client list as a Qt table model that stays fast with 100,000 clients and more.
 
 Typing in the search box must cost less than a frame, so no Python code runs per row per
-keystroke: each client's searchable text (name, phone, phone digits, city, RFC) is folded once
-(case and accents removed, in bulk, a block of rows at a time) into one NumPy *bytes* array
-(UTF-8, a byte per letter for Spanish names: a quarter of a ``<U`` array), a keystroke is one
-vectorised ``np.strings.find`` per word, and the view asks ``data()`` only for the rows it
-paints. The folded text starts with the name, so the accent-insensitive name order is one
-``argsort`` of that same array; other columns are folded when the advisor sorts by them.
-(A ``QSortFilterProxyModel`` would call a Python ``data()`` once per row on every keystroke.)
+keystroke: each client's searchable text is folded once into a NumPy index
+(:mod:`app.ui.client_index`: folded keys, name order, signatures), a keystroke is a few
+vectorised passes per word (:meth:`ClientIndex.keep`), and the view asks ``data()`` only for
+the rows it paints. Typing on narrows the previous result. Other columns than the name are
+folded when the advisor sorts by them. (A ``QSortFilterProxyModel`` would call a Python
+``data()`` once per row on every keystroke.)
 
 :func:`build_index` is plain NumPy on plain values — no Qt — so the composition root runs it on
 a worker thread while the window stays responsive, and hands the result to :meth:`load`.
-Each block is a few C calls of a few milliseconds, so the GUI thread gets the interpreter back
-often. NumPy is imported then, not at start.
+NumPy is imported then, not at start.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
-from itertools import repeat
-from typing import TYPE_CHECKING, Any, cast, overload
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
-from app.kernel.search import ClientColumns, fold, fold_many, terms
+from app.kernel.search import ClientColumns, fold_many, terms
+from app.ui.client_index import (  # the index's pieces, re-exported for the window and tests
+    ROWS,
+    ClientIndex,
+    PackedText,
+    build_index,
+    pack,
+    packed_columns,
+    preload,
+)
+
+__all__ = ["ClientIndex", "ClientTableModel", "PackedText", "build_index", "pack",
+           "packed_columns", "preload"]  # fmt: skip
 
 if TYPE_CHECKING:
     import numpy as np
 
-    from app.services.client_list import ClientBlobs
-
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
-_FIELD = "\x1f"  # between a client's fields (never typed by a person)
-_ROW = "\x1e"  # between clients
+_FIELD = "\x1f"
 _NO_PARENT = QModelIndex()
-#: Row numbers (sort orders, the rows shown): 4 bytes each.
-_ROWS = "int32"
-#: Rows folded per block: each C call then holds the interpreter for a few milliseconds only.
-BLOCK = 4096
-
-
-_NOT_DIGITS = bytes(b for b in range(256) if not (48 <= b <= 57 or b == 0x1F))
-
-
-class PackedText(Sequence[str]):
-    """A column of texts held as one UTF-8 ``bytes`` and the offset of each field — a few
-    bytes per client instead of a Python string object each (a quarter of the memory, and no
-    garbage for the collector to walk). ``texts[i]`` decodes one field, for the rows painted;
-    a slice decodes a block at once."""
-
-    __slots__ = ("_blob", "_starts")
-
-    def __init__(self, blob: bytes, starts: np.ndarray) -> None:
-        self._blob = blob
-        self._starts = starts  # field i is blob[starts[i] : starts[i + 1] - 1]
-
-    @classmethod
-    def from_blob(cls, blob: bytes, count: int) -> PackedText | None:
-        """``count`` fields separated by ``\\x1f`` (None when the count does not match)."""
-        import numpy as np
-
-        if count == 0:
-            return cls(b"", np.array([1], dtype=np.int64))
-        seps = np.flatnonzero(np.frombuffer(blob, dtype=np.uint8) == 0x1F)
-        if len(seps) != count - 1:
-            return None
-        starts = np.empty(count + 1, dtype=np.int32 if len(blob) < 2**31 - 1 else np.int64)
-        starts[0], starts[1:-1], starts[-1] = 0, seps + 1, len(blob) + 1
-        return cls(blob, starts)
-
-    @classmethod
-    def from_texts(cls, texts: Sequence[str]) -> PackedText:
-        if isinstance(texts, PackedText):
-            return texts
-        blob = _FIELD.join(t.replace(_FIELD, " ") for t in texts).encode()
-        packed = cls.from_blob(blob, len(texts))
-        assert packed is not None
-        return packed
-
-    def __len__(self) -> int:
-        return len(self._starts) - 1
-
-    @overload
-    def __getitem__(self, i: int) -> str: ...
-    @overload
-    def __getitem__(self, i: slice) -> list[str]: ...
-    def __getitem__(self, i: int | slice) -> str | list[str]:
-        if isinstance(i, slice):
-            lo, hi, step = i.indices(len(self))
-            if step != 1:
-                return list(self)[i]
-            return self.joined(lo, hi).split(_FIELD) if hi > lo else []
-        if i < 0:
-            i += len(self)
-        return self._blob[self._starts[i] : self._starts[i + 1] - 1].decode()
-
-    def joined(self, lo: int, hi: int) -> str:
-        """Fields ``lo`` to ``hi`` (excluded) as one string, separated by ``\\x1f``."""
-        return self._blob[self._starts[lo] : self._starts[hi] - 1].decode()
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self[0 : len(self)])
-
-
-def packed_columns(blobs: ClientBlobs) -> ClientColumns | None:
-    """Columns over SQLite's one-row answer, packed (no Python string per field); None when a
-    text held the separator itself (the services then read the clients row by row)."""
-    import numpy as np
-
-    digits = np.frombuffer(blobs.ids, dtype=np.uint8).reshape(-1, 10) - ord("0")
-    ids = digits.astype(np.int64) @ 10 ** np.arange(9, -1, -1, dtype=np.int64)  # no parsing
-    texts = [
-        PackedText.from_blob(blob, blobs.count)
-        for blob in (blobs.names, blobs.phones, blobs.cities, blobs.rfcs)
-    ]
-    if len(ids) != blobs.count or any(t is None for t in texts):
-        return None
-    return ClientColumns(cast("Sequence[int]", ids), *cast("list[PackedText]", texts))
-
-
-def pack(columns: ClientColumns) -> ClientColumns:
-    """The same columns, packed (ids as a NumPy array, texts as :class:`PackedText`)."""
-    import numpy as np
-
-    ids = np.asarray(columns.ids, dtype=np.int64)
-    texts = (columns.names, columns.phones, columns.cities, columns.rfcs)
-    return ClientColumns(cast("Sequence[int]", ids), *map(PackedText.from_texts, texts))
-
-
-def preload() -> None:
-    """Import NumPy now (a worker thread at start-up does, so the GUI thread never waits)."""
-    import numpy  # noqa: F401
-
-
-@dataclass(frozen=True)
-class ClientIndex:
-    """The search keys of a :class:`ClientColumns`, row for row, and the rows in name order."""
-
-    keys: np.ndarray  # bytes (``S``): folded "name␟phone␟city␟rfc␟digits", UTF-8
-    by_name: np.ndarray  # row numbers, accent-insensitive name order
-
-
-def _block_keys(names: Sequence[str], phones: Sequence[str], cities: Sequence[str],
-                rfcs: Sequence[str]) -> list[bytes]:  # fmt: skip
-    """Folded keys of a block of clients: a few C calls over the block, no loop per row."""
-    joined = _ROW.join(map(_FIELD.join, zip(names, phones, cities, rfcs, repeat(""))))
-    folded = fold_many([joined])[0].encode().split(_ROW.encode())
-    digits = _FIELD.join(phones).encode().translate(None, _NOT_DIGITS).split(_FIELD.encode())
-    if len(folded) == len(digits) == len(names) and joined.count(_FIELD) == 4 * len(names):
-        return list(map(bytes.__add__, folded, digits))
-    # a text held a separator itself: fold that block row by row (never in practice)
-    return [
-        (
-            _FIELD.join(fold(v.replace(_FIELD, " ").replace(_ROW, " ")) for v in row) + _FIELD
-        ).encode()
-        + "".join(c for c in row[1] if c.isascii() and c.isdigit()).encode()
-        for row in zip(names, phones, cities, rfcs, strict=True)
-    ]
-
-
-def build_index(columns: ClientColumns) -> ClientIndex:
-    """Fold every client's searchable text (thread-safe: no Qt)."""
-    import numpy as np
-
-    blocks = [
-        np.array(
-            _block_keys(*(c[lo : lo + BLOCK] for c in (columns.names, columns.phones,
-                                                       columns.cities, columns.rfcs))),
-            dtype=np.bytes_,
-        )
-        for lo in range(0, len(columns), BLOCK)
-    ]  # fmt: skip
-    keys = np.concatenate(blocks) if blocks else np.array([], dtype=np.bytes_)
-    return ClientIndex(keys, np.argsort(keys, kind="stable").astype(_ROWS))
+_BY_NAME = ((0, Qt.SortOrder.AscendingOrder), (0, Qt.SortOrder.DescendingOrder))
+_DISPLAY_ROLE, _ID_ROLE = int(Qt.ItemDataRole.DisplayRole), int(ID_ROLE)
 
 
 class ClientTableModel(QAbstractTableModel):
@@ -234,7 +102,7 @@ class ClientTableModel(QAbstractTableModel):
         self._order = (
             self._sorted(*self._sort)
             if self._sort is not None
-            else np.arange(len(self._ids), dtype=_ROWS)
+            else np.arange(len(self._ids), dtype=ROWS)
         )
         self._refilter()
 
@@ -273,28 +141,26 @@ class ClientTableModel(QAbstractTableModel):
         """Filter by the query's words; ``already``: words the current rows all contain."""
         import numpy as np
 
+        index = self._index
         words = terms(self._query)
-        if not words or self._index is None or not len(self._index.keys):
+        if not words or index is None or not len(index.keys):
             self._view = self._order
             return
-        keys = self._index.keys
-        narrow = already is not None
-        if already is not None:
+        by_name = self._sort in _BY_NAME
+        few = already is not None and len(self._view) * 4 < len(index.keys)
+        rows = np.asarray(self._order)
+        if already is not None and (few or not by_name):
+            # the rows shown all hold the words searched already: the new ones, on them
             words = [w for i, w in enumerate(words) if i >= len(already) or w != already[i]]
+            rows = np.asarray(self._view)
         needles = [w.encode() for w in words]
-        rows = np.asarray(self._view if narrow else self._order)
-        if narrow and len(rows) * 4 < len(keys):
-            # few candidates: search only their keys
-            mask = np.ones(len(rows), dtype=bool)
-            some = keys[rows]
-            for needle in needles:
-                mask &= np.strings.find(some, needle) >= 0
-            self._view = rows[mask]
-            return
-        mask = np.ones(len(keys), dtype=bool)
-        for needle in needles:
-            mask &= np.strings.find(keys, needle) >= 0
-        self._view = rows[mask[rows]]
+        if few:
+            self._view = rows[index.keep(needles, index.rank[rows])]
+        elif by_name:  # the positions found, in name order, are the rows in order
+            found = np.flatnonzero(index.keep(needles))
+            self._view = index.by_name[found if self._sort == _BY_NAME[0] else found[::-1]]
+        else:
+            self._view = rows[index.keep(needles)[index.rank[rows]]]
 
     def _sorted(self, column: int, order: Qt.SortOrder) -> np.ndarray:
         import numpy as np
@@ -306,7 +172,7 @@ class ClientTableModel(QAbstractTableModel):
             if column not in self._sorts:
                 text = _FIELD.join(fold_many(self._display[column]))  # in bulk
                 folded = np.array(text.encode().split(_FIELD.encode()), dtype=np.bytes_)
-                self._sorts[column] = np.argsort(folded, kind="stable").astype(_ROWS)
+                self._sorts[column] = np.argsort(folded, kind="stable").astype(ROWS)
             ascending = self._sorts[column]
         return ascending if order == Qt.SortOrder.AscendingOrder else ascending[::-1]
 
@@ -331,11 +197,10 @@ class ClientTableModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self.HEADERS)
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = 0) -> Any:
-        if not index.isValid():
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
+        # called for ~8 roles of every painted cell: plain int comparisons first
+        if role == _DISPLAY_ROLE and index.isValid():
             return self._display[index.column()][self._view[index.row()]]
-        if role == ID_ROLE:
+        if role == _ID_ROLE and index.isValid():
             return int(self._ids[self._view[index.row()]])
         return None
 

@@ -109,15 +109,9 @@ class MainWindow(QMainWindow):
         if self._shell_built:
             return
         self._shell_built = True
-        _load_qt()
-        from PySide6.QtWidgets import QApplication
-
-        from app.ui.kit import style
+        self.prepare_shell()
         from app.ui.kit.messages import error_banner, notice_banner
 
-        app = QApplication.instance()
-        assert isinstance(app, QApplication)
-        style.install(app)
         self.errorBanner: MessageLabel = error_banner("errorBanner")
         self.noticeBanner: MessageLabel = notice_banner("noticeBanner")
         self.placeholder = QLabel("Abriendo la base de datos…")
@@ -153,6 +147,18 @@ class MainWindow(QMainWindow):
         self.pendingCasesTable.itemSelectionChanged.connect(self._on_pending_selection)
         self.newClientButton.setEnabled(False)  # until the database is open
         self.clientSearch.setFocus()
+
+    def prepare_shell(self) -> None:
+        """The first half of :meth:`build_shell`: Qt's classes bound, the stylesheet read
+        (a step of its own when loading in the background)."""
+        _load_qt()
+        from PySide6.QtWidgets import QApplication
+
+        from app.ui.kit import style
+
+        app = QApplication.instance()
+        assert isinstance(app, QApplication)
+        style.install(app)
 
     def _client_side(self) -> QFrame:
         """Left: the clients (search, list, buttons, the selected one's policy) and the
@@ -249,8 +255,8 @@ class MainWindow(QMainWindow):
         later: Callable[[Callable[[], None]], None] | None = None,
     ) -> None:
         """Build the panels, the controllers and the menus on the open database, for
-        ``advisor``. ``later``: builds the menus and wires the panels in a next turn of the
-        event loop (the start-up in the background: two short steps instead of one)."""
+        ``advisor``. ``later``: builds the billing panel, then the menus and the wiring, in
+        next turns of the event loop (the start-up in the background: short steps)."""
         from app.ui.billing_panel import BillingPanel
         from app.ui.session_actions import SessionActions
         from app.ui.session_panel import SessionPanel
@@ -263,18 +269,22 @@ class MainWindow(QMainWindow):
         self.session_actions: SessionActions = SessionActions(self)
         self.dialogs: WindowDialogs = WindowDialogs(self)
         self.sessionPanel: SessionPanel = SessionPanel(self._clock)
-        self.billingPanel: BillingPanel = BillingPanel(
-            self.session_actions.receipt_document, errors=self.show_error
-        )
         self.newClientButton.setEnabled(True)
         self.splitter.replaceWidget(1, self.sessionPanel)
-        self.splitter.insertWidget(2, self.billingPanel)
-        self.splitter.setStretchFactor(2, 3)
-        self.splitter.setSizes([500, 420, 360])
         self.placeholder.deleteLater()
         self._where = where
         self.statusBar().clearMessage()
         self._show_advisor()
+
+        def billing() -> None:
+            self.billingPanel: BillingPanel = BillingPanel(
+                self.session_actions.receipt_document, errors=self.show_error
+            )
+            self.splitter.insertWidget(2, self.billingPanel)
+            self.splitter.setStretchFactor(2, 3)
+            self.splitter.setSizes([500, 420, 360])
+
+        (later or _now)(billing)
         (later or _now)(self._wire)
 
     def _wire(self) -> None:

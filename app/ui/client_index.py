@@ -1,0 +1,329 @@
+"""The client list's data and search index, plain NumPy on plain values (no Qt): built on a
+worker thread at start-up, searched on every keystroke by :mod:`app.ui.client_model`.
+
+- :class:`PackedText`: a column of texts as one UTF-8 ``bytes`` and the offset of each field.
+- :func:`build_index`: each client's searchable text (name, phone, city, RFC, phone digits),
+  folded (case and accents removed: ``kernel.search.fold_utf8``, one ``bytes.translate`` per
+  block for Latin-1 text) into one NumPy *bytes* array, the rows in accent-insensitive name
+  order, and a *signature* per client: which letters, letter pairs and triples (hashed) its
+  text holds, 40 bytes stored column by column.
+- :meth:`ClientIndex.keep`: a word's signature bits are checked on a few one-byte columns (a
+  fast pass over the rows), and only the rows that pass are searched for the word itself
+  (``np.strings.find``); a one-letter or one-digit word needs no search at all.
+
+Each block of rows is a few C calls of a few milliseconds, so the GUI thread gets the
+interpreter back often while a worker builds the index.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from itertools import repeat
+from typing import TYPE_CHECKING, cast, overload
+
+from app.kernel.search import ClientColumns, fold, fold_joined, fold_utf8
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from app.services.client_list import ClientBlobs
+
+_FIELD = "\x1f"  # between a client's fields (never typed by a person)
+_ROW = "\x1e"  # between clients
+#: Row numbers (sort orders, the rows shown): 4 bytes each.
+ROWS = "int32"
+#: Rows folded per block: each C call then holds the interpreter for a few milliseconds only.
+BLOCK = 4096
+_NOT_DIGITS = bytes(b for b in range(256) if not (48 <= b <= 57 or b == 0x1F))
+
+#: A client's signature (:class:`Signer`): five 64-bit words.
+SIGNATURE_BYTES = 40
+_HASH = 0x9E3779B1  # Knuth's multiplicative hash, on 32 bits
+
+
+class PackedText(Sequence[str]):
+    """A column of texts held as one UTF-8 ``bytes`` and the offset of each field — a few
+    bytes per client instead of a Python string object each (a quarter of the memory, and no
+    garbage for the collector to walk). ``texts[i]`` decodes one field, for the rows painted;
+    a slice decodes a block at once."""
+
+    __slots__ = ("_blob", "_starts")
+
+    def __init__(self, blob: bytes, starts: np.ndarray) -> None:
+        self._blob = blob
+        self._starts = starts  # field i is blob[starts[i] : starts[i + 1] - 1]
+
+    @classmethod
+    def from_blob(cls, blob: bytes, count: int) -> PackedText | None:
+        """``count`` fields separated by ``\\x1f`` (None when the count does not match)."""
+        import numpy as np
+
+        if count == 0:
+            return cls(b"", np.array([1], dtype=np.int64))
+        seps = np.flatnonzero(np.frombuffer(blob, dtype=np.uint8) == 0x1F)
+        if len(seps) != count - 1:
+            return None
+        starts = np.empty(count + 1, dtype=np.int32 if len(blob) < 2**31 - 1 else np.int64)
+        starts[0], starts[1:-1], starts[-1] = 0, seps + 1, len(blob) + 1
+        return cls(blob, starts)
+
+    @classmethod
+    def from_texts(cls, texts: Sequence[str]) -> PackedText:
+        if isinstance(texts, PackedText):
+            return texts
+        blob = _FIELD.join(t.replace(_FIELD, " ") for t in texts).encode()
+        packed = cls.from_blob(blob, len(texts))
+        assert packed is not None
+        return packed
+
+    def __len__(self) -> int:
+        return len(self._starts) - 1
+
+    @overload
+    def __getitem__(self, i: int) -> str: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[str]: ...
+    def __getitem__(self, i: int | slice) -> str | list[str]:
+        if isinstance(i, slice):
+            lo, hi, step = i.indices(len(self))
+            if step != 1:
+                return list(self)[i]
+            return self.joined(lo, hi).split(_FIELD) if hi > lo else []
+        if i < 0:
+            i += len(self)
+        return self._blob[self._starts[i] : self._starts[i + 1] - 1].decode()
+
+    def raw(self, lo: int, hi: int) -> bytes:
+        """Fields ``lo`` to ``hi`` (excluded) as UTF-8, separated by ``\\x1f``."""
+        return self._blob[self._starts[lo] : self._starts[hi] - 1]
+
+    def joined(self, lo: int, hi: int) -> str:
+        """Fields ``lo`` to ``hi`` (excluded) as one string, separated by ``\\x1f``."""
+        return self.raw(lo, hi).decode()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self[0 : len(self)])
+
+
+def packed_columns(blobs: ClientBlobs) -> ClientColumns | None:
+    """Columns over SQLite's one-row answer, packed (no Python string per field); None when a
+    text held the separator itself (the services then read the clients row by row)."""
+    import numpy as np
+
+    digits = np.frombuffer(blobs.ids, dtype=np.uint8).reshape(-1, 10) - ord("0")
+    ids = _compact(digits.astype(np.int64) @ 10 ** np.arange(9, -1, -1, dtype=np.int64))
+    texts = [
+        PackedText.from_blob(blob, blobs.count)
+        for blob in (blobs.names, blobs.phones, blobs.cities, blobs.rfcs)
+    ]
+    if len(ids) != blobs.count or any(t is None for t in texts):
+        return None
+    return ClientColumns(cast("Sequence[int]", ids), *cast("list[PackedText]", texts))
+
+
+def pack(columns: ClientColumns) -> ClientColumns:
+    """The same columns, packed (ids as a NumPy array, texts as :class:`PackedText`)."""
+    import numpy as np
+
+    if isinstance(columns.names, PackedText) and isinstance(columns.ids, np.ndarray):
+        return columns
+    ids = _compact(np.asarray(columns.ids, dtype=np.int64))
+    texts = (columns.names, columns.phones, columns.cities, columns.rfcs)
+    return ClientColumns(cast("Sequence[int]", ids), *map(PackedText.from_texts, texts))
+
+
+def _compact(ids: np.ndarray) -> np.ndarray:
+    """Ids in 4 bytes each when they fit (they always do in practice), else 8."""
+    import numpy as np
+
+    return ids.astype(np.int32) if not len(ids) or ids.max() < 2**31 else ids
+
+
+def preload() -> None:
+    """Import NumPy now (a worker thread at start-up does, so the GUI thread never waits)."""
+    import numpy  # noqa: F401
+
+
+@dataclass(frozen=True)
+class ClientIndex:
+    """The search keys of a :class:`ClientColumns` and their signatures, both in
+    accent-insensitive name order: position ``p`` is row ``by_name[p]``, row ``r`` is at
+    position ``rank[r]``."""
+
+    keys: np.ndarray  # bytes (``S``): folded "name␟phone␟city␟rfc␟digits", UTF-8
+    by_name: np.ndarray  # row numbers, accent-insensitive name order
+    rank: np.ndarray  # each row's position in name order
+    signatures: np.ndarray  # uint8 (SIGNATURE_BYTES, rows): byte j of every signature
+    signer: Signer  # how the signatures were made (and a searched word's is made)
+
+    def keep(self, words: Sequence[bytes], at: np.ndarray | None = None) -> np.ndarray:
+        """Which positions (all, or those ``at``) hold every folded word: a boolean each."""
+        import numpy as np
+
+        count = len(self.keys) if at is None else len(at)
+        ok = np.ones(count, dtype=bool)
+        for word in words:
+            for column, bits in self.signer.bits(word):
+                values = self.signatures[column]
+                if at is not None:
+                    values = values[at]
+                ok &= (values & bits) == bits
+        unsure = [w for w in words if not self.signer.exact(w)]
+        if unsure:  # the signatures may say yes by chance: look for the words themselves
+            found = np.flatnonzero(ok)
+            keys = self.keys[found if at is None else at[found]]
+            hit = np.ones(len(found), dtype=bool)
+            for word in unsure:
+                hit &= np.strings.find(keys, word) >= 0
+            ok[found[~hit]] = False
+        return ok
+
+
+class Signer:
+    """How signatures are made: five 64-bit words per client — a bit for each letter a-z
+    and digit (other bytes hashed on the rest), a bit of its own for each of the 128 pairs of
+    bytes most clients hold (chosen from a sample: "ra", "ez"…, so a two-letter word is
+    answered by its bit alone), the other pairs hashed on 64 bits, and the triples hashed on
+    64 bits. Bytes that are never
+    in a searched word (padding, spaces, separators) set no bit."""
+
+    def __init__(self, common: Sequence[int]) -> None:
+        """``common``: the pairs with a bit of their own, as ``a << 8 | b`` (128 at most)."""
+        import numpy as np
+
+        one, none = np.uint64(1), np.uint64(0)
+        in_word = np.array([not chr(b).isspace() and b not in (0, 0x1E, 0x1F) for b in range(256)])
+        in_word[128:] = True  # UTF-8 bytes of letters beyond ASCII
+        letter = np.array([36 + b % 28 for b in range(256)], dtype=np.uint64)
+        letter[97:123] = np.arange(26)  # a-z and 0-9: a bit each
+        letter[48:58] = 26 + np.arange(10)
+        code = np.arange(65536, dtype=np.uint32)
+        self.pair_ok = in_word[code >> np.uint32(8)] & in_word[code & np.uint32(255)]
+        self.common = np.zeros(65536, dtype=bool)
+        self.common[np.asarray(common, dtype=np.int64)] = True
+        self.common &= self.pair_ok
+        own = np.zeros(65536, dtype=np.uint32)
+        own[np.asarray(common, dtype=np.int64)] = np.arange(len(common), dtype=np.uint32)
+        hashed = (code * np.uint32(_HASH)) >> np.uint32(26)  # 0-63
+        self.tables = [np.where(in_word, one << letter, none)]
+        for bits, valid in ((own, self.common), (hashed, self.pair_ok & ~self.common)):
+            bit = one << (bits % 64).astype(np.uint64)
+            for word in range(int(bits[valid].max(initial=0)) // 64 + 1):
+                self.tables.append(np.where(valid & (bits // 64 == word), bit, none))
+        # a triple: its first pair's 8-bit mix (255: not a pair of a word), then its last byte
+        mix = ((code * np.uint32(0x85EBCA6B)) >> np.uint32(24)) % 255
+        self.mix = np.where(self.pair_ok, mix, 255).astype(np.uint16)
+        triple_ok = (code >> np.uint32(8) != 255) & in_word[code & np.uint32(255)]
+        self.triples = np.where(triple_ok, one << hashed.astype(np.uint64), none)
+        self._bits: dict[bytes, tuple[tuple[int, int], ...]] = {}
+
+    @classmethod
+    def from_sample(cls, keys: Sequence[bytes]) -> Signer:
+        """The 128 pairs the most of these keys hold get a bit of their own."""
+        import numpy as np
+
+        pairs, _, rows = _pairs(keys, rows=True)
+        plain = cls(())
+        valid = plain.pair_ok[pairs]
+        held = np.unique(rows[valid].astype(np.int64) << 16 | pairs[valid]) & 0xFFFF
+        counts = np.bincount(held, minlength=65536)
+        best = np.argsort(counts, kind="stable")[::-1][:128]
+        return cls(sorted(int(c) for c in best if counts[c]))
+
+    def sign(self, keys: Sequence[bytes]) -> np.ndarray:
+        """The signatures of a block of keys, as (SIGNATURE_BYTES, rows) uint8: a few table
+        look-ups over the keys laid end to end, OR-reduced per key (no loop per row)."""
+        import numpy as np
+
+        letters, *pair_tables = self.tables
+        pairs, starts = _pairs(keys)
+        words = np.zeros((len(keys), SIGNATURE_BYTES // 8), dtype=np.uint64)
+        if len(keys):
+            words[:, 0] = np.bitwise_or.reduceat(letters[pairs >> 8], starts)
+            for k, table in enumerate(pair_tables, start=1):
+                words[:, k] = np.bitwise_or.reduceat(table[pairs], starts)
+            triples = np.empty_like(pairs)  # the last one, like the last pair, sets no bit
+            triples[:-1], triples[-1] = (self.mix[pairs[:-1]] << 8) | (pairs[1:] & 255), 0
+            words[:, -1] = np.bitwise_or.reduceat(self.triples[triples], starts)
+        return np.ascontiguousarray(words.view(np.uint8).T)
+
+    def bits(self, word: bytes) -> tuple[tuple[int, int], ...]:
+        """A searched word's signature, as (byte column, its bits) pairs."""
+        import numpy as np
+
+        if word not in self._bits:
+            signature = self.sign([word])[:, 0]
+            found = tuple((int(j), int(signature[j])) for j in np.flatnonzero(signature))
+            self._bits[word] = found
+        return self._bits[word]
+
+    def exact(self, word: bytes) -> bool:
+        """The signature bits are the answer: a lone ASCII letter or digit, or a pair of
+        bytes with a bit of its own."""
+        if len(word) == 1:
+            return word.isascii() and (word.isalpha() or word.isdigit())
+        return len(word) == 2 and bool(self.common[word[0] << 8 | word[1]])
+
+
+def _pairs(keys: Sequence[bytes], *, rows: bool = False) -> tuple[np.ndarray, ...]:
+    """The keys laid end to end, each ending in a 0 byte, as the pair of bytes starting at
+    each position (``a << 8 | b``, uint16); where each key starts; (``rows``) each
+    position's key."""
+    import numpy as np
+
+    count = len(keys)
+    flat = np.frombuffer(b"\0".join(keys) + b"\0", dtype=np.uint8).astype(np.uint16)
+    lengths = np.fromiter(map(len, keys), dtype=np.int64, count=count) + 1
+    starts = np.concatenate(([0], np.cumsum(lengths)[:-1])).astype(np.int64)
+    pairs = np.empty_like(flat)  # the last pair, 0 and nothing, sets no bit
+    pairs[:-1], pairs[-1] = (flat[:-1] << 8) | flat[1:], 0
+    if not rows:
+        return pairs, starts
+    return pairs, starts, np.repeat(np.arange(count, dtype=np.int32), lengths)
+
+
+def _block_keys(raw: Sequence[bytes], count: int) -> list[bytes]:
+    """Folded keys of a block of clients (names, phones, cities, RFCs: each UTF-8, fields
+    split by ``\x1f``): a few C calls over the block, no Python loop per row."""
+    columns = [c.split(_FIELD.encode()) for c in raw]
+    joined = _ROW.encode().join(map(_FIELD.encode().join, zip(*columns, repeat(b""))))
+    digits = raw[1].translate(None, _NOT_DIGITS).split(_FIELD.encode())
+    folded = fold_utf8(joined)
+    if folded is None:  # beyond Latin-1: Unicode's own normalisation
+        folded = fold_joined(joined.decode()).encode()
+    rows = folded.split(_ROW.encode())
+    if len(rows) == len(digits) == count and all(len(c) == count for c in columns):
+        return list(map(bytes.__add__, rows, digits))
+    # a text held a separator itself: fold that block row by row (never in practice)
+    return [
+        (_FIELD.join(fold(v.decode().replace(_ROW, " ")) for v in row) + _FIELD).encode()
+        + "".join(c for c in row[1].decode() if c.isascii() and c.isdigit()).encode()
+        for row in zip(*columns, strict=True)
+    ]
+
+
+def build_index(columns: ClientColumns) -> ClientIndex:
+    """Fold every client's searchable text, sort by name, sign (thread-safe: no Qt)."""
+    import numpy as np
+
+    texts = [PackedText.from_texts(c) for c in (columns.names, columns.phones,
+                                                 columns.cities, columns.rfcs)]  # fmt: skip
+    count = len(columns)
+    signatures = np.empty((SIGNATURE_BYTES, count), dtype=np.uint8)
+    blocks, signer = [], None
+    for lo in range(0, count, BLOCK):
+        hi = min(lo + BLOCK, count)
+        block = _block_keys([t.raw(lo, hi) for t in texts], hi - lo)
+        signer = signer or Signer.from_sample(block)
+        signatures[:, lo:hi] = signer.sign(block)
+        blocks.append(np.array(block, dtype=np.bytes_))
+    keys = np.concatenate(blocks) if blocks else np.array([], dtype=np.bytes_)
+    del blocks
+    by_name = np.argsort(keys, kind="stable").astype(ROWS)
+    keys = keys[by_name]
+    for column in signatures:  # row by row: each stays contiguous, one at a time in memory
+        column[:] = column[by_name]
+    rank = np.empty(count, dtype=ROWS)
+    rank[by_name] = np.arange(count, dtype=ROWS)
+    return ClientIndex(keys, by_name, rank, signatures, signer or Signer(()))

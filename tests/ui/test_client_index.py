@@ -1,0 +1,87 @@
+"""The client search index (signatures, then the words themselves) finds exactly what a plain
+substring search of each client's folded text finds, whatever the characters and the order."""
+
+import random
+
+import pytest
+from PySide6.QtCore import Qt
+
+from app.kernel.search import ClientColumns, fold_joined, fold_many, fold_utf8, terms
+from app.ui.client_index import build_index
+from app.ui.client_model import ClientTableModel
+
+POOL = [*"abcdeélñoóuüzALÑÓ0123456789 -.,'&", "ß", "ł", "ø", "µ", "½", "İ", "😀", "\t"]
+
+
+def text(rnd, longest):
+    return "".join(rnd.choice(POOL) for _ in range(rnd.randint(0, longest)))
+
+
+def columns(rnd, n):
+    rows = [(i, text(rnd, 14), text(rnd, 8), text(rnd, 6), text(rnd, 5)) for i in range(n)]
+    rows[3] = (3, "Ana\x1eLópez", "228", "Xalapa", "")  # a row separator inside a name
+    return ClientColumns(*map(list, zip(*rows, strict=True)))
+
+
+def reference(data):
+    """Each client's folded fields, for a plain substring search."""
+    keys = {}
+    for i, name, phone, city, rfc in zip(*data.__dict__.values(), strict=True):
+        digits = "".join(c for c in phone if c.isascii() and c.isdigit())
+        keys[i] = "\x1f".join(fold_joined(t) for t in (name, phone, city, rfc, digits))
+    return keys
+
+
+def expected(keys, query):
+    words = terms(query)
+    return {i for i, key in keys.items() if all(w in key for w in words)}
+
+
+def shown(model):
+    return [model.client_id(r) for r in range(model.rowCount())]
+
+
+@pytest.mark.parametrize(
+    "sort",
+    [None, (0, Qt.SortOrder.AscendingOrder), (0, Qt.SortOrder.DescendingOrder),
+     (2, Qt.SortOrder.AscendingOrder)],
+)  # fmt: skip
+def test_search_finds_exactly_the_clients_holding_every_word(qapp, sort):
+    rnd = random.Random(11)
+    data = columns(rnd, 5000)  # more than one block
+    index, keys = build_index(data), reference(data)
+    typed = ClientTableModel()
+    typed.load(data, index)
+    if sort is not None:
+        typed.sort(*sort)
+    names = [fold_joined(n) for n in data.names[:60]]
+    queries = ["a", "z", "0", "-", "ñ", "l", "lo", "ø", "ss", "µ", "1/2", "i̇", "😀", "zz9"]
+    queries += [k[j : j + rnd.randint(1, 4)] for k in names[:30] for j in [rnd.randint(0, 5)]]
+    queries += [f"{a} {b}" for a, b in zip(queries[:10], queries[30:40], strict=True)]
+    for query in queries:
+        typed.set_query("")
+        for i in range(1, len(query) + 1):  # typed letter by letter: narrowing
+            typed.set_query(query[:i])
+        fresh = ClientTableModel()
+        fresh.load(data, index)
+        if sort is not None:
+            fresh.sort(*sort)
+        fresh.set_query(query)
+        assert shown(typed) == shown(fresh), query
+        assert set(shown(typed)) == expected(keys, query), query
+
+
+def test_fold_utf8_is_fold_many_on_latin1_text():
+    rnd = random.Random(5)
+    pool = [chr(c) for c in range(256) if c != 0x1F] + ["ł", "ß", "é"]
+    for _ in range(3000):
+        texts = ["".join(rnd.choice(pool) for _ in range(rnd.randint(0, 6))) for _ in range(3)]
+        folded = fold_utf8("\x1f".join(texts).encode())
+        if all(ord(c) < 256 and c != "ß" for t in texts for c in t):
+            fold = fold_many(texts)
+            if all(len(f) == len(t) and f.isascii() for f, t in zip(fold, texts, strict=True)):
+                assert folded is not None
+        if folded is not None:
+            assert folded.split(b"\x1f") == [f.encode() for f in fold_many(texts)]
+    assert fold_utf8("Óscar PEÑA\x1fXalapa-Enríquez".encode()) == b"oscar pena\x1fxalapa-enriquez"
+    assert fold_utf8("Łódź".encode()) is None
