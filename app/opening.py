@@ -146,15 +146,16 @@ def serve(opened: Opened, clock: Callable[[], datetime], *, warm: bool = False) 
 
 def warm_reads(services: Services) -> None:
     """The first reads the window and its Agenda make, run here once so their SQL is
-    compiled off the GUI thread (the results are dropped; a fault shows when the window reads
-    for real)."""
+    compiled off the GUI thread (the results are dropped; a database fault shows when the window
+    reads for real — any other exception is a bug, and shows as one)."""
     from contextlib import suppress
     from datetime import timedelta
 
     from app.kernel.enums import CaseState
+    from app.kernel.errors import DomainError
     from app.ui.agenda_window import today_notice
 
-    with suppress(Exception):
+    with suppress(DomainError):
         advisors = services.clients.advisors()
         advisor_id = advisors[0].id if advisors else 0
         services.sessions.running_session(advisor_id)

@@ -162,3 +162,19 @@ def test_a_new_database_is_created_and_the_list_read_through_the_services(
     finally:
         window.close()
         window._db_lock.unlock()
+
+
+def test_the_warm_up_reads_run_on_the_services_as_they_are(qapp: Any, engine: Any) -> None:
+    """The reads the worker makes ahead of the window go through today's services: one that
+    no longer exists (a renamed method, changed arguments) fails here, not silently."""
+    from datetime import UTC, datetime
+
+    from app.commands.demo import fill
+    from app.kernel.clock import FakeClock
+    from app.opening import warm_reads
+    from app.services.facade import Services
+
+    services = Services.create(engine, FakeClock(datetime(2026, 11, 25, 17, 0, tzinfo=UTC)))
+    warm_reads(services)  # an empty database
+    fill(engine, datetime(2026, 11, 25).date(), weeks=1, seed=3)
+    warm_reads(services)  # advisors, citas, pending cases
