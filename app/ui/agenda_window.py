@@ -85,8 +85,9 @@ class AgendaWindow(QWidget):
         self.noticeLabel = notice_banner("agendaNotice")
         self.view = AgendaView(self)
         self._build()
-        self._wire()
+        # before the signals are wired: choosing the advisor must not read the week once more
         self.advisorCombo.setCurrentIndex(max(0, self.advisorCombo.findData(advisor_id)))
+        self._wire()
         self.reload()
         self.timer = QTimer(self)
         self.timer.setInterval(60_000)

@@ -71,6 +71,28 @@ def agenda(qtbot: Any, sv: Any) -> AgendaWindow:
     return window
 
 
+def test_opening_reads_the_week_once(qtbot: Any, sv: Any) -> None:
+    """At start-up the window is made on the GUI thread: one read of the week, not two."""
+    book(sv, at(24, 11))
+    reads: list[Any] = []
+    agenda = sv.services.agenda
+    original = agenda.appointments
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        reads.append(args)
+        return original(*args, **kwargs)
+
+    agenda.appointments = counted  # the real service, counted
+    try:
+        window = AgendaWindow(sv.services, advisor_id=sv.beto)
+        qtbot.addWidget(window)
+    finally:
+        del agenda.appointments
+    week = [r for r in reads if (r[1] - r[0]).days == 7]  # (today's list reads its own day)
+    assert len(week) == 1 and week[0][2] == sv.beto
+    assert window.advisor_id() == sv.beto
+
+
 def test_week_and_day_views_and_keys(qtbot: Any, sv: Any) -> None:
     book(sv, at(24, 11))
     book(sv, at(25, 9, 30), advisor=sv.beto, client=sv.ramon)
