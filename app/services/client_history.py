@@ -21,7 +21,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, time
 from decimal import Decimal
-from operator import attrgetter
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
@@ -241,11 +240,24 @@ def build_client_history(execute: Execute, client_id: int, now: datetime) -> Cli
     payments = _payments(execute, params, receipts.named, memo, entries)
     _policies(execute, params, entries)
     citas = _appointments(execute, params, names, entries)
-    entries.sort(key=attrgetter("at"), reverse=True)
+    entries.sort(key=_newest_first, reverse=True)
     return ClientHistory(
         client_id, found[0][0], tuple(entries), len(devices), len(labels), len(lines),
         balance_of(receipts.stored, payments, now), appointments=citas,
     )  # fmt: skip
+
+
+#: at one instant, the order things happen in: a case opens, its session starts (consent,
+#: disconnection), the case closes, the receipt is issued, cancelled, paid
+_AT_ONE_INSTANT = {
+    "Equipo": 0, "Póliza": 0, "Cita": 1, "Sesión": 3, "Control remoto": 4, "Desconexión": 5,
+    "Caso": 6, "Recibo": 7, "Cancelación": 8, "Pago": 9,
+}  # fmt: skip
+
+
+def _newest_first(e: HistoryEntry) -> tuple[datetime, int]:
+    opening = e.kind == "Caso" and " abierto (" in e.title  # "Caso C-… abierto (modalidad)"
+    return e.at, 2 if opening else _AT_ONE_INSTANT.get(e.kind, 0)
 
 
 def _cases(execute: Execute, params: dict[str, int], entries: list[HistoryEntry]) -> dict[int, str]:

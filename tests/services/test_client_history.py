@@ -86,6 +86,17 @@ def test_lucias_history_has_her_device_policy_and_consents(shop: Shop) -> None:
     ]
     running = history.only("Sesión")[0]
     assert running.title == "Sesión a distancia: En curso" and running.receipt_id is None
+    # a case opens as its first session starts: at that instant, the session is the newer line
+    entries = history.entries
+    opened = [i for i, e in enumerate(entries) if " abierto (" in e.title]
+    assert opened
+    for i in opened:
+        same = [
+            j
+            for j, x in enumerate(entries)
+            if x.kind == "Sesión" and x.at == entries[i].at and x.case == entries[i].case
+        ]
+        assert same and all(j < i for j in same)  # fmt: skip
 
 
 def test_unknown_client(shop: Shop) -> None:

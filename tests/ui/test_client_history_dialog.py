@@ -37,9 +37,10 @@ def test_history_filters_and_opens_receipts(qtbot: Any, shop: Shop, tmp_path: An
     assert "7 sesión(es)" in dialog.summaryLabel.text()
     model = dialog.table.rows
     assert model.rowCount() == len(dialog.history.entries)  # type: ignore[union-attr]
-    # newest first: Saturday's call closed its case, after its receipt and its session
-    assert [model.text(r, 1) for r in range(3)] == ["Caso", "Recibo", "Desconexión"]
-    assert model.text(0, 3).endswith(": Resuelto")
+    # newest first: Saturday's call ended (closing its case), then its receipt was issued at the
+    # same instant; its disconnection before
+    assert [model.text(r, 1) for r in range(3)] == ["Recibo", "Caso", "Desconexión"]
+    assert model.text(1, 3).endswith(": Resuelto")
     # by kind, then by text
     dialog.kindCombo.setCurrentIndex(dialog.kindCombo.findText("Sesión"))
     assert {model.text(r, 1) for r in range(model.rowCount())} == {"Sesión"}
