@@ -7,10 +7,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -21,10 +19,9 @@ from PySide6.QtWidgets import (
 from app.kernel.enums import EventKind, Modality
 from app.kernel.fmt import format_datetime
 from app.services.values import SessionView
-from app.ui.kit.layout import fit_height, hint, ok_cancel
-from app.ui.kit.messages import field_error
+from app.ui.kit.layout import hint, ok_cancel
 from app.ui.kit.moments import moment_edit, moment_of, set_moment
-from app.ui.kit.operation import Operation
+from app.ui.kit.saving_dialog import SavingDialog
 
 __all__ = ["Correction", "CorrectionDialog"]
 
@@ -48,7 +45,7 @@ _CHOICES = {
 }
 
 
-class CorrectionDialog(QDialog):
+class CorrectionDialog(SavingDialog[Correction, SessionView]):
     """``save`` records the correction (and may refuse with DomainError: the message shows
     here and nothing changes)."""
 
@@ -59,11 +56,10 @@ class CorrectionDialog(QDialog):
         now: datetime,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
+        super().__init__(save, "correctionError", parent)
         self.setObjectName("correctionDialog")
         self.setWindowTitle("Corregir horario de la sesión")
-        self._view, self._save = view, save
-        self.saved: SessionView | None = None
+        self._view = view
         end = view.ended_at or now
         shown = "en curso" if view.running else format_datetime(end)
         intro = QLabel(
@@ -86,7 +82,6 @@ class CorrectionDialog(QDialog):
         self.reasonEdit = QLineEdit()
         self.reasonEdit.setObjectName("reasonEdit")
         self.reasonEdit.setPlaceholderText("Por qué se corrige (obligatorio)")
-        self.errorLabel = field_error("correctionError")
         form = QFormLayout()
         form.addRow("Corrección:", self.kindCombo)
         form.addRow(self.fromLabel, self.fromEdit)
@@ -133,17 +128,5 @@ class CorrectionDialog(QDialog):
             return Correction(kind, None, first, self.reasonEdit.text())
         return Correction(kind, first, moment_of(self.toEdit), self.reasonEdit.text())
 
-    def show_error(self, message: str) -> None:
-        self.errorLabel.show_message(message)
-        fit_height(self)
-
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        fit_height(self)
-
-    def try_save(self) -> None:
-        asked = self.correction()
-        saved = Operation(self, lambda: self._save(asked)).run()
-        if saved is not None:
-            self.saved = saved
-            self.accept()
+    def asked(self) -> Correction:
+        return self.correction()

@@ -8,10 +8,8 @@ from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -23,15 +21,14 @@ from app.kernel.enums import Channel, Modality, Outcome
 from app.services.correction_data import ManualSession
 from app.services.values import ClientView, DeviceView, SessionView
 from app.ui.device_dialog import device_text
-from app.ui.kit.layout import fit_height, hint, ok_cancel
-from app.ui.kit.messages import field_error
+from app.ui.kit.layout import hint, ok_cancel
 from app.ui.kit.moments import moment_edit, moment_of
-from app.ui.kit.operation import Operation
+from app.ui.kit.saving_dialog import SavingDialog
 
 __all__ = ["ManualSessionDialog"]
 
 
-class ManualSessionDialog(QDialog):
+class ManualSessionDialog(SavingDialog[ManualSession, SessionView]):
     """``save`` records the session (and may refuse with DomainError: shown here)."""
 
     def __init__(
@@ -43,11 +40,10 @@ class ManualSessionDialog(QDialog):
         now: datetime,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
+        super().__init__(save, "manualError", parent)
         self.setObjectName("manualSessionDialog")
         self.setWindowTitle("Registrar sesión pasada")
-        self._client, self._advisor_id, self._save = client, advisor_id, save
-        self.saved: SessionView | None = None
+        self._client, self._advisor_id = client, advisor_id
         header = QLabel(f"<b>{client.name}</b> — {client.city or 'sin ciudad'}")
         header.setTextFormat(Qt.TextFormat.RichText)
         self.deviceCombo = QComboBox()
@@ -75,7 +71,6 @@ class ManualSessionDialog(QDialog):
         self.reasonEdit = QLineEdit()
         self.reasonEdit.setObjectName("reasonEdit")
         self.reasonEdit.setPlaceholderText("Por qué se registra a mano (obligatorio)")
-        self.errorLabel = field_error("manualError")
         form = QFormLayout()
         form.addRow("Equipo:", self.deviceCombo)
         form.addRow("Modalidad:", self.modalityCombo)
@@ -119,17 +114,5 @@ class ManualSessionDialog(QDialog):
             summary=self.summaryEdit.text(),
         )
 
-    def show_error(self, message: str) -> None:
-        self.errorLabel.show_message(message)
-        fit_height(self)
-
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        fit_height(self)
-
-    def try_save(self) -> None:
-        data = self.data()
-        saved = Operation(self, lambda: self._save(data)).run()
-        if saved is not None:
-            self.saved = saved
-            self.accept()
+    def asked(self) -> ManualSession:
+        return self.data()

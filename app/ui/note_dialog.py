@@ -4,33 +4,28 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtGui import QShowEvent
-from PySide6.QtWidgets import QDialog, QLabel, QPlainTextEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QPlainTextEdit, QVBoxLayout, QWidget
 
 from app.services.values import SessionView
-from app.ui.kit.layout import fit_height, ok_cancel
-from app.ui.kit.messages import field_error
-from app.ui.kit.operation import Operation
+from app.ui.kit.layout import ok_cancel
+from app.ui.kit.saving_dialog import SavingDialog
 
 __all__ = ["NoteDialog"]
 
 
-class NoteDialog(QDialog):
+class NoteDialog(SavingDialog[str, SessionView]):
     """``save`` stores the text as a note of the session (and may refuse with DomainError)."""
 
     def __init__(self, save: Callable[[str], SessionView], parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(save, "noteError", parent)
         self.setObjectName("noteDialog")
         self.setWindowTitle("Nota de la sesión")
-        self._save = save
-        self.saved: SessionView | None = None
         intro = QLabel("Queda en la bitácora con la hora de ahora; no se edita después.")
         intro.setWordWrap(True)
         self.noteEdit = QPlainTextEdit()
         self.noteEdit.setObjectName("noteEdit")
         self.noteEdit.setPlaceholderText("Lo que pasó, lo que dijo el cliente, lo que falta…")
         self.noteEdit.setTabChangesFocus(True)
-        self.errorLabel = field_error("noteError")
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addWidget(self.noteEdit)
@@ -38,17 +33,5 @@ class NoteDialog(QDialog):
         layout.addWidget(ok_cancel(self, "Agregar nota", self.try_save))
         self.resize(420, 220)
 
-    def show_error(self, message: str) -> None:
-        self.errorLabel.show_message(message)
-        fit_height(self)
-
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        fit_height(self)
-
-    def try_save(self) -> None:
-        text = self.noteEdit.toPlainText()
-        saved = Operation(self, lambda: self._save(text)).run()
-        if saved is not None:
-            self.saved = saved
-            self.accept()
+    def asked(self) -> str:
+        return self.noteEdit.toPlainText()
