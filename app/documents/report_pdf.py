@@ -22,15 +22,13 @@ from reportlab.graphics.charts.legends import Legend
 from reportlab.graphics.shapes import Drawing, String
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
-from reportlab.lib.pagesizes import landscape, letter
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table
+from reportlab.platypus import Flowable, KeepTogether, Spacer, Table
 
 from app.billing import ZERO
 from app.documents.pdfkit import (
     ACCENT,
     FILL,
-    FILL_ACCENT,
     FONT,
     FONT_BOLD,
     INK,
@@ -40,24 +38,18 @@ from app.documents.pdfkit import (
     document,
     money_short,
     p,
-    page_footer,
-    pdf_date,
     printable,
     style,
     table_style,
 )
 from app.documents.report_csv import percent
 from app.documents.report_data import GroupTotal, PeriodReport
+from app.documents.sheet import MARGIN, PAGE, WIDTH, grid, internal_footer, section
 from app.kernel.enums import Band, Modality
 from app.kernel.fmt import format_minutes
 
 __all__ = ["MODALITY_COLORS", "render_report_pdf", "report_pdf_bytes"]
 
-PAGE = landscape(letter)
-PAGE_W, PAGE_H = PAGE
-MARGIN = 12 * mm
-WIDTH = PAGE_W - 2 * MARGIN - 12
-CELL = 7.5
 MODALITY_COLORS = {
     Modality.REMOTE: colors.HexColor("#0b5cad"),
     Modality.OFFICE: colors.HexColor("#2e9d5b"),
@@ -88,64 +80,18 @@ def report_pdf_bytes(report: PeriodReport) -> bytes:
 
 
 def _page(report: PeriodReport) -> Callable[[Any, Any], None]:
-    return page_footer(
-        pdf_date(report.generated_at, report.business.timezone),
+    return internal_footer(
+        report.generated_at, report.business.timezone,
         f"{report.business.name} · Reporte {report.label} · {report.advisor_label}",
-        page_width=PAGE_W,
-        margin=MARGIN,
-        center="Documento interno · no es un comprobante fiscal",
-    )
+    )  # fmt: skip
 
 
 # -- tables -------------------------------------------------------------------------------------
 
 
-def _section(title: str) -> Paragraph:
-    return p(
-        title.upper(), style("rep_section", 9.5, bold=True, color=ACCENT, leading=12, space_after=3)
-    )
-
-
-def _grid(
-    head: Sequence[str],
-    rows: Sequence[Sequence[str]],
-    widths: Sequence[float],
-    *,
-    right: Sequence[int] = (),
-    total: Sequence[str] | None = None,
-) -> Table:
-    data = [[printable(h) for h in head], *([printable(c) for c in r] for r in rows)]
-    if total is not None:
-        data.append([printable(c) for c in total])
-    cmds: list[Any] = [
-        ("FONTSIZE", (0, 0), (-1, -1), CELL),
-        ("LEADING", (0, 0), (-1, -1), CELL * 1.2),
-        ("FONTNAME", (0, 0), (-1, 0), FONT_BOLD),
-        ("TEXTCOLOR", (0, 0), (-1, 0), MUTED),
-        ("FONTSIZE", (0, 0), (-1, 0), 6.8),
-        ("BACKGROUND", (0, 0), (-1, 0), FILL),
-        ("LINEBELOW", (0, 0), (-1, 0), 0.6, MUTED),
-        ("LINEBELOW", (0, 1), (-1, -1), 0.3, RULE),
-        ("LEFTPADDING", (0, 0), (-1, -1), 3),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
-        ("TOPPADDING", (0, 0), (-1, -1), 2),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
-        *(("ALIGN", (c, 0), (c, -1), "RIGHT") for c in right),
-    ]
-    if total is not None:
-        cmds += [
-            ("FONTNAME", (0, -1), (-1, -1), FONT_BOLD),
-            ("BACKGROUND", (0, -1), (-1, -1), FILL_ACCENT),
-            ("LINEABOVE", (0, -1), (-1, -1), 0.8, ACCENT),
-        ]
-    t = Table(data, colWidths=list(widths), repeatRows=1, hAlign="LEFT")
-    t.setStyle(table_style(cmds))
-    return t
-
-
 def _side_by_side(blocks: Sequence[tuple[str, Flowable, float]]) -> Table:
     gap = 8 * mm
-    cells = [[_section(title), body] for title, body, _ in blocks]
+    cells = [[section(title), body] for title, body, _ in blocks]
     widths = [w + gap for _, _, w in blocks]
     t = Table([cells], colWidths=widths, hAlign="LEFT")
     t.setStyle(
@@ -395,7 +341,7 @@ def _money_table(report: PeriodReport) -> Table:
         ["Por cobrar de estos recibos", "", money_short(t.outstanding)],
         ["Saldo total por cobrar al cierre", "", money_short(t.balance_due)],
     ]
-    return _grid(("", "Cantidad", "Importe (MXN)"), rows, (52 * mm, 16 * mm, 26 * mm), right=(1, 2))
+    return grid(("", "Cantidad", "Importe (MXN)"), rows, (52 * mm, 16 * mm, 26 * mm), right=(1, 2))
 
 
 def _band_table(report: PeriodReport) -> Table:
@@ -405,7 +351,7 @@ def _band_table(report: PeriodReport) -> Table:
         f"{report.totals.billable_hours} h",
         money_short(sum((b.amount for b in report.totals.by_band), ZERO)),
     ]
-    return _grid(
+    return grid(
         ("Banda", "Horas", "Importe (MXN)"),
         rows,
         (34 * mm, 16 * mm, 26 * mm),
@@ -420,7 +366,7 @@ def _cases_table(report: PeriodReport) -> Table:
         ["Minutos trabajados por caso (promedio)", format_minutes(report.average_case_minutes)],
         ["Control remoto rechazado", _pct(report.consent_declined_rate)],
     ]
-    return _grid(("Casos atendidos", str(report.case_count)), rows, (62 * mm, 22 * mm), right=(1,))
+    return grid(("Casos atendidos", str(report.case_count)), rows, (62 * mm, 22 * mm), right=(1,))
 
 
 def _pct(value: Decimal | None) -> str:
@@ -445,7 +391,7 @@ def _policies_table(report: PeriodReport, st: Styles) -> Flowable:
     ]
     head = ("Cliente", "Póliza", "Cuota", "Cubierto", "Valor cubierto", "Cobrado", "Eventos", "Uso")
     widths = (70 * mm, 22 * mm, 24 * mm, 18 * mm, 26 * mm, 24 * mm, 22 * mm, 16 * mm)
-    return _grid(head, rows, widths, right=(2, 3, 4, 5, 6, 7))
+    return grid(head, rows, widths, right=(2, 3, 4, 5, 6, 7))
 
 
 def _comparison_table(report: PeriodReport, st: Styles) -> Flowable:
@@ -461,7 +407,7 @@ def _comparison_table(report: PeriodReport, st: Styles) -> Flowable:
         change = c.change
         sign = "+" if change is not None and change > 0 else ""
         rows.append([c.label, now, before, "—" if change is None else f"{sign}{percent(change)} %"])
-    return _grid(
+    return grid(
         ("", "Periodo", "Periodo anterior", "Cambio"),
         rows,
         (48 * mm, 26 * mm, 28 * mm, 20 * mm),
@@ -470,8 +416,8 @@ def _comparison_table(report: PeriodReport, st: Styles) -> Flowable:
 
 
 def _groups(title: str, groups: Sequence[GroupTotal]) -> KeepTogether:
-    table = _grid(_GROUP_HEAD, _group_rows(groups), _GROUP_W, right=range(1, 7))
-    return KeepTogether([_section(title), table])
+    table = grid(_GROUP_HEAD, _group_rows(groups), _GROUP_W, right=range(1, 7))
+    return KeepTogether([section(title), table])
 
 
 def _story(report: PeriodReport, st: Styles) -> list[Flowable]:
@@ -518,9 +464,9 @@ def _story(report: PeriodReport, st: Styles) -> list[Flowable]:
         gap(),
         _groups("Principales clientes", report.top_clients),
         gap(),
-        KeepTogether([_section("Pólizas"), _policies_table(report, st)]),
+        KeepTogether([section("Pólizas"), _policies_table(report, st)]),
         gap(),
         KeepTogether(
-            [_section("Comparación con el periodo anterior"), _comparison_table(report, st)]
+            [section("Comparación con el periodo anterior"), _comparison_table(report, st)]
         ),
     ]

@@ -13,7 +13,6 @@ from collections.abc import Callable, Sequence
 from typing import Any, BinaryIO
 
 from reportlab.lib.enums import TA_CENTER, TA_RIGHT
-from reportlab.lib.pagesizes import landscape, letter
 from reportlab.lib.units import mm
 from reportlab.platypus import (
     Flowable,
@@ -33,29 +32,23 @@ from app.documents.pdfkit import (
     FONT,
     FONT_BOLD,
     MUTED,
-    RULE,
     Styles,
     document,
     escape,
     money_short,
     p,
-    page_footer,
-    pdf_date,
     pm,
     printable,
     style,
     table_style,
 )
+from app.documents.sheet import CELL, MARGIN, PAGE, WIDTH, grid, internal_footer, section
 from app.kernel.enums import Modality, ReceiptStatus
 from app.kernel.fmt import format_datetime, format_long_day, format_minutes, format_time
 
 __all__ = ["render_summary_pdf", "summary_pdf_bytes"]
 
-PAGE = landscape(letter)
-PAGE_W, PAGE_H = PAGE
-MARGIN = 12 * mm
-WIDTH = PAGE_W - 2 * MARGIN - 12  # the frame keeps 6 pt of padding on each side
-CELL = 7.5  # table font size
+
 # the sessions table is wide: short modality names there (the totals table has the full ones)
 SHORT_MODALITY = {
     Modality.REMOTE: "A distancia",
@@ -87,66 +80,13 @@ def summary_pdf_bytes(summary: DaySummary) -> bytes:
 
 
 def _page(summary: DaySummary, day: str) -> Callable[[Any, Any], None]:
-    return page_footer(
-        pdf_date(summary.generated_at, summary.business.timezone),
+    return internal_footer(
+        summary.generated_at, summary.business.timezone,
         f"{summary.business.name} · Corte del día {day} · {summary.advisor_label}",
-        page_width=PAGE_W,
-        margin=MARGIN,
-        center="Documento interno · no es un comprobante fiscal",
-    )
+    )  # fmt: skip
 
 
 # -- building blocks ------------------------------------------------------------------------
-
-
-def _section(title: str) -> Paragraph:
-    s = style("sum_section", 9.5, bold=True, color=ACCENT, leading=12, space_after=3)
-    return p(title.upper(), s)
-
-
-def _grid(
-    head: Sequence[str],
-    rows: Sequence[Sequence[object]],
-    widths: Sequence[float],
-    *,
-    right: Sequence[int] = (),
-    total: Sequence[object] | None = None,
-    center: Sequence[int] = (),
-    extra: Sequence[Any] = (),
-) -> Table:
-    """A data table: grey header repeated on every page, hairlines, optional bold total row."""
-    data: list[list[object]] = [[printable(h) for h in head]]
-    data += [[printable(c) if isinstance(c, str) else c for c in row] for row in rows]
-    if total is not None:
-        data.append([printable(c) if isinstance(c, str) else c for c in total])
-    cmds: list[Any] = [
-        ("FONTSIZE", (0, 0), (-1, -1), CELL),
-        ("LEADING", (0, 0), (-1, -1), CELL * 1.2),
-        ("FONTNAME", (0, 0), (-1, 0), FONT_BOLD),
-        ("TEXTCOLOR", (0, 0), (-1, 0), MUTED),
-        ("FONTSIZE", (0, 0), (-1, 0), 6.8),
-        ("BACKGROUND", (0, 0), (-1, 0), FILL),
-        ("LINEBELOW", (0, 0), (-1, 0), 0.6, MUTED),
-        ("LINEBELOW", (0, 1), (-1, -1), 0.3, RULE),
-        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-        ("LEFTPADDING", (0, 0), (-1, -1), 3),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
-        ("TOPPADDING", (0, 0), (-1, -1), 2),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
-    ]
-    for col in right:
-        cmds.append(("ALIGN", (col, 0), (col, -1), "RIGHT"))
-    for col in center:
-        cmds.append(("ALIGN", (col, 0), (col, -1), "CENTER"))
-    if total is not None:
-        cmds += [
-            ("FONTNAME", (0, -1), (-1, -1), FONT_BOLD),
-            ("BACKGROUND", (0, -1), (-1, -1), FILL_ACCENT),
-            ("LINEABOVE", (0, -1), (-1, -1), 0.8, ACCENT),
-        ]
-    t = Table(data, colWidths=list(widths), repeatRows=1, hAlign="LEFT")
-    t.setStyle(table_style([*cmds, *extra]))
-    return t
 
 
 def _empty(text: str, st: Styles) -> Paragraph:
@@ -268,7 +208,7 @@ def _sessions(summary: DaySummary, st: Styles) -> Flowable:
         "Sin IVA",
         money_short(summary.sessions_amount),
     ]
-    return _grid(head, rows, widths, right=(0, n - 5, n - 4, n - 1), total=total)
+    return grid(head, rows, widths, right=(0, n - 5, n - 4, n - 1), total=total)
 
 
 def _by_modality(summary: DaySummary) -> Table:
@@ -291,7 +231,7 @@ def _by_modality(summary: DaySummary) -> Table:
     ]
     head = ["Modalidad", "Sesiones", "Trabajado", "Horas", "Importe (MXN)"]
     widths = [36 * mm, 15 * mm, 23 * mm, 12 * mm, 22 * mm]
-    return _grid(head, rows, widths, right=(1, 2, 3, 4), total=total)
+    return grid(head, rows, widths, right=(1, 2, 3, 4), total=total)
 
 
 def _by_band(summary: DaySummary) -> Table:
@@ -302,7 +242,7 @@ def _by_band(summary: DaySummary) -> Table:
         money_short(sum((b.amount for b in summary.by_band), ZERO)),
     ]
     head = ["Banda", "Horas", "Importe (MXN)"]
-    return _grid(head, rows, [30 * mm, 12 * mm, 22 * mm], right=(1, 2), total=total)
+    return grid(head, rows, [30 * mm, 12 * mm, 22 * mm], right=(1, 2), total=total)
 
 
 def _money(summary: DaySummary) -> Table:
@@ -318,7 +258,7 @@ def _money(summary: DaySummary) -> Table:
         ["Por cobrar", money_short(summary.outstanding)],
         ["Saldo total por cobrar", money_short(summary.balance_due)],
     ]
-    t = _grid(["Concepto", "Importe (MXN)"], rows, [38 * mm, 24 * mm], right=(1,))
+    t = grid(["Concepto", "Importe (MXN)"], rows, [38 * mm, 24 * mm], right=(1,))
     t.setStyle(
         table_style(
             [
@@ -336,7 +276,7 @@ def _money(summary: DaySummary) -> Table:
 
 def _side_by_side(blocks: Sequence[tuple[str, Flowable, float]], gap: float = 10 * mm) -> Table:
     """Blocks in one row, each ``width`` wide plus a gap; the last takes what is left."""
-    cells = [[_section(title), block] for title, block, _ in blocks]
+    cells = [[section(title), block] for title, block, _ in blocks]
     widths = [w + gap for _, _, w in blocks]
     widths[-1] = WIDTH - sum(widths[:-1])
     t = Table([cells], colWidths=widths)
@@ -401,7 +341,7 @@ def _receipts(summary: DaySummary, st: Styles) -> Flowable:
         flexible * 0.45,
     ]
     head = ["Folio", "Hora", "Cliente", "Asesor", "Subtotal", "IVA", "Total", "Estado"]
-    return _grid(head, rows, widths, right=(4, 5, 6), total=total, extra=extra)
+    return grid(head, rows, widths, right=(4, 5, 6), total=total, extra=extra)
 
 
 def _pending(cases: Sequence[PendingCase], summary: DaySummary, st: Styles, empty: str) -> Flowable:
@@ -420,7 +360,7 @@ def _pending(cases: Sequence[PendingCase], summary: DaySummary, st: Styles, empt
     ]
     head = ["Caso", "Cliente", "Asesor", "Pendiente desde", "Seguimiento sin costo hasta"]
     widths = [20 * mm, (WIDTH - 120 * mm) * 0.6, (WIDTH - 120 * mm) * 0.4, 40 * mm, 60 * mm]
-    return _grid(head, rows, widths)
+    return grid(head, rows, widths)
 
 
 def _escalations(summary: DaySummary, st: Styles) -> Flowable:
@@ -440,7 +380,7 @@ def _escalations(summary: DaySummary, st: Styles) -> Flowable:
     ]
     rest = WIDTH - 20 * mm - 13 * mm
     head = ["Caso", "Hora", "Cliente", "Asesor", "Motivo"]
-    return _grid(head, rows, [20 * mm, 13 * mm, rest * 0.3, rest * 0.22, rest * 0.48])
+    return grid(head, rows, [20 * mm, 13 * mm, rest * 0.3, rest * 0.22, rest * 0.48])
 
 
 def _consents(summary: DaySummary, st: Styles) -> list[Flowable]:
@@ -462,7 +402,7 @@ def _consents(summary: DaySummary, st: Styles) -> list[Flowable]:
     return [
         line,
         Spacer(1, 2 * mm),
-        _grid(["Caso", "Solicitud", "Cliente", "Respuesta"], rows, widths),
+        grid(["Caso", "Solicitud", "Cliente", "Respuesta"], rows, widths),
     ]
 
 
@@ -483,7 +423,7 @@ def _disconnections(summary: DaySummary, st: Styles) -> Flowable:
             ]
         )
     head = ["Caso", "Cliente", "Desconexión", "Reconexión", "Duración"]
-    return _grid(head, rows, [20 * mm, 70 * mm, 20 * mm, 22 * mm, 16 * mm], right=(4,))
+    return grid(head, rows, [20 * mm, 70 * mm, 20 * mm, 22 * mm, 16 * mm], right=(4,))
 
 
 def _story(summary: DaySummary, st: Styles) -> list[Flowable]:
@@ -502,32 +442,32 @@ def _story(summary: DaySummary, st: Styles) -> list[Flowable]:
             ]
         ),
         Spacer(1, 6 * mm),
-        _section("Sesiones"),
+        section("Sesiones"),
         _sessions(summary, st),
         Spacer(1, 6 * mm),
-        _section("Recibos emitidos y cancelados"),
+        section("Recibos emitidos y cancelados"),
         _receipts(summary, st),
         Spacer(1, 6 * mm),
         KeepTogether(
             [
-                _section("Casos pendientes abiertos hoy"),
+                section("Casos pendientes abiertos hoy"),
                 _pending(summary.pending_opened, summary, st, "Ningún caso quedó pendiente."),
             ]
         ),
         Spacer(1, 5 * mm),
         KeepTogether(
             [
-                _section("Pendientes cuyo seguimiento sin costo vence en 2 días"),
+                section("Pendientes cuyo seguimiento sin costo vence en 2 días"),
                 _pending(summary.pending_expiring, summary, st, "Ningún pendiente vence pronto."),
             ]
         ),
         Spacer(1, 5 * mm),
-        KeepTogether([_section("Casos escalados"), _escalations(summary, st)]),
+        KeepTogether([section("Casos escalados"), _escalations(summary, st)]),
         Spacer(1, 5 * mm),
-        _section("Control remoto"),
+        section("Control remoto"),
         *_consents(summary, st),
         Spacer(1, 5 * mm),
-        _section("Desconexiones"),
+        section("Desconexiones"),
         _disconnections(summary, st),
     ]
     return story
