@@ -90,7 +90,10 @@ def fail(message: str) -> NoReturn:
 _QUOTED = re.compile(r"«([^»]*)»")
 
 
-def build_parser(*, window_only: bool = False) -> Parser:
+def build_parser(*, window_only: bool = False, command: str | None = None) -> Parser:
+    """The parser: with ``command`` (one of ``app.commands.NAMES``) only that sub-command is
+    registered — the one the line names, so no other command's module is imported; without
+    it, all of them."""
     parser = Parser(
         prog="appleuse",
         description="AppleUse Soporte. Sin subcomando abre la ventana.",
@@ -98,11 +101,11 @@ def build_parser(*, window_only: bool = False) -> Parser:
     parser.add_argument("--db", metavar="URL", help="base de datos (URL de SQLAlchemy)")
     parser.add_argument("--advisor", metavar="NOMBRE", help="asesor que atiende (ventana)")
     if not window_only:
-        from app.commands import COMMANDS
+        from app.commands import NAMES, commands
 
         sub = parser.add_subparsers(dest="command", metavar="COMANDO", parser_class=Parser)
-        for command in COMMANDS:
-            command.register(sub)
+        for module in commands(NAMES if command is None else (command,)):
+            module.register(sub)
     return parser
 
 
@@ -127,6 +130,28 @@ def _window_only(args: Sequence[str]) -> bool:
     return True
 
 
+_VALUED = ("--db", "--advisor")  # the main parser's options that take a value
+
+
+def command_word(args: Sequence[str]) -> str | None:
+    """The sub-command the line names — its first word that is neither an option of the main
+    parser nor such an option's value (``--db URL``, ``--db=URL``, ``--adv NOMBRE``: argparse
+    accepts a unique prefix) — when it is one of ``app.commands.NAMES``; else None (``--help``,
+    no command, a mistyped one: the parser then registers every command and words the
+    error as always)."""
+    from app.commands import NAMES
+
+    rest = list(args)
+    while rest:
+        head = rest.pop(0)
+        if head == "--" or not head.startswith("-") or head == "-":
+            return head if head in NAMES else None
+        valued = "=" not in head and len(head) > 2 and any(o.startswith(head) for o in _VALUED)
+        if valued and rest:
+            rest.pop(0)
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     private_files()
     args_list = list(sys.argv[1:] if argv is None else argv)
@@ -136,7 +161,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         except UnicodeEncodeError:  # bytes of another encoding in the command line
             fail("Un argumento tiene caracteres que no son texto UTF-8 válido; escríbalo de nuevo.")
     window = _window_only(args_list)
-    args = build_parser(window_only=window).parse_args(args_list)
+    parser = build_parser(window_only=window, command=command_word(args_list))
+    args = parser.parse_args(args_list)
     if window or args.command is None:
         from app.bootstrap import run
 

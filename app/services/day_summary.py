@@ -144,8 +144,9 @@ WHERE p.received_at >= :start AND p.received_at < :end{advisor}
 # then, less what was paid by then on receipts not cancelled by then (a payment always follows
 # its receipt). Four index ranges — the covering indexes of revision 0009 — instead of reading
 # every receipt and payment; summed in whole cents (exact even where SQLite keeps NUMERIC
-# amounts as floating point).
-_CENTS_OF = "COALESCE(SUM(CAST(ROUND({} * 100) AS BIGINT)), 0)"
+# amounts as floating point: each term is a whole number, and a sum of whole numbers below 2**53
+# is exact in a double; no CAST, which costs a sixth of the scan). None when nothing matched.
+_CENTS_OF = "SUM(ROUND({} * 100))"
 _ISSUED_BY = (
     f"SELECT {_CENTS_OF.format('r.total')} FROM receipts r WHERE r.issued_at < :end{{advisor}}"
 )
@@ -509,7 +510,7 @@ def summary_from_sqlite(
     ``pick_advisor`` chooses the advisor from ``(id, name)`` pairs (None: all advisors).
     ``sqlite3.Error`` goes to the caller (missing file, older schema…); a schema from a newer
     AppleUse is refused (``NewerSchemaError``)."""
-    conn = open_sqlite_readonly(path)
+    conn = open_sqlite_readonly(path, mapped=True)
     try:
         revision = sqlite_revision(conn)
         check_revision(revision)  # a newer AppleUse's file: refused, as everywhere
