@@ -46,7 +46,15 @@ def _spanish(message: str) -> str:
 
 
 class SpanishHelpFormatter(argparse.HelpFormatter):
-    """argparse's help in Spanish: "uso:" instead of "usage:"."""
+    """argparse's help in Spanish: "uso:" instead of "usage:". Its width is the terminal's, as
+    argparse finds it but without importing ``shutil`` (and its compressors): argparse makes a
+    formatter for every argument added, so each command would pay for it."""
+
+    def __init__(self, prog: str, indent_increment: int = 2, max_help_position: int = 24,
+                 width: int | None = None) -> None:  # fmt: skip
+        if width is None:
+            width = _terminal_columns() - 2
+        super().__init__(prog, indent_increment, max_help_position, width)
 
     def add_usage(
         self,
@@ -56,6 +64,22 @@ class SpanishHelpFormatter(argparse.HelpFormatter):
         prefix: str | None = None,
     ) -> None:
         super().add_usage(usage, actions, groups, "uso: " if prefix is None else prefix)
+
+
+def _terminal_columns() -> int:
+    """``shutil.get_terminal_size().columns``: $COLUMNS, else the terminal's, else 80."""
+    import os
+
+    try:
+        columns = int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+    return columns or 80
 
 
 class Parser(argparse.ArgumentParser):
@@ -103,7 +127,11 @@ def build_parser(*, window_only: bool = False, command: str | None = None) -> Pa
     if not window_only:
         from app.commands import NAMES, commands
 
-        sub = parser.add_subparsers(dest="command", metavar="COMANDO", parser_class=Parser)
+        # ``prog`` given (what argparse would work out: the main parser has no positionals), so
+        # no help formatter is made — it imports ``shutil`` and its compressors — unless needed
+        sub = parser.add_subparsers(
+            dest="command", metavar="COMANDO", parser_class=Parser, prog=parser.prog
+        )
         for module in commands(NAMES if command is None else (command,)):
             module.register(sub)
     return parser

@@ -96,3 +96,15 @@ def test_summary_imports_no_other_command() -> None:
     code, modules = json.loads(done.stdout)
     assert code == 2 and "no es válida" in done.stderr
     assert {f"app.commands.{name}" for name in NAMES} & set(modules) == {"app.commands.summary"}
+
+
+@pytest.mark.parametrize("columns", ["40", "132", "0", "ancho"])
+def test_help_is_as_wide_as_argparse_makes_it(
+    columns: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import argparse
+
+    from app.cli import SpanishHelpFormatter
+
+    monkeypatch.setenv("COLUMNS", columns)
+    assert SpanishHelpFormatter("appleuse")._width == argparse.HelpFormatter("appleuse")._width
