@@ -108,3 +108,17 @@ def test_help_is_as_wide_as_argparse_makes_it(
 
     monkeypatch.setenv("COLUMNS", columns)
     assert SpanishHelpFormatter("appleuse")._width == argparse.HelpFormatter("appleuse")._width
+
+
+def test_a_command_leaves_the_collector_as_it_found_it(capsys: pytest.CaptureFixture[str]) -> None:
+    import gc
+
+    from app.cli import main
+
+    before = gc.get_threshold()
+    with pytest.raises(SystemExit):
+        main(["summary", "--date", "2026-13-01", "-o", "x.csv"])
+    assert main(["quote", "--modality", "remote", "--start", "2026-11-24T10:00",
+                 "--end", "2026-11-24T10:20"]) == 0  # fmt: skip
+    assert gc.get_threshold() == before
+    assert "232.00" in capsys.readouterr().out
