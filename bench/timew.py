@@ -11,8 +11,11 @@ client, the advisor and the modality) are built once, in two layouts: as Timewar
 every interval in the summarized month's file (the summary parses all N, as the corte's
 database holds all N). Then fresh processes of each command run alternately, ``--runs`` times
 after a warm-up, and the medians of their CPU time (children's ``rusage``: user + system) and
-wall time are printed with the ratios. Timewarrior is Debian's
-`timewarrior` (`apt-get install timewarrior`). Prints; asserts nothing.
+wall time are printed with the ratios, beside a bare ``python -c pass`` (the interpreter's
+own start-up, which no Python command goes below). Timewarrior is Debian's `timewarrior`
+(`apt-get install timewarrior`; not installed in CI): without it the script says so and prints
+only AppleUse's figures. The load average and the busiest other processes are printed before
+and after, since the machine may be shared. Prints; asserts nothing.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from __future__ import annotations
 import argparse
 import os
 import resource
+import shutil
 import sqlite3
 import statistics
 import subprocess
@@ -89,7 +93,25 @@ def run_once(args: list[str], env: dict[str, str], cwd: Path) -> tuple[float, fl
     return wall, cpu
 
 
-def compare(sessions: int, cache: Path, runs: int, day: date) -> None:
+def machine_note() -> str:
+    """The load average and the three busiest other processes (``ps``), for the record."""
+    load = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    try:
+        ps = subprocess.run(
+            ["ps", "-eo", "pid,pcpu,args", "--sort=-pcpu"],
+            capture_output=True,
+            text=True,
+            timeout=5,
+        ).stdout.splitlines()[1:]
+    except (OSError, subprocess.SubprocessError):
+        ps = []
+    rows = [line.split(maxsplit=2) for line in ps]
+    busy = [f"{r[1]} % {r[2][:60]}" for r in rows
+            if len(r) == 3 and r[0] != str(os.getpid()) and not r[2].startswith("ps ")]  # fmt: skip
+    return f"carga {load}; procesos más activos: {' | '.join(busy[:3]) or '¿?'}"
+
+
+def compare(sessions: int, cache: Path, runs: int, day: date, timew: bool) -> None:
     from summary_cli import at_head, build, command
 
     db = cache / f"bench-{sessions}.sqlite3"
@@ -104,8 +126,12 @@ def compare(sessions: int, cache: Path, runs: int, day: date) -> None:
         "timew (un archivo por mes)": cache / f"timew-{sessions}",
         "timew (todo en un archivo)": cache / f"timew-{sessions}-one",
     }
-    entries = timew_database(db, layouts["timew (un archivo por mes)"])
-    timew_database(db, layouts["timew (todo en un archivo)"], f"{day:%Y-%m}")
+    entries = 0
+    if timew:
+        entries = timew_database(db, layouts["timew (un archivo por mes)"])
+        timew_database(db, layouts["timew (todo en un archivo)"], f"{day:%Y-%m}")
+    else:
+        layouts = {}
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     env.pop("PYTHONDONTWRITEBYTECODE", None)  # the package is compiled once, not per run
     ours = [*command(), "--db", f"sqlite:///{db}", "summary", "--date", day.isoformat(),
@@ -113,6 +139,7 @@ def compare(sessions: int, cache: Path, runs: int, day: date) -> None:
     theirs = ["timew", "summary", day.isoformat(), "-", (day + timedelta(days=1)).isoformat()]
     runs_of = {"appleuse summary -o day.csv": (ours, None)}
     runs_of |= {name: (theirs, str(folder)) for name, folder in layouts.items()}
+    runs_of["python -c pass"] = ([sys.executable, "-c", "pass"], None)
     work = Path(tempfile.mkdtemp(prefix="appleuse-timew-"))
     figures: dict[str, list[tuple[float, float]]] = defaultdict(list)
     for k in range(runs + 1):  # alternately, so all see the same machine
@@ -122,7 +149,8 @@ def compare(sessions: int, cache: Path, runs: int, day: date) -> None:
                 figures[name].append(measured)
     wall = {n: statistics.median(w for w, _ in f) for n, f in figures.items()}
     cpu = {n: statistics.median(c for _, c in f) for n, f in figures.items()}
-    print(f"{sessions:>9,} sesiones / {entries:,} intervalos de timew, día {day.isoformat()}")
+    print(f"{sessions:>9,} sesiones / {entries:,} intervalos de timew, día {day.isoformat()}"
+          f" ({runs} rondas; después: {machine_note()})")  # fmt: skip
     for name in runs_of:
         print(f"  {name:<28} CPU {cpu[name]:.3f} s   pared {wall[name]:.3f} s")
     goal = GOALS.get(sessions)
@@ -142,10 +170,16 @@ def main() -> None:
     parser.add_argument("--date", type=date.fromisoformat, default=date(2026, 11, 24))
     args = parser.parse_args()
     args.cache.mkdir(parents=True, exist_ok=True)
-    version = subprocess.run(["timew", "--version"], capture_output=True, text=True).stdout
-    print(f"timew {version.strip()} · {datetime.now(UTC):%Y-%m-%d %H:%M} UTC")
+    timew = shutil.which("timew") is not None
+    if timew:
+        version = subprocess.run(["timew", "--version"], capture_output=True, text=True).stdout
+        print(f"timew {version.strip()} · {datetime.now(UTC):%Y-%m-%d %H:%M} UTC")
+    else:
+        print("Timewarrior no está instalado (`apt-get install timewarrior`): solo se miden las "
+              "cifras de AppleUse, sin comparación.")  # fmt: skip
+    print(f"antes: {machine_note()}")
     for sessions in args.sessions:
-        compare(sessions, args.cache, args.runs, args.date)
+        compare(sessions, args.cache, args.runs, args.date, timew)
 
 
 if __name__ == "__main__":

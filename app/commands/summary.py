@@ -120,7 +120,6 @@ def quick_summary(url: str | None, day: date, advisor: str | None) -> DaySummary
 
 
 def run(args: argparse.Namespace) -> int:
-    from app.commands.database import open_services
     from app.commands.output import check_output, write_atomically
 
     day = parse_day(args.date)
@@ -128,6 +127,8 @@ def run(args: argparse.Namespace) -> int:
     as_csv = target.suffix.lower() == ".csv"
     summary = quick_summary(args.db, day, args.advisor) if as_csv else None
     if summary is None:
+        from app.commands.database import open_services
+
         with open_services(args.db) as services:
             advisor_id = None
             if args.advisor is not None:

@@ -20,7 +20,6 @@ from __future__ import annotations
 import sqlite3
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -174,16 +173,21 @@ ORDER BY c.pending_since
 # -- rows as values ---------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
 class _Session:
-    """One of the day's sessions: what pricing needs and what the summary shows."""
+    """One of the day's sessions: what pricing needs and what the summary shows. (The rows of
+    this module are plain classes, not dataclasses: a dataclass costs ~1 ms to define — its
+    methods are compiled at import — and ``appleuse summary`` imports this module.)"""
 
-    facts: SessionFacts
-    advisor_id: int
-    outcome: Outcome | None
-    case_number: int
-    case_summary: str
-    client: str
+    __slots__ = ("advisor_id", "case_number", "case_summary", "client", "facts", "outcome")
+
+    def __init__(self, *, facts: SessionFacts, advisor_id: int, outcome: Outcome | None,
+                 case_number: int, case_summary: str, client: str) -> None:  # fmt: skip
+        self.facts = facts
+        self.advisor_id = advisor_id
+        self.outcome = outcome
+        self.case_number = case_number
+        self.case_summary = case_summary
+        self.client = client
 
     @property
     def id(self) -> int:
@@ -221,15 +225,20 @@ class _Session:
 SessionRow = _Session
 
 
-@dataclass(frozen=True)
 class _Figures:
-    """What the summary takes from one session's bill or issued receipt."""
+    """What the summary takes from one session's bill or issued receipt: ``amount`` is the
+    base before IVA (None: the session still requires a quote)."""
 
-    worked_minutes: int
-    billable_hours: int
-    amount: Decimal | None  # base before IVA; None: still requires a quote
-    lines: tuple[tuple[LineKind, Band | None, int | None, Decimal], ...]
-    folio: str = ""
+    __slots__ = ("amount", "billable_hours", "folio", "lines", "worked_minutes")
+
+    def __init__(self, worked_minutes: int, billable_hours: int, amount: Decimal | None,
+                 lines: tuple[tuple[LineKind, Band | None, int | None, Decimal], ...],
+                 folio: str = "") -> None:  # fmt: skip
+        self.worked_minutes = worked_minutes
+        self.billable_hours = billable_hours
+        self.amount = amount
+        self.lines = lines
+        self.folio = folio
 
 
 def _bill_figures(bill: Bill) -> _Figures:
@@ -295,17 +304,21 @@ def build_day_summary(
     return build_range_summary(execute, day, day, advisor_id, now).summary
 
 
-@dataclass(frozen=True)
 class RangeSummary:
     """The corte over local days [first, last] and what it was built from: the period report
     reads its sessions, figures and events rather than a second copy of these queries."""
 
-    summary: doc.DaySummary
-    sessions: list[_Session]
-    figures: dict[int, _Figures]
-    events: dict[int, list[Entry]]
-    tariffs: TariffHistory
-    names: dict[int, str]
+    __slots__ = ("events", "figures", "names", "sessions", "summary", "tariffs")
+
+    def __init__(self, summary: doc.DaySummary, sessions: list[_Session],
+                 figures: dict[int, _Figures], events: dict[int, list[Entry]],
+                 tariffs: TariffHistory, names: dict[int, str]) -> None:  # fmt: skip
+        self.summary = summary
+        self.sessions = sessions
+        self.figures = figures
+        self.events = events
+        self.tariffs = tariffs
+        self.names = names
 
 
 def build_range_summary(
@@ -390,17 +403,17 @@ def money_flows(
     return received, max(ZERO, Decimal(charged - paid).scaleb(-2))
 
 
-@dataclass
 class _Parts:
     """The summary's sections, filled session by session."""
 
-    sessions: list[doc.SummarySession] = field(default_factory=list)
-    pending_opened: list[doc.PendingCase] = field(default_factory=list)
-    escalations: list[doc.SummaryEscalation] = field(default_factory=list)
-    consents: list[doc.SummaryConsent] = field(default_factory=list)
-    cuts: list[doc.SummaryDisconnection] = field(default_factory=list)
-    billable_hours: int = 0
-    lines: list[tuple[LineKind, Band | None, int | None, Decimal]] = field(default_factory=list)
+    def __init__(self) -> None:
+        self.sessions: list[doc.SummarySession] = []
+        self.pending_opened: list[doc.PendingCase] = []
+        self.escalations: list[doc.SummaryEscalation] = []
+        self.consents: list[doc.SummaryConsent] = []
+        self.cuts: list[doc.SummaryDisconnection] = []
+        self.billable_hours = 0
+        self.lines: list[tuple[LineKind, Band | None, int | None, Decimal]] = []
 
     def add(
         self,
