@@ -15,7 +15,8 @@ wall time are printed with the ratios, beside a bare ``python -c pass`` (the int
 own start-up, which no Python command goes below). Timewarrior is Debian's `timewarrior`
 (`apt-get install timewarrior`; not installed in CI): without it the script says so and prints
 only AppleUse's figures. The load average and the busiest other processes are printed before
-and after, since the machine may be shared. Prints; asserts nothing.
+and after, since the machine may be shared; ``--instructions`` also counts each command's
+instructions once under valgrind, a figure the load does not move. Prints; asserts nothing.
 """
 
 from __future__ import annotations
@@ -111,7 +112,20 @@ def machine_note() -> str:
     return f"carga {load}; procesos más activos: {' | '.join(busy[:3]) or '¿?'}"
 
 
-def compare(sessions: int, cache: Path, runs: int, day: date, timew: bool) -> None:
+def instructions(args: list[str], env: dict[str, str], cwd: Path) -> float | None:
+    """Millions of instructions one run executes, counted by valgrind (``--instructions``): a
+    figure that does not move with the machine's load, unlike CPU time. None without valgrind."""
+    if shutil.which("valgrind") is None:
+        return None
+    done = subprocess.run(
+        ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", *args],
+        capture_output=True, text=True, env=env, cwd=cwd,
+    )  # fmt: skip
+    counted = [line for line in done.stderr.splitlines() if "Collected :" in line]
+    return int(counted[-1].split()[-1]) / 1e6 if counted and done.returncode == 0 else None
+
+
+def compare(sessions: int, cache: Path, runs: int, day: date, timew: bool, count: bool) -> None:
     from summary_cli import at_head, build, command
 
     db = cache / f"bench-{sessions}.sqlite3"
@@ -153,6 +167,18 @@ def compare(sessions: int, cache: Path, runs: int, day: date, timew: bool) -> No
           f" ({runs} rondas; después: {machine_note()})")  # fmt: skip
     for name in runs_of:
         print(f"  {name:<28} CPU {cpu[name]:.3f} s   pared {wall[name]:.3f} s")
+    if count:  # after the timed rounds: valgrind's runs are ~50× slower
+        counted = {
+            name: instructions(args, env | ({"TIMEWARRIORDB": folder} if folder else {}), work)
+            for name, (args, folder) in runs_of.items()
+        }
+        for name, millions in counted.items():
+            print(f"  {name:<28} {millions or float('nan'):,.0f} M instrucciones (valgrind)")
+        ours_count = counted["appleuse summary -o day.csv"]
+        for name in layouts:
+            theirs_count = counted[name]
+            if ours_count and theirs_count:
+                print(f"  instrucciones appleuse ÷ {name} = {ours_count / theirs_count:.2f}×")
     goal = GOALS.get(sessions)
     for name in layouts:
         ratio = cpu["appleuse summary -o day.csv"] / cpu[name]
@@ -168,6 +194,11 @@ def main() -> None:
     parser.add_argument("--sessions", type=int, nargs="+", default=[100_000])
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--date", type=date.fromisoformat, default=date(2026, 11, 24))
+    parser.add_argument(
+        "--instructions",
+        action="store_true",
+        help="also count each command's instructions once with valgrind (independent of load)",
+    )
     args = parser.parse_args()
     args.cache.mkdir(parents=True, exist_ok=True)
     timew = shutil.which("timew") is not None
@@ -179,7 +210,7 @@ def main() -> None:
               "cifras de AppleUse, sin comparación.")  # fmt: skip
     print(f"antes: {machine_note()}")
     for sessions in args.sessions:
-        compare(sessions, args.cache, args.runs, args.date, timew)
+        compare(sessions, args.cache, args.runs, args.date, timew, args.instructions)
 
 
 if __name__ == "__main__":
