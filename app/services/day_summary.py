@@ -523,7 +523,7 @@ def summary_from_sqlite(
     ``pick_advisor`` chooses the advisor from ``(id, name)`` pairs (None: all advisors).
     ``sqlite3.Error`` goes to the caller (missing file, older schema…); a schema from a newer
     AppleUse is refused (``NewerSchemaError``)."""
-    conn = open_sqlite_readonly(path, mapped=True)
+    conn = open_sqlite_readonly(path)
     try:
         revision = sqlite_revision(conn)
         check_revision(revision)  # a newer AppleUse's file: refused, as everywhere

@@ -110,22 +110,10 @@ def sqlite_execute(conn: sqlite3.Connection) -> Execute:
     return execute
 
 
-#: ``mapped=True``: how much of the file SQLite may read through a memory map (it caps this at
-#: its own maximum, 2 GiB on Debian's build)
-MAP_BYTES = 1 << 32
-
-
-def open_sqlite_readonly(
-    path: Path, timeout: float = 10, *, mapped: bool = False
-) -> sqlite3.Connection:
+def open_sqlite_readonly(path: Path, timeout: float = 10) -> sqlite3.Connection:
     """A read-only standard-library connection in one snapshot (``BEGIN`` already issued).
-    ``mapped``: SQLite reads the file through a memory map instead of copying each page into
-    its cache — a pass over a large index costs about 40 % less CPU (the corte's balance due at
-    the close); meant for a short-lived process that reads, as a command does.
     ``sqlite3.Error`` goes to the caller (missing file, not a database…)."""
     conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=timeout)
     conn.isolation_level = None
-    if mapped:
-        conn.execute(f"PRAGMA mmap_size = {MAP_BYTES}")
     conn.execute("BEGIN")
     return conn

@@ -1,5 +1,5 @@
 """``appleuse summary -o día.csv`` on a SQLite file reads it with the standard library's
-``sqlite3`` (memory-mapped, read-only), the window and the PDF through SQLAlchemy: on a scripted
+``sqlite3`` (read-only), the window and the PDF through SQLAlchemy: on a scripted
 day with corrections entered afterwards, a cancelled and reissued receipt, a receipt of the day
 before cancelled on the day, partial and full payments and a session still running, both give
 the very same corte — for all advisors and for each — and the command writes the very CSV the
