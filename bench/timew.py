@@ -163,7 +163,8 @@ def compare(sessions: int, cache: Path, runs: int, day: date, timew: bool, count
                 figures[name].append(measured)
     wall = {n: statistics.median(w for w, _ in f) for n, f in figures.items()}
     cpu = {n: statistics.median(c for _, c in f) for n, f in figures.items()}
-    print(f"{sessions:>9,} sesiones / {entries:,} intervalos de timew, día {day.isoformat()}"
+    intervals = f" / {entries:,} intervalos de timew" if timew else ""
+    print(f"{sessions:>9,} sesiones{intervals}, día {day.isoformat()}"
           f" ({runs} rondas; después: {machine_note()})")  # fmt: skip
     for name in runs_of:
         print(f"  {name:<28} CPU {cpu[name]:.3f} s   pared {wall[name]:.3f} s")
