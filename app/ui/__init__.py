@@ -1,1 +1,5 @@
 """Thin Qt widgets and models: they call services and show results, never SQL."""
+
+from app.ui.kit.sources import read_sources_uncached
+
+read_sources_uncached()  # before the window's imports: see app.ui.kit.sources
