@@ -184,16 +184,20 @@ class Signer:
     """How signatures are made: five 64-bit words per client — a bit for each letter a-z
     and digit (other bytes hashed on the rest), a bit of its own for each of the 128 pairs of
     bytes most clients hold (chosen from a sample: "ra", "ez"…, so a two-letter word is
-    answered by its bit alone), the other pairs hashed on 64 bits, and the triples hashed on
-    64 bits. Bytes that are never in a searched word (padding, spaces, separators) set no bit.
+    answered by its bit alone), the other pairs hashed on 64 bits, and a bit of its own for
+    each of the 64 triples most clients hold ("lop", "ram", "228"…: a three-letter word among
+    them is answered by its bit alone too). Bytes that are never in a searched word (padding,
+    spaces, separators) set no bit.
 
     What each pair of bytes sets is a formula of the pair (:meth:`_values`). While the index
     is built, the formulas are laid out once as tables of all 65,536 pairs (2.3 MiB), for
     look-ups over whole blocks; :meth:`compact` drops them, and a searched word's few pairs
     are then worked out by the same formulas."""
 
-    def __init__(self, common: Sequence[int]) -> None:
-        """``common``: the pairs with a bit of their own, as ``a << 8 | b`` (128 at most)."""
+    def __init__(self, common: Sequence[int], triples: Sequence[int] = ()) -> None:
+        """``common``: the pairs with a bit of their own, as ``a << 8 | b`` (128 at most);
+        ``triples``: the triples with a bit of their own, as ``a << 16 | b << 8 | c`` (64 at
+        most)."""
         import numpy as np
 
         in_word = np.array([not chr(b).isspace() and b not in (0, 0x1E, 0x1F) for b in range(256)])
@@ -207,6 +211,12 @@ class Signer:
         self._common_order = np.argsort(self._common, kind="stable")
         self._own_words = (len(self._common) - 1) // 64 + 1 if len(self._common) else 1
         self.common = frozenset(int(c) for c in self._common if self._pair_ok(c))
+        self._triples = np.asarray(triples, dtype=np.uint32)  # a triple's own bit: its place
+        self._triple_order = np.argsort(self._triples, kind="stable")
+        self._prefixes = np.unique(self._triples >> np.uint32(8))  # their first pairs
+        self.triples = frozenset(
+            int(t) for t in self._triples if self._pair_ok(t >> 8) and in_word[t & 255]
+        )
         self._tables: tuple[np.ndarray, ...] | None = None
         self._bits: dict[bytes, tuple[tuple[int, int], ...]] = {}
 
@@ -220,30 +230,33 @@ class Signer:
 
     def _values(self, codes: np.ndarray) -> tuple[np.ndarray, ...]:
         """For pairs of bytes (``a << 8 | b``, uint32): the bits each sets in the pair words
-        (own bits, then hashed) and its 8-bit mix, for the triple it starts (255: not a pair
-        of a word)."""
+        (own bits, then hashed) and its slot among the own triples' first pairs (255: none),
+        for the triple it starts."""
         import numpy as np
 
         one, none = np.uint64(1), np.uint64(0)
         ok = self._pair_ok(codes)
-        common = self._common if len(self._common) else np.zeros(1, dtype=np.uint32)
-        order = self._common_order if len(self._common) else np.zeros(1, dtype=np.int64)
-        place = order[np.minimum(np.searchsorted(common[order], codes), len(common) - 1)]
-        own = ok & (common[place] == codes) & bool(len(self._common))
+        place, own = _places(self._common, self._common_order, codes)
+        own &= ok
         words = [
             np.where(own & (place // 64 == word), one << (place % 64).astype(np.uint64), none)
             for word in range(self._own_words)
         ]
         words.append(np.where(ok & ~own, one << _hashed(codes), none))
-        mix = ((codes * np.uint32(0x85EBCA6B)) >> np.uint32(24)) % 255
-        return (*words, np.where(ok, mix, 255).astype(np.uint16))
+        slot = np.searchsorted(self._prefixes, codes)
+        slot[slot >= len(self._prefixes)] = 0
+        first = self._prefixes[slot] == codes if len(self._prefixes) else ok & False
+        return (*words, np.where(ok & first, slot, 255).astype(np.uint16))
 
     def _triple_bits(self, codes: np.ndarray) -> np.ndarray:
-        """The triple bit of (a pair's mix ``<< 8`` | the next byte), uint64."""
+        """The own bit of (a pair's slot ``<< 8`` | the next byte), uint64 (0: none)."""
         import numpy as np
 
-        ok = (codes >> np.uint32(8) != 255) & self._in_word[codes & np.uint32(255)]
-        return np.where(ok, np.uint64(1) << _hashed(codes), np.uint64(0))
+        slot, last = codes >> np.uint32(8), codes & np.uint32(255)
+        has = (slot < len(self._prefixes)) & self._in_word[last]
+        first = self._prefixes[np.where(has, slot, 0)] if len(self._prefixes) else slot
+        place, own = _places(self._triples, self._triple_order, (first << 8) | last)
+        return np.where(has & own, np.uint64(1) << place.astype(np.uint64), np.uint64(0))
 
     def _lookup(self, codes: np.ndarray) -> tuple[np.ndarray, ...]:
         """:meth:`_values` of these pairs: from the tables while building, else worked out."""
@@ -272,15 +285,19 @@ class Signer:
 
     @classmethod
     def from_sample(cls, keys: Sequence[bytes]) -> Signer:
-        """The 128 pairs the most of these keys hold get a bit of their own."""
+        """The 128 pairs and the 64 triples the most of these keys hold get a bit of their
+        own."""
         import numpy as np
 
         pairs, _, rows = _pairs(keys, rows=True)
-        valid = cls(())._pair_ok(pairs)
-        held = np.unique(rows[valid].astype(np.int64) << 16 | pairs[valid]) & 0xFFFF
-        counts = np.bincount(held, minlength=65536)
-        best = np.argsort(counts, kind="stable")[::-1][:128]
-        return cls(sorted(int(c) for c in best if counts[c]))
+        plain = cls(())
+        valid = plain._pair_ok(pairs)
+        triples = (pairs[:-1].astype(np.int64) << 8) | (pairs[1:] & 255)
+        triple_ok = valid[:-1] & plain._in_word[pairs[1:] & 255]
+        return cls(
+            _most_held(rows, pairs, valid, 16, 128),
+            _most_held(rows[:-1], triples, triple_ok, 24, 64),
+        )
 
     def sign(self, keys: Sequence[bytes]) -> np.ndarray:
         """The signatures of a block of keys, as (SIGNATURE_BYTES, rows) uint8: a few table
@@ -290,12 +307,12 @@ class Signer:
         pairs, starts = _pairs(keys)
         words = np.zeros((len(keys), SIGNATURE_BYTES // 8), dtype=np.uint64)
         if len(keys):
-            *pair_words, mix = self._lookup(pairs)
+            *pair_words, slot = self._lookup(pairs)
             words[:, 0] = np.bitwise_or.reduceat(self._letters[pairs >> 8], starts)
             for k, values in enumerate(pair_words, start=1):
                 words[:, k] = np.bitwise_or.reduceat(values, starts)
             triples = np.empty_like(pairs)  # the last one, like the last pair, sets no bit
-            triples[:-1], triples[-1] = (mix[:-1] << 8) | (pairs[1:] & 255), 0
+            triples[:-1], triples[-1] = (slot[:-1] << 8) | (pairs[1:] & 255), 255 << 8
             words[:, -1] = np.bitwise_or.reduceat(self._lookup_triples(triples), starts)
         return np.ascontiguousarray(words.view(np.uint8).T)
 
@@ -310,11 +327,36 @@ class Signer:
         return self._bits[word]
 
     def exact(self, word: bytes) -> bool:
-        """The signature bits are the answer: a lone ASCII letter or digit, or a pair of
-        bytes with a bit of its own."""
+        """The signature bits are the answer: a lone ASCII letter or digit, or a pair or a
+        triple of bytes with a bit of its own."""
         if len(word) == 1:
             return word.isascii() and (word.isalpha() or word.isdigit())
-        return len(word) == 2 and (word[0] << 8 | word[1]) in self.common
+        if len(word) == 2:
+            return (word[0] << 8 | word[1]) in self.common
+        return len(word) == 3 and (word[0] << 16 | word[1] << 8 | word[2]) in self.triples
+
+
+def _most_held(
+    rows: np.ndarray, codes: np.ndarray, ok: np.ndarray, bits: int, best: int
+) -> list[int]:
+    """The ``best`` codes (of ``bits`` bits, where ``ok``) the most rows hold; ties: the
+    lowest code first."""
+    import numpy as np
+
+    held = np.unique(rows[ok].astype(np.int64) << bits | codes[ok]) & ((1 << bits) - 1)
+    codes, counts = np.unique(held, return_counts=True)
+    return sorted(int(c) for c in codes[np.lexsort((codes, -counts))[:best]])
+
+
+def _places(known: np.ndarray, order: np.ndarray, codes: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Each code's place in ``known`` (``order`` sorts it) and whether it is there at all."""
+    import numpy as np
+
+    if not len(known):
+        return np.zeros(codes.shape, dtype=np.int64), np.zeros(codes.shape, dtype=bool)
+    at = np.minimum(np.searchsorted(known[order], codes), len(known) - 1)
+    place = order[at]
+    return place, known[place] == codes
 
 
 def _hashed(codes: np.ndarray) -> np.ndarray:

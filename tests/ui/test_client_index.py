@@ -3,6 +3,7 @@ substring search of each client's folded text finds, whatever the characters and
 
 import random
 
+import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 
@@ -92,9 +93,16 @@ def test_a_built_index_keeps_no_signing_tables_and_signs_words_the_same():
     data = columns(rnd, 300)
     index = build_index(data)
     assert index.signer._tables is None  # 2.3 MiB dropped once built
-    tabulated = Signer(sorted(index.signer.common)).tabulate()
+    own = sorted(index.signer.common), sorted(index.signer.triples)
+    assert len(own[0]) == 128 and len(own[1]) == 64
+    tabulated = Signer(*own).tabulate()
     words = [fold_joined(w).encode() for w in ("ra", "ez", "lóp", "228", "ñ", "😀", "a-b", "ß")]
     words += [k.encode()[:n] for k in map(fold_joined, data.names[:40]) for n in (2, 3, 5)]
     for word in words:
         assert index.signer.bits(word) == tabulated.bits(word), word
         assert (index.signer.sign([word]) == tabulated.sign([word])).all(), word
+    for triple in own[1]:  # a triple with a bit of its own: that bit is the answer
+        word = triple.to_bytes(3, "big")
+        assert index.signer.exact(word)
+        held = [i for i, key in enumerate(index.keys) if word in key]
+        assert list(np.flatnonzero(index.keep([word]))) == held, word
