@@ -50,3 +50,14 @@ def test_uses_pyside_reads_the_source_file(tmp_path: Path) -> None:
     module.__file__ = str(tmp_path / "gone.py")
     assert not uses_pyside(module)  # no file: False, as PySide6 answers
     assert not uses_pyside(types.ModuleType("built_in"))
+
+
+def test_the_check_is_replaced_whatever_is_imported_first() -> None:
+    child = (
+        "import app.ui, linecache, PySide6.QtWidgets, wave; print(wave.__file__ in linecache.cache)"
+    )
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    result = subprocess.run(
+        [sys.executable, "-c", child], env=env, capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "False"
