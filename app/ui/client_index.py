@@ -184,68 +184,136 @@ class Signer:
     """How signatures are made: five 64-bit words per client — a bit for each letter a-z
     and digit (other bytes hashed on the rest), a bit of its own for each of the 128 pairs of
     bytes most clients hold (chosen from a sample: "ra", "ez"…, so a two-letter word is
-    answered by its bit alone), the other pairs hashed on 64 bits, and the triples hashed on
-    64 bits. Bytes that are never
-    in a searched word (padding, spaces, separators) set no bit."""
+    answered by its bit alone), the other pairs hashed on 64 bits, and a bit of its own for
+    each of the 64 triples most clients hold ("lop", "ram", "228"…: a three-letter word among
+    them is answered by its bit alone too). Bytes that are never in a searched word (padding,
+    spaces, separators) set no bit.
 
-    def __init__(self, common: Sequence[int]) -> None:
-        """``common``: the pairs with a bit of their own, as ``a << 8 | b`` (128 at most)."""
+    What each pair of bytes sets is a formula of the pair (:meth:`_values`). While the index
+    is built, the formulas are laid out once as tables of all 65,536 pairs (2.3 MiB), for
+    look-ups over whole blocks; :meth:`compact` drops them, and a searched word's few pairs
+    are then worked out by the same formulas."""
+
+    def __init__(self, common: Sequence[int], triples: Sequence[int] = ()) -> None:
+        """``common``: the pairs with a bit of their own, as ``a << 8 | b`` (128 at most);
+        ``triples``: the triples with a bit of their own, as ``a << 16 | b << 8 | c`` (64 at
+        most)."""
         import numpy as np
 
-        one, none = np.uint64(1), np.uint64(0)
         in_word = np.array([not chr(b).isspace() and b not in (0, 0x1E, 0x1F) for b in range(256)])
         in_word[128:] = True  # UTF-8 bytes of letters beyond ASCII
         letter = np.array([36 + b % 28 for b in range(256)], dtype=np.uint64)
         letter[97:123] = np.arange(26)  # a-z and 0-9: a bit each
         letter[48:58] = 26 + np.arange(10)
-        code = np.arange(65536, dtype=np.uint32)
-        self.pair_ok = in_word[code >> np.uint32(8)] & in_word[code & np.uint32(255)]
-        self.common = np.zeros(65536, dtype=bool)
-        self.common[np.asarray(common, dtype=np.int64)] = True
-        self.common &= self.pair_ok
-        own = np.zeros(65536, dtype=np.uint32)
-        own[np.asarray(common, dtype=np.int64)] = np.arange(len(common), dtype=np.uint32)
-        hashed = (code * np.uint32(_HASH)) >> np.uint32(26)  # 0-63
-        self.tables = [np.where(in_word, one << letter, none)]
-        for bits, valid in ((own, self.common), (hashed, self.pair_ok & ~self.common)):
-            bit = one << (bits % 64).astype(np.uint64)
-            for word in range(int(bits[valid].max(initial=0)) // 64 + 1):
-                self.tables.append(np.where(valid & (bits // 64 == word), bit, none))
-        # a triple: its first pair's 8-bit mix (255: not a pair of a word), then its last byte
-        mix = ((code * np.uint32(0x85EBCA6B)) >> np.uint32(24)) % 255
-        self.mix = np.where(self.pair_ok, mix, 255).astype(np.uint16)
-        triple_ok = (code >> np.uint32(8) != 255) & in_word[code & np.uint32(255)]
-        self.triples = np.where(triple_ok, one << hashed.astype(np.uint64), none)
+        self._in_word = in_word
+        self._letters = np.where(in_word, np.uint64(1) << letter, np.uint64(0))
+        self._common = np.asarray(common, dtype=np.uint32)  # a pair's own bit: its place here
+        self._common_order = np.argsort(self._common, kind="stable")
+        self._own_words = (len(self._common) - 1) // 64 + 1 if len(self._common) else 1
+        self.common = frozenset(int(c) for c in self._common if self._pair_ok(c))
+        self._triples = np.asarray(triples, dtype=np.uint32)  # a triple's own bit: its place
+        self._triple_order = np.argsort(self._triples, kind="stable")
+        self._prefixes = np.unique(self._triples >> np.uint32(8))  # their first pairs
+        self.triples = frozenset(
+            int(t) for t in self._triples if self._pair_ok(t >> 8) and in_word[t & 255]
+        )
+        self._tables: tuple[np.ndarray, ...] | None = None
         self._bits: dict[bytes, tuple[tuple[int, int], ...]] = {}
+
+    def _pair_ok(self, codes: np.ndarray | int) -> np.ndarray:
+        """Both bytes of the pair can be in a searched word."""
+        import numpy as np
+
+        codes = np.asarray(codes, dtype=np.uint32)
+        ok: np.ndarray = self._in_word[codes >> np.uint32(8)] & self._in_word[codes & 255]
+        return ok
+
+    def _values(self, codes: np.ndarray) -> tuple[np.ndarray, ...]:
+        """For pairs of bytes (``a << 8 | b``, uint32): the bits each sets in the pair words
+        (own bits, then hashed) and its slot among the own triples' first pairs (255: none),
+        for the triple it starts."""
+        import numpy as np
+
+        one, none = np.uint64(1), np.uint64(0)
+        ok = self._pair_ok(codes)
+        place, own = _places(self._common, self._common_order, codes)
+        own &= ok
+        words = [
+            np.where(own & (place // 64 == word), one << (place % 64).astype(np.uint64), none)
+            for word in range(self._own_words)
+        ]
+        words.append(np.where(ok & ~own, one << _hashed(codes), none))
+        slot = np.searchsorted(self._prefixes, codes)
+        slot[slot >= len(self._prefixes)] = 0
+        first = self._prefixes[slot] == codes if len(self._prefixes) else ok & False
+        return (*words, np.where(ok & first, slot, 255).astype(np.uint16))
+
+    def _triple_bits(self, codes: np.ndarray) -> np.ndarray:
+        """The own bit of (a pair's slot ``<< 8`` | the next byte), uint64 (0: none)."""
+        import numpy as np
+
+        slot, last = codes >> np.uint32(8), codes & np.uint32(255)
+        has = (slot < len(self._prefixes)) & self._in_word[last]
+        first = self._prefixes[np.where(has, slot, 0)] if len(self._prefixes) else slot
+        place, own = _places(self._triples, self._triple_order, (first << 8) | last)
+        return np.where(has & own, np.uint64(1) << place.astype(np.uint64), np.uint64(0))
+
+    def _lookup(self, codes: np.ndarray) -> tuple[np.ndarray, ...]:
+        """:meth:`_values` of these pairs: from the tables while building, else worked out."""
+        if self._tables is not None:
+            return tuple(table[codes] for table in self._tables[:-1])
+        return self._values(codes.astype("uint32"))
+
+    def _lookup_triples(self, codes: np.ndarray) -> np.ndarray:
+        """:meth:`_triple_bits`, likewise."""
+        if self._tables is not None:
+            bits: np.ndarray = self._tables[-1][codes]
+            return bits
+        return self._triple_bits(codes.astype("uint32"))
+
+    def tabulate(self) -> Signer:
+        """Lay the formulas out for all pairs (while the index is built)."""
+        import numpy as np
+
+        codes = np.arange(65536, dtype=np.uint32)
+        self._tables = (*self._values(codes), self._triple_bits(codes))
+        return self
+
+    def compact(self) -> None:
+        """Drop the tables: only searched words are signed from now on."""
+        self._tables = None
 
     @classmethod
     def from_sample(cls, keys: Sequence[bytes]) -> Signer:
-        """The 128 pairs the most of these keys hold get a bit of their own."""
+        """The 128 pairs and the 64 triples the most of these keys hold get a bit of their
+        own."""
         import numpy as np
 
         pairs, _, rows = _pairs(keys, rows=True)
         plain = cls(())
-        valid = plain.pair_ok[pairs]
-        held = np.unique(rows[valid].astype(np.int64) << 16 | pairs[valid]) & 0xFFFF
-        counts = np.bincount(held, minlength=65536)
-        best = np.argsort(counts, kind="stable")[::-1][:128]
-        return cls(sorted(int(c) for c in best if counts[c]))
+        valid = plain._pair_ok(pairs)
+        triples = (pairs[:-1].astype(np.int64) << 8) | (pairs[1:] & 255)
+        triple_ok = valid[:-1] & plain._in_word[pairs[1:] & 255]
+        return cls(
+            _most_held(rows, pairs, valid, 16, 128),
+            _most_held(rows[:-1], triples, triple_ok, 24, 64),
+        )
 
     def sign(self, keys: Sequence[bytes]) -> np.ndarray:
         """The signatures of a block of keys, as (SIGNATURE_BYTES, rows) uint8: a few table
         look-ups over the keys laid end to end, OR-reduced per key (no loop per row)."""
         import numpy as np
 
-        letters, *pair_tables = self.tables
         pairs, starts = _pairs(keys)
         words = np.zeros((len(keys), SIGNATURE_BYTES // 8), dtype=np.uint64)
         if len(keys):
-            words[:, 0] = np.bitwise_or.reduceat(letters[pairs >> 8], starts)
-            for k, table in enumerate(pair_tables, start=1):
-                words[:, k] = np.bitwise_or.reduceat(table[pairs], starts)
+            *pair_words, slot = self._lookup(pairs)
+            words[:, 0] = np.bitwise_or.reduceat(self._letters[pairs >> 8], starts)
+            for k, values in enumerate(pair_words, start=1):
+                words[:, k] = np.bitwise_or.reduceat(values, starts)
             triples = np.empty_like(pairs)  # the last one, like the last pair, sets no bit
-            triples[:-1], triples[-1] = (self.mix[pairs[:-1]] << 8) | (pairs[1:] & 255), 0
-            words[:, -1] = np.bitwise_or.reduceat(self.triples[triples], starts)
+            triples[:-1], triples[-1] = (slot[:-1] << 8) | (pairs[1:] & 255), 255 << 8
+            words[:, -1] = np.bitwise_or.reduceat(self._lookup_triples(triples), starts)
         return np.ascontiguousarray(words.view(np.uint8).T)
 
     def bits(self, word: bytes) -> tuple[tuple[int, int], ...]:
@@ -259,11 +327,43 @@ class Signer:
         return self._bits[word]
 
     def exact(self, word: bytes) -> bool:
-        """The signature bits are the answer: a lone ASCII letter or digit, or a pair of
-        bytes with a bit of its own."""
+        """The signature bits are the answer: a lone ASCII letter or digit, or a pair or a
+        triple of bytes with a bit of its own."""
         if len(word) == 1:
             return word.isascii() and (word.isalpha() or word.isdigit())
-        return len(word) == 2 and bool(self.common[word[0] << 8 | word[1]])
+        if len(word) == 2:
+            return (word[0] << 8 | word[1]) in self.common
+        return len(word) == 3 and (word[0] << 16 | word[1] << 8 | word[2]) in self.triples
+
+
+def _most_held(
+    rows: np.ndarray, codes: np.ndarray, ok: np.ndarray, bits: int, best: int
+) -> list[int]:
+    """The ``best`` codes (of ``bits`` bits, where ``ok``) the most rows hold; ties: the
+    lowest code first."""
+    import numpy as np
+
+    held = np.unique(rows[ok].astype(np.int64) << bits | codes[ok]) & ((1 << bits) - 1)
+    codes, counts = np.unique(held, return_counts=True)
+    return sorted(int(c) for c in codes[np.lexsort((codes, -counts))[:best]])
+
+
+def _places(known: np.ndarray, order: np.ndarray, codes: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Each code's place in ``known`` (``order`` sorts it) and whether it is there at all."""
+    import numpy as np
+
+    if not len(known):
+        return np.zeros(codes.shape, dtype=np.int64), np.zeros(codes.shape, dtype=bool)
+    at = np.minimum(np.searchsorted(known[order], codes), len(known) - 1)
+    place = order[at]
+    return place, known[place] == codes
+
+
+def _hashed(codes: np.ndarray) -> np.ndarray:
+    """A pair's (or a triple's) place among 64 bits: Knuth's hash on 32 bits, top 6."""
+    import numpy as np
+
+    return ((codes * np.uint32(_HASH)) >> np.uint32(26)).astype(np.uint64)
 
 
 def _pairs(keys: Sequence[bytes], *, rows: bool = False) -> tuple[np.ndarray, ...]:
@@ -315,7 +415,7 @@ def build_index(columns: ClientColumns) -> ClientIndex:
     for lo in range(0, count, BLOCK):
         hi = min(lo + BLOCK, count)
         block = _block_keys([t.raw(lo, hi) for t in texts], hi - lo)
-        signer = signer or Signer.from_sample(block)
+        signer = signer or Signer.from_sample(block).tabulate()
         signatures[:, lo:hi] = signer.sign(block)
         blocks.append(np.array(block, dtype=np.bytes_))
     keys = np.concatenate(blocks) if blocks else np.array([], dtype=np.bytes_)
@@ -326,4 +426,6 @@ def build_index(columns: ClientColumns) -> ClientIndex:
         column[:] = column[by_name]
     rank = np.empty(count, dtype=ROWS)
     rank[by_name] = np.arange(count, dtype=ROWS)
-    return ClientIndex(keys, by_name, rank, signatures, signer or Signer(()))
+    signer = signer or Signer(())
+    signer.compact()  # the tables were for the build: 2.3 MiB less from now on
+    return ClientIndex(keys, by_name, rank, signatures, signer)

@@ -3,11 +3,12 @@ substring search of each client's folded text finds, whatever the characters and
 
 import random
 
+import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 
 from app.kernel.search import ClientColumns, fold_joined, fold_many, fold_utf8, terms
-from app.ui.client_index import build_index
+from app.ui.client_index import Signer, build_index
 from app.ui.client_model import ClientTableModel
 
 POOL = [*"abcdeélñoóuüzALÑÓ0123456789 -.,'&", "ß", "ł", "ø", "µ", "½", "İ", "😀", "\t"]
@@ -85,3 +86,23 @@ def test_fold_utf8_is_fold_many_on_latin1_text():
             assert folded.split(b"\x1f") == [f.encode() for f in fold_many(texts)]
     assert fold_utf8("Óscar PEÑA\x1fXalapa-Enríquez".encode()) == b"oscar pena\x1fxalapa-enriquez"
     assert fold_utf8("Łódź".encode()) is None
+
+
+def test_a_built_index_keeps_no_signing_tables_and_signs_words_the_same():
+    rnd = random.Random(3)
+    data = columns(rnd, 300)
+    index = build_index(data)
+    assert index.signer._tables is None  # 2.3 MiB dropped once built
+    own = sorted(index.signer.common), sorted(index.signer.triples)
+    assert len(own[0]) == 128 and len(own[1]) == 64
+    tabulated = Signer(*own).tabulate()
+    words = [fold_joined(w).encode() for w in ("ra", "ez", "lóp", "228", "ñ", "😀", "a-b", "ß")]
+    words += [k.encode()[:n] for k in map(fold_joined, data.names[:40]) for n in (2, 3, 5)]
+    for word in words:
+        assert index.signer.bits(word) == tabulated.bits(word), word
+        assert (index.signer.sign([word]) == tabulated.sign([word])).all(), word
+    for triple in own[1]:  # a triple with a bit of its own: that bit is the answer
+        word = triple.to_bytes(3, "big")
+        assert index.signer.exact(word)
+        held = [i for i, key in enumerate(index.keys) if word in key]
+        assert list(np.flatnonzero(index.keep([word]))) == held, word
