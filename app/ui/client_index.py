@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from itertools import repeat
 from typing import TYPE_CHECKING, cast, overload
 
-from app.kernel.search import ClientColumns, fold, fold_joined, fold_utf8
+from app.kernel.search import ClientColumns, fold_joined, fold_utf8
 
 if TYPE_CHECKING:
     import numpy as np
@@ -105,6 +105,27 @@ class PackedText(Sequence[str]):
     def __iter__(self) -> Iterator[str]:
         return iter(self[0 : len(self)])
 
+    def replaced(self, row: int, text: str) -> PackedText:
+        """The same column with field ``row`` set to ``text`` (``row == len(self)``: one field
+        more) — a copy of the bytes, no Python string per field."""
+        import numpy as np
+
+        value = text.replace(_FIELD, " ").encode()
+        count = len(self)
+        if count == 0:
+            return PackedText.from_texts([text])
+        if row == count:
+            blob = self._blob + _FIELD.encode() + value
+            starts = np.append(self._starts, len(blob) + 1)
+        else:
+            lo, hi = int(self._starts[row]), int(self._starts[row + 1]) - 1
+            blob = self._blob[:lo] + value + self._blob[hi:]
+            starts = self._starts.astype(np.int64 if len(blob) >= 2**31 - 1 else self._starts.dtype)
+            starts[row + 1 :] += len(value) - (hi - lo)
+        if len(blob) >= 2**31 - 1:
+            starts = starts.astype(np.int64)
+        return PackedText(blob, starts)
+
 
 def packed_columns(blobs: ClientBlobs) -> ClientColumns | None:
     """Columns over SQLite's one-row answer, packed (no Python string per field); None when a
@@ -112,7 +133,7 @@ def packed_columns(blobs: ClientBlobs) -> ClientColumns | None:
     import numpy as np
 
     digits = np.frombuffer(blobs.ids, dtype=np.uint8).reshape(-1, 10) - ord("0")
-    ids = _compact(digits.astype(np.int64) @ 10 ** np.arange(9, -1, -1, dtype=np.int64))
+    ids = compact_ids(digits.astype(np.int64) @ 10 ** np.arange(9, -1, -1, dtype=np.int64))
     texts = [
         PackedText.from_blob(blob, blobs.count)
         for blob in (blobs.names, blobs.phones, blobs.cities, blobs.rfcs)
@@ -128,12 +149,12 @@ def pack(columns: ClientColumns) -> ClientColumns:
 
     if isinstance(columns.names, PackedText) and isinstance(columns.ids, np.ndarray):
         return columns
-    ids = _compact(np.asarray(columns.ids, dtype=np.int64))
+    ids = compact_ids(np.asarray(columns.ids, dtype=np.int64))
     texts = (columns.names, columns.phones, columns.cities, columns.rfcs)
     return ClientColumns(cast("Sequence[int]", ids), *map(PackedText.from_texts, texts))
 
 
-def _compact(ids: np.ndarray) -> np.ndarray:
+def compact_ids(ids: np.ndarray) -> np.ndarray:
     """Ids in 4 bytes each when they fit (they always do in practice), else 8."""
     import numpy as np
 
@@ -178,6 +199,61 @@ class ClientIndex:
                 hit &= np.strings.find(keys, word) >= 0
             ok[found[~hit]] = False
         return ok
+
+    def placed(self, row: int, key: bytes) -> ClientIndex:
+        """The index with row ``row`` (an existing one, or ``len(self.keys)`` for one more)
+        holding ``key`` at its place in name order — as :func:`build_index` would place it
+        (equal keys in row order) — one copy of each array and a move of the positions in
+        between, no folding or sorting of the other rows."""
+        import numpy as np
+
+        count = len(self.keys)
+        was = int(self.rank[row]) if row < count else None
+        keys = self.keys
+        if keys.dtype.itemsize < len(key):
+            keys = keys.astype(f"S{len(key)}")
+        lo = int(np.searchsorted(keys, key, "left"))
+        hi = int(np.searchsorted(keys, key, "right"))
+        ties = self.by_name[lo:hi]
+        if was is not None:  # positions as if the row were taken out first
+            ties = ties[ties != row]
+            lo -= was < lo
+        at = lo + int(np.searchsorted(ties, row))
+        keys = _moved(keys, was, at, key)
+        by_name = _moved(self.by_name, was, at, row)
+        signatures = _moved(self.signatures, was, at, self.signer.sign([key])[:, 0])
+        if was is None:
+            rank = np.empty(count + 1, dtype=ROWS)
+            rank[:count] = self.rank + (self.rank >= at)
+            rank[count] = at
+        else:
+            rank = self.rank.copy()
+            a, b = min(was, at), max(was, at) + 1
+            rank[by_name[a:b]] = np.arange(a, b, dtype=ROWS)
+        return ClientIndex(keys, by_name, rank, signatures, self.signer)
+
+
+def _moved(values: np.ndarray, was: int | None, at: int, value: object) -> np.ndarray:
+    """A copy of ``values`` (along its last axis) with the item at ``was`` moved to ``at``
+    and set to ``value`` — or, ``was`` None, ``value`` inserted at ``at``."""
+    import numpy as np
+
+    if was is None:
+        out = np.empty((*values.shape[:-1], values.shape[-1] + 1), dtype=values.dtype)
+        out[..., :at], out[..., at + 1 :] = values[..., :at], values[..., at:]
+    else:
+        out = values.copy()
+        if was < at:
+            out[..., was:at] = values[..., was + 1 : at + 1]
+        else:
+            out[..., at + 1 : was + 1] = values[..., at:was]
+    out[..., at] = value
+    return out
+
+
+def client_key(fields: Sequence[PackedText], row: int) -> bytes:
+    """Row ``row``'s search key (folded "name␟phone␟city␟rfc␟digits"), as the index holds it."""
+    return _block_keys([f.raw(row, row + 1) for f in fields], 1)[0]
 
 
 class Signer:
@@ -397,7 +473,7 @@ def _block_keys(raw: Sequence[bytes], count: int) -> list[bytes]:
         return list(map(bytes.__add__, rows, digits))
     # a text held a separator itself: fold that block row by row (never in practice)
     return [
-        (_FIELD.join(fold(v.decode().replace(_ROW, " ")) for v in row) + _FIELD).encode()
+        (_FIELD.join(fold_joined(v.decode().replace(_ROW, " ")) for v in row) + _FIELD).encode()
         + "".join(c for c in row[1].decode() if c.isascii() and c.isdigit()).encode()
         for row in zip(*columns, strict=True)
     ]

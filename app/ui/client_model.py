@@ -16,7 +16,7 @@ NumPy is imported then, not at start.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
@@ -26,6 +26,8 @@ from app.ui.client_index import (  # the index's pieces, re-exported for the win
     ClientIndex,
     PackedText,
     build_index,
+    client_key,
+    compact_ids,
     pack,
     packed_columns,
     preload,
@@ -107,21 +109,32 @@ class ClientTableModel(QAbstractTableModel):
         self._refilter()
 
     def upsert(self, client_id: int, name: str, phone: str, city: str, rfc: str) -> None:
-        """Add or update one client without reading the database again."""
-        cols = [list(c) for c in self._display]
-        ids = [int(i) for i in self._ids]
+        """Add or update one client without reading the database again: its fields and its
+        place in the index change, the other rows are only copied (a few tens of
+        milliseconds at 1,000,000 clients, on the GUI thread)."""
+        import numpy as np
+
         values = (name, phone, city, rfc)
-        if client_id in ids:
-            i = ids.index(client_id)
-            for col, value in zip(cols, values, strict=True):
-                col[i] = value
-        else:
-            ids.append(client_id)
-            for col, value in zip(cols, values, strict=True):
-                col.append(value)
+        if not isinstance(self._display[0], PackedText):  # nothing loaded yet
+            self.beginResetModel()
+            self._set_columns(ClientColumns([client_id], *([v] for v in values)), None)
+            self._build()
+            self.endResetModel()
+            return
+        ids = np.asarray(self._ids)
+        found = np.flatnonzero(ids == client_id)
+        row = int(found[0]) if len(found) else len(ids)
+        if not len(found):
+            ids = compact_ids(np.append(ids.astype(np.int64), client_id))
+        display = cast("list[PackedText]", self._display)
+        columns = [c.replaced(row, v) for c, v in zip(display, values, strict=True)]
+        index = self._index
+        if index is not None:
+            index = index.placed(row, client_key(columns, row))
         self.beginResetModel()
-        self._set_columns(ClientColumns(ids, *cols), None)
-        self._build()
+        self._set_columns(ClientColumns(cast("Sequence[int]", ids), *columns), index)
+        if self._query.strip():
+            self._build()
         self.endResetModel()
 
     # -- searching and sorting ------------------------------------------------

@@ -106,3 +106,65 @@ def test_a_built_index_keeps_no_signing_tables_and_signs_words_the_same():
         assert index.signer.exact(word)
         held = [i for i, key in enumerate(index.keys) if word in key]
         assert list(np.flatnonzero(index.keep([word]))) == held, word
+
+
+@pytest.mark.parametrize(
+    "sort", [None, (0, Qt.SortOrder.DescendingOrder), (1, Qt.SortOrder.AscendingOrder)]
+)
+def test_a_client_added_or_changed_lands_where_a_fresh_index_puts_it(qapp, sort):
+    """Adding or editing one client moves only that row (no rebuild of the index), and the
+    list then shows, sorts and finds exactly what a list built from scratch would."""
+    rnd = random.Random(5)
+    data = columns(rnd, 3000)
+    rows = {i: [n, p, c, r] for i, n, p, c, r in zip(*data.__dict__.values(), strict=True)}
+    model = ClientTableModel()
+    model.load(data, build_index(data))
+    if sort is not None:
+        model.sort(*sort)
+    model.set_query("a")
+    edits = [(3001, "", "", "", ""), (3002, "aaa", "1", "", ""), (7, "zzzz último", "", "", "")]
+    edits += [
+        (12, rows[40][0], "555", "Xalapa", ""),
+        (3003, "Ana\x1fLópez " + "x" * 200, "", "", ""),
+    ]
+    edits += [(3004, rows[2][0], *rows[2][1:])]  # the same key as another client
+    for _ in range(40):
+        client = rnd.choice([*rows, max(rows) + 1])
+        edits.append((client, text(rnd, 14), text(rnd, 8), text(rnd, 6), text(rnd, 5)))
+    for n, (client, *fields) in enumerate(edits):
+        model.upsert(client, *fields)
+        rows[client] = [f.replace("\x1f", " ") for f in fields]
+        if n % 9 and n != len(edits) - 1:
+            continue
+        final = ClientColumns(list(rows), *map(list, zip(*rows.values(), strict=True)))
+        fresh_index = build_index(final)
+        assert np.array_equal(model._index.keys, fresh_index.keys)
+        assert np.array_equal(model._index.by_name, fresh_index.by_name)
+        fresh = ClientTableModel()
+        fresh.load(final, fresh_index)
+        if sort is not None:
+            fresh.sort(*sort)
+        keys = reference(final)
+        for query in ["a", "", "ana lopez", "xxxx", "ú", "0", "zz", "5"]:
+            model.set_query(query)
+            fresh.set_query(query)
+            assert shown(model) == shown(fresh), query
+            assert set(shown(model)) == expected(keys, query), query
+        for row in range(0, model.rowCount(), 97):
+            for column in range(4):
+                cell = model.index(row, column)
+                assert model.data(cell) == fresh.data(fresh.index(row, column))
+        assert model.total == len(rows)
+
+
+def test_the_first_client_of_an_empty_list_is_shown_and_found(qapp):
+    model = ClientTableModel()
+    model.sort(0, Qt.SortOrder.AscendingOrder)
+    model.upsert(1, "María José", "228 123", "Xalapa", "")
+    model.upsert(2, "Ana", "", "", "")
+    model.upsert(1, "María José López", "228 123", "Xalapa", "")
+    assert model.total == 2
+    model.set_query("lopez")
+    assert shown(model) == [1]
+    model.set_query("")
+    assert shown(model) == [2, 1]  # name order
