@@ -77,6 +77,7 @@ FORGOTTEN_TIMER = timedelta(hours=4)
 
 class MainWindow(QMainWindow):
     firstPainted = Signal()  # the composition root opens the database after this
+    servicesReady = Signal()  # panels, menus and actions wired: the window takes requests
 
     def __init__(self, clock: Callable[[], datetime] | None = None) -> None:
         super().__init__()
@@ -304,6 +305,7 @@ class MainWindow(QMainWindow):
         self.keys.watch_shortcuts()
         self.tray = build_tray(self)
         self.sessionPanel.set_tariff(services.settings.tariff())
+        self.servicesReady.emit()
 
     # -- loading -------------------------------------------------------------------------------
     def show_clients(self, columns: ClientColumns, index: ClientIndex | None = None) -> None:
@@ -457,7 +459,7 @@ class MainWindow(QMainWindow):
 
     def show_agenda_today(self) -> None:
         """Today's citas of the advisor at work, in the notices (issue 13)."""
-        from app.ui.agenda_window import today_notice
+        from app.ui.agenda_reminders import today_notice
 
         services, advisor = self.services, self.advisor
         if services is None or advisor is None:
