@@ -111,7 +111,9 @@ class Probe(QObject):
         if event.type() == QEvent.Type.Paint:
             if "painted" not in marks and isinstance(obj, MainWindow):
                 mark("painted")
-                obj.servicesReady.connect(lambda: mark("services"))
+                ready = getattr(obj, "servicesReady", None)  # older checkouts: see poll()
+                if ready is not None:
+                    ready.connect(lambda: mark("services"))
                 ticker.start()
                 poller.start()
             elif "list" not in marks and obj.parent() is not None \\
@@ -122,6 +124,8 @@ class Probe(QObject):
 probe = Probe(); app.installEventFilter(probe)
 def poll():
     w = window()
+    if getattr(w, "sessionMenu", None) is not None:  # without servicesReady: within 10 ms
+        mark("services")
     loading = getattr(w, "_loading", None)
     if loading is None or not loading.done or "list" not in marks:
         return
