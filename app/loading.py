@@ -129,10 +129,13 @@ class Loading:
 
     def _shell(self) -> None:
         self.window.prepare_shell()
-        self.later(self._shell_built)
+        self.later(self._shell_part)
 
-    def _shell_built(self) -> None:
-        self.window.build_shell()
+    def _shell_part(self) -> None:
+        """One part of the window's shell per step (``MainWindow.build_shell_part``)."""
+        if self.window.build_shell_part():
+            self.later(self._shell_part)
+            return
         # typing before the list is there: the count says it is coming, not "0 clientes"
         self.window.clientSearch.textChanged.connect(lambda *_: self._status())
         self._shell_ready = True

@@ -96,7 +96,7 @@ class MainWindow(QMainWindow):
         #: advisor (a shared PostgreSQL), or says why not.
         self.claim_advisor: Callable[[AdvisorView], str | None] | None = None
         self._painted = False
-        self._shell_built = False
+        self._shell_parts = 0  # how many parts of build_shell() are built
         loading = QLabel("  Cargando clientes…")
         self.setCentralWidget(loading)  # replaced by build_shell() right after the first paint
         self.statusBar().showMessage("AppleUse Soporte")
@@ -107,10 +107,20 @@ class MainWindow(QMainWindow):
     def build_shell(self) -> None:
         """Right after the first paint: banners, the client list and pending cases; the
         session and billing panels take the placeholder's place once the database is open."""
-        if self._shell_built:
-            return
-        self._shell_built = True
-        self.prepare_shell()
+        while self.build_shell_part():
+            pass
+
+    def build_shell_part(self) -> bool:
+        """The next part of :meth:`build_shell` (a short step of its own when loading in the
+        background); True while parts remain."""
+        parts = (self._client_list, self._client_side, self._shell_layout, self._shell_wire)
+        if self._shell_parts < len(parts):
+            self.prepare_shell()
+            parts[self._shell_parts]()
+            self._shell_parts += 1
+        return self._shell_parts < len(parts)
+
+    def _shell_layout(self) -> None:
         from app.ui.kit.messages import error_banner, notice_banner
 
         self.errorBanner: MessageLabel = error_banner("errorBanner")
@@ -120,7 +130,7 @@ class MainWindow(QMainWindow):
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.setObjectName("mainSplitter")
-        splitter.addWidget(self._client_side())
+        splitter.addWidget(self.clientSide)
         splitter.addWidget(self.placeholder)
         splitter.setStretchFactor(0, 4)
         splitter.setStretchFactor(1, 7)
@@ -138,6 +148,7 @@ class MainWindow(QMainWindow):
         self.statusLabel.setObjectName("statusLabel")
         self.statusBar().addPermanentWidget(self.statusLabel)
 
+    def _shell_wire(self) -> None:
         from app.ui.window_keys import WindowKeys
 
         self.keys = WindowKeys(self)
@@ -148,6 +159,8 @@ class MainWindow(QMainWindow):
         self.pendingCasesTable.itemSelectionChanged.connect(self._on_pending_selection)
         self.newClientButton.setEnabled(False)  # until the database is open
         self.clientSearch.setFocus()
+        if self.clientSearch.text():  # typed while the shell was being built
+            self.clientModel.set_query(self.clientSearch.text())
 
     def prepare_shell(self) -> None:
         """The first half of :meth:`build_shell`: Qt's classes bound, the stylesheet read
@@ -161,9 +174,8 @@ class MainWindow(QMainWindow):
         assert isinstance(app, QApplication)
         style.install(app)
 
-    def _client_side(self) -> QFrame:
-        """Left: the clients (search, list, buttons, the selected one's policy) and the
-        pending cases."""
+    def _client_list(self) -> None:
+        """The clients: search, list, buttons, the selected one's policy."""
         from app.ui.client_model import ClientTableModel
 
         self.clientSearch = QLineEdit()
@@ -204,6 +216,8 @@ class MainWindow(QMainWindow):
         self.policyButton.setObjectName("policyButton")
         self.policyButton.setEnabled(False)
 
+    def _client_side(self) -> None:
+        """Left (``clientSide``): the clients (:meth:`_client_list`) and the pending cases."""
         self.pendingCasesTable = QTableWidget(0, 3)
         self.pendingCasesTable.setObjectName("pendingCasesTable")
         self.pendingCasesTable.setHorizontalHeaderLabels(
@@ -246,7 +260,7 @@ class MainWindow(QMainWindow):
         left_layout.addWidget(ptitle)
         left_layout.addWidget(self.pendingCasesTable)
         left_layout.addWidget(self.followUpButton, 0, Qt.AlignmentFlag.AlignRight)
-        return left
+        self.clientSide: QFrame = left
 
     def attach(
         self,
@@ -256,8 +270,9 @@ class MainWindow(QMainWindow):
         later: Callable[[Callable[[], None]], None] | None = None,
     ) -> None:
         """Build the panels, the controllers and the menus on the open database, for
-        ``advisor``. ``later``: builds the billing panel, then the menus and the wiring, in
-        next turns of the event loop (the start-up in the background: short steps)."""
+        ``advisor``. ``later``: builds the billing panel, places it, then the menus and the
+        wiring, in next turns of the event loop (the start-up in the background: short
+        steps)."""
         from app.ui.billing_panel import BillingPanel
         from app.ui.session_actions import SessionActions
         from app.ui.session_panel import SessionPanel
@@ -281,12 +296,14 @@ class MainWindow(QMainWindow):
             self.billingPanel: BillingPanel = BillingPanel(
                 self.session_actions.receipt_document, errors=self.show_error
             )
+
+        def place_billing() -> None:  # shown (styled, laid out): a step of its own
             self.splitter.insertWidget(2, self.billingPanel)
             self.splitter.setStretchFactor(2, 3)
             self.splitter.setSizes([500, 420, 360])
 
-        (later or _now)(billing)
-        (later or _now)(self._wire)
+        for step in (billing, place_billing, self._wire):
+            (later or _now)(step)
 
     def _wire(self) -> None:
         """The second half of :meth:`attach`: signals, menus, the tray, shortcuts."""
