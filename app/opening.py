@@ -135,7 +135,6 @@ def serve(opened: Opened, clock: Callable[[], datetime], *, warm: bool = False) 
         if warm:
             services.clients.advisors()
             services.settings.tariff()
-            import app.ui.advisor_dialog
             import app.ui.billing_panel
             import app.ui.session_actions
             import app.ui.session_panel
@@ -397,9 +396,6 @@ def choose_advisor(
 ) -> AdvisorView | None:
     """The advisor given by name, else the one remembered, else asked (and remembered)."""
     from PySide6.QtCore import QSettings
-    from PySide6.QtWidgets import QDialog
-
-    from app.ui.advisor_dialog import AdvisorDialog
 
     advisors = services.clients.advisors()
     settings = QSettings()
@@ -412,6 +408,10 @@ def choose_advisor(
         if chosen is None:
             if not interactive:
                 return None
+            from PySide6.QtWidgets import QDialog
+
+            from app.ui.advisor_dialog import AdvisorDialog
+
             dialog = AdvisorDialog(advisors, services.clients.create_advisor, window)
             if dialog.exec() != QDialog.DialogCode.Accepted or dialog.chosen is None:
                 return None
