@@ -1,6 +1,7 @@
-"""Start-up on a large database: the window keeps answering while the client list is read and
-indexed and the database layer loads on worker threads; what the advisor typed meanwhile
-applies as soon as the list is there."""
+"""Start-up on a large database: the window keeps answering while the database layer loads and
+then the client list is read and indexed, on worker threads; the window takes requests (its
+panels, menus and actions on the open database) before the list is there, and what the
+advisor typed meanwhile applies as soon as the list is there."""
 
 import sqlite3
 import sys
@@ -70,6 +71,8 @@ def test_the_window_answers_while_a_large_database_loads(
 
     timer.timeout.connect(tick)
     timer.start()
+    ready: list[tuple[bool, int]] = []  # when the window takes requests: list shown? ticks
+    window.servicesReady.connect(lambda: ready.append((loading.list_ready, len(ticks))))
     turns: list[bool] = []  # each turn of the event loop once the panels are there
 
     def turn() -> None:
@@ -109,6 +112,10 @@ def test_the_window_answers_while_a_large_database_loads(
     assert window.services is not None and window.advisor is not None
     assert window.advisor.name == "Ana"
     assert window.sessionMenu is not None  # the second step of attach ran
+    # the window took requests once, before the list was read (the database first), and
+    # the GUI thread's timer kept firing until then too
+    assert len(ready) == 1 and ready[0][0] is False and ready[0][1] >= 3
+    assert getattr(window, "_agenda_window", None) is None  # built when first opened
     # the window's last steps (billing panel, menus, first reads) ran one per turn of the
     # event loop, not back to back
     assert len(turns) >= 6, turns
