@@ -125,18 +125,7 @@ class MainWindow(QMainWindow):
 
         self.errorBanner: MessageLabel = error_banner("errorBanner")
         self.noticeBanner: MessageLabel = notice_banner("noticeBanner")
-        self.placeholder = QLabel("Abriendo la base de datos…")
-        self.placeholder.setObjectName("hintLabel")
-        self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.setObjectName("mainSplitter")
-        splitter.addWidget(self.clientSide)
-        splitter.addWidget(self.placeholder)
-        splitter.setStretchFactor(0, 4)
-        splitter.setStretchFactor(1, 7)
-        splitter.setChildrenCollapsible(False)
-        self.splitter = splitter
-
+        splitter = self.splitter
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.setContentsMargins(8, 8, 8, 8)
@@ -217,7 +206,8 @@ class MainWindow(QMainWindow):
         self.policyButton.setEnabled(False)
 
     def _client_side(self) -> None:
-        """Left (``clientSide``): the clients (:meth:`_client_list`) and the pending cases."""
+        """The splitter: left, the clients (:meth:`_client_list`) and the pending cases;
+        right, a placeholder until the database is open."""
         self.pendingCasesTable = QTableWidget(0, 3)
         self.pendingCasesTable.setObjectName("pendingCasesTable")
         self.pendingCasesTable.setHorizontalHeaderLabels(
@@ -260,7 +250,17 @@ class MainWindow(QMainWindow):
         left_layout.addWidget(ptitle)
         left_layout.addWidget(self.pendingCasesTable)
         left_layout.addWidget(self.followUpButton, 0, Qt.AlignmentFlag.AlignRight)
-        self.clientSide: QFrame = left
+        self.placeholder = QLabel("Abriendo la base de datos…")
+        self.placeholder.setObjectName("hintLabel")
+        self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.setObjectName("mainSplitter")
+        splitter.addWidget(left)
+        splitter.addWidget(self.placeholder)
+        splitter.setStretchFactor(0, 4)
+        splitter.setStretchFactor(1, 7)
+        splitter.setChildrenCollapsible(False)
+        self.splitter = splitter
 
     def attach(
         self,
@@ -270,9 +270,9 @@ class MainWindow(QMainWindow):
         later: Callable[[Callable[[], None]], None] | None = None,
     ) -> None:
         """Build the panels, the controllers and the menus on the open database, for
-        ``advisor``. ``later``: builds the billing panel, places it, then the menus and the
-        wiring, in next turns of the event loop (the start-up in the background: short
-        steps)."""
+        ``advisor``. ``later``: builds the session panel, the billing panel, places it, then
+        the menus and the wiring, in next turns of the event loop (the start-up in the
+        background: short steps)."""
         from app.ui.billing_panel import BillingPanel
         from app.ui.session_actions import SessionActions
         from app.ui.session_panel import SessionPanel
@@ -281,16 +281,17 @@ class MainWindow(QMainWindow):
         self.build_shell()
         self.services = services
         self.advisor = advisor
-        self._clock = self._clock or services.clock
+        clock = self._clock = self._clock or services.clock
         self.session_actions: SessionActions = SessionActions(self)
         self.dialogs: WindowDialogs = WindowDialogs(self)
-        self.sessionPanel: SessionPanel = SessionPanel(self._clock)
-        self.newClientButton.setEnabled(True)
-        self.splitter.replaceWidget(1, self.sessionPanel)
-        self.placeholder.deleteLater()
         self._where = where
         self.statusBar().clearMessage()
         self._show_advisor()
+
+        def session_panel() -> None:
+            self.sessionPanel: SessionPanel = SessionPanel(clock)
+            self.splitter.replaceWidget(1, self.sessionPanel)
+            self.placeholder.deleteLater()
 
         def billing() -> None:
             self.billingPanel: BillingPanel = BillingPanel(
@@ -302,7 +303,7 @@ class MainWindow(QMainWindow):
             self.splitter.setStretchFactor(2, 3)
             self.splitter.setSizes([500, 420, 360])
 
-        for step in (billing, place_billing, self._wire):
+        for step in (session_panel, billing, place_billing, self._wire):
             (later or _now)(step)
 
     def _wire(self) -> None:
@@ -312,6 +313,7 @@ class MainWindow(QMainWindow):
         assert self.services is not None
         services = self.services
         self.session_actions.wire()
+        self.newClientButton.setEnabled(True)
         self.sessionPanel.minuteChanged.connect(self.refresh_bill)
         self.sessionPanel.ticked.connect(self._update_tray)
         self.clientTable.doubleClicked.connect(lambda *_: self.keys.open_client())
