@@ -158,26 +158,26 @@ class Loading:
             self.url,
             self.interactive,
             self.later,
-            lambda: self._services_ready(opened),
+            self._services_ready,
         )
         self._status()
 
-    def _services_ready(self, opened: Opened) -> None:
+    def _services_ready(self) -> None:
         """The window takes requests: now the client list, and the warm-up the first reads
-        (queued after this step) wait for."""
+        (queued after this step) wait for — in that order, for a pool of two threads."""
         from app.location import sqlite_file
 
         services = self.services
         assert services is not None
         self.services_ready = True
+        path = sqlite_file(self.url)
+        if path is None:  # not a SQLite file: the services read the clients
+            self._read_through_services()
+        else:  # (migrated, if it had to be, before the services were built)
+            self._background(lambda: read_clients(path), self._clients_read)
         self._held = True
         self._background(lambda: warm_reads(services), lambda _: self._release())
         self._background(services.load_all, lambda _: self._status())
-        path = sqlite_file(self.url)
-        if path is None or opened.backup is not None:  # no file, or its schema just changed
-            self._read_through_services()
-        else:
-            self._background(lambda: read_clients(path), self._clients_read)
 
     def _release(self) -> None:
         self._held = False

@@ -185,3 +185,48 @@ def test_the_warm_up_reads_run_on_the_services_as_they_are(qapp: Any, engine: An
     warm_reads(services)  # an empty database
     fill(engine, datetime(2026, 11, 25).date(), weeks=1, seed=3)
     warm_reads(services)  # advisors, citas, pending cases
+
+
+def test_an_older_database_is_migrated_before_its_list_is_read(
+    qtbot: Any, ui_clock: Any, tmp_path: Path
+) -> None:
+    """Revision 0008 on disk: the start-up in the background migrates it (a backup first),
+    takes requests, then reads the clients from the migrated file."""
+    from alembic import command
+
+    from app.loading import load_in_background
+    from app.models.engine import alembic_config, current_revision, make_engine
+    from app.models.revisions import head
+    from app.ui.main_window import MainWindow
+
+    path = tmp_path / "antigua.sqlite3"
+    url = f"sqlite:///{path}"
+    engine = make_engine(url)
+    config = alembic_config()
+    with engine.connect() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, "0008")
+    engine.dispose()
+    stamp = "2026-11-24 16:00:00.000000"
+    with sqlite3.connect(path) as conn:
+        conn.executemany(
+            "INSERT INTO clients (name, phone, email, rfc, city, address, notes, active, "
+            "created_at, updated_at) VALUES (?, '', '', NULL, 'Xalapa', '', '', 1, ?, ?)",
+            [(f"Cliente {i}", stamp, stamp) for i in range(30)],
+        )
+    conn.close()
+    window = MainWindow(ui_clock)
+    qtbot.addWidget(window)
+    window.show()
+    loading = load_in_background(window, url, ui_clock, "Ana", interactive=False)
+    try:
+        qtbot.waitUntil(lambda: loading.done, timeout=60_000)
+        assert window.clientModel.total == 30
+        assert window.clientCountLabel.text() == "30 clientes"
+        engine = make_engine(url)
+        assert current_revision(engine) == head()
+        engine.dispose()
+        assert list((tmp_path / "respaldos").iterdir())  # the backup made before it
+    finally:
+        window.close()
+        window._db_lock.unlock()
