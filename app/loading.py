@@ -96,18 +96,31 @@ class Loading:
             if self._queue and not self._held:
                 self._next_turn()
 
-    def _background(self, work: Callable[[], T], then: Callable[[T], None]) -> None:
-        """``work`` on a worker thread, ``then`` with its result on the GUI thread; counted in
-        :attr:`working` until then."""
+    def _background(
+        self,
+        work: Callable[[], T],
+        then: Callable[[T], None],
+        *,
+        failed: Callable[[], None] | None = None,
+        always: Callable[[], None] | None = None,
+    ) -> None:
+        """``work`` on a worker thread; on the GUI thread, ``then`` with its result, or
+        ``failed`` when it was refused (a DomainError), and ``always`` in any case — also when
+        it raised a bug, which Qt then reports. Counted in :attr:`working` until then."""
         from app.ui.kit.operation import Operation
 
         self.working += 1
 
-        def deliver(result: T) -> None:
+        def ended() -> None:
             self.working -= 1
-            then(result)
+            if always is not None:
+                always()
+            self._status()
 
-        Operation(self.window, work, errors=_ignore).success(deliver).run_in_background()
+        operation = Operation(self.window, work, errors=_ignore).success(then).finished(ended)
+        if failed is not None:
+            operation.failure(lambda _: failed())
+        operation.run_in_background()
 
     def start(self) -> None:
         import sys
@@ -174,10 +187,11 @@ class Loading:
         if path is None:  # not a SQLite file: the services read the clients
             self._read_through_services()
         else:  # (migrated, if it had to be, before the services were built)
-            self._background(lambda: read_clients(path), self._clients_read)
+            read = lambda: read_clients(path)  # noqa: E731
+            self._background(read, self._clients_read, failed=self._read_through_services)
         self._held = True
-        self._background(lambda: warm_reads(services), lambda _: self._release())
-        self._background(services.load_all, lambda _: self._status())
+        self._background(lambda: warm_reads(services), _nothing, always=self._release)
+        self._background(services.load_all, _nothing)
 
     def _release(self) -> None:
         self._held = False
@@ -192,6 +206,7 @@ class Loading:
             self._show(read)
 
     def _read_through_services(self) -> None:
+        """The clients through the services (their errors in the banner)."""
         from app.ui.kit.operation import Operation
 
         services = self.services
@@ -244,6 +259,10 @@ _LOADING = (
     "Abriendo la base de datos…",
     "Cargando clientes y abriendo la base de datos…",
 )
+
+
+def _nothing(_: object) -> None:
+    """A job whose result nobody needs."""
 
 
 def _ignore(message: str) -> None:
