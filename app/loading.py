@@ -153,8 +153,9 @@ class Loading:
         self.window.clientSearch.textChanged.connect(lambda *_: self._status())
         self._shell_ready = True
         self._status()
-        if self._opened_early is not None:
-            self.later(lambda: self._opened(self._opened_early))  # type: ignore[arg-type]
+        opened = self._opened_early
+        if opened is not None:
+            self.later(lambda: self._opened(opened))
 
     def _opened(self, opened: Opened) -> None:
         """The database is open (or could not be): its errors said, the advisor chosen, the
@@ -187,7 +188,10 @@ class Loading:
         if path is None:  # not a SQLite file: the services read the clients
             self._read_through_services()
         else:  # (migrated, if it had to be, before the services were built)
-            read = lambda: read_clients(path)  # noqa: E731
+
+            def read() -> tuple[ClientColumns, ClientIndex] | None:
+                return read_clients(path)
+
             self._background(read, self._clients_read, failed=self._read_through_services)
         self._held = True
         self._background(lambda: warm_reads(services), _nothing, always=self._release)
