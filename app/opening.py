@@ -91,7 +91,9 @@ def prepare(url: str, clock: Callable[[], datetime], *, warm: bool = False) -> O
     """Import the database layer, open and check (migrate) the database, build the services.
     Worker-safe: no Qt object is touched, the engine's connections are its own; the error,
     if any, is returned for the GUI thread to show. Alembic is imported only when a migration
-    is pending (``models.engine.upgrade`` reads the revision with a plain query)."""
+    is pending (``models.engine.upgrade`` reads the revision with a plain query). ``warm``:
+    the modules the first requests need are imported while ``quick_check`` reads the file
+    (see :func:`serve`)."""
     import threading
 
     from app.location import sqlite_file
@@ -108,6 +110,8 @@ def prepare(url: str, clock: Callable[[], datetime], *, warm: bool = False) -> O
         from app.models import engine as db
 
         opened.engine = db.make_engine(url)
+        if warm:
+            _first_modules()  # nothing here touches the file: while it is checked
         if checker is not None:
             checker.join()
         opened.backup = db.upgrade(opened.engine, problems=found.get("p"))
@@ -122,9 +126,8 @@ def prepare(url: str, clock: Callable[[], datetime], *, warm: bool = False) -> O
 
 def serve(opened: Opened, clock: Callable[[], datetime], *, warm: bool = False) -> Opened:
     """The services on an opened database (worker-safe): the pending cases past their free
-    follow-up expired, so the window's first request finds the day as it is. ``warm``: also
-    import the modules the window's panels and menus need — imports only, no widget is made —
-    and read the tariff once (its SQL compiled), off the GUI thread."""
+    follow-up expired, so the window's first request finds the day as it is. ``warm``: the
+    advisors and the tariff read once (their SQL compiled) off the GUI thread."""
     opened.opening = False
     try:
         from app.services.facade import Services
@@ -135,14 +138,25 @@ def serve(opened: Opened, clock: Callable[[], datetime], *, warm: bool = False) 
         if warm:
             services.clients.advisors()
             services.settings.tariff()
-            import app.ui.billing_panel
-            import app.ui.session_actions
-            import app.ui.session_panel
-            import app.ui.window_dialogs
-            import app.ui.window_menus  # noqa: F401
     except Exception as exc:
         opened.error = exc
     return opened
+
+
+def _first_modules() -> None:
+    """What the window's first requests need — the models, the first services, the panels'
+    and menus' modules — imported (imports only: no widget is made, no file is read)."""
+    import app.models
+    import app.services.clients
+    import app.services.sessions
+    import app.services.settings
+    import app.ui.billing_panel
+    import app.ui.session_actions
+    import app.ui.session_panel
+    import app.ui.window_dialogs
+    import app.ui.window_menus
+
+    app.models.Client  # noqa: B018  # every model class, mapped
 
 
 def warm_reads(services: Services) -> None:
