@@ -41,7 +41,7 @@ def run(
     clock: Callable[[], datetime] | None = None,
     advisor_name: str | None = None,
 ) -> Any:
-    from PySide6.QtCore import QTimer
+    from PySide6.QtCore import QThreadPool, QTimer
     from PySide6.QtWidgets import QApplication
 
     from app.ui.main_window import MainWindow
@@ -65,7 +65,11 @@ def run(
         load_in_background(window, db_url, clock, advisor_name)
 
     window.firstPainted.connect(lambda: QTimer.singleShot(0, load))
-    return app.exec()
+    status = app.exec()
+    # A quit while the start-up's last jobs run (the list, the warm-up): they end first, as
+    # a worker thread still running Python while the interpreter shuts down crashes it.
+    QThreadPool.globalInstance().waitForDone()
+    return status
 
 
 def quick_fill(window: MainWindow, db_url: str | None) -> None:

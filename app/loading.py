@@ -7,7 +7,7 @@ from __future__ import annotations
 import gc
 from collections import deque
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from app.opening import (
     finish_opening,
@@ -16,7 +16,10 @@ from app.opening import (
     prepare,
     read_clients,
     services_clients,
+    warm_reads,
 )
+
+T = TypeVar("T")
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -29,11 +32,13 @@ if TYPE_CHECKING:
 
 
 class Loading:
-    """The window's start-up after its first paint, with the event loop running: the client
-    list (read and indexed) and the database (imports, check, migration, services) each on a
-    worker thread (``Operation.run_in_background``); only what touches widgets — and the
-    dialogs a start-up may need: a damaged file, the advisor's choice, a lock refused — runs
-    on the GUI thread, in short steps. The status bar says what is still loading."""
+    """The window's start-up after its first paint, with the event loop running. On worker
+    threads (``Operation.run_in_background``): first the database (imports, check, migration,
+    the services the first screen needs), then — once the window can take requests — the
+    client list (read and indexed) and the warm-up (every service built, the first reads'
+    SQL compiled). Only what touches widgets — and the dialogs a start-up may need: a damaged
+    file, the advisor's choice, a lock refused — runs on the GUI thread, in short steps. The
+    status bar says what is still loading."""
 
     def __init__(
         self,
@@ -51,24 +56,27 @@ class Loading:
         self.url = resolve_url(db_url)
         self.clock = clock or MonotonicClock()
         self.services: Services | None = None
+        self.services_ready = False  # the window takes requests (panels, menus, actions)
         self.list_ready = False  # the clients are shown and searchable
-        self.read_done = False  # the quick read (SQLite file) came back, shown or not
-        self.reread = False  # the services must read the clients (no quick read, migration)
         self.steps = 0  # short GUI steps still queued
+        self.working = 0  # worker jobs still running
+        self._shell_ready = False
+        self._opened_early: Opened | None = None  # the database came before the shell
+        self._held = False  # the queued first reads wait for the warm-up
         self._queue: deque[Callable[[], None]] = deque()
         self._switch_interval = 0.005
 
     @property
     def done(self) -> bool:
-        ready = self.services is not None and self.list_ready
-        return ready and not self.reread and not self.steps
+        loaded = self.services_ready and self.list_ready
+        return loaded and not self.steps and not self.working
 
     def later(self, step: Callable[[], None]) -> None:
         """Run ``step`` in a later turn of the event loop, after the steps queued before it,
         one step per turn (the window answers in between)."""
         self.steps += 1
         self._queue.append(step)
-        if len(self._queue) == 1:
+        if len(self._queue) == 1 and not self._held:
             self._next_turn()
 
     def _next_turn(self) -> None:
@@ -85,13 +93,37 @@ class Loading:
             self._queue.popleft()
             self.steps -= 1
             self._status()
-            if self._queue:
+            if self._queue and not self._held:
                 self._next_turn()
+
+    def _background(
+        self,
+        work: Callable[[], T],
+        then: Callable[[T], None],
+        *,
+        failed: Callable[[], None] | None = None,
+        always: Callable[[], None] | None = None,
+    ) -> None:
+        """``work`` on a worker thread; on the GUI thread, ``then`` with its result, or
+        ``failed`` when it was refused (a DomainError), and ``always`` in any case — also when
+        it raised a bug, which Qt then reports. Counted in :attr:`working` until then."""
+        from app.ui.kit.operation import Operation
+
+        self.working += 1
+
+        def ended() -> None:
+            self.working -= 1
+            if always is not None:
+                always()
+            self._status()
+
+        operation = Operation(self.window, work, errors=_ignore).success(then).finished(ended)
+        if failed is not None:
+            operation.failure(lambda _: failed())
+        operation.run_in_background()
 
     def start(self) -> None:
         import sys
-
-        from app.ui.kit.operation import Operation
 
         keep_memory_lean()
         # No garbage collection while loading: a full one walks every object SQLAlchemy and
@@ -102,46 +134,36 @@ class Loading:
         self._switch_interval = sys.getswitchinterval()
         sys.setswitchinterval(min(self._switch_interval, LOADING_SWITCH_INTERVAL))
         self.window.statusBar().showMessage(_LOADING[2])
-        Operation(self.window, _warm_shell, errors=_ignore).success(
-            lambda _: self._shell()
-        ).run_in_background()
+        if not lock_database(self.window, self.url, interactive=self.interactive):
+            return
+        url, clock = self.url, self.clock
+        self._background(lambda: prepare(url, clock, warm=True), self._opened)
+        self._background(_warm_shell, lambda _: self._shell())
 
     def _shell(self) -> None:
         self.window.prepare_shell()
-        self.later(self._shell_built)
+        self.later(self._shell_part)
 
-    def _shell_built(self) -> None:
-        self.window.build_shell()
+    def _shell_part(self) -> None:
+        """One part of the window's shell per step (``MainWindow.build_shell_part``)."""
+        if self.window.build_shell_part():
+            self.later(self._shell_part)
+            return
         # typing before the list is there: the count says it is coming, not "0 clientes"
         self.window.clientSearch.textChanged.connect(lambda *_: self._status())
+        self._shell_ready = True
         self._status()
-        self.later(self._open)
-
-    def _open(self) -> None:
-        from app.location import sqlite_file
-        from app.ui.kit.operation import Operation
-
-        if not lock_database(self.window, self.url, interactive=self.interactive):
-            return
-        self._status()
-        path, url, clock = sqlite_file(self.url), self.url, self.clock
-        Operation(self.window, lambda: read_clients(path), errors=_ignore).success(
-            self._clients_read
-        ).run_in_background()
-        Operation(self.window, lambda: prepare(url, clock, warm=True), errors=_ignore).success(
-            self._opened
-        ).run_in_background()
-
-    def _clients_read(self, read: tuple[ClientColumns, ClientIndex] | None) -> None:
-        self.read_done = True
-        if read is None:
-            self.reread = True
-        else:
-            self.window.show_clients(*read)
-            self.list_ready = True
-        self._reread_if_needed()
+        opened = self._opened_early
+        if opened is not None:
+            self.later(lambda: self._opened(opened))
 
     def _opened(self, opened: Opened) -> None:
+        """The database is open (or could not be): its errors said, the advisor chosen, the
+        panels built in short steps — once the client side is there."""
+        if not self._shell_ready:
+            self._opened_early = opened
+            return
+        self._opened_early = None
         self.services = finish_opening(
             self.window,
             opened,
@@ -150,32 +172,67 @@ class Loading:
             self.url,
             self.interactive,
             self.later,
+            self._services_ready,
         )
-        if self.services is None:
-            return
-        self.reread = self.reread or opened.backup is not None
-        self._reread_if_needed()
+        self._status()
 
-    def _reread_if_needed(self) -> None:
-        """The quick read was impossible (no SQLite file, an older schema) or the schema just
-        changed: the services read the clients, on a worker thread too."""
+    def _services_ready(self) -> None:
+        """The window takes requests: now the client list, and the warm-up the first reads
+        (queued after this step) wait for — in that order, for a pool of two threads."""
+        from app.location import sqlite_file
+
+        services = self.services
+        assert services is not None
+        self.services_ready = True
+        path = sqlite_file(self.url)
+        if path is None:  # not a SQLite file: the services read the clients
+            self._read_through_services()
+        else:  # (migrated, if it had to be, before the services were built)
+
+            def read() -> tuple[ClientColumns, ClientIndex] | None:
+                return read_clients(path)
+
+            self._background(read, self._clients_read, failed=self._read_through_services)
+        self._held = True
+        self._background(lambda: warm_reads(services), _nothing, always=self._release)
+        self._background(services.load_all, _nothing)
+
+    def _release(self) -> None:
+        self._held = False
+        if self._queue:
+            self._next_turn()
+        self._status()
+
+    def _clients_read(self, read: tuple[ClientColumns, ClientIndex] | None) -> None:
+        if read is None:  # an older schema, no clients table: the services read them
+            self._read_through_services()
+        else:
+            self._show(read)
+
+    def _read_through_services(self) -> None:
+        """The clients through the services (their errors in the banner)."""
         from app.ui.kit.operation import Operation
 
         services = self.services
-        if services is not None and self.read_done and self.reread:
-            Operation(self.window, lambda: services_clients(services)).success(
-                self._clients_reread
-            ).failure(lambda _: self._gave_up()).run_in_background()
-        self._status()
+        assert services is not None
+        self.working += 1
+
+        def ended() -> None:
+            self.working -= 1
+            self._status()
+
+        Operation(self.window, lambda: services_clients(services)).success(self._show).failure(
+            lambda _: self._gave_up()
+        ).finished(ended).run_in_background()
 
     def _gave_up(self) -> None:
         """The clients could not be read (the banner says why): loading ends all the same."""
-        self.list_ready, self.reread = True, False
+        self.list_ready = True
         self._status()
 
-    def _clients_reread(self, read: tuple[ClientColumns, ClientIndex]) -> None:
+    def _show(self, read: tuple[ClientColumns, ClientIndex]) -> None:
         self.window.show_clients(*read)
-        self.list_ready, self.reread = True, False
+        self.list_ready = True
         self._status()
 
     def _status(self) -> None:
@@ -184,10 +241,10 @@ class Loading:
             self.window.clientCountLabel.setText(_LOADING[0])
         bar = self.window.statusBar()
         message = bar.currentMessage()
-        if self.services is None:
+        if not self.services_ready:
             bar.showMessage(_LOADING[1] if self.list_ready else _LOADING[2])
-        elif not self.list_ready or self.reread:
-            bar.showMessage("Cargando clientes…")
+        elif not self.list_ready:
+            bar.showMessage(_LOADING[0])
         elif message in _LOADING:
             bar.clearMessage()
         if self.done and not gc.isenabled():
@@ -208,6 +265,10 @@ _LOADING = (
 )
 
 
+def _nothing(_: object) -> None:
+    """A job whose result nobody needs."""
+
+
 def _ignore(message: str) -> None:
     """Loading reports its own errors (``finish_opening``): nothing for the banner."""
 
@@ -217,9 +278,7 @@ def _warm_shell() -> None:
     import app.ui.client_model
     import app.ui.kit.messages
     import app.ui.kit.style
-    import app.ui.window_keys
-
-    app.ui.client_model.preload()
+    import app.ui.window_keys  # noqa: F401
 
 
 def load_in_background(

@@ -91,7 +91,9 @@ def prepare(url: str, clock: Callable[[], datetime], *, warm: bool = False) -> O
     """Import the database layer, open and check (migrate) the database, build the services.
     Worker-safe: no Qt object is touched, the engine's connections are its own; the error,
     if any, is returned for the GUI thread to show. Alembic is imported only when a migration
-    is pending (``models.engine.upgrade`` reads the revision with a plain query)."""
+    is pending (``models.engine.upgrade`` reads the revision with a plain query). ``warm``:
+    the modules the first requests need are imported while ``quick_check`` reads the file
+    (see :func:`serve`)."""
     import threading
 
     from app.location import sqlite_file
@@ -108,6 +110,8 @@ def prepare(url: str, clock: Callable[[], datetime], *, warm: bool = False) -> O
         from app.models import engine as db
 
         opened.engine = db.make_engine(url)
+        if warm:
+            _first_modules()  # nothing here touches the file: while it is checked
         if checker is not None:
             checker.join()
         opened.backup = db.upgrade(opened.engine, problems=found.get("p"))
@@ -121,8 +125,9 @@ def prepare(url: str, clock: Callable[[], datetime], *, warm: bool = False) -> O
 
 
 def serve(opened: Opened, clock: Callable[[], datetime], *, warm: bool = False) -> Opened:
-    """The services on an opened database (worker-safe). ``warm``: also import the window's
-    remaining modules — imports only, no widget is made — off the GUI thread."""
+    """The services on an opened database (worker-safe): the pending cases past their free
+    follow-up expired, so the window's first request finds the day as it is. ``warm``: the
+    advisors and the tariff read once (their SQL compiled) off the GUI thread."""
     opened.opening = False
     try:
         from app.services.facade import Services
@@ -131,17 +136,27 @@ def serve(opened: Opened, clock: Callable[[], datetime], *, warm: bool = False) 
         services.sessions.expire_pending()
         opened.services = services
         if warm:
-            warm_reads(services)
-            import app.ui.advisor_dialog
-            import app.ui.agenda_window
-            import app.ui.billing_panel
-            import app.ui.session_actions
-            import app.ui.session_panel
-            import app.ui.window_dialogs
-            import app.ui.window_menus  # noqa: F401
+            services.clients.advisors()
+            services.settings.tariff()
     except Exception as exc:
         opened.error = exc
     return opened
+
+
+def _first_modules() -> None:
+    """What the window's first requests need — the models, the first services, the panels'
+    and menus' modules — imported (imports only: no widget is made, no file is read)."""
+    import app.models
+    import app.services.clients
+    import app.services.sessions
+    import app.services.settings
+    import app.ui.billing_panel
+    import app.ui.session_actions
+    import app.ui.session_panel
+    import app.ui.window_dialogs
+    import app.ui.window_menus
+
+    app.models.Client  # noqa: B018  # every model class, mapped
 
 
 def warm_reads(services: Services) -> None:
@@ -153,7 +168,7 @@ def warm_reads(services: Services) -> None:
 
     from app.kernel.enums import CaseState
     from app.kernel.errors import DomainError
-    from app.ui.agenda_window import today_notice
+    from app.ui.agenda_reminders import reminders_upcoming, today_notice
 
     with suppress(DomainError):
         advisors = services.clients.advisors()
@@ -163,6 +178,7 @@ def warm_reads(services: Services) -> None:
         services.sessions.cases(states=[CaseState.PENDING])
         services.policies.due_for_review()
         today_notice(services, advisor_id)
+        reminders_upcoming(services, advisor_id, 15)
         start = services.agenda.local_midnight(services.clock())
         services.agenda.blocked(start, start + timedelta(days=7), advisor_id)
         services.agenda.working_hours(advisor_id)
@@ -200,9 +216,11 @@ def finish_opening(
     url: str,
     interactive: bool,
     later: Callable[[Callable[[], None]], None] | None = None,
+    ready: Callable[[], None] | None = None,
 ) -> Services | None:
     """On the GUI thread, after :func:`prepare`: its error said in Spanish (a damaged file
-    offers its newest good backup), the advisor chosen, the window filled."""
+    offers its newest good backup), the advisor chosen, the window filled (``later``,
+    ``ready``: see :func:`fill_window`)."""
     from PySide6.QtWidgets import QApplication, QMessageBox
 
     from app.kernel.errors import DomainError, StorageError
@@ -225,13 +243,15 @@ def finish_opening(
                 QApplication.quit()
                 return None
             raise
-        return finish_opening(window, opened, clock, advisor_name, url, interactive, later)
+        return finish_opening(window, opened, clock, advisor_name, url, interactive, later, ready)
     try:
         if error is not None:
             raise error
         assert opened.services is not None
         engine, services, backup = opened.engine, opened.services, opened.backup
-        return fill_window(window, engine, services, advisor_name, backup, url, interactive, later)
+        return fill_window(
+            window, engine, services, advisor_name, backup, url, interactive, later, ready
+        )
     except DomainError as exc:  # a fault while reading the first data: the same message
         if interactive:
             QMessageBox.critical(window, APP_NAME, str(exc))
@@ -257,9 +277,12 @@ def fill_window(
     url: str,
     interactive: bool,
     later: Callable[[Callable[[], None]], None] | None = None,
+    ready: Callable[[], None] | None = None,
 ) -> Services | None:
     """Services on the opened database, the advisor chosen, the window filled. ``later``
-    runs the last reads (pending cases, reviews due) in a next turn of the event loop."""
+    runs the panels' last steps and then the first reads (pending cases, reviews due…) in
+    next turns of the event loop; ``ready``, a step between the two: the window takes
+    requests from then on."""
     from PySide6.QtWidgets import QApplication, QMessageBox
     from sqlalchemy.exc import DBAPIError
 
@@ -297,16 +320,16 @@ def fill_window(
         if interactive and services.backups.available:
             window.back_up_daily()  # the day's first start: a backup, off the GUI thread
         if interactive:
-            from PySide6.QtCore import QTimer
+            from app.ui.agenda_reminders import start_reminders
 
-            from app.ui.agenda_window import open_agenda
-
-            QTimer.singleShot(0, lambda: open_agenda(window, show=False))  # the cita reminders
+            start_reminders(window)  # the cita reminders (the Agenda window: when opened)
 
     def restore() -> None:
         window.restore_running_session()
 
     step = later or _now  # the window answers between steps, when loading in the background
+    if ready is not None:
+        step(ready)
     for read in (window.load_pending, window.show_reviews_due, window.show_agenda_today,
                  restore, rest):  # fmt: skip
         step(read)
@@ -387,9 +410,6 @@ def choose_advisor(
 ) -> AdvisorView | None:
     """The advisor given by name, else the one remembered, else asked (and remembered)."""
     from PySide6.QtCore import QSettings
-    from PySide6.QtWidgets import QDialog
-
-    from app.ui.advisor_dialog import AdvisorDialog
 
     advisors = services.clients.advisors()
     settings = QSettings()
@@ -402,6 +422,10 @@ def choose_advisor(
         if chosen is None:
             if not interactive:
                 return None
+            from PySide6.QtWidgets import QDialog
+
+            from app.ui.advisor_dialog import AdvisorDialog
+
             dialog = AdvisorDialog(advisors, services.clients.create_advisor, window)
             if dialog.exec() != QDialog.DialogCode.Accepted or dialog.chosen is None:
                 return None

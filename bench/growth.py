@@ -7,9 +7,11 @@ For each size a database with that many clients and as many sessions is built on
 processes started side by side with a bare PySide6 window (and a bare window that also imports
 ``sqlalchemy.orm``, the reference for "services ready"), it prints the median of ``--runs``:
 
-- first paint, list usable (painted, indexed, searchable), services ready: wall time from the
-  process start and the process's CPU time (``time.process_time``), each as a ratio to the bare
-  window's first paint measured in the same run;
+- first paint, list usable (painted, indexed, searchable), services ready (the window takes
+  requests: its panels, menus and actions wired on the open database — ``servicesReady``),
+  everything loaded (list, services, the first reads, the warm-up): wall time from the process
+  start and the process's CPU time (``time.process_time``, every thread), each as a ratio to the
+  bare window's first paint measured in the same run;
 - the longest event-loop gap after the first paint, until everything is loaded (a 5 ms timer on
   the GUI thread), as wall time and as the GUI thread's CPU time in that gap
   (``time.thread_time``): work done on the GUI thread, not waiting for the CPU;
@@ -109,6 +111,9 @@ class Probe(QObject):
         if event.type() == QEvent.Type.Paint:
             if "painted" not in marks and isinstance(obj, MainWindow):
                 mark("painted")
+                ready = getattr(obj, "servicesReady", None)  # older checkouts: see poll()
+                if ready is not None:
+                    ready.connect(lambda: mark("services"))
                 ticker.start()
                 poller.start()
             elif "list" not in marks and obj.parent() is not None \\
@@ -119,10 +124,12 @@ class Probe(QObject):
 probe = Probe(); app.installEventFilter(probe)
 def poll():
     w = window()
+    if getattr(w, "sessionMenu", None) is not None:  # without servicesReady: within 10 ms
+        mark("services")
     loading = getattr(w, "_loading", None)
     if loading is None or not loading.done or "list" not in marks:
         return
-    mark("ready")
+    mark("loaded")
     ticker.stop(); poller.stop()
     QTimer.singleShot(0, measure)
 poller = QTimer(); poller.setInterval(10); poller.timeout.connect(poll)
@@ -206,7 +213,7 @@ def measure_size(size: int, folder: Path, runs: int, env: dict[str, str]) -> dic
         add("sa_cpu", sa["imported"][1])  # type: ignore[index]
         add("sa_rss", sa["rss"])  # type: ignore[arg-type]
         t0, out = spawn(APP, env)
-        for name in ("painted", "list", "ready"):
+        for name in ("painted", "list", "services", "loaded"):
             add(f"{name}_wall", out[name][0] - t0)  # type: ignore[index]
             add(f"{name}_cpu", out[name][1])  # type: ignore[index]
         add("gap_wall", out["gap"]["wall"])  # type: ignore[index]
@@ -234,13 +241,14 @@ def report(size: int, m: dict[str, float]) -> list[tuple[str, str, str]]:
             f"{wall * 1000:6.0f} ms wall ({wall / bw:4.2f}×)"
         )
 
-    ready_vs_sa = m["ready_cpu"] / m["sa_cpu"]
+    ready_vs_sa = m["services_cpu"] / m["sa_cpu"]
     return [
         ("bare window, first paint", f"{bc * 1000:6.0f} ms CPU · {bw * 1000:6.0f} ms wall", ""),
         ("bare + import sqlalchemy.orm", timed("sa"), f"RSS {m['sa_rss']:.0f} MiB"),
         ("AppleUse first paint", timed("painted"), ""),
         ("list usable (indexed)", timed("list"), ""),
-        ("services ready", timed("ready"), f"{ready_vs_sa:.2f}× bare+SA CPU (goal ≤ 1.5×)"),
+        ("services ready", timed("services"), f"{ready_vs_sa:.2f}× bare+SA CPU (goal ≤ 1.5×)"),
+        ("everything loaded", timed("loaded"), ""),
         (
             "longest event-loop gap",
             f"{m['gap_cpu'] * 1000:6.0f} ms GUI-thread CPU · {m['gap_wall'] * 1000:6.0f} ms wall",

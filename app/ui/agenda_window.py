@@ -19,7 +19,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -35,12 +35,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.billing.availability import reminders_due, working_spans
+from app.billing.availability import working_spans
 from app.billing.policy import day_start, local_day
 from app.kernel.enums import AppointmentPurpose, AppointmentState, Modality
 from app.kernel.errors import DomainError
 from app.kernel.fmt import format_long_day, format_time
 from app.services.agenda_values import AppointmentView, DueItem
+from app.ui.agenda_reminders import REMINDER_KEY, Reminders, start_reminders, today_notice
 from app.ui.agenda_view import AgendaView, Column, column_label, named
 from app.ui.appointment_dialog import AppointmentDialog
 from app.ui.kit.layout import run_dialog
@@ -50,11 +51,9 @@ from app.ui.kit.operation import Operation
 if TYPE_CHECKING:
     from app.services.facade import Services
 
-#: the user's preference: minutes before each cita for the tray notice (0: none)
-REMINDER_KEY = "agenda/reminderMinutes"
 SUBSCRIPTION_KEY = "agenda/subscription"  # advisor id → the exported .ics kept up to date
 
-__all__ = ["AgendaWindow", "open_agenda", "start_session_from", "today_notice"]
+__all__ = ["REMINDER_KEY", "AgendaWindow", "open_agenda", "start_session_from", "today_notice"]
 
 
 class AgendaWindow(QWidget):
@@ -68,7 +67,10 @@ class AgendaWindow(QWidget):
         *,
         advisor_id: int | None = None,
         reminder_minutes: int = 15,
+        reminders: Reminders | None = None,
     ) -> None:
+        """``reminders``: the main window's (:func:`~app.ui.agenda_reminders.start_reminders`),
+        shared — the citas already reminded stay so —; else the window makes its own."""
         super().__init__(parent, Qt.WindowType.Window)
         self._dirty = False  # a cita changed here: rewrite the subscribed calendars
         self.services = services
@@ -78,8 +80,11 @@ class AgendaWindow(QWidget):
         self.tariff = services.settings.tariff()
         self.anchor: date = local_day(services.clock(), self.tariff)
         self.week = True
-        self.reminder_minutes = reminder_minutes
-        self.reminded: set[int] = set()
+        if reminders is None:
+            reminders = Reminders(services, self.advisor_id, reminder_minutes, self)
+        reminders.reminder.connect(self.reminder)
+        reminders.advisor = self.advisor_id  # the advisor shown
+        self.reminders = reminders
         self.due_items: list[DueItem] = []
         self.errorLabel = error_banner("agendaError")
         self.noticeLabel = notice_banner("agendaNotice")
@@ -89,10 +94,6 @@ class AgendaWindow(QWidget):
         self.advisorCombo.setCurrentIndex(max(0, self.advisorCombo.findData(advisor_id)))
         self._wire()
         self.reload()
-        self.timer = QTimer(self)
-        self.timer.setInterval(60_000)
-        self.timer.timeout.connect(self.check_reminders)
-        self.timer.start()
 
     # -- layout ----------------------------------------------------------------------------------
     def _button(self, name: str, text: str, slot: Callable[[], Any]) -> QPushButton:
@@ -121,7 +122,7 @@ class AgendaWindow(QWidget):
         self.reminderSpin.setPrefix("Aviso ")
         self.reminderSpin.setSuffix(" min antes")
         self.reminderSpin.setSpecialValueText("Sin aviso")
-        self.reminderSpin.setValue(self.reminder_minutes)
+        self.reminderSpin.setValue(self.reminders.minutes)
         self.reminderSpin.valueChanged.connect(self.set_reminder_minutes)
         bar = QHBoxLayout()
         left: tuple[QWidget, ...] = (self.prevButton, self.todayButton, self.nextButton)
@@ -525,44 +526,22 @@ class AgendaWindow(QWidget):
             self.noticeLabel.show_message(f"Invitación guardada en {name}.")
 
     # -- reminders -------------------------------------------------------------------------------
+    @property
+    def reminder_minutes(self) -> int:
+        return self.reminders.minutes
+
+    @property
+    def reminded(self) -> set[int]:
+        return self.reminders.reminded
+
     def set_reminder_minutes(self, minutes: int) -> None:
         """How long before each cita the tray notice comes (0: none); kept in QSettings."""
-        self.reminder_minutes = minutes
+        self.reminders.minutes = minutes
         QSettings().setValue(REMINDER_KEY, minutes)
 
     def check_reminders(self) -> list[str]:
         """A notice ``reminder_minutes`` before each cita of the advisor shown (once each)."""
-        if self.reminder_minutes <= 0:
-            return []
-        now = self.services.clock()
-        upcoming = self.services.agenda.appointments(
-            now, now + timedelta(minutes=self.reminder_minutes + 1), self.advisor_id(), marks=False
-        )
-        texts = []
-        for a in reminders_due(upcoming, now, self.reminder_minutes, self.reminded):
-            self.reminded.add(a.id)
-            text = f"{format_time(a.start)} cita: {a.title} ({a.modality.label}, {a.advisor_name})"
-            texts.append(text)
-            self.reminder.emit(text)
-        return texts
-
-
-def today_notice(services: Services, advisor_id: int | None) -> str:
-    """ "Hoy: 3 citas (09:00 Lucía Pérez, 11:00 …)." for the main window at start-up ("" when
-    there are none)."""
-    now = services.clock()
-    start = services.agenda.local_midnight(now)
-    views = [
-        a
-        for a in services.agenda.appointments(start, start + timedelta(days=1), advisor_id)
-        if a.state.active and a.end > now
-    ]
-    if not views:
-        return ""
-    first = ", ".join(f"{format_time(a.start)} {a.client_name}" for a in views[:3])
-    more = "…" if len(views) > 3 else ""
-    count = "1 cita" if len(views) == 1 else f"{len(views)} citas"
-    return f"Hoy: {count} ({first}{more}). Archivo → Agenda… para verlas."
+        return self.reminders.check()
 
 
 def _esc(text: str) -> str:
@@ -570,30 +549,27 @@ def _esc(text: str) -> str:
 
 
 def open_agenda(window: Any, *, show: bool = True) -> AgendaWindow | None:
-    """Archivo → Agenda… of the main window: one Agenda window, for the advisor at work; its
-    reminders go to the tray and "Iniciar sesión" starts the cita's session in the main
-    window. ``show=False`` at start-up: the reminders run, the window opens when asked."""
+    """Archivo → Agenda… of the main window: one Agenda window, for the advisor at work,
+    sharing the main window's reminders (:func:`~app.ui.agenda_reminders.start_reminders`,
+    which start-up runs without building this window); "Iniciar sesión" starts the cita's
+    session in the main window. ``show=False``: built, not shown."""
     services = getattr(window, "services", None)
     if services is None:
         return None
     found = getattr(window, "_agenda_window", None)
     if found is None:
         advisor = getattr(window, "advisor", None)
-        minutes = int(QSettings().value(REMINDER_KEY, 15))  # type: ignore[call-overload]
         found = AgendaWindow(
-            services, window, advisor_id=advisor.id if advisor else None, reminder_minutes=minutes
+            services,
+            window,
+            advisor_id=advisor.id if advisor else None,
+            reminders=start_reminders(window),
         )
         window._agenda_window = found
-
-        def notify(text: str) -> None:
-            tray = getattr(window, "tray", None)
-            if tray is not None:
-                tray.showMessage("Próxima cita", text)
 
         def start(a: AppointmentView) -> None:
             start_session_from(window, a)
 
-        found.reminder.connect(notify)
         found.startSessionRequested.connect(start)
     if not show:
         return found

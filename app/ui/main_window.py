@@ -77,6 +77,7 @@ FORGOTTEN_TIMER = timedelta(hours=4)
 
 class MainWindow(QMainWindow):
     firstPainted = Signal()  # the composition root opens the database after this
+    servicesReady = Signal()  # panels, menus and actions wired: the window takes requests
 
     def __init__(self, clock: Callable[[], datetime] | None = None) -> None:
         super().__init__()
@@ -95,7 +96,7 @@ class MainWindow(QMainWindow):
         #: advisor (a shared PostgreSQL), or says why not.
         self.claim_advisor: Callable[[AdvisorView], str | None] | None = None
         self._painted = False
-        self._shell_built = False
+        self._shell_parts = 0  # how many parts of build_shell() are built
         loading = QLabel("  Cargando clientes…")
         self.setCentralWidget(loading)  # replaced by build_shell() right after the first paint
         self.statusBar().showMessage("AppleUse Soporte")
@@ -106,26 +107,25 @@ class MainWindow(QMainWindow):
     def build_shell(self) -> None:
         """Right after the first paint: banners, the client list and pending cases; the
         session and billing panels take the placeholder's place once the database is open."""
-        if self._shell_built:
-            return
-        self._shell_built = True
-        self.prepare_shell()
+        while self.build_shell_part():
+            pass
+
+    def build_shell_part(self) -> bool:
+        """The next part of :meth:`build_shell` (a short step of its own when loading in the
+        background); True while parts remain."""
+        parts = (self._client_list, self._client_side, self._shell_layout, self._shell_wire)
+        if self._shell_parts < len(parts):
+            self.prepare_shell()
+            parts[self._shell_parts]()
+            self._shell_parts += 1
+        return self._shell_parts < len(parts)
+
+    def _shell_layout(self) -> None:
         from app.ui.kit.messages import error_banner, notice_banner
 
         self.errorBanner: MessageLabel = error_banner("errorBanner")
         self.noticeBanner: MessageLabel = notice_banner("noticeBanner")
-        self.placeholder = QLabel("Abriendo la base de datos…")
-        self.placeholder.setObjectName("hintLabel")
-        self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.setObjectName("mainSplitter")
-        splitter.addWidget(self._client_side())
-        splitter.addWidget(self.placeholder)
-        splitter.setStretchFactor(0, 4)
-        splitter.setStretchFactor(1, 7)
-        splitter.setChildrenCollapsible(False)
-        self.splitter = splitter
-
+        splitter = self.splitter
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.setContentsMargins(8, 8, 8, 8)
@@ -137,6 +137,7 @@ class MainWindow(QMainWindow):
         self.statusLabel.setObjectName("statusLabel")
         self.statusBar().addPermanentWidget(self.statusLabel)
 
+    def _shell_wire(self) -> None:
         from app.ui.window_keys import WindowKeys
 
         self.keys = WindowKeys(self)
@@ -147,6 +148,8 @@ class MainWindow(QMainWindow):
         self.pendingCasesTable.itemSelectionChanged.connect(self._on_pending_selection)
         self.newClientButton.setEnabled(False)  # until the database is open
         self.clientSearch.setFocus()
+        if self.clientSearch.text():  # typed while the shell was being built
+            self.clientModel.set_query(self.clientSearch.text())
 
     def prepare_shell(self) -> None:
         """The first half of :meth:`build_shell`: Qt's classes bound, the stylesheet read
@@ -160,9 +163,8 @@ class MainWindow(QMainWindow):
         assert isinstance(app, QApplication)
         style.install(app)
 
-    def _client_side(self) -> QFrame:
-        """Left: the clients (search, list, buttons, the selected one's policy) and the
-        pending cases."""
+    def _client_list(self) -> None:
+        """The clients: search, list, buttons, the selected one's policy."""
         from app.ui.client_model import ClientTableModel
 
         self.clientSearch = QLineEdit()
@@ -203,6 +205,9 @@ class MainWindow(QMainWindow):
         self.policyButton.setObjectName("policyButton")
         self.policyButton.setEnabled(False)
 
+    def _client_side(self) -> None:
+        """The splitter: left, the clients (:meth:`_client_list`) and the pending cases;
+        right, a placeholder until the database is open."""
         self.pendingCasesTable = QTableWidget(0, 3)
         self.pendingCasesTable.setObjectName("pendingCasesTable")
         self.pendingCasesTable.setHorizontalHeaderLabels(
@@ -245,7 +250,17 @@ class MainWindow(QMainWindow):
         left_layout.addWidget(ptitle)
         left_layout.addWidget(self.pendingCasesTable)
         left_layout.addWidget(self.followUpButton, 0, Qt.AlignmentFlag.AlignRight)
-        return left
+        self.placeholder = QLabel("Abriendo la base de datos…")
+        self.placeholder.setObjectName("hintLabel")
+        self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.setObjectName("mainSplitter")
+        splitter.addWidget(left)
+        splitter.addWidget(self.placeholder)
+        splitter.setStretchFactor(0, 4)
+        splitter.setStretchFactor(1, 7)
+        splitter.setChildrenCollapsible(False)
+        self.splitter = splitter
 
     def attach(
         self,
@@ -255,8 +270,9 @@ class MainWindow(QMainWindow):
         later: Callable[[Callable[[], None]], None] | None = None,
     ) -> None:
         """Build the panels, the controllers and the menus on the open database, for
-        ``advisor``. ``later``: builds the billing panel, then the menus and the wiring, in
-        next turns of the event loop (the start-up in the background: short steps)."""
+        ``advisor``. ``later``: builds the session panel, the billing panel, places it, then
+        the menus and the wiring, in next turns of the event loop (the start-up in the
+        background: short steps)."""
         from app.ui.billing_panel import BillingPanel
         from app.ui.session_actions import SessionActions
         from app.ui.session_panel import SessionPanel
@@ -265,27 +281,30 @@ class MainWindow(QMainWindow):
         self.build_shell()
         self.services = services
         self.advisor = advisor
-        self._clock = self._clock or services.clock
+        clock = self._clock = self._clock or services.clock
         self.session_actions: SessionActions = SessionActions(self)
         self.dialogs: WindowDialogs = WindowDialogs(self)
-        self.sessionPanel: SessionPanel = SessionPanel(self._clock)
-        self.newClientButton.setEnabled(True)
-        self.splitter.replaceWidget(1, self.sessionPanel)
-        self.placeholder.deleteLater()
         self._where = where
         self.statusBar().clearMessage()
         self._show_advisor()
+
+        def session_panel() -> None:
+            self.sessionPanel: SessionPanel = SessionPanel(clock)
+            self.splitter.replaceWidget(1, self.sessionPanel)
+            self.placeholder.deleteLater()
 
         def billing() -> None:
             self.billingPanel: BillingPanel = BillingPanel(
                 self.session_actions.receipt_document, errors=self.show_error
             )
+
+        def place_billing() -> None:  # shown (styled, laid out): a step of its own
             self.splitter.insertWidget(2, self.billingPanel)
             self.splitter.setStretchFactor(2, 3)
             self.splitter.setSizes([500, 420, 360])
 
-        (later or _now)(billing)
-        (later or _now)(self._wire)
+        for step in (session_panel, billing, place_billing, self._wire):
+            (later or _now)(step)
 
     def _wire(self) -> None:
         """The second half of :meth:`attach`: signals, menus, the tray, shortcuts."""
@@ -294,6 +313,7 @@ class MainWindow(QMainWindow):
         assert self.services is not None
         services = self.services
         self.session_actions.wire()
+        self.newClientButton.setEnabled(True)
         self.sessionPanel.minuteChanged.connect(self.refresh_bill)
         self.sessionPanel.ticked.connect(self._update_tray)
         self.clientTable.doubleClicked.connect(lambda *_: self.keys.open_client())
@@ -304,6 +324,7 @@ class MainWindow(QMainWindow):
         self.keys.watch_shortcuts()
         self.tray = build_tray(self)
         self.sessionPanel.set_tariff(services.settings.tariff())
+        self.servicesReady.emit()
 
     # -- loading -------------------------------------------------------------------------------
     def show_clients(self, columns: ClientColumns, index: ClientIndex | None = None) -> None:
@@ -457,7 +478,7 @@ class MainWindow(QMainWindow):
 
     def show_agenda_today(self) -> None:
         """Today's citas of the advisor at work, in the notices (issue 13)."""
-        from app.ui.agenda_window import today_notice
+        from app.ui.agenda_reminders import today_notice
 
         services, advisor = self.services, self.advisor
         if services is None or advisor is None:

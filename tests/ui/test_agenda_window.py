@@ -393,6 +393,44 @@ def test_todays_notice_and_reminders_from_start_up(window: Any, ui_clock: Any) -
     assert open_agenda(window) is hidden and hidden.isVisible()
 
 
+def test_start_up_reminds_without_building_the_agenda_window(window: Any, ui_clock: Any) -> None:
+    """Start-up runs the reminders only (the Agenda window is built when first opened); the
+    window then shares them: a cita reminded already is not reminded again."""
+    from app.ui.agenda_reminders import start_reminders
+    from app.ui.agenda_window import open_agenda
+
+    sv = window.services
+    client = sv.clients.create_client(ClientData("Lucía Pérez", city="Xalapa")).id
+    sv.agenda.book(AppointmentData(client, window.advisor.id, at(24, 11), 60, Modality.OFFICE))
+    sv.agenda.book(AppointmentData(client, window.advisor.id, at(24, 12), 60, Modality.OFFICE))
+    reminders = start_reminders(window)
+    assert reminders is not None and start_reminders(window) is reminders  # one per window
+    assert getattr(window, "_agenda_window", None) is None  # nothing built yet
+    assert reminders.timer.isActive() and reminders.timer.interval() == 60_000
+    tray: list[str] = []
+    reminders.reminder.connect(tray.append)
+    ui_clock.set(at(24, 10, 50))
+    assert reminders.check() == [
+        "11:00 cita: Lucía Pérez (Presencial en AppleUse, Benjamín Carrillo)"
+    ]
+    assert tray == ["11:00 cita: Lucía Pérez (Presencial en AppleUse, Benjamín Carrillo)"]
+    agenda = open_agenda(window)
+    assert agenda is not None and agenda.reminders is reminders
+    assert agenda.check_reminders() == []  # reminded once, by the start-up's reminders
+    ui_clock.set(at(24, 11, 50))
+    assert agenda.check_reminders() == [
+        "12:00 cita: Lucía Pérez (Presencial en AppleUse, Benjamín Carrillo)"
+    ]
+    assert len(tray) == 2  # the same notices, the same tray
+    agenda.reminderSpin.setValue(0)  # the window's setting is the reminders' setting
+    assert reminders.minutes == 0
+    from PySide6.QtCore import QSettings
+
+    from app.ui.agenda_reminders import REMINDER_KEY
+
+    QSettings().remove(REMINDER_KEY)
+
+
 def test_the_reminder_lead_is_a_setting(agenda: AgendaWindow, sv: Any, ui_clock: Any) -> None:
     from PySide6.QtCore import QSettings
 

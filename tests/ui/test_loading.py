@@ -1,6 +1,7 @@
-"""Start-up on a large database: the window keeps answering while the client list is read and
-indexed and the database layer loads on worker threads; what the advisor typed meanwhile
-applies as soon as the list is there."""
+"""Start-up on a large database: the window keeps answering while the database layer loads and
+then the client list is read and indexed, on worker threads; the window takes requests (its
+panels, menus and actions on the open database) before the list is there, and what the
+advisor typed meanwhile applies as soon as the list is there."""
 
 import sqlite3
 import sys
@@ -70,6 +71,8 @@ def test_the_window_answers_while_a_large_database_loads(
 
     timer.timeout.connect(tick)
     timer.start()
+    ready: list[tuple[bool, int]] = []  # when the window takes requests: list shown? ticks
+    window.servicesReady.connect(lambda: ready.append((loading.list_ready, len(ticks))))
     turns: list[bool] = []  # each turn of the event loop once the panels are there
 
     def turn() -> None:
@@ -109,6 +112,10 @@ def test_the_window_answers_while_a_large_database_loads(
     assert window.services is not None and window.advisor is not None
     assert window.advisor.name == "Ana"
     assert window.sessionMenu is not None  # the second step of attach ran
+    # the window took requests once, before the list was read (the database first), and
+    # the GUI thread's timer kept firing until then too
+    assert len(ready) == 1 and ready[0][0] is False and ready[0][1] >= 3
+    assert getattr(window, "_agenda_window", None) is None  # built when first opened
     # the window's last steps (billing panel, menus, first reads) ran one per turn of the
     # event loop, not back to back
     assert len(turns) >= 6, turns
@@ -178,3 +185,48 @@ def test_the_warm_up_reads_run_on_the_services_as_they_are(qapp: Any, engine: An
     warm_reads(services)  # an empty database
     fill(engine, datetime(2026, 11, 25).date(), weeks=1, seed=3)
     warm_reads(services)  # advisors, citas, pending cases
+
+
+def test_an_older_database_is_migrated_before_its_list_is_read(
+    qtbot: Any, ui_clock: Any, tmp_path: Path
+) -> None:
+    """Revision 0008 on disk: the start-up in the background migrates it (a backup first),
+    takes requests, then reads the clients from the migrated file."""
+    from alembic import command
+
+    from app.loading import load_in_background
+    from app.models.engine import alembic_config, current_revision, make_engine
+    from app.models.revisions import head
+    from app.ui.main_window import MainWindow
+
+    path = tmp_path / "antigua.sqlite3"
+    url = f"sqlite:///{path}"
+    engine = make_engine(url)
+    config = alembic_config()
+    with engine.connect() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, "0008")
+    engine.dispose()
+    stamp = "2026-11-24 16:00:00.000000"
+    with sqlite3.connect(path) as conn:
+        conn.executemany(
+            "INSERT INTO clients (name, phone, email, rfc, city, address, notes, active, "
+            "created_at, updated_at) VALUES (?, '', '', NULL, 'Xalapa', '', '', 1, ?, ?)",
+            [(f"Cliente {i}", stamp, stamp) for i in range(30)],
+        )
+    conn.close()
+    window = MainWindow(ui_clock)
+    qtbot.addWidget(window)
+    window.show()
+    loading = load_in_background(window, url, ui_clock, "Ana", interactive=False)
+    try:
+        qtbot.waitUntil(lambda: loading.done, timeout=60_000)
+        assert window.clientModel.total == 30
+        assert window.clientCountLabel.text() == "30 clientes"
+        engine = make_engine(url)
+        assert current_revision(engine) == head()
+        engine.dispose()
+        assert list((tmp_path / "respaldos").iterdir())  # the backup made before it
+    finally:
+        window.close()
+        window._db_lock.unlock()
