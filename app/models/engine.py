@@ -46,6 +46,9 @@ def make_engine(url: str, *, lock_timeout_ms: int = BUSY_TIMEOUT_MS, **kwargs: A
         return engine
     kwargs.setdefault("pool_pre_ping", True)
     if resolved.get_backend_name() == "postgresql":
+        from app.models.work import postgresql_options
+
+        postgresql_options()
         options = kwargs.setdefault("connect_args", {})
         options.setdefault("options", f"-c lock_timeout={int(lock_timeout_ms)}")
     return create_engine(resolved, **kwargs)
