@@ -182,12 +182,13 @@ def explain_postgresql(engine: Any, client: int) -> None:
     from sqlalchemy import text
 
     import app.services.client_history as ch
-    from app.services.day_summary import _EVENTS, _SESSIONS
+    from app.services.day_summary import _SESSIONS
 
+    sessions = f"SELECT s.id FROM sessions s WHERE {ch._CLIENT_SESSIONS}"
     statements = {
         "casos": ch._CASES, "sesiones": ch._SESSION_LINES, "recibos": ch._RECEIPTS,
         "pagos": ch._PAYMENTS, "citas": ch._APPOINTMENTS,
-        "eventos": _EVENTS.format(where=ch._WITH_RECORDS),
+        "eventos": ch._EVENTS.format(ids=sessions),
         "sin recibo (uno)": _SESSIONS.format(where="s.id IN (SELECT 1)"),
     }  # fmt: skip
     with engine.connect() as conn:
