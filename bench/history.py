@@ -146,6 +146,7 @@ def to_postgresql(db: Path, url: str, client: int) -> Any:
     w0 = time.perf_counter()
     names = ", ".join(f'"{t.name}"' for t in tables)
     with engine.begin() as conn:
+        conn.execute(text("SET LOCAL session_replication_role = replica"))  # append-only
         conn.execute(text(f"TRUNCATE {names} CASCADE"))
     with source.connect() as src, engine.begin() as dst:
         dst.execute(text("SET session_replication_role = replica"))  # no triggers while copying
