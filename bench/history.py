@@ -12,7 +12,9 @@ makes none. Then it times, median of ``--runs`` (wall and CPU time):
   through a ``sqlite3`` connection of its own;
   (the three in turn, run after run, so that the machine's other work weighs on each alike);
 - the client's statement (``BalanceService.statement``), for comparison: the history no longer
-  waits for it, and the two balances are printed side by side (they must agree).
+  waits for it, and the two balances are printed side by side (they must agree);
+- what the window adds (``app.ui.client_history_dialog``): each line's cells and search text
+  (once, off the GUI thread) and picking the lines of a kind or a text (per key typed).
 ``--profile`` prints the top of ``cProfile`` for one history. ``--pg URL`` copies that database
 into PostgreSQL (once; the database is created if missing) and times the history there too;
 ``--explain`` adds PostgreSQL's plans of its statements. Prints; asserts nothing.
@@ -199,6 +201,22 @@ def explain_postgresql(engine: Any, client: int) -> None:
                 print(f"   {row}")
 
 
+def window(history: Any, runs: int) -> None:
+    """What the history window adds: each line's cells and search text, made once off the GUI
+    thread, then what a kind or a text typed costs (picking lines; on the GUI thread)."""
+    import os
+
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from app.ui.client_history_dialog import matching, prepare
+
+    wall, cpu, prepared = timed(lambda: prepare(history), runs)
+    line("  ventana: celdas y textos de búsqueda (una vez)", wall, cpu, "fuera del hilo GUI")
+    for kind, text in ((None, "c-0"), (None, "recibo a-09"), ("Pago", "")):
+        wall, cpu, picked = timed(lambda k=kind, t=text: matching(prepared, k, t), runs)
+        shown = f"{len(picked):,} renglones"
+        line(f"  ventana: filtro {kind or 'Todo'} «{text}»", wall, cpu, shown)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -249,6 +267,7 @@ def main() -> None:
              f"saldo {statement.balance} = historial {history.balance}")  # fmt: skip
         kinds = {k: len(history.only(k)) for k in history.kinds}
         print("  renglones por tipo: " + ", ".join(f"{k} {n:,}" for k, n in kinds.items()))
+        window(history, args.runs)
         if args.profile:
             profiler = cProfile.Profile()
             profiler.enable()
