@@ -12,7 +12,9 @@ makes none. Then it times, median of ``--runs`` (wall and CPU time):
   through a ``sqlite3`` connection of its own;
   (the three in turn, run after run, so that the machine's other work weighs on each alike);
 - the client's statement (``BalanceService.statement``), for comparison: the history no longer
-  waits for it, and the two balances are printed side by side (they must agree).
+  waits for it, and the two balances are printed side by side (they must agree);
+- what the window adds (``app.ui.client_history_dialog``): each line's cells and search text
+  (once, off the GUI thread) and picking the lines of a kind or a text (per key typed).
 ``--profile`` prints the top of ``cProfile`` for one history. ``--pg URL`` copies that database
 into PostgreSQL (once; the database is created if missing) and times the history there too;
 ``--explain`` adds PostgreSQL's plans of its statements. Prints; asserts nothing.
@@ -146,6 +148,7 @@ def to_postgresql(db: Path, url: str, client: int) -> Any:
     w0 = time.perf_counter()
     names = ", ".join(f'"{t.name}"' for t in tables)
     with engine.begin() as conn:
+        conn.execute(text("SET LOCAL session_replication_role = replica"))  # append-only
         conn.execute(text(f"TRUNCATE {names} CASCADE"))
     with source.connect() as src, engine.begin() as dst:
         dst.execute(text("SET session_replication_role = replica"))  # no triggers while copying
@@ -182,12 +185,13 @@ def explain_postgresql(engine: Any, client: int) -> None:
     from sqlalchemy import text
 
     import app.services.client_history as ch
-    from app.services.day_summary import _EVENTS, _SESSIONS
+    from app.services.day_summary import _SESSIONS
 
+    sessions = f"SELECT s.id FROM sessions s WHERE {ch._CLIENT_SESSIONS}"
     statements = {
         "casos": ch._CASES, "sesiones": ch._SESSION_LINES, "recibos": ch._RECEIPTS,
         "pagos": ch._PAYMENTS, "citas": ch._APPOINTMENTS,
-        "eventos": _EVENTS.format(where=ch._WITH_RECORDS),
+        "eventos": ch._EVENTS.format(ids=sessions),
         "sin recibo (uno)": _SESSIONS.format(where="s.id IN (SELECT 1)"),
     }  # fmt: skip
     with engine.connect() as conn:
@@ -195,6 +199,22 @@ def explain_postgresql(engine: Any, client: int) -> None:
             print(f"-- {name}")
             for (row,) in conn.execute(text("EXPLAIN ANALYZE " + sql), {"client": client}):
                 print(f"   {row}")
+
+
+def window(history: Any, runs: int) -> None:
+    """What the history window adds: each line's cells and search text, made once off the GUI
+    thread, then what a kind or a text typed costs (picking lines; on the GUI thread)."""
+    import os
+
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from app.ui.client_history_dialog import matching, prepare
+
+    wall, cpu, prepared = timed(lambda: prepare(history), runs)
+    line("  ventana: celdas y textos de búsqueda (una vez)", wall, cpu, "fuera del hilo GUI")
+    for kind, text in ((None, "c-0"), (None, "recibo a-09"), ("Pago", "")):
+        wall, cpu, picked = timed(lambda k=kind, t=text: matching(prepared, k, t), runs)
+        shown = f"{len(picked):,} renglones"
+        line(f"  ventana: filtro {kind or 'Todo'} «{text}»", wall, cpu, shown)
 
 
 def main() -> None:
@@ -247,6 +267,7 @@ def main() -> None:
              f"saldo {statement.balance} = historial {history.balance}")  # fmt: skip
         kinds = {k: len(history.only(k)) for k in history.kinds}
         print("  renglones por tipo: " + ", ".join(f"{k} {n:,}" for k, n in kinds.items()))
+        window(history, args.runs)
         if args.profile:
             profiler = cProfile.Profile()
             profiler.enable()

@@ -12,7 +12,10 @@ balance is the statement's, from the same receipt and payment rows
 
 Speed (bench/history.py): one client with 1,000+ sessions in well under 100 ms — a few
 indexed queries (``client_id`` / ``case_id`` / ``session_id`` indexes), only the columns
-shown, no ORM objects.
+shown, no ORM objects; the events read once (one statement for the sessions that have
+records or are priced), stored values turned into labels by dictionary look-ups, lines made
+without the named tuple's Python-level constructor and sorted by their instant alone (ties,
+a few hundred, put in order afterwards).
 """
 
 from __future__ import annotations
@@ -21,11 +24,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, time
 from decimal import Decimal
-from typing import NamedTuple
+from itertools import chain, repeat
+from operator import add, itemgetter
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 from app.billing.balance import StoredPayment, StoredReceipt, balance_of
 from app.billing.money import ZERO, format_money
+from app.billing.pricing import Bill
 from app.kernel.enums import (
     AppointmentPurpose,
     AppointmentState,
@@ -48,14 +54,13 @@ from app.kernel.fmt import (
 )
 from app.kernel.timeline import Entry, consent_records, disconnections
 from app.services.billing_inputs import price_sessions, tariff_history
-from app.services.day_summary import read_events, read_sessions
+from app.services.day_summary import read_sessions
 from app.services.sql import (
     Execute,
     Row,
     calendar_day,
     in_list,
     instant,
-    maybe_instant,
     money,
 )
 
@@ -124,21 +129,27 @@ SELECT id, number, state, opened_at, closed_at, summary, modality FROM cases
 WHERE client_id = :client
 """
 _CLIENT_SESSIONS = "s.case_id IN (SELECT c.id FROM cases c WHERE c.client_id = :client)"
-# Each session as a line: only what the line shows (the full rows are read for the unbilled).
-_SESSION_LINES = f"""
-SELECT s.id, s.case_id, s.advisor_id, s.modality, s.started_at, s.outcome
-FROM sessions s WHERE {_CLIENT_SESSIONS}
-"""
 #: The events a consent record or a disconnection comes from (``kernel.timeline``: the
 #: corrected timeline adds disconnections only from "disconnection_added"). A session's
 #: timeline is read for its records only when it has one of them (and then only for the kind
 #: it has); the sessions without an issued receipt are read whole anyway, to be priced.
 _CONSENT_KINDS = frozenset({EventKind.REMOTE_REQUESTED})
 _CUT_KINDS = frozenset({EventKind.DISCONNECTED, EventKind.DISCONNECTION_ADDED})
-_WITH_RECORDS = (
-    f"{_CLIENT_SESSIONS} AND EXISTS (SELECT 1 FROM session_events x WHERE x.session_id = s.id"
-    f" AND x.kind IN ({', '.join(sorted(repr(k.value) for k in _CONSENT_KINDS | _CUT_KINDS))}))"
-)
+_RECORD_KINDS = ", ".join(sorted(repr(k.value) for k in _CONSENT_KINDS | _CUT_KINDS))
+# Each session as a line: only what the line shows (the full rows are read for the unbilled),
+# and whether it has a record (then its events are read) — a probe of the session's events
+# (LIMIT 1), never EXISTS: PostgreSQL would hash every consent and disconnection of every
+# client for it (a scan of all the events: 80 ms at 100,000 sessions).
+_SESSION_LINES = f"""
+SELECT s.id, s.case_id, s.advisor_id, s.modality, s.started_at, s.outcome,
+       (SELECT 1 FROM session_events x WHERE x.session_id = s.id
+        AND x.kind IN ({_RECORD_KINDS}) LIMIT 1) IS NOT NULL
+FROM sessions s WHERE {_CLIENT_SESSIONS}
+"""
+_EVENTS = """
+SELECT e.session_id, e.kind, e.at, e.span_start, e.span_end FROM session_events e
+WHERE e.session_id IN ({ids}) ORDER BY e.session_id, e.seq
+"""
 _CHUNK = 500  # ids per IN list (well under SQLite's and PostgreSQL's parameter limits)
 # Receipts and payments without joins: their case comes from the sessions already read.
 _RECEIPTS = """
@@ -176,6 +187,30 @@ _CASE_STATE = {m.value: m.label for m in CaseState}
 _OUTCOME = {m.value: m.label for m in Outcome}
 _METHOD = {m.value: m.label for m in PaymentMethod}
 _RECEIPT_STATUS = {m.value: m for m in ReceiptStatus}
+_EVENT_KIND = {m.value: m for m in EventKind}
+_MODALITIES = {m.value: m for m in Modality}
+_PURPOSE = {m.value: m for m in AppointmentPurpose}
+_CITA_STATE = {m.value: m.label for m in AppointmentState}
+_CHANNEL = {m.value: m.label for m in Channel}
+_SESSION_TITLE = {m.value: f"Sesión {m.label[0].lower()}{m.label[1:]}" for m in Modality}
+
+#: A line made from its eight values at once: ``HistoryEntry(...)`` runs the named tuple's
+#: Python-level constructor, twice as slow, and a history makes thousands of lines.
+_line = tuple.__new__
+_fromisoformat = datetime.fromisoformat
+
+
+def _instants(values: list[Any]) -> list[datetime]:
+    """:func:`app.services.sql.instant` over a column of stored instants (no NULLs): SQLite's
+    UTC text, the offset appended and parsed in C loops (no Python call per value), as
+    ``instant`` reads it; anything else (PostgreSQL's datetimes, text with an offset) value
+    by value through ``instant``."""
+    if values and isinstance(values[0], str) and min(map(len, values)) > 10:
+        try:
+            return list(map(_fromisoformat, map(add, values, repeat("+00:00"))))
+        except (TypeError, ValueError):
+            pass
+    return [instant(v) for v in values]
 
 
 def _case(number: object) -> str:
@@ -215,152 +250,233 @@ class _Memo:
         return found
 
 
+class _Lines:
+    """The history's lines as they are made, one list per place at one instant. Newest first,
+    at one instant the order things happen in reversed — a payment, a cancellation, a receipt
+    issued, a case closed, a disconnection, a remote-control request, a session started, its
+    case opened, a cita, a device or a policy — and lines of one place in the order they were
+    made: the lists joined in that order and sorted by instant alone (a stable sort, on a
+    C-level key) give exactly that, with no Python key per line."""
+
+    def __init__(self) -> None:
+        self.payments: list[HistoryEntry] = []
+        self.cancellations: list[HistoryEntry] = []
+        self.receipts: list[HistoryEntry] = []
+        self.closings: list[HistoryEntry] = []  # "Caso C-…: Resuelto"
+        self.cuts: list[HistoryEntry] = []
+        self.consents: list[HistoryEntry] = []
+        self.sessions: list[HistoryEntry] = []
+        self.openings: list[HistoryEntry] = []  # "Caso C-… abierto (…)"
+        self.citas: list[HistoryEntry] = []
+        self.others: list[HistoryEntry] = []  # devices, then the policy's versions
+
+    def newest_first(self) -> tuple[HistoryEntry, ...]:
+        lines = list(chain(
+            self.payments, self.cancellations, self.receipts, self.closings, self.cuts,
+            self.consents, self.sessions, self.openings, self.citas, self.others,
+        ))  # fmt: skip
+        lines.sort(key=_AT, reverse=True)  # stable, also in reverse
+        return tuple(lines)
+
+
+_AT = itemgetter(0)  # a line's instant
+
+
 def build_client_history(execute: Execute, client_id: int, now: datetime) -> ClientHistory:
     """The client's history, newest first, with the statement's balance as of ``now``."""
     found = execute(_CLIENT, {"client": client_id})
     if not found:
         raise NotFoundError(f"El cliente {client_id} no existe.")
     params = {"client": client_id}
-    entries: list[HistoryEntry] = []
+    out = _Lines()
     devices = execute(_DEVICES, params)
     for _, kind, model, serial, os_version, created in devices:
         label = " ".join(x for x in (DeviceKind(kind).label, model) if x)
         detail = " · ".join(x for x in (f"Serie {serial}" if serial else "", os_version) if x)
-        entries.append(HistoryEntry(instant(created), "Equipo", f"Equipo registrado: {label}",
-                                    detail))  # fmt: skip
-    labels = _cases(execute, params, entries)
+        out.others.append(HistoryEntry(instant(created), "Equipo",
+                                       f"Equipo registrado: {label}", detail))  # fmt: skip
+    labels = _cases(execute, params, out)
     names = {int(k): v for k, v in execute(_ADVISORS, {})}
-    lines = execute(_SESSION_LINES, params)
-    case_of = {int(r[0]): labels.get(int(r[1]), "") for r in lines}
+    rows = execute(_SESSION_LINES, params)
+    case_of = {int(r[0]): labels.get(int(r[1]), "") for r in rows}
     memo = _Memo()
-    receipts = _Receipts(case_of, memo)
-    for r in execute(_RECEIPTS, params):
-        receipts.add(r, entries)
-    _sessions(execute, params, now, lines, case_of, receipts.of_session, names, memo, entries)
-    payments = _payments(execute, params, receipts.named, memo, entries)
-    _policies(execute, params, entries)
-    citas = _appointments(execute, params, names, entries)
-    entries.sort(key=_newest_first, reverse=True)
+    receipts = _receipts(execute, params, case_of, memo, out)
+    _sessions(execute, now, rows, case_of, receipts.of_session, names, memo, out)
+    payments = _payments(execute, params, receipts.named, memo, out.payments)
+    _policies(execute, params, out.others)
+    citas = _appointments(execute, params, names, out.citas)
     return ClientHistory(
-        client_id, found[0][0], tuple(entries), len(devices), len(labels), len(lines),
+        client_id, found[0][0], out.newest_first(), len(devices), len(labels), len(rows),
         balance_of(receipts.stored, payments, now), appointments=citas,
     )  # fmt: skip
 
 
-#: at one instant, the order things happen in: a case opens, its session starts (consent,
-#: disconnection), the case closes, the receipt is issued, cancelled, paid
-_AT_ONE_INSTANT = {
-    "Equipo": 0, "Póliza": 0, "Cita": 1, "Sesión": 3, "Control remoto": 4, "Desconexión": 5,
-    "Caso": 6, "Recibo": 7, "Cancelación": 8, "Pago": 9,
-}  # fmt: skip
-
-
-def _newest_first(e: HistoryEntry) -> tuple[datetime, int]:
-    opening = e.kind == "Caso" and " abierto (" in e.title  # "Caso C-… abierto (modalidad)"
-    return e.at, 2 if opening else _AT_ONE_INSTANT.get(e.kind, 0)
-
-
-def _cases(execute: Execute, params: dict[str, int], entries: list[HistoryEntry]) -> dict[int, str]:
+def _cases(execute: Execute, params: dict[str, int], out: _Lines) -> dict[int, str]:
     """Each case's opening and, once closed, its closing state; returns their labels by id."""
     labels: dict[int, str] = {}
-    for cid, number, state, opened, closed, summary, modality in execute(_CASES, params):
+    rows = execute(_CASES, params)
+    opening, closing = out.openings.append, out.closings.append
+    for (cid, number, state, _, closed, summary, modality), opened in zip(
+        rows, _instants([r[3] for r in rows]), strict=True
+    ):
         label = labels[int(cid)] = case_label(int(number))
         title = f"Caso {label} abierto ({_MODALITY[modality]})"
-        entries.append(HistoryEntry(instant(opened), "Caso", title, summary or "", case=label))
+        opening(_line(HistoryEntry, (opened, "Caso", title, summary or "", None, label, None,
+                                     None)))  # fmt: skip
         if closed is not None:
-            entries.append(HistoryEntry(instant(closed), "Caso",
-                                        f"Caso {label}: {_CASE_STATE[state]}",
-                                        case=label))  # fmt: skip
+            title = f"Caso {label}: {_CASE_STATE[state]}"
+            closing(_line(HistoryEntry, (instant(closed), "Caso", title, "", None, label, None,
+                                         None)))  # fmt: skip
     return labels
 
 
+@dataclass
 class _Receipts:
-    """The client's receipts as they are read: their lines (issued, cancelled), their stored
-    figures for the balance, each session's issued receipt, and each one's folio and case."""
+    """The client's receipts as read: their stored figures for the balance, each session's
+    issued receipt, and each one's folio and case."""
 
-    def __init__(self, case_of: dict[int, str], memo: _Memo) -> None:
-        self.case_of = case_of
-        self.memo = memo
-        self.stored: list[StoredReceipt] = []
-        self.of_session: dict[int, Receipted] = {}
-        self.named: dict[int, tuple[str, str]] = {}  # id → (folio, case)
+    stored: list[StoredReceipt] = field(default_factory=list)
+    of_session: dict[int, Receipted] = field(default_factory=dict)
+    named: dict[int, tuple[str, str]] = field(default_factory=dict)  # id → (folio, case)
 
-    def add(self, r: Row, entries: list[HistoryEntry]) -> None:
-        rid, folio, issued, session, base, iva, total, status, cancelled, reason, worked = r
+
+def _receipts(
+    execute: Execute,
+    params: dict[str, int],
+    case_of: dict[int, str],
+    memo: _Memo,
+    lines: _Lines,
+) -> _Receipts:
+    """Each receipt's line (and its cancellation's), and what the rest of the history needs
+    of it."""
+    out = _Receipts()
+    rows = execute(_RECEIPTS, params)
+    issued, cancellation = lines.receipts.append, lines.cancellations.append
+    for r, at in zip(rows, _instants([r[2] for r in rows]), strict=True):
+        rid, folio, _, session, base, iva, total, status, cancelled, reason, worked = r
         rid = int(rid)
-        case = self.case_of.get(int(session), "") if session is not None else ""
-        self.named[rid] = (folio, case)
-        memo = self.memo
-        at, state = instant(issued), _RECEIPT_STATUS[status]
+        case = "" if session is None else case_of.get(int(session), "")
+        out.named[rid] = (folio, case)
+        state = _RECEIPT_STATUS[status]
         charge, subtotal = memo.money(total), memo.money(base)
         detail = f"Subtotal {memo.text(subtotal)} · IVA {memo.text(memo.money(iva))}"
-        entries.append(HistoryEntry(at, "Recibo", f"Recibo {folio} emitido", detail, charge,
-                                    case, rid))  # fmt: skip
-        cancelled_at = maybe_instant(cancelled)
-        self.stored.append(StoredReceipt(rid, at, state, charge, cancelled_at))
+        issued(_line(HistoryEntry, (at, "Recibo", f"Recibo {folio} emitido", detail, charge,
+                                    case, rid, None)))  # fmt: skip
+        cancelled_at = None if cancelled is None else instant(cancelled)
+        out.stored.append(_line(StoredReceipt, (rid, at, state, charge, cancelled_at)))
         if state is ReceiptStatus.CANCELLED:
-            entries.append(HistoryEntry(instant(cancelled), "Cancelación",
-                                        f"Recibo {folio} cancelado", reason or "", -charge,
-                                        case, rid))  # fmt: skip
+            cancellation(HistoryEntry(instant(cancelled), "Cancelación",
+                                      f"Recibo {folio} cancelado", reason or "", -charge, case,
+                                      rid))  # fmt: skip
         elif session is not None:
-            self.of_session[int(session)] = Receipted(rid, folio, subtotal, int(worked))
+            out.of_session[int(session)] = _line(Receipted, (rid, folio, subtotal, int(worked)))
+    return out
+
+
+class _Events(NamedTuple):
+    """Stored events by session, and the sessions with a consent record or a disconnection
+    among them (by the events' stored kinds)."""
+
+    by_session: dict[int, list[Entry]]
+    consents: set[int]
+    cuts: set[int]
+
+
+_CONSENT_VALUES = frozenset(k.value for k in _CONSENT_KINDS)
+_CUT_VALUES = frozenset(k.value for k in _CUT_KINDS)
+
+
+def _read_events(execute: Execute, ids: Sequence[int]) -> _Events:
+    """The stored events (corrections included) of the sessions ``ids``, by session, in order
+    (what ``day_summary.read_events`` gives, by ids, its kinds looked up by value)."""
+    out = _Events({}, set(), set())
+    events = out.by_session
+    for k in range(0, len(ids), _CHUNK):
+        marks, chunk = in_list("s", ids[k : k + _CHUNK])
+        rows = execute(_EVENTS.format(ids=marks), chunk)
+        for (sid, kind, _, low, high), at in zip(rows, _instants([r[2] for r in rows]),
+                                                 strict=True):  # fmt: skip
+            timeline = events.get(sid)
+            if timeline is None:
+                timeline = events[sid] = []
+            if low is not None:
+                low = instant(low)
+            if high is not None:
+                high = instant(high)
+            timeline.append(_line(Entry, (_EVENT_KIND[kind], at, low, high)))
+            if kind in _CONSENT_VALUES:
+                out.consents.add(sid)
+            elif kind in _CUT_VALUES:
+                out.cuts.add(sid)
+    return out
+
+
+def _priced(
+    execute: Execute, waiting: Sequence[int], events: dict[int, list[Entry]], now: datetime
+) -> dict[int, Bill]:
+    """The bills of the sessions ``waiting`` (those without an issued receipt), from
+    ``price_sessions``: the one pricing path."""
+    unbilled = []
+    for k in range(0, len(waiting), _CHUNK):
+        ids, chunk = in_list("u", waiting[k : k + _CHUNK])
+        unbilled += [r.facts for r in read_sessions(execute, f"s.id IN ({ids})", chunk)]
+    return price_sessions(execute, unbilled, events, tariff_history(execute), now).bills
 
 
 def _sessions(
     execute: Execute,
-    params: dict[str, int],
     now: datetime,
     lines: Sequence[Row],
     case_of: dict[int, str],
     receipt_of: dict[int, Receipted],
     names: dict[int, str],
     memo: _Memo,
-    entries: list[HistoryEntry],
+    out: _Lines,
 ) -> None:
     """Each session with its outcome and amount, its consents and its disconnections."""
-    events = read_events(execute, _WITH_RECORDS, params)
-    unbilled = []  # priced: the sessions without an issued receipt (a cancelled one: again)
+    # priced: the sessions without an issued receipt (a cancelled one: again)
     waiting = [int(r[0]) for r in lines if int(r[0]) not in receipt_of]
-    for k in range(0, len(waiting), _CHUNK):
-        ids, chunk = in_list("u", waiting[k : k + _CHUNK])
-        unbilled += [r.facts for r in read_sessions(execute, f"s.id IN ({ids})", chunk)]
-        events.update(read_events(execute, f"s.id IN ({ids})", chunk))
-    bills = price_sessions(execute, unbilled, events, tariff_history(execute), now).bills
-    modalities = {m.value: f"Sesión {m.label[0].lower()}{m.label[1:]}" for m in Modality}
-    for sid, _, advisor, modality, started, outcome in lines:
+    recorded = [int(r[0]) for r in lines if r[6]]
+    events = _read_events(execute, sorted(set(waiting).union(recorded)))
+    bills = _priced(execute, waiting, events.by_session, now)
+    put = out.sessions.append
+    starts = _instants([r[4] for r in lines])
+    for (sid, _, advisor, modality, _, outcome, _), started in zip(lines, starts, strict=True):
         sid = int(sid)
         receipt = receipt_of.get(sid)
         if receipt is not None:
             amount: Decimal | None = receipt.base
-            minutes: int | None = receipt.worked_minutes
+            worked = memo.minutes(receipt.worked_minutes)
             paper = f"Recibo {receipt.folio}"
         else:
             bill = bills.get(sid)
             amount = bill.base if bill is not None else None
-            minutes = bill.worked_minutes if bill is not None else None
+            worked = "" if bill is None else memo.minutes(bill.worked_minutes)
             paper = "Sin recibo"
         done = _OUTCOME[outcome] if outcome is not None else "En curso"
-        worked = "" if minutes is None else memo.minutes(minutes)
-        detail = " · ".join(x for x in (names.get(int(advisor), ""), worked, paper) if x)
+        name = names.get(int(advisor), "")
+        detail = f"{name} · {worked} · {paper}" if name and worked else " · ".join(
+            x for x in (name, worked, paper) if x)  # fmt: skip
         label = case_of[sid]
-        entries.append(HistoryEntry(instant(started), "Sesión", f"{modalities[modality]}: {done}",
-                                    detail, amount, label,
-                                    receipt.id if receipt else None))  # fmt: skip
-        timeline = events.get(sid)
-        if timeline:
-            _records(timeline, label, entries)
+        put(_line(HistoryEntry, (started, "Sesión", f"{_SESSION_TITLE[modality]}: {done}",
+                                 detail, amount, label, receipt.id if receipt else None,
+                                 None)))  # fmt: skip
+        if sid in events.consents:
+            _consents(events.by_session[sid], label, out.consents)
+        if sid in events.cuts:
+            _cuts(events.by_session[sid], label, out.cuts)
 
 
-def _records(events: Sequence[Entry], label: str, entries: list[HistoryEntry]) -> None:
-    """A session's remote-control requests and disconnections."""
-    kinds = {e.kind for e in events}
-    if kinds & _CONSENT_KINDS:
-        for record in consent_records(events):
-            entries.append(HistoryEntry(record.requested_at, "Control remoto",
-                                        f"Control remoto solicitado: {record.answer_label}",
-                                        record.device, case=label))  # fmt: skip
-    if not kinds & _CUT_KINDS:
-        return
+def _consents(events: Sequence[Entry], label: str, entries: list[HistoryEntry]) -> None:
+    """A session's remote-control requests, with their answers."""
+    for record in consent_records(events):
+        entries.append(HistoryEntry(record.requested_at, "Control remoto",
+                                    f"Control remoto solicitado: {record.answer_label}",
+                                    record.device, case=label))  # fmt: skip
+
+
+def _cuts(events: Sequence[Entry], label: str, entries: list[HistoryEntry]) -> None:
+    """A session's disconnections, with how long each lasted."""
     for cut in disconnections(events):
         gap = (
             ""
@@ -380,14 +496,17 @@ def _payments(
 ) -> list[StoredPayment]:
     """Each payment on the client's receipts (with the receipt's folio and case)."""
     out = []
-    for rid, amount, method, received, reference in execute(_PAYMENTS, params):
+    put = entries.append
+    rows = execute(_PAYMENTS, params)
+    for (rid, amount, method, _, reference), at in zip(rows, _instants([r[3] for r in rows]),
+                                                        strict=True):  # fmt: skip
         rid = int(rid)
         folio, case = named[rid]
-        detail = " · ".join(x for x in (_METHOD[method], reference or "") if x)
-        at, paid = instant(received), memo.money(amount)
-        entries.append(HistoryEntry(at, "Pago", f"Pago al recibo {folio}", detail, paid, case,
-                                    rid))  # fmt: skip
-        out.append(StoredPayment(rid, at, paid))
+        detail = f"{_METHOD[method]} · {reference}" if reference else _METHOD[method]
+        paid = memo.money(amount)
+        put(_line(HistoryEntry, (at, "Pago", f"Pago al recibo {folio}", detail, paid, case, rid,
+                                 None)))  # fmt: skip
+        out.append(_line(StoredPayment, (rid, at, paid)))
     return out
 
 
@@ -422,18 +541,18 @@ def _appointments(
         aid, starts, ends, state, purpose, modality, channel, city, address, reason = r[:10]
         cancel_reason, policy, advisor, number, moves, note = r[10:]
         start, end = instant(starts), instant(ends)
-        what = AppointmentPurpose(purpose)
+        what = _PURPOSE[purpose]
         topic = what.label if what is not AppointmentPurpose.GENERAL else ""
         if number is not None:
             topic = f"{topic} {case_label(int(number))}".strip()
         elif policy is not None and topic:
             topic = f"{topic} {policy_label(int(policy))}"
-        title = f"Cita {format_time(start)}–{format_time(end)}: {AppointmentState(state).label}"
-        kind = Modality(modality)
+        title = f"Cita {format_time(start)}–{format_time(end)}: {_CITA_STATE[state]}"
+        kind = _MODALITIES[modality]
         if kind is Modality.ONSITE:
             place = f"{kind.label}: {', '.join(x for x in (address, city) if x)}".rstrip(": ")
         else:
-            place = kind.label + (f" ({Channel(channel).label})" if channel else "")
+            place = kind.label + (f" ({_CHANNEL[channel]})" if channel else "")
         moved = int(moves or 0)
         detail = " · ".join(
             x

@@ -7,6 +7,7 @@ from __future__ import annotations
 import sqlite3
 from datetime import datetime
 from decimal import Decimal
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -243,3 +244,53 @@ def test_the_unbilled_are_read_in_chunks_with_the_same_result(
     monkeypatch.setattr(client_history, "_CHUNK", 1)
     assert [shop.services.reports.client_history(c) for c in (shop.ramon, shop.lucia)] == whole
     assert len(whole[0].only("Pago")) == 2 and whole[0].sessions == 7
+
+
+def test_stored_instants_read_by_column_are_instant_values() -> None:
+    """The history parses a column of stored instants at once: the same values as
+    ``sql.instant`` one by one, for SQLite's UTC text, text with an offset (value by value)
+    and a driver's datetimes (PostgreSQL)."""
+    from datetime import UTC, timedelta, timezone
+
+    from app.services.sql import instant
+
+    texts = ["2026-11-24 16:05:00.000000", "2026-11-25 02:59:59.999999", "2026-01-01 00:00:00"]
+    assert client_history._instants(texts) == [instant(t) for t in texts]
+    assert all(d.tzinfo is UTC for d in client_history._instants(texts))
+    mixed = [*texts, "2026-11-24 10:05:00-06:00"]  # one with its offset: all one by one
+    assert client_history._instants(mixed)[-1] == datetime(2026, 11, 24, 16, 5, tzinfo=UTC)
+    aware = [datetime(2026, 11, 24, 10, 5, tzinfo=timezone(timedelta(hours=-6)))]
+    assert client_history._instants(aware) == [datetime(2026, 11, 24, 16, 5, tzinfo=UTC)]
+    assert client_history._instants([]) == []
+
+
+#: at one instant, newest first: a payment, a cancellation, a receipt issued, a case closed,
+#: a disconnection, a consent, a session started, its case opened, a cita, the rest
+_LATER_FIRST = ["Pago", "Cancelación", "Recibo", "cierre", "Desconexión", "Control remoto",
+                "Sesión", "apertura", "Cita", "Equipo", "Póliza"]  # fmt: skip
+
+
+def _place(e: client_history.HistoryEntry) -> int:
+    if e.kind == "Caso":
+        return _LATER_FIRST.index("apertura" if " abierto (" in e.title else "cierre")
+    return _LATER_FIRST.index(e.kind)
+
+
+def test_lines_at_one_instant_come_in_the_order_things_happen(shop: Shop) -> None:
+    """Sorted by (instant, place) newest first — and, through SQLAlchemy's own seam
+    (``session_execute``) rather than the driver's connection, the very same history."""
+    from app.services.uow import session_execute
+
+    play(shop)
+    sv, now = shop.services, shop.clock()
+    for client in (shop.ramon, shop.lucia):
+        history = sv.reports.client_history(client)
+        entries = list(history.entries)
+        keys = [(e.at, _place(e)) for e in entries]
+        assert keys == sorted(keys, key=lambda k: (-k[0].timestamp(), k[1]))
+        ties = [k for k, n in pairwise(keys) if k[0] == n[0]]
+        assert ties  # the scripted days have lines at one instant (a case and its session)
+        seam = sv.db.read(
+            lambda s, c=client: client_history.build_client_history(session_execute(s), c, now)
+        )
+        assert seam == history

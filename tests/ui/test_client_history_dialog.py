@@ -172,3 +172,29 @@ def test_a_cita_is_shown_in_the_agenda_window(qtbot: Any, shop: Shop) -> None:
     agenda.show()
     qtbot.waitExposed(agenda)
     agenda.grab().save("/tmp/agenda-from-history.png")
+
+
+def test_filtering_picks_prepared_lines_as_only_does(qtbot: Any, shop: Shop) -> None:
+    """Each line's cells and search text are made once, off the GUI thread; a kind or a text
+    then only picks lines: the same lines as ``ClientHistory.only``, in order, each row still
+    opening its own line (the date's raw value is the line's index in the whole history), and
+    the columns keep their fitted widths."""
+    play(shop)
+    dialog = ClientHistoryDialog(shop.services, shop.ramon)
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: not dialog.loading)
+    history, model = dialog.history, dialog.table.rows
+    assert history is not None and dialog.prepared is not None
+    assert len(dialog.prepared.rows) == len(history.entries)
+    widths = [dialog.table.columnWidth(c) for c in range(6)]
+    for kind, text in [(None, ""), ("Sesión", ""), (None, "c-000007"), ("Pago", "A-0"),
+                       (None, "RESUELTO"), ("Recibo", "nada así")]:  # fmt: skip
+        dialog.kindCombo.setCurrentIndex(dialog.kindCombo.findData(kind))
+        dialog.searchEdit.setText(text)
+        expected = history.only(kind, text)
+        assert dialog.shown == expected
+        assert [model.text(r, 3) for r in range(model.rowCount())] == [e.title for e in expected]
+        if expected:
+            dialog.table.selectRow(model.rowCount() - 1)
+            assert dialog.selected_entry() == expected[-1]
+    assert [dialog.table.columnWidth(c) for c in range(6)] == widths
