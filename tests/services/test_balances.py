@@ -96,3 +96,33 @@ def test_later_payment_agreed_becomes_outstanding(shop: Shop) -> None:
         ("Lucía Pérez Domínguez", 1, r.total),
     ]
     assert owed.total == D("300.00") + D("232.00")
+
+
+def test_a_statement_reads_a_few_statements_however_many_receipts(shop: Shop) -> None:
+    """Each receipt's concept (its case, whether paid later) comes from one read of all the
+    receipts' sessions, not two queries per receipt."""
+    from sqlalchemy import event
+
+    sv = shop.services
+    executed: list[str] = []
+
+    def count(*args: object) -> None:
+        executed.append(str(args[2]))
+
+    def statements() -> int:
+        executed.clear()
+        event.listen(sv.db.engine, "before_cursor_execute", count)
+        try:
+            sv.balances.statement(shop.lucia)
+        finally:
+            event.remove(sv.db.engine, "before_cursor_execute", count)
+        return len(executed)
+
+    for hour in (9, 10):
+        sv.receipts.issue_for_session(session(shop, f"2026-11-24 {hour:02d}:00", 30))
+    few = statements()
+    for hour in (11, 12, 13, 14, 15, 16):
+        sv.receipts.issue_for_session(session(shop, f"2026-11-24 {hour:02d}:00", 30))
+    assert statements() == few
+    concepts = [r.concept for r in sv.balances.statement(shop.lucia).receipts]
+    assert concepts == [f"Sesión del caso C-{n:06d}" for n in range(1, 9)]
