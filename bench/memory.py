@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(Path(__file__).resolve().parent)]  # this checkout's app
 
 from bigdb import ADVISOR, build  # noqa: E402
-from growth import APP  # noqa: E402
+from growth import APP, spawn  # noqa: E402
 
 STEPS = [
     ("PySide6.QtWidgets + QApplication", "import PySide6.QtWidgets as w; a = w.QApplication([])"),
@@ -86,15 +86,7 @@ def steady(env: dict[str, str]) -> dict[str, object]:
     code = APP.replace("from app.cli import main", f"HEAVY = {HEAVY!r}\nfrom app.cli import main")
     marker = 'out["rss"], out["peak"] = rss_mib(), peak_mib()'
     code = code.replace(marker, marker + STEADY)
-    proc = subprocess.run(
-        [sys.executable, "-c", code], env=env, capture_output=True, text=True, cwd=ROOT,
-        timeout=900,
-    )  # fmt: skip
-    lines = proc.stdout.strip().splitlines()
-    if proc.returncode or not lines:
-        raise SystemExit(f"child failed ({proc.returncode}):\n{proc.stderr[-3000:]}")
-    result: dict[str, object] = json.loads(lines[-1])
-    return result
+    return spawn(code, env)[1]
 
 
 def main() -> None:
