@@ -357,25 +357,32 @@ def command() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "app"]
 
 
+def run_once(args: list[str], env: dict[str, str], cwd: Path) -> tuple[float, float, str]:
+    """Wall and CPU seconds (the child's user + system time, ``RUSAGE_CHILDREN``) of one fresh
+    process, and its output."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t0 = time.perf_counter()
+    result = subprocess.run(args, capture_output=True, text=True, cwd=cwd, env=env)
+    wall = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if result.returncode != 0:
+        raise SystemExit(f"falló {' '.join(args)}:\n{result.stderr}{result.stdout}")
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu, result.stdout.strip()
+
+
 def timed_runs(args: list[str], runs: int, cwd: Path) -> tuple[float, str, float]:
-    """Median wall time, last output and median CPU time (the child's user + system,
-    ``RUSAGE_CHILDREN``) of ``runs`` fresh processes (after one warm-up run)."""
+    """Median wall time, last output and median CPU time of ``runs`` fresh processes (after
+    one warm-up run), see :func:`run_once`."""
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     env.pop("PYTHONDONTWRITEBYTECODE", None)  # the package is compiled once, not per run
     times, cpus = [], []
     out = ""
     for k in range(runs + 1):
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        t0 = time.perf_counter()
-        result = subprocess.run(args, capture_output=True, text=True, cwd=cwd, env=env)
-        elapsed = time.perf_counter() - t0
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        if result.returncode != 0:
-            raise SystemExit(f"falló {' '.join(args)}:\n{result.stderr}")
-        out = result.stdout.strip()
+        elapsed, cpu, out = run_once(args, env, cwd)
         if k:  # the first run only warms the disk cache
             times.append(elapsed)
-            cpus.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
+            cpus.append(cpu)
     return statistics.median(times), out, statistics.median(cpus)
 
 

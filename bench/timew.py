@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
 import shutil
 import sqlite3
 import statistics
@@ -81,19 +80,6 @@ def timew_database(db: Path, target: Path, one_file: str | None = None) -> int:
     return count
 
 
-def run_once(args: list[str], env: dict[str, str], cwd: Path) -> tuple[float, float]:
-    """Wall and CPU seconds (the child's user + system time) of one fresh process."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    t0 = time.perf_counter()
-    result = subprocess.run(args, capture_output=True, text=True, env=env, cwd=cwd)
-    wall = time.perf_counter() - t0
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    if result.returncode != 0:
-        raise SystemExit(f"falló {' '.join(args)}:\n{result.stderr}{result.stdout}")
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return wall, cpu
-
-
 def machine_note() -> str:
     """The load average and the three busiest other processes (``ps``), for the record."""
     load = " ".join(f"{x:.2f}" for x in os.getloadavg())
@@ -126,7 +112,7 @@ def instructions(args: list[str], env: dict[str, str], cwd: Path) -> float | Non
 
 
 def compare(sessions: int, cache: Path, runs: int, day: date, timew: bool, count: bool) -> None:
-    from summary_cli import at_head, build, command
+    from summary_cli import at_head, build, command, run_once
 
     db = cache / f"bench-{sessions}.sqlite3"
     if not db.exists() or not at_head(db):
@@ -158,7 +144,8 @@ def compare(sessions: int, cache: Path, runs: int, day: date, timew: bool, count
     figures: dict[str, list[tuple[float, float]]] = defaultdict(list)
     for k in range(runs + 1):  # alternately, so all see the same machine
         for name, (args, folder) in runs_of.items():
-            measured = run_once(args, env | ({"TIMEWARRIORDB": folder} if folder else {}), work)
+            wall, cpu, _ = run_once(args, env | ({"TIMEWARRIORDB": folder} if folder else {}), work)
+            measured = (wall, cpu)
             if k:  # the first round warms the disk cache and compiles the package
                 figures[name].append(measured)
     wall = {n: statistics.median(w for w, _ in f) for n, f in figures.items()}
