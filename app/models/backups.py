@@ -143,26 +143,48 @@ def info(path: Path) -> BackupInfo:
     return BackupInfo(path, taken, reason, path.stat().st_size, sum(counts.values()), revision)
 
 
-def list_backups(folders: Iterable[Path]) -> list[BackupInfo]:
-    """The backups found in ``folders``, newest first."""
-    found: list[BackupInfo] = []
+@dataclass(frozen=True)
+class BackupFile:
+    """A backup as its name says it (no file opened): where, when, why."""
+
+    path: Path
+    taken_at: datetime  # UTC
+    reason: str
+
+
+def backup_files(folders: Iterable[Path]) -> list[BackupFile]:
+    """The backups in ``folders`` by their names, newest first — what the day's backup and
+    rotation need, without reading (and checking) every file: a backup of a large database
+    takes a second to check, and a folder holds up to ~23 of them."""
+    found: list[BackupFile] = []
     for folder in folders:
         if folder.is_dir():
-            found += [info(p) for p in folder.iterdir() if _NAME.match(p.name)]
+            for p in folder.iterdir():
+                if match := _NAME.match(p.name):
+                    taken = datetime.strptime(match.group(1), _STAMP).replace(tzinfo=UTC)
+                    found.append(BackupFile(p, taken, match.group(2) or ""))
     return sorted(found, key=lambda b: (b.taken_at, b.path.name), reverse=True)
 
 
+def list_backups(folders: Iterable[Path]) -> list[BackupInfo]:
+    """The backups found in ``folders``, newest first, each read (rows, revision)."""
+    return [info(b.path) for b in backup_files(folders)]
+
+
 def newest_good(folders: Iterable[Path]) -> BackupInfo | None:
-    for backup in list_backups(folders):
-        if not check_file(backup.path)[0]:
-            return backup
+    """The newest backup that passes the check (each checked once, newest first)."""
+    for b in backup_files(folders):
+        problems, counts, revision = check_file(b.path)
+        if not problems:
+            size = b.path.stat().st_size
+            return BackupInfo(b.path, b.taken_at, b.reason, size, sum(counts.values()), revision)
     return None
 
 
 def rotate(folder: Path, keep: Keep = Keep(), now: datetime | None = None) -> list[Path]:
     """Delete the backups rotation does not keep; return what was deleted. Kept: the newest of
     each of the last ``daily`` days, ``weekly`` ISO weeks and ``monthly`` months."""
-    backups = list_backups([folder])
+    backups = backup_files([folder])
     kept: set[Path] = set()
     for key, count in (
         (lambda b: b.taken_at.date(), keep.daily),

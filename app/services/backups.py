@@ -86,7 +86,7 @@ class BackupService:
             return None
         zone = ZoneInfo(LOCAL_ZONE)
         today = self.clock().astimezone(zone).date()
-        for b in backups.list_backups([self.folder]):
+        for b in backups.backup_files([self.folder]):
             if b.taken_at.astimezone(zone).date() == today:
                 return None
         return self.create("diario")

@@ -14,7 +14,17 @@ import pytest
 from app.cli import main
 from app.commands.demo import fill
 from app.kernel.errors import DomainError, StorageError
-from app.models.backups import Keep, create_backup, list_backups, restore, rotate, row_counts
+from app.models import backups
+from app.models.backups import (
+    Keep,
+    backup_files,
+    create_backup,
+    list_backups,
+    newest_good,
+    restore,
+    rotate,
+    row_counts,
+)
 from app.models.engine import make_engine, upgrade
 from app.models.revisions import head
 
@@ -85,6 +95,28 @@ def test_rotation_keeps_days_weeks_and_months(shop: Path) -> None:
     assert newest[:7] == sorted({m.date() for m in moments}, reverse=True)[:7]
     months = {(b.taken_at.year, b.taken_at.month) for b in kept}
     assert len(months) == 12  # the newest of each of the last 12 months with a backup
+
+
+def test_rotation_reads_the_names_only_and_the_newest_good_skips_a_damaged_one(
+    shop: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = shop.parent / "respaldos"
+    older = create_backup(shop, folder, NOW - timedelta(days=1), "diario")
+    newer = create_backup(shop, folder, NOW, "cierre")
+    damage(newer.path)
+    checked: list[str] = []
+    real_check = backups.check_file
+
+    def check_file(path: Path) -> tuple[list[str], dict[str, int], str | None]:
+        checked.append(path.name)
+        return real_check(path)
+
+    monkeypatch.setattr(backups, "check_file", check_file)
+    assert [b.path for b in backup_files([folder])] == [newer.path, older.path]
+    assert rotate(folder, Keep(daily=7), NOW) == [] and checked == []  # no file opened
+    good = newest_good([folder])
+    assert good is not None and good.path == older.path and good.rows == older.rows
+    assert checked == [newer.path.name, older.path.name]  # each once, newest first
 
 
 def test_restore_brings_back_a_damaged_database_with_every_row(
