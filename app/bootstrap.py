@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from app import APP_NAME, ORGANIZATION
 from app.opening import (  # the steps, re-exported for the tests
     Opened,
+    close_database,
     finish_opening,
     lock_database,
     migrate,
@@ -69,6 +70,7 @@ def run(
     # A quit while the start-up's last jobs run (the list, the warm-up): they end first, as
     # a worker thread still running Python while the interpreter shuts down crashes it.
     QThreadPool.globalInstance().waitForDone()
+    close_database(window)
     return status
 
 

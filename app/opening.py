@@ -98,14 +98,18 @@ def prepare(url: str, clock: Callable[[], datetime], *, warm: bool = False) -> O
 
     from app.location import sqlite_file
     from app.models.revisions import sqlite_quick_check
+    from app.models.seal import take_seal
 
     opened = Opened()
     found: dict[str, list[str]] = {}
     path = sqlite_file(url)
     checker = None
-    if path is not None and path.is_file():  # checked while SQLAlchemy is imported
-        checker = threading.Thread(target=lambda: found.update(p=sqlite_quick_check(path)))
-        checker.start()
+    if path is not None and path.is_file():
+        if take_seal(path):  # as a clean close after a checked start left it: no check
+            found["p"] = []
+        else:  # checked while SQLAlchemy is imported
+            checker = threading.Thread(target=lambda: found.update(p=sqlite_quick_check(path)))
+            checker.start()
     try:
         from app.models import engine as db
 
@@ -183,6 +187,26 @@ def warm_reads(services: Services) -> None:
         services.agenda.blocked(start, start + timedelta(days=7), advisor_id)
         services.agenda.working_hours(advisor_id)
         services.agenda.due()
+
+
+def close_database(window: MainWindow) -> bool:
+    """After the window closed (the event loop ended, the start-up's jobs done): the
+    database's connections closed and, for a SQLite file, the seal that lets the next start
+    skip the file's check (:mod:`app.models.seal`) — unless the start never finished, a
+    closing backup found the file unlike itself, or a backup was restored. Whether sealed."""
+    from pathlib import Path
+
+    from app.models.seal import seal
+
+    services = window.services
+    if services is None:
+        return False
+    engine = services.engine
+    engine.dispose()  # SQLite checkpoints its write-ahead log and removes it
+    database = engine.url.database
+    if engine.dialect.name != "sqlite" or not database or database == ":memory:":
+        return False
+    return window.sealable and seal(Path(database))
 
 
 def lock_database(window: MainWindow, url: str, *, interactive: bool) -> bool:

@@ -40,6 +40,7 @@ if TYPE_CHECKING:  # bound for real by _load_qt(), right after the first paint
     )
 
 if TYPE_CHECKING:
+    from app.kernel.errors import DomainError
     from app.kernel.search import ClientColumns
     from app.services.facade import Services
     from app.services.values import AdvisorView, ClientView, SessionView
@@ -86,6 +87,7 @@ class MainWindow(QMainWindow):
         self._clock = clock
         self.services: Services | None = None
         self.back_up_on_close = False  # set once the day's backup ran (the real app)
+        self.sealable = True  # a clean close may seal the file (``app.opening.close_database``)
         self.advisor: AdvisorView | None = None
         self.session: SessionView | None = None
         self.receipt_folio: str | None = None
@@ -639,10 +641,17 @@ class MainWindow(QMainWindow):
         QSettings().setValue("window/geometry", self.saveGeometry())
         services = self.services
         if self.back_up_on_close and services is not None:
-            Operation(self, lambda: services.backups.create("cierre")).run()
+            Operation(self, lambda: services.backups.create("cierre")).failure(
+                self._closing_backup_refused
+            ).run()
         if self.tray is not None:
             self.tray.hide()
         super().closeEvent(event)
+
+    def _closing_backup_refused(self, error: DomainError) -> None:
+        """A closing backup that did not match the file: no seal, the next start checks it."""
+        if getattr(error, "kind", None) == "damaged":
+            self.sealable = False
 
     def about(self) -> None:
         self.show_notice(

@@ -240,6 +240,7 @@ class WindowDialogs:
         run_dialog(dialog)
         if restored:
             w.back_up_on_close = False  # keep the restored file as it is
+            w.sealable = False  # and check it at the next start
             QMessageBox.information(
                 w,
                 "Respaldo restaurado",
