@@ -7,12 +7,14 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, replace
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from app.documents.data import BusinessProfile as DocumentHeader
 from app.kernel.enums import DeviceKind, PolicyBenefit
 from app.kernel.errors import RuleError
 from app.kernel.limits import MAX_TEXT, check_text, clip
+
+if TYPE_CHECKING:  # the documents load when the first one is made, not with the window
+    from app.documents.data import BusinessProfile as DocumentHeader
 
 #: Where the business profile is stored (``business_settings.key``).
 PROFILE_KEY = "business_profile"
@@ -162,6 +164,8 @@ class BusinessProfile:
 
     def document_header(self) -> DocumentHeader:
         """The header every document prints (the logo only if its file is still there)."""
+        from app.documents.data import BusinessProfile as DocumentHeader
+
         logo = Path(self.logo_path) if self.logo_path else None
         return DocumentHeader(
             name=self.name,

@@ -7,14 +7,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app.billing.money import ZERO
 from app.billing.payments import payment_state, still_owed
 from app.billing.policy import event_class
 from app.billing.session_rules import SessionState, allowed_actions, suggested_outcome
 from app.billing.tariff import Tariff
-from app.documents.policy_data import PolicyVersionView
 from app.kernel.enums import (
     AllowanceLevel,
     CaseState,
@@ -33,6 +32,9 @@ from app.kernel.enums import (
 )
 from app.kernel.fmt import case_label, policy_label
 from app.kernel.timeline import SessionStatus
+
+if TYPE_CHECKING:  # a policy's versions are read when a policy is shown
+    from app.documents.policy_data import PolicyVersionView
 
 
 @dataclass(frozen=True)
