@@ -196,19 +196,23 @@ class _Session:
     disconnected: bool = False
 
 
-def fill(engine: Any, today: date, *, weeks: int, seed: int) -> str:
-    """Generate ``weeks`` weeks of activity ending yesterday; return a Spanish summary."""
-    return _Demo(engine, today, weeks, seed).run()
+def fill(engine: Any, today: date, *, weeks: int, seed: int, now: datetime | None = None) -> str:
+    """Generate ``weeks`` weeks of activity ending yesterday, then the coming week's citas
+    from ``now`` (the present when not given); return a Spanish summary."""
+    return _Demo(engine, today, weeks, seed, now).run()
 
 
 class _Demo:
     """The sample business, driven through the services with a fake clock."""
 
-    def __init__(self, engine: Any, today: date, weeks: int, seed: int) -> None:
+    def __init__(
+        self, engine: Any, today: date, weeks: int, seed: int, now: datetime | None = None
+    ) -> None:
         from app.kernel.clock import FakeClock
         from app.services.facade import Services
 
         self.today = today
+        self.now = now
         self.seed = seed
         self.rng = random.Random(seed)
         self.money_rng = random.Random(seed + 1)  # partial payments, apart from the sessions
@@ -236,7 +240,7 @@ class _Demo:
             except _Skip:
                 continue
         repairs = _repairs(self.sv, self.clock)
-        self.clock.set(max(self.clock(), datetime.now(UTC)))
+        self.clock.set(max(self.clock(), self.now or datetime.now(UTC)))
         expired = self.sv.sessions.expire_pending()
         from app.services.agenda_demo import add_demo_appointments
 

@@ -9,14 +9,17 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import Engine
 
 from app.commands.demo import fill
-from app.kernel.clock import SystemClock
+from app.kernel.clock import FakeClock
 from app.kernel.enums import AppointmentPurpose, AppointmentState
 from app.services.facade import Services
 
+#: a Tuesday morning in Xalapa (09:00): the test does not depend on the day it runs
+NOW = datetime(2026, 11, 24, 15, 0, tzinfo=UTC)
+
 
 def test_demo_week_of_citas(engine: Engine) -> None:
-    summary = fill(engine, datetime.now(UTC).date(), weeks=1, seed=5)  # books the citas too
-    sv = Services.create(engine, SystemClock())
+    summary = fill(engine, NOW.date(), weeks=1, seed=5, now=NOW)  # books the citas too
+    sv = Services.create(engine, FakeClock(NOW))
     now = sv.clock()
     citas = sv.agenda.appointments(now - timedelta(days=1), now + timedelta(days=21))
     assert len(citas) >= 10 and f"{len(citas)} citas" in summary
