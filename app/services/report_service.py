@@ -74,6 +74,9 @@ class ReportService:
         return self.db.read(lambda s: build_client_history(_rows_of(s), client_id, now))
 
 
+_INDEX_WALKS = "SET LOCAL random_page_cost = 1.1"
+
+
 def _rows_of(s: Session) -> Execute:
     """The read seam for the client's history: the session's own driver connection, inside the
     transaction SQLAlchemy began — on SQLite (its thousands of rows then skip SQLAlchemy's
@@ -82,8 +85,13 @@ def _rows_of(s: Session) -> Execute:
     driver = s.connection().connection.driver_connection
     if isinstance(driver, sqlite3.Connection):
         rows = sqlite_execute(driver)
-    elif s.get_bind().dialect.name == "postgresql":
+    elif driver is not None and s.get_bind().dialect.name == "postgresql":
         rows = pyformat_execute(driver)
+        # for this read only: a client's few rows, scattered, are found faster by walking the
+        # indexes than by scanning every session and payment of the shop, which the default
+        # cost of a random page (4, for disks) prefers — 70 ms of the server's 150 at 100,000
+        with driver.cursor() as cursor:
+            cursor.execute(_INDEX_WALKS)
     else:
         return session_execute(s)
     s.flush()

@@ -326,3 +326,30 @@ def test_naive_datetimes_are_read_one_by_one_as_utc() -> None:
 
     naive = [datetime(2026, 11, 24, 16, 5), datetime(2026, 11, 25, 1, 0)]
     assert client_history._instants(naive) == [instant(d) for d in naive]
+
+
+def test_postgresql_walks_the_indexes_for_the_history_only(
+    shop: Shop, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On PostgreSQL the history's read costs random pages as for data in memory (an index walk
+    rather than a scan of the shop's sessions), within its own transaction: the connection goes
+    back to the pool with the server's setting."""
+    from sqlalchemy import text
+
+    db = shop.services.db
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL only")
+
+    def cost(s: Any) -> str:
+        return str(s.execute(text("SHOW random_page_cost")).scalar())
+
+    before = db.read(cost)
+    seen: list[str] = []
+
+    def spy(execute: Any, *_: Any) -> int:  # in place of the citas, read last
+        seen.append(str(execute("SHOW random_page_cost", {})[0][0]))
+        return 0
+
+    monkeypatch.setattr(client_history, "_appointments", spy)
+    shop.services.reports.client_history(shop.ramon)
+    assert seen == ["1.1"] and db.read(cost) == before != "1.1"
