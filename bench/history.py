@@ -181,11 +181,13 @@ def postgresql(copy: Path, url: str, client: int, runs: int, *, explain: bool) -
 
 
 def explain_postgresql(engine: Any, client: int) -> None:
-    """Each of the history's statements as PostgreSQL plans and runs it (EXPLAIN ANALYZE)."""
+    """Each of the history's statements as PostgreSQL plans and runs it (EXPLAIN ANALYZE), with
+    the history's own ``random_page_cost``."""
     from sqlalchemy import text
 
     import app.services.client_history as ch
     from app.services.day_summary import _SESSIONS
+    from app.services.report_service import _INDEX_WALKS
 
     def first_ids(sql: str) -> str:
         """The first chunk of ids, as the history asks for them (bound there, written here)."""
@@ -202,6 +204,7 @@ def explain_postgresql(engine: Any, client: int) -> None:
         "sin recibo (uno)": _SESSIONS.format(where="s.id IN (SELECT 1)"),
     }  # fmt: skip
     with engine.connect() as conn:
+        conn.execute(text(_INDEX_WALKS))  # as the history's read transaction does
         for name, sql in statements.items():
             print(f"-- {name}")
             for (row,) in conn.execute(text("EXPLAIN ANALYZE " + sql), {"client": client}):
