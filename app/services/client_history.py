@@ -140,12 +140,8 @@ _RECORD_KINDS = ", ".join(sorted(repr(k.value) for k in _CONSENT_KINDS | _CUT_KI
 # and whether it has a record (then its events are read) — a probe of the session's events
 # (LIMIT 1), never EXISTS: PostgreSQL would hash every consent and disconnection of every
 # client for it (a scan of all the events: 80 ms at 100,000 sessions).
-# By a subquery on the client, not by an IN list of the case (receipt) ids already read: on
-# PostgreSQL each bound id costs SQLAlchemy's ``text()`` a parameter object (~15 ms of CPU
-# per 500 ids). Ordered as SQLite walks the index, so that lines at one instant keep one
-# order on both databases. (PostgreSQL with its default random_page_cost = 4 plans these two
-# as a hash join over every session / payment of the shop — 50 ms / 20 ms at 100,000
-# sessions —, with 1.1, as for data in memory or on SSD, as an index walk: see README.)
+# By a subquery on the client (PostgreSQL walks its index with the history's random_page_cost:
+# see ``report_service``), in the index's order: lines at one instant keep one order anywhere.
 _SESSION_LINES = f"""
 SELECT s.id, s.case_id, s.advisor_id, s.modality, s.started_at, s.outcome,
        (SELECT 1 FROM session_events x WHERE x.session_id = s.id
@@ -359,13 +355,10 @@ def _cases(execute: Execute, params: dict[str, int], out: _Lines) -> dict[int, s
                                      None)))  # fmt: skip
         if at is not None:
             closed.append((at, label, state))
-    out.closings.extend(
-        _line(
-            HistoryEntry,
-            (at, "Caso", f"Caso {label}: {_CASE_STATE[state]}", "", None, label, None, None),
-        )
-        for (_, label, state), at in zip(closed, _instants([c[0] for c in closed]), strict=True)
-    )
+    closing = out.closings.append
+    for (_, label, state), at in zip(closed, _instants([c[0] for c in closed]), strict=True):
+        closing(_line(HistoryEntry, (at, "Caso", f"Caso {label}: {_CASE_STATE[state]}", "",
+                                     None, label, None, None)))  # fmt: skip
     return labels
 
 
@@ -505,22 +498,11 @@ def _sessions(
 
 def _consents(events: Sequence[Entry], label: str, entries: list[HistoryEntry]) -> None:
     """A session's remote-control requests, with their answers."""
-    entries.extend(
-        _line(
-            HistoryEntry,
-            (
-                record.requested_at,
-                "Control remoto",
-                f"Control remoto solicitado: {record.answer_label}",
-                record.device,
-                None,
-                label,
-                None,
-                None,
-            ),
-        )
-        for record in consent_records(events)
-    )
+    for record in consent_records(events):
+        entries.append(_line(HistoryEntry, (
+            record.requested_at, "Control remoto",
+            f"Control remoto solicitado: {record.answer_label}", record.device, None, label,
+            None, None)))  # fmt: skip
 
 
 def _cuts(events: Sequence[Entry], label: str, entries: list[HistoryEntry]) -> None:
