@@ -181,20 +181,30 @@ def postgresql(copy: Path, url: str, client: int, runs: int, *, explain: bool) -
 
 
 def explain_postgresql(engine: Any, client: int) -> None:
-    """Each of the history's statements as PostgreSQL plans and runs it (EXPLAIN ANALYZE)."""
+    """Each of the history's statements as PostgreSQL plans and runs it (EXPLAIN ANALYZE), with
+    the history's own ``random_page_cost``."""
     from sqlalchemy import text
 
     import app.services.client_history as ch
     from app.services.day_summary import _SESSIONS
+    from app.services.report_service import _INDEX_WALKS
 
-    sessions = f"SELECT s.id FROM sessions s WHERE {ch._CLIENT_SESSIONS}"
+    def first_ids(sql: str) -> str:
+        """The first chunk of ids, as the history asks for them (bound there, written here)."""
+        with engine.connect() as conn:
+            ids = sorted(int(i) for (i,) in conn.execute(text(sql), {"client": client}))
+        return ", ".join(str(i) for i in ids[: ch._CHUNK])
+
+    sessions = first_ids("SELECT s.id FROM sessions s JOIN cases c ON c.id = s.case_id "
+                         "WHERE c.client_id = :client")  # fmt: skip
     statements = {
         "casos": ch._CASES, "sesiones": ch._SESSION_LINES, "recibos": ch._RECEIPTS,
-        "pagos": ch._PAYMENTS, "citas": ch._APPOINTMENTS,
-        "eventos": ch._EVENTS.format(ids=sessions),
+        "pagos": ch._PAYMENTS,
+        "citas": ch._APPOINTMENTS, "eventos (500 sesiones)": ch._EVENTS.format(ids=sessions),
         "sin recibo (uno)": _SESSIONS.format(where="s.id IN (SELECT 1)"),
     }  # fmt: skip
     with engine.connect() as conn:
+        conn.execute(text(_INDEX_WALKS))  # as the history's read transaction does
         for name, sql in statements.items():
             print(f"-- {name}")
             for (row,) in conn.execute(text("EXPLAIN ANALYZE " + sql), {"client": client}):

@@ -180,6 +180,8 @@ def more_dialogs(window: Any, client: Any, shot: Callable[..., None]) -> None:
 
     statement = StatementDialog(s, client.id, window)
     statement.show()
+    while statement.loading:  # read off the GUI thread
+        QApplication.processEvents()
     shot("14-statement", statement)
     statement.close()
 

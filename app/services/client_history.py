@@ -22,10 +22,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, time
+from datetime import UTC, datetime, time
 from decimal import Decimal
 from itertools import chain, repeat
-from operator import add, itemgetter
+from operator import add, itemgetter, methodcaller
 from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
@@ -140,11 +140,13 @@ _RECORD_KINDS = ", ".join(sorted(repr(k.value) for k in _CONSENT_KINDS | _CUT_KI
 # and whether it has a record (then its events are read) — a probe of the session's events
 # (LIMIT 1), never EXISTS: PostgreSQL would hash every consent and disconnection of every
 # client for it (a scan of all the events: 80 ms at 100,000 sessions).
+# By a subquery on the client (PostgreSQL walks its index with the history's random_page_cost:
+# see ``report_service``), in the index's order: lines at one instant keep one order anywhere.
 _SESSION_LINES = f"""
 SELECT s.id, s.case_id, s.advisor_id, s.modality, s.started_at, s.outcome,
        (SELECT 1 FROM session_events x WHERE x.session_id = s.id
         AND x.kind IN ({_RECORD_KINDS}) LIMIT 1) IS NOT NULL
-FROM sessions s WHERE {_CLIENT_SESSIONS}
+FROM sessions s WHERE {_CLIENT_SESSIONS} ORDER BY s.case_id, s.id
 """
 _EVENTS = """
 SELECT e.session_id, e.kind, e.at, e.span_start, e.span_end FROM session_events e
@@ -160,6 +162,7 @@ FROM receipts r WHERE r.client_id = :client
 _PAYMENTS = """
 SELECT p.receipt_id, p.amount, p.method, p.received_at, p.reference FROM payments p
 WHERE p.receipt_id IN (SELECT r.id FROM receipts r WHERE r.client_id = :client)
+ORDER BY p.receipt_id, p.id
 """
 _POLICIES = """
 SELECT p.id, v.version, v.valid_from, v.expected_remote, v.expected_in_person, v.discount,
@@ -200,17 +203,34 @@ _line = tuple.__new__
 _fromisoformat = datetime.fromisoformat
 
 
+_to_utc = methodcaller("astimezone", UTC)
+
+
 def _instants(values: list[Any]) -> list[datetime]:
-    """:func:`app.services.sql.instant` over a column of stored instants (no NULLs): SQLite's
-    UTC text, the offset appended and parsed in C loops (no Python call per value), as
-    ``instant`` reads it; anything else (PostgreSQL's datetimes, text with an offset) value
-    by value through ``instant``."""
-    if values and isinstance(values[0], str) and min(map(len, values)) > 10:
+    """:func:`app.services.sql.instant` over a column of stored instants (no NULLs), in C
+    loops (no Python call per value) as ``instant`` reads them: SQLite's UTC text with the
+    offset appended; PostgreSQL's aware datetimes turned to UTC. Anything else (text with an
+    offset, naive datetimes) value by value through ``instant``."""
+    if not values:
+        return []
+    first = values[0]
+    if isinstance(first, str) and min(map(len, values)) > 10:
         try:
             return list(map(_fromisoformat, map(add, values, repeat("+00:00"))))
         except (TypeError, ValueError):
             pass
+    elif isinstance(first, datetime) and first.tzinfo is not None:
+        return list(map(_to_utc, values))  # a column's type: aware throughout (timestamptz)
     return [instant(v) for v in values]
+
+
+def _by_ids(execute: Execute, sql: str, ids: Sequence[int]) -> list[Row]:
+    """The rows of ``sql`` (``{ids}``: its IN list) for ``ids``, a chunk at a time."""
+    rows: list[Row] = []
+    for k in range(0, len(ids), _CHUNK):
+        marks, chunk = in_list("i", ids[k : k + _CHUNK])
+        rows += execute(sql.format(ids=marks), chunk)
+    return rows
 
 
 def _case(number: object) -> str:
@@ -230,6 +250,15 @@ class _Memo:
         self._money: dict[object, Decimal] = {}
         self._texts: dict[Decimal, str] = {}
         self._minutes: dict[int, str] = {}
+        self._figures: dict[tuple[object, object], str] = {}
+
+    def figures(self, base: object, iva: object) -> str:
+        """A receipt's "Subtotal … · IVA …" from its stored base and IVA."""
+        found = self._figures.get((base, iva))
+        if found is None:
+            subtotal, tax = self.text(self.money(base)), self.text(self.money(iva))
+            found = self._figures[base, iva] = f"Subtotal {subtotal} · IVA {tax}"
+        return found
 
     def money(self, raw: object) -> Decimal:
         found = self._money.get(raw)
@@ -298,7 +327,7 @@ def build_client_history(execute: Execute, client_id: int, now: datetime) -> Cli
     labels = _cases(execute, params, out)
     names = {int(k): v for k, v in execute(_ADVISORS, {})}
     rows = execute(_SESSION_LINES, params)
-    case_of = {int(r[0]): labels.get(int(r[1]), "") for r in rows}
+    case_of = {r[0]: labels.get(r[1], "") for r in rows}
     memo = _Memo()
     receipts = _receipts(execute, params, case_of, memo, out)
     _sessions(execute, now, rows, case_of, receipts.of_session, names, memo, out)
@@ -315,18 +344,21 @@ def _cases(execute: Execute, params: dict[str, int], out: _Lines) -> dict[int, s
     """Each case's opening and, once closed, its closing state; returns their labels by id."""
     labels: dict[int, str] = {}
     rows = execute(_CASES, params)
-    opening, closing = out.openings.append, out.closings.append
-    for (cid, number, state, _, closed, summary, modality), opened in zip(
+    opening = out.openings.append
+    closed: list[tuple[Any, str, str]] = []  # (stored instant, label, state) of the closed
+    for (cid, number, state, _, at, summary, modality), opened in zip(
         rows, _instants([r[3] for r in rows]), strict=True
     ):
         label = labels[int(cid)] = case_label(int(number))
         title = f"Caso {label} abierto ({_MODALITY[modality]})"
         opening(_line(HistoryEntry, (opened, "Caso", title, summary or "", None, label, None,
                                      None)))  # fmt: skip
-        if closed is not None:
-            title = f"Caso {label}: {_CASE_STATE[state]}"
-            closing(_line(HistoryEntry, (instant(closed), "Caso", title, "", None, label, None,
-                                         None)))  # fmt: skip
+        if at is not None:
+            closed.append((at, label, state))
+    closing = out.closings.append
+    for (_, label, state), at in zip(closed, _instants([c[0] for c in closed]), strict=True):
+        closing(_line(HistoryEntry, (at, "Caso", f"Caso {label}: {_CASE_STATE[state]}", "",
+                                     None, label, None, None)))  # fmt: skip
     return labels
 
 
@@ -351,25 +383,27 @@ def _receipts(
     of it."""
     out = _Receipts()
     rows = execute(_RECEIPTS, params)
-    issued, cancellation = lines.receipts.append, lines.cancellations.append
+    issued, stored, named = lines.receipts.append, out.stored.append, out.named
+    money, figures = memo.money, memo.figures
+    cancelled_at = dict(zip(  # the few cancelled ones' instants, by receipt
+        [r[0] for r in rows if r[8] is not None],
+        _instants([r[8] for r in rows if r[8] is not None]), strict=True,
+    ))  # fmt: skip
     for r, at in zip(rows, _instants([r[2] for r in rows]), strict=True):
-        rid, folio, _, session, base, iva, total, status, cancelled, reason, worked = r
-        rid = int(rid)
-        case = "" if session is None else case_of.get(int(session), "")
-        out.named[rid] = (folio, case)
-        state = _RECEIPT_STATUS[status]
-        charge, subtotal = memo.money(total), memo.money(base)
-        detail = f"Subtotal {memo.text(subtotal)} · IVA {memo.text(memo.money(iva))}"
-        issued(_line(HistoryEntry, (at, "Recibo", f"Recibo {folio} emitido", detail, charge,
-                                    case, rid, None)))  # fmt: skip
-        cancelled_at = None if cancelled is None else instant(cancelled)
-        out.stored.append(_line(StoredReceipt, (rid, at, state, charge, cancelled_at)))
+        rid, folio, _, session, base, iva, total, status, _, reason, worked = r
+        case = "" if session is None else case_of.get(session, "")
+        named[rid] = (folio, case)
+        state, charge = _RECEIPT_STATUS[status], money(total)
+        issued(_line(HistoryEntry, (at, "Recibo", f"Recibo {folio} emitido",
+                                    figures(base, iva), charge, case, rid, None)))  # fmt: skip
+        cancelled = cancelled_at.get(rid)
+        stored(_line(StoredReceipt, (rid, at, state, charge, cancelled)))
         if state is ReceiptStatus.CANCELLED:
-            cancellation(HistoryEntry(instant(cancelled), "Cancelación",
-                                      f"Recibo {folio} cancelado", reason or "", -charge, case,
-                                      rid))  # fmt: skip
+            lines.cancellations.append(HistoryEntry(
+                cancelled_at[rid], "Cancelación", f"Recibo {folio} cancelado", reason or "",
+                -charge, case, rid))  # fmt: skip
         elif session is not None:
-            out.of_session[int(session)] = _line(Receipted, (rid, folio, subtotal, int(worked)))
+            out.of_session[session] = _line(Receipted, (rid, folio, money(base), int(worked)))
     return out
 
 
@@ -391,23 +425,20 @@ def _read_events(execute: Execute, ids: Sequence[int]) -> _Events:
     (what ``day_summary.read_events`` gives, by ids, its kinds looked up by value)."""
     out = _Events({}, set(), set())
     events = out.by_session
-    for k in range(0, len(ids), _CHUNK):
-        marks, chunk = in_list("s", ids[k : k + _CHUNK])
-        rows = execute(_EVENTS.format(ids=marks), chunk)
-        for (sid, kind, _, low, high), at in zip(rows, _instants([r[2] for r in rows]),
-                                                 strict=True):  # fmt: skip
-            timeline = events.get(sid)
-            if timeline is None:
-                timeline = events[sid] = []
-            if low is not None:
-                low = instant(low)
-            if high is not None:
-                high = instant(high)
-            timeline.append(_line(Entry, (_EVENT_KIND[kind], at, low, high)))
-            if kind in _CONSENT_VALUES:
-                out.consents.add(sid)
-            elif kind in _CUT_VALUES:
-                out.cuts.add(sid)
+    rows = _by_ids(execute, _EVENTS, ids)
+    for (sid, kind, _, low, high), at in zip(rows, _instants([r[2] for r in rows]), strict=True):
+        timeline = events.get(sid)
+        if timeline is None:
+            timeline = events[sid] = []
+        if low is not None:
+            low = instant(low)
+        if high is not None:
+            high = instant(high)
+        timeline.append(_line(Entry, (_EVENT_KIND[kind], at, low, high)))
+        if kind in _CONSENT_VALUES:
+            out.consents.add(sid)
+        elif kind in _CUT_VALUES:
+            out.cuts.add(sid)
     return out
 
 
@@ -435,44 +466,43 @@ def _sessions(
 ) -> None:
     """Each session with its outcome and amount, its consents and its disconnections."""
     # priced: the sessions without an issued receipt (a cancelled one: again)
-    waiting = [int(r[0]) for r in lines if int(r[0]) not in receipt_of]
-    recorded = [int(r[0]) for r in lines if r[6]]
+    waiting = [r[0] for r in lines if r[0] not in receipt_of]
+    recorded = [r[0] for r in lines if r[6]]
     events = _read_events(execute, sorted(set(waiting).union(recorded)))
     bills = _priced(execute, waiting, events.by_session, now)
-    put = out.sessions.append
+    put, minutes, consents, cuts = out.sessions.append, memo.minutes, events.consents, events.cuts
+    titles = {(m, o): f"{title}: {_OUTCOME[o] if o is not None else 'En curso'}"
+              for m, title in _SESSION_TITLE.items() for o in (*_OUTCOME, None)}  # fmt: skip
     starts = _instants([r[4] for r in lines])
     for (sid, _, advisor, modality, _, outcome, _), started in zip(lines, starts, strict=True):
-        sid = int(sid)
         receipt = receipt_of.get(sid)
+        name = names.get(advisor, "")
         if receipt is not None:
-            amount: Decimal | None = receipt.base
-            worked = memo.minutes(receipt.worked_minutes)
-            paper = f"Recibo {receipt.folio}"
+            worked = minutes(receipt.worked_minutes)
+            detail = (f"{name} · {worked} · Recibo {receipt.folio}" if name
+                      else f"{worked} · Recibo {receipt.folio}")  # fmt: skip
+            put(_line(HistoryEntry, (started, "Sesión", titles[modality, outcome], detail,
+                                     receipt.base, case_of[sid], receipt.id, None)))  # fmt: skip
         else:
             bill = bills.get(sid)
-            amount = bill.base if bill is not None else None
-            worked = "" if bill is None else memo.minutes(bill.worked_minutes)
-            paper = "Sin recibo"
-        done = _OUTCOME[outcome] if outcome is not None else "En curso"
-        name = names.get(int(advisor), "")
-        detail = f"{name} · {worked} · {paper}" if name and worked else " · ".join(
-            x for x in (name, worked, paper) if x)  # fmt: skip
-        label = case_of[sid]
-        put(_line(HistoryEntry, (started, "Sesión", f"{_SESSION_TITLE[modality]}: {done}",
-                                 detail, amount, label, receipt.id if receipt else None,
-                                 None)))  # fmt: skip
-        if sid in events.consents:
-            _consents(events.by_session[sid], label, out.consents)
-        if sid in events.cuts:
-            _cuts(events.by_session[sid], label, out.cuts)
+            worked = "" if bill is None else minutes(bill.worked_minutes)
+            detail = " · ".join(x for x in (name, worked, "Sin recibo") if x)
+            put(_line(HistoryEntry, (started, "Sesión", titles[modality, outcome], detail,
+                                     None if bill is None else bill.base, case_of[sid], None,
+                                     None)))  # fmt: skip
+        if sid in consents:
+            _consents(events.by_session[sid], case_of[sid], out.consents)
+        if sid in cuts:
+            _cuts(events.by_session[sid], case_of[sid], out.cuts)
 
 
 def _consents(events: Sequence[Entry], label: str, entries: list[HistoryEntry]) -> None:
     """A session's remote-control requests, with their answers."""
     for record in consent_records(events):
-        entries.append(HistoryEntry(record.requested_at, "Control remoto",
-                                    f"Control remoto solicitado: {record.answer_label}",
-                                    record.device, case=label))  # fmt: skip
+        entries.append(_line(HistoryEntry, (
+            record.requested_at, "Control remoto",
+            f"Control remoto solicitado: {record.answer_label}", record.device, None, label,
+            None, None)))  # fmt: skip
 
 
 def _cuts(events: Sequence[Entry], label: str, entries: list[HistoryEntry]) -> None:
@@ -483,8 +513,8 @@ def _cuts(events: Sequence[Entry], label: str, entries: list[HistoryEntry]) -> N
             if cut.end is None
             else format_minutes(int((cut.end - cut.start).total_seconds() // 60))
         )
-        entries.append(HistoryEntry(cut.start, "Desconexión", "Desconexión", gap,
-                                    case=label))  # fmt: skip
+        entries.append(_line(HistoryEntry, (cut.start, "Desconexión", "Desconexión", gap, None,
+                                            label, None, None)))  # fmt: skip
 
 
 def _payments(

@@ -16,7 +16,7 @@ from app.kernel.clock import Clock
 from app.kernel.fmt import LOCAL_ZONE, to_local
 from app.models import Advisor
 from app.services.client_history import ClientHistory, build_client_history
-from app.services.faults import translate
+from app.services.faults import is_database_error, translate
 from app.services.loading import get_or_fail
 from app.services.reports import (
     Preset,
@@ -25,7 +25,7 @@ from app.services.reports import (
     check_period,
     preset_period,
 )
-from app.services.sql import Execute, Row, sqlite_execute
+from app.services.sql import Execute, Row, pyformat_execute, sqlite_execute
 from app.services.uow import Database, session_execute
 
 
@@ -74,20 +74,34 @@ class ReportService:
         return self.db.read(lambda s: build_client_history(_rows_of(s), client_id, now))
 
 
+_INDEX_WALKS = "SET LOCAL random_page_cost = 1.1"
+
+
 def _rows_of(s: Session) -> Execute:
-    """The read seam for the client's history: on SQLite the session's own driver connection,
-    inside the transaction SQLAlchemy began (its thousands of rows then skip SQLAlchemy's
-    per-row work: a fifth of the history's time); elsewhere :func:`session_execute`."""
+    """The read seam for the client's history: the session's own driver connection, inside the
+    transaction SQLAlchemy began — on SQLite (its thousands of rows then skip SQLAlchemy's
+    per-row work: a fifth of the history's time) and on PostgreSQL through psycopg (a third:
+    SQLAlchemy's rows and ``text()``'s parameter objects); else :func:`session_execute`."""
     driver = s.connection().connection.driver_connection
-    if not isinstance(driver, sqlite3.Connection):
+    if isinstance(driver, sqlite3.Connection):
+        rows = sqlite_execute(driver)
+    elif driver is not None and s.get_bind().dialect.name == "postgresql":
+        rows = pyformat_execute(driver)
+        # for this read only: a client's few rows, scattered, are found faster by walking the
+        # indexes than by scanning every session and payment of the shop, which the default
+        # cost of a random page (4, for disks) prefers — 70 ms of the server's 150 at 100,000
+        with driver.cursor() as cursor:
+            cursor.execute(_INDEX_WALKS)
+    else:
         return session_execute(s)
     s.flush()
-    rows = sqlite_execute(driver)
 
     def execute(sql: str, params: Mapping[str, Any]) -> Sequence[Row]:
         try:
             return rows(sql, params)
-        except sqlite3.Error as exc:  # as the unit of work would: its Spanish fault
-            raise translate(exc) from exc
+        except Exception as exc:  # as the unit of work would: its Spanish fault
+            if is_database_error(exc):
+                raise translate(exc) from exc
+            raise
 
     return execute

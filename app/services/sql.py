@@ -13,10 +13,12 @@ stored text by :func:`sqlite_params` for either driver on SQLite.
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -106,6 +108,33 @@ def sqlite_execute(conn: sqlite3.Connection) -> Execute:
 
     def execute(sql: str, params: Mapping[str, Any]) -> Sequence[Row]:
         return conn.execute(sql, sqlite_params(params)).fetchall()
+
+    return execute
+
+
+_NAMED = re.compile(r"(?<![:\w]):(\w+)")  # ":name", not a cast ("::int") nor "10:30"
+
+
+@lru_cache(maxsize=256)
+def pyformat(sql: str) -> str:
+    """``sql`` with its ``:name`` parameters as ``%(name)s`` (the DB-API "pyformat" style of
+    psycopg) and any ``%`` doubled."""
+    return _NAMED.sub(r"%(\1)s", sql.replace("%", "%%"))
+
+
+def pyformat_execute(conn: Any) -> Execute:
+    """The seam over a DB-API connection of the "pyformat" style (psycopg's), in whatever
+    transaction its owner began: rows as the driver makes them (tuples), no per-row or
+    per-parameter work of SQLAlchemy's."""
+
+    def execute(sql: str, params: Mapping[str, Any]) -> Sequence[Row]:
+        cursor = conn.cursor()
+        try:
+            cursor.execute(pyformat(sql), dict(params))
+            rows: Sequence[Row] = cursor.fetchall()
+            return rows
+        finally:
+            cursor.close()
 
     return execute
 

@@ -15,6 +15,7 @@ typed). The receipt's PDF is rendered off the GUI thread too, and so is the cita
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
@@ -63,11 +64,16 @@ class Prepared(NamedTuple):
 
 
 def prepare(history: ClientHistory) -> Prepared:
-    """The cells and search texts of every line (run off the GUI thread)."""
+    """The cells and search texts of every line (run off the GUI thread). An amount's cell is
+    made once per figure (a client's lines repeat a few dozen figures)."""
     entries = history.entries
+    amounts: dict[Decimal | None, Cell] = {None: ("", 0.0)}
+    amounts.update(
+        (a, (format_money(a), float(a))) for a in {e.amount for e in entries} if a is not None
+    )
     return Prepared(
         history,
-        tuple(_row(n, e) for n, e in enumerate(entries)),
+        tuple(_row(n, e, amounts[e.amount]) for n, e in enumerate(entries)),
         tuple(f"{e.title} {e.detail} {e.case}".casefold() for e in entries),
     )
 
@@ -286,8 +292,7 @@ class ClientHistoryDialog(QDialog):
         Operation(self, render).success(show).run_in_background()
 
 
-def _row(n: int, e: HistoryEntry) -> tuple[Cell, ...]:
-    amount = ("", 0.0) if e.amount is None else (format_money(e.amount), float(e.amount))
+def _row(n: int, e: HistoryEntry, amount: Cell) -> tuple[Cell, ...]:
     return (
         (format_datetime(e.at), (e.at.timestamp(), n)),  # the raw value keeps the line's index
         (e.kind, e.kind),

@@ -2,6 +2,11 @@
 movements with the running balance, what is owed and the sessions still without a receipt; a
 payment on the selected receipt, and the same statement as PDF.
 
+The statement is read off the GUI thread (a client with thousands of receipts takes a few
+tenths of a second to read): the dialog says "Cargando…" and offers no action until it
+arrives (``loading`` is False and ``loaded`` is emitted then), and again after each payment or
+cancellation made from it, keeping what it showed until the new statement replaces it.
+
 For the window::
 
     dialog = StatementDialog(services, client_id, self, advisor_id=advisor.id)
@@ -17,7 +22,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import QAction, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -174,7 +186,11 @@ def receipt_status_text(b: ReceiptBalance) -> str:
 
 class StatementDialog(QDialog):
     """A client's statement: receipts with their payment status, the movements with the
-    running balance, what is owed, sessions still without a receipt; payments and the PDF."""
+    running balance, what is owed, sessions still without a receipt; payments and the PDF.
+    ``loading`` is True until the latest statement asked for has arrived (``loaded`` is
+    emitted then)."""
+
+    loaded = Signal()
 
     RECEIPT_HEADERS = ("Folio", "Fecha", "Concepto", "Total", "Pagado", "Saldo", "Estado")
     ENTRY_HEADERS = ("Fecha", "Movimiento", "Recibo", "Concepto", "Cargo", "Abono", "Saldo")
@@ -193,13 +209,17 @@ class StatementDialog(QDialog):
         self.advisor_id = advisor_id
         self.statement: ClientStatement | None = None
         self.changed = False
+        self._asked = 0  # the latest statement asked for …
+        self._shown = 0  # … and the latest one that arrived
         self.setObjectName("statementDialog")
         self.setWindowTitle("Estado de cuenta")
 
         self.titleLabel = QLabel()
         self.titleLabel.setObjectName("statementTitle")
+        self.titleLabel.setText("Estado de cuenta")
         self.titleLabel.setWordWrap(True)
         self.asOfLabel = hint("", "asOfLabel", wrap=False)
+        self.loadingLabel = hint("Cargando el estado de cuenta…", "statementLoading", wrap=False)
         self.errorLabel = error_banner("statementError")
         self.totalsLabel = QLabel()
         self.totalsLabel.setObjectName("statementTotals")
@@ -263,6 +283,7 @@ class StatementDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.titleLabel)
         layout.addWidget(self.asOfLabel)
+        layout.addWidget(self.loadingLabel)
         layout.addWidget(self.errorLabel)
         layout.addWidget(self.noticeLabel)
         layout.addWidget(self.totalsLabel)
@@ -300,12 +321,35 @@ class StatementDialog(QDialog):
         self.refresh()
 
     # -- state -------------------------------------------------------------------------------
-    def refresh(self) -> None:
-        """Ask the service for the statement as of now and show it (keeps the selection)."""
-        selected = self.selected_receipt_id()
-        st = Operation(self, lambda: self.services.balances.statement(self.client_id)).run()
-        if st is None:
-            return
+    @property
+    def loading(self) -> bool:
+        return self._shown != self._asked
+
+    def refresh(self, select: int | None = None) -> None:
+        """Ask for the statement as of now, off the GUI thread; it is shown when it arrives
+        (unless another was asked for meanwhile), with the receipt ``select`` selected, or
+        else the one selected now."""
+        self._asked += 1
+        asked, client_id = self._asked, self.client_id
+        chosen = select if select is not None else self.selected_receipt_id()
+        statement = self.services.balances.statement
+        self.loadingLabel.show()
+        self._selection_changed()  # no action while it loads
+
+        def latest(fn: Any) -> Any:
+            return lambda *args: fn(*args) if asked == self._asked else None
+
+        Operation(self, lambda: statement(client_id), errors=latest(self.show_error)).success(
+            latest(lambda st: self._show(st, chosen))
+        ).finished(latest(self._arrived)).run_in_background()
+
+    def _arrived(self) -> None:
+        self._shown = self._asked
+        self.loadingLabel.hide()
+        self._selection_changed()
+        self.loaded.emit()
+
+    def _show(self, st: ClientStatement, selected: int | None) -> None:
         self.statement = st
         self.setWindowTitle(f"Estado de cuenta — {st.client_name}")
         rfc = f" · RFC {st.client_rfc}" if st.client_rfc else ""
@@ -319,7 +363,6 @@ class StatementDialog(QDialog):
         self.unbilledButton.setVisible(bool(st.unbilled))
         if selected is not None:
             self.select_receipt(selected)
-        self._selection_changed()
 
     def _fill_tables(self, st: ClientStatement) -> None:
         self.receiptsModel.set_rows(
@@ -381,15 +424,15 @@ class StatementDialog(QDialog):
         return next((b for b in self.statement.receipts if b.receipt_id == receipt_id), None)
 
     def _selection_changed(self, *_: Any) -> None:
-        b = self._selected_balance()
+        b = None if self.loading else self._selected_balance()
         self.payButton.setEnabled(
             b is not None and b.status is ReceiptStatus.ISSUED and b.balance > 0
         )
         issued = b is not None and b.status is ReceiptStatus.ISSUED
         self.cancelButton.setEnabled(issued)
         self.cancelAction.setEnabled(issued)
-        has = self.statement is not None
-        self.pdfActions.set_available(has)
+        self.pdfActions.set_available(self.statement is not None and not self.loading)
+        self.unbilledButton.setEnabled(not self.loading)
 
     # -- actions -----------------------------------------------------------------------------
     def payment_dialog(self) -> PaymentDialog | None:
@@ -440,10 +483,8 @@ class StatementDialog(QDialog):
         if done is None:
             return False
         self.changed = True
-        self.refresh()
+        self.refresh(select=None if reissued is None else reissued.id)
         self.noticeLabel.show_message(text)
-        if reissued is not None:
-            self.select_receipt(reissued.id)
         return True
 
     # -- documents ---------------------------------------------------------------------------

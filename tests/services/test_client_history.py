@@ -294,3 +294,62 @@ def test_lines_at_one_instant_come_in_the_order_things_happen(shop: Shop) -> Non
             lambda s, c=client: client_history.build_client_history(session_execute(s), c, now)
         )
         assert seam == history
+
+
+def test_a_fault_on_either_database_is_the_spanish_storage_error(
+    shop: Shop, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The history reads through the driver's own connection on SQLite and on PostgreSQL
+    (psycopg): a statement the database refuses is still the unit of work's Spanish
+    ``StorageError``, never the driver's error."""
+    monkeypatch.setattr(client_history, "_APPOINTMENTS", "SELECT * FROM no_such_table")
+    with pytest.raises(StorageError):
+        shop.services.reports.client_history(shop.ramon)
+    monkeypatch.undo()
+    assert shop.services.reports.client_history(shop.ramon).client_name == "Ramón Sánchez"
+
+
+def test_named_parameters_in_the_drivers_pyformat() -> None:
+    """``:name`` becomes ``%(name)s`` for psycopg; casts, clock times and ``%`` are kept."""
+    from app.services.sql import pyformat
+
+    assert pyformat("SELECT a FROM t WHERE id = :client AND x IN (:i0, :i1)") == (
+        "SELECT a FROM t WHERE id = %(client)s AND x IN (%(i0)s, %(i1)s)"
+    )
+    assert pyformat("SELECT '10:30', x::text FROM t WHERE y LIKE '5%' AND z=:z") == (
+        "SELECT '10:30', x::text FROM t WHERE y LIKE '5%%' AND z=%(z)s"
+    )
+
+
+def test_naive_datetimes_are_read_one_by_one_as_utc() -> None:
+    from app.services.sql import instant
+
+    naive = [datetime(2026, 11, 24, 16, 5), datetime(2026, 11, 25, 1, 0)]
+    assert client_history._instants(naive) == [instant(d) for d in naive]
+
+
+def test_postgresql_walks_the_indexes_for_the_history_only(
+    shop: Shop, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On PostgreSQL the history's read costs random pages as for data in memory (an index walk
+    rather than a scan of the shop's sessions), within its own transaction: the connection goes
+    back to the pool with the server's setting."""
+    from sqlalchemy import text
+
+    db = shop.services.db
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL only")
+
+    def cost(s: Any) -> str:
+        return str(s.execute(text("SHOW random_page_cost")).scalar())
+
+    before = db.read(cost)
+    seen: list[str] = []
+
+    def spy(execute: Any, *_: Any) -> int:  # in place of the citas, read last
+        seen.append(str(execute("SHOW random_page_cost", {})[0][0]))
+        return 0
+
+    monkeypatch.setattr(client_history, "_appointments", spy)
+    shop.services.reports.client_history(shop.ramon)
+    assert seen == ["1.1"] and db.read(cost) == before != "1.1"

@@ -52,6 +52,7 @@ def test_statement_cancels_and_reissues(qtbot: Any, window: Any, ui_clock: Any) 
     dialog = StatementDialog(sv, esc.client_id, advisor_id=window.advisor.id)
     qtbot.addWidget(dialog)
     dialog.show()
+    qtbot.waitUntil(lambda: not dialog.loading)  # read off the GUI thread
     assert not dialog.cancelButton.isEnabled()  # nothing selected
     assert dialog.select_folio("A-000001")
     assert dialog.cancelButton.isEnabled() and dialog.cancelAction.isEnabled()
@@ -69,6 +70,7 @@ def test_statement_cancels_and_reissues(qtbot: Any, window: Any, ui_clock: Any) 
     qtbot.mouseClick(dialog.cancelButton, Qt.MouseButton.LeftButton)
     assert seen == ["Cancelar recibo A-000001"]
     assert dialog.changed
+    qtbot.waitUntil(lambda: not dialog.loading)
     rows = statement_rows(dialog, dialog.receiptsModel)
     assert [(r[0], r[6]) for r in rows] == [("A-000001", "Cancelado"), ("A-000002", "Sin pagar")]
     assert rows[1][3] == "$348.00 MXN"

@@ -151,6 +151,7 @@ def test_the_statement_issues_its_sessions_without_receipt(window, qtbot, ui_clo
     window.services.sessions.end(view.id, Outcome.RESOLVED)
     dialog = StatementDialog(window.services, client.id, window, advisor_id=window.advisor.id)
     qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: not dialog.loading)  # read off the GUI thread
     assert dialog.unbilledButton.isVisibleTo(dialog)
 
     def issue(unbilled):
@@ -161,6 +162,7 @@ def test_the_statement_issues_its_sessions_without_receipt(window, qtbot, ui_clo
 
     when_modal(issue)
     dialog.unbilledButton.click()
+    qtbot.waitUntil(lambda: not dialog.loading)
     assert dialog.changed and not dialog.unbilledButton.isVisibleTo(dialog)
     assert [r.folio for r in dialog.statement.receipts] == ["A-000001"]
 

@@ -370,6 +370,15 @@ def test_payment_on_a_cancelled_receipt_is_refused(qtbot: Any, window: Any, ui_c
     assert again.balanceValue.text() == "$0.00 MXN"
 
 
+def open_statement(qtbot: Any, sv: Any, client_id: int, **kwargs: Any) -> StatementDialog:
+    """The statement dialog, shown once its statement (read off the GUI thread) arrived."""
+    dialog = StatementDialog(sv, client_id, **kwargs)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: not dialog.loading)
+    return dialog
+
+
 def statement_rows(dialog: StatementDialog, model: Any) -> list[list[str]]:
     return [
         [model.index(r, c).data() for c in range(model.columnCount())]
@@ -391,9 +400,7 @@ def test_statement_shows_receipts_payments_and_balance(
     ui_clock.advance(minutes=5)
     sv.receipts.record_payment(esc.support.id, D("100.00"), PaymentMethod.CASH)
 
-    dialog = StatementDialog(sv, esc.client_id, advisor_id=window.advisor.id)
-    qtbot.addWidget(dialog)
-    dialog.show()
+    dialog = open_statement(qtbot, sv, esc.client_id, advisor_id=window.advisor.id)
     assert dialog.windowTitle() == "Estado de cuenta — Lucía Pérez Domínguez"
     receipts = statement_rows(dialog, dialog.receiptsModel)
     assert [row[0] for row in receipts] == ["A-000001", "A-000002"]
@@ -427,6 +434,7 @@ def test_statement_shows_receipts_payments_and_balance(
     when_modal(pay)
     qtbot.mouseClick(dialog.payButton, Qt.MouseButton.LeftButton)
     assert dialog.changed
+    qtbot.waitUntil(lambda: not dialog.loading)  # the statement read again
     assert dialog.selected_receipt_id() == issued.id  # the selection is kept
     receipts = statement_rows(dialog, dialog.receiptsModel)
     assert receipts[1][4:] == ["$1,436.00 MXN", "$1,000.00 MXN", "Pagado parcialmente"]
@@ -459,9 +467,7 @@ def test_statement_lists_sessions_without_receipt(qtbot: Any, window: Any, ui_cl
     started = sv.sessions.start(window.advisor.id, esc.client_id, Modality.OFFICE)
     ui_clock.advance(minutes=30)
     sv.sessions.end(started.id, Outcome.RESOLVED)
-    dialog = StatementDialog(sv, esc.client_id)
-    qtbot.addWidget(dialog)
-    dialog.show()
+    dialog = open_statement(qtbot, sv, esc.client_id)
     assert dialog.unbilledLabel.isVisible()
     text = dialog.unbilledLabel.text()
     assert "Sesiones terminadas sin recibo" in text and "C-000002" in text
@@ -474,9 +480,7 @@ def test_statement_pdf_preview_and_save(
     sv = window.services
     esc = escalate(window, ui_clock)
     sv.receipts.record_payment(esc.support.id, D("48.00"), PaymentMethod.CASH)
-    dialog = StatementDialog(sv, esc.client_id)
-    qtbot.addWidget(dialog)
-    dialog.show()
+    dialog = open_statement(qtbot, sv, esc.client_id)
     titles: list[str] = []
 
     def close(d: Any) -> None:
@@ -547,12 +551,11 @@ def test_later_payment_agreed_is_an_outstanding_balance(
     )
     ui_clock.advance(minutes=30)
     sv.sessions.end(started.id, Outcome.RESOLVED)
-    dialog = StatementDialog(sv, client.id)
-    qtbot.addWidget(dialog)
-    dialog.show()
+    dialog = open_statement(qtbot, sv, client.id)
     assert "pago posterior acordado" in dialog.unbilledLabel.text()
     receipt = sv.receipts.issue_for_session(started.id)
     dialog.refresh()
+    qtbot.waitUntil(lambda: not dialog.loading)
     rows = statement_rows(dialog, dialog.receiptsModel)
     assert rows[0][6] == "Sin pagar · pago posterior acordado"
     assert f"Saldo {format_money(receipt.total)}" in dialog.totalsLabel.text()
