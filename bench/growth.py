@@ -273,11 +273,13 @@ def report(size: int, m: dict[str, float]) -> list[tuple[str, str, str]]:
         ("list usable (indexed)", timed("list"), ""),
         ("services ready", timed("services"), f"{ready_vs_sa:.2f}× bare+SA CPU (goal ≤ 1.5×)"),
         *(
-            [(
-                "services ready, file checked (after a crash)",
-                timed("checked"),
-                f"{m['checked_cpu'] / m['sa_cpu']:.2f}× bare+SA CPU",
-            )]
+            [
+                (
+                    "services ready, file checked (after a crash)",
+                    timed("checked"),
+                    f"{m['checked_cpu'] / m['sa_cpu']:.2f}× bare+SA CPU",
+                )
+            ]
             if "checked_cpu" in m
             else []
         ),
