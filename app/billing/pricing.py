@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import field
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -15,7 +14,7 @@ from app.kernel.enums import Band, LineKind, Modality
 from app.kernel.errors import BillingError
 from app.kernel.fmt import case_label
 from app.kernel.limits import MAX_AMOUNT
-from app.kernel.records import record
+from app.kernel.records import field, record
 from app.kernel.timeline import Interval, SessionStatus
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import field
 from datetime import datetime
 
 from app.billing.policy import (
@@ -26,7 +25,7 @@ from app.billing.pricing import Bill, PolicyTerms, StoredSession, bill_session
 from app.billing.tariff import TariffHistory
 from app.kernel.enums import Modality
 from app.kernel.errors import BillingError
-from app.kernel.records import record
+from app.kernel.records import field, record
 from app.kernel.timeline import EventLike, derive_status
 from app.services.sql import (
     Execute,

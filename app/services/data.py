@@ -4,7 +4,6 @@ python-stdnum only, so a widget can use these without loading SQLAlchemy."""
 
 from __future__ import annotations
 
-from dataclasses import asdict, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -13,7 +12,7 @@ from app.documents.data import BusinessProfile as DocumentHeader
 from app.kernel.enums import DeviceKind, PolicyBenefit
 from app.kernel.errors import RuleError
 from app.kernel.limits import MAX_TEXT, check_text, clip
-from app.kernel.records import record
+from app.kernel.records import asdict, record, replace
 
 #: Where the business profile is stored (``business_settings.key``).
 PROFILE_KEY = "business_profile"

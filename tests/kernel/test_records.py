@@ -1,22 +1,32 @@
 """``@record`` behaves as ``@dataclass(frozen=True)`` (and ``frozen=False`` as ``@dataclass``):
-each case runs on a class made both ways and compares what they do."""
+each case runs on a class made both ways and compares what they do; ``dataclasses``' own
+functions work on a record; and the corte's command path imports no ``dataclasses``."""
 
 from __future__ import annotations
 
 import copy
 import dataclasses
-from dataclasses import FrozenInstanceError, asdict, field, fields, replace
+import subprocess
+import sys
+from dataclasses import FrozenInstanceError, asdict, fields, replace
+from pathlib import Path
 from typing import Any, ClassVar
 
 import pytest
 
+from app.kernel import records
 from app.kernel.records import record
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _both(frozen: bool = True) -> list[Any]:
     """The same class, once by ``dataclass`` and once by ``record``."""
     made = []
-    for decorate in (dataclasses.dataclass(frozen=frozen), record(frozen=frozen)):
+    for decorate, field in (
+        (dataclasses.dataclass(frozen=frozen), dataclasses.field),
+        (record(frozen=frozen), records.field),
+    ):
 
         class Point:
             """A point with a label."""
@@ -46,7 +56,7 @@ def test_construction_repr_and_equality_match_dataclass(frozen: bool) -> None:
                          ((1,), {"y": 5, "extra": [9]})]:  # fmt: skip
         a, b = ref(*args, **kwargs), ours(*args, **kwargs)
         assert repr(a) == repr(b)
-        assert asdict(a) == asdict(b)
+        assert asdict(a) == asdict(b) == records.asdict(b)
         assert b == ours(*args, **kwargs) and b.norm == a.norm
     assert ours(1, extra=[1]) == ours(1, extra=[2])  # compare=False
     assert ours(1) != ours(2) and ours(1) != ref(1)  # another class is never equal
@@ -54,6 +64,8 @@ def test_construction_repr_and_equality_match_dataclass(frozen: bool) -> None:
     assert [f.name for f in fields(ours)] == ["x", "y", "tags", "extra"]
     assert ours.__match_args__ == ref.__match_args__ and ours.kind == "point"
     assert ours.__doc__ == "A point with a label."
+    assert dataclasses.is_dataclass(ours) and dataclasses.is_dataclass(ours(1))
+    assert [f.name for f in records.record_fields(ours)] == ["x", "y", "tags", "extra"]
 
 
 def test_frozen_hash_replace_and_pickle() -> None:
@@ -65,7 +77,7 @@ def test_frozen_hash_replace_and_pickle() -> None:
     with pytest.raises(FrozenInstanceError):
         del p.y  # type: ignore[misc]
     moved = replace(p, y=7)
-    assert (moved.x, moved.y, p.y) == (1, 7, 2)
+    assert (moved.x, moved.y, p.y) == (1, 7, 2) and records.replace(p, y=7) == moved
     with pytest.raises(ValueError, match="x < 0"):  # __post_init__ runs on replace too
         replace(p, x=-1)
     assert copy.deepcopy(p) == p and copy.copy(p) == p
@@ -116,10 +128,51 @@ def test_methods_of_the_class_body_are_kept() -> None:
     assert Named("A") == Named("a") and hash(Named("A")) == hash(Named("a"))
 
 
+def test_nested_records_and_inheritance() -> None:
+    @record
+    class Inner:
+        a: int
+
+    @record
+    class Outer:
+        inner: Inner
+        more: tuple[Inner, ...] = ()
+
+    @record
+    class Wider(Inner):
+        b: int = 2
+
+    o = Outer(Inner(1), (Inner(2),))
+    assert records.asdict(o) == asdict(o) == {"inner": {"a": 1}, "more": ({"a": 2},)}
+    assert Wider(5) == Wider(5, 2) and repr(Wider(5)).endswith(".Wider(a=5, b=2)")
+    assert Wider(5) != Inner(5)
+
+
 def test_unsupported_fields_are_refused() -> None:
-    with pytest.raises(TypeError, match="use @dataclass"):
+    with pytest.raises(TypeError, match=r"records\.field"):
 
         @record
-        class Hidden:
+        class Foreign:
             shown: int
-            secret: int = field(default=0, init=False)
+            secret: int = dataclasses.field(default=0)
+
+    with pytest.raises(ValueError, match="mutable default"):
+
+        @record
+        class Shared:
+            items: list[int] = []  # noqa: RUF012
+
+
+def test_the_cortes_command_path_imports_no_dataclasses() -> None:
+    """What ``appleuse summary -o día.csv`` imports (the corte, its rules, the CSV) defines
+    its values without ``dataclasses`` and its ``inspect``, ``ast``, ``dis``…"""
+    code = (
+        "import sys, app.cli; app.cli.build_parser(command='summary'); "
+        "import app.commands.summary, app.commands.output, app.services.day_summary, "
+        "app.documents.summary_csv, app.location; "
+        "print(sorted(m for m in ('dataclasses', 'inspect', 'ast') if m in sys.modules))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True
+    )
+    assert done.stdout.strip() == "[]"
