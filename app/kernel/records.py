@@ -227,7 +227,7 @@ class _DataclassFields:
 def _init(cls: type, fields: tuple[Field, ...]) -> Callable[..., None]:
     names = tuple(f.name for f in fields)
     slots = tuple((f.name, f.default, f.default_factory) for f in fields)
-    known = {name: k for k, name in enumerate(names)}
+    known = frozenset(names)
     count = len(names)
     post = getattr(cls, "__post_init__", None) is not None
     title = f"{cls.__qualname__}.__init__()"
@@ -240,22 +240,22 @@ def _init(cls: type, fields: tuple[Field, ...]) -> Callable[..., None]:
             )
         for name, arg in zip(names, args, strict=False):
             _set(self, name, arg)
-        if given < count or kwargs:
-            for name in kwargs:
-                where = known.get(name)
-                if where is None:
-                    raise TypeError(f"{title} got an unexpected keyword argument {name!r}")
-                if where < given:
-                    raise TypeError(f"{title} got multiple values for argument {name!r}")
+        if given < count:
             for name, default, factory in slots[given:]:
-                if name in kwargs:
-                    _set(self, name, kwargs[name])
-                elif default is not MISSING:
-                    _set(self, name, default)
-                elif factory is not MISSING:
-                    _set(self, name, factory())
-                else:
-                    raise TypeError(f"{title} missing 1 required argument: {name!r}")
+                value = kwargs.pop(name, MISSING)  # ``kwargs`` is this call's own dict
+                if value is MISSING:
+                    if default is not MISSING:
+                        value = default
+                    elif factory is not MISSING:
+                        value = factory()
+                    else:
+                        raise TypeError(f"{title} missing 1 required argument: {name!r}")
+                _set(self, name, value)
+        if kwargs:
+            name = next(iter(kwargs))
+            if name in known:
+                raise TypeError(f"{title} got multiple values for argument {name!r}")
+            raise TypeError(f"{title} got an unexpected keyword argument {name!r}")
         if post:
             self.__post_init__()
 
