@@ -14,7 +14,7 @@ Then it runs the whole commands as a user would (a new process each time, median
 each figure beside its goal (issue 5: summary to CSV < 0.35 s). It also times the summary as a
 PDF and `appleuse receipt` for reference, and breaks one summary down: the CSV's own path
 (standard-library ``sqlite3``, ``app.services.day_summary``: importing, the corte, of which the
-balance due at the close — a pass over every receipt and payment —, the CSV; CPU time) and the
+balance due at the close — running totals less what happened after it —, the CSV; CPU time) and the
 services' path (SQLAlchemy: the window and the PDF). Prints; asserts nothing.
 """
 
