@@ -14,7 +14,7 @@ Then it runs the whole commands as a user would (a new process each time, median
 each figure beside its goal (issue 5: summary to CSV < 0.35 s). It also times the summary as a
 PDF and `appleuse receipt` for reference, and breaks one summary down: the CSV's own path
 (standard-library ``sqlite3``, ``app.services.day_summary``: importing, the corte, of which the
-balance due at the close — a pass over every receipt and payment —, the CSV; CPU time) and the
+balance due at the close — running totals less what happened after it —, the CSV; CPU time) and the
 services' path (SQLAlchemy: the window and the PDF). Prints; asserts nothing.
 """
 
@@ -352,6 +352,25 @@ def at_head(path: Path) -> bool:
         engine.dispose()
 
 
+def upgraded(path: Path) -> bool:
+    """Bring a cached database of an older schema to the newest in place (migrations only add
+    tables, indexes and triggers, and fill what they add — revision 0010's running totals);
+    False when that is not possible (a schema of a newer AppleUse, a damaged file): the caller
+    builds it again."""
+    from app.models.engine import make_engine, upgrade
+
+    engine = make_engine(f"sqlite:///{path}")
+    try:
+        upgrade(engine, backup=False)
+    except Exception as exc:  # any refusal: the file is built again
+        print(f"no se pudo actualizar {path} ({exc}); se construye de nuevo")
+        return False
+    finally:
+        engine.dispose()
+    print(f"base actualizada al esquema más reciente: {path}")
+    return True
+
+
 def command() -> list[str]:
     script = Path(sys.executable).with_name("appleuse")
     return [str(script)] if script.exists() else [sys.executable, "-m", "app"]
@@ -460,7 +479,7 @@ def main() -> None:
 
     args.cache.mkdir(parents=True, exist_ok=True)
     db = args.cache / f"bench-{args.sessions}.sqlite3"
-    if args.rebuild or not db.exists() or not at_head(db):
+    if args.rebuild or not db.exists() or not (at_head(db) or upgraded(db)):
         partial = db.with_suffix(".partial")
         for leftover in (partial, Path(f"{partial}-wal"), Path(f"{partial}-shm")):
             leftover.unlink(missing_ok=True)

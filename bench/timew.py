@@ -112,10 +112,10 @@ def instructions(args: list[str], env: dict[str, str], cwd: Path) -> float | Non
 
 
 def compare(sessions: int, cache: Path, runs: int, day: date, timew: bool, count: bool) -> None:
-    from summary_cli import at_head, build, command, run_once
+    from summary_cli import at_head, build, command, run_once, upgraded
 
     db = cache / f"bench-{sessions}.sqlite3"
-    if not db.exists() or not at_head(db):
+    if not db.exists() or not (at_head(db) or upgraded(db)):
         partial = db.with_suffix(".partial")
         partial.unlink(missing_ok=True)
         t0 = time.perf_counter()

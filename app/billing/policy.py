@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import calendar
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -40,6 +39,7 @@ from app.billing.tariff import Tariff
 from app.kernel.enums import AllowanceLevel, Band, EventClass, LineKind, Modality
 from app.kernel.errors import BillingError
 from app.kernel.fmt import MONTHS
+from app.kernel.records import record
 
 #: A month's allowance warns from this share on (RULES §6, issue 6: 80 % and 100 %).
 WARNING_SHARE = Decimal("0.8")
@@ -49,7 +49,7 @@ DISCOUNT_PLACES = Decimal("0.0001")
 
 
 # -- values ------------------------------------------------------------------------------------
-@dataclass(frozen=True)
+@record
 class PolicyVersionTerms:
     """The numbers of one policy version, in force from ``valid_from`` (a local date)."""
 
@@ -69,7 +69,7 @@ class PolicyVersionTerms:
         return device_id is None or not self.devices or device_id in self.devices
 
 
-@dataclass(frozen=True)
+@record
 class PolicyContract:
     """One policy: its start, its end (exclusive, None: open) and its versions by date."""
 
@@ -99,7 +99,7 @@ class PolicyContract:
         return min(ends) - timedelta(days=1) if ends else None
 
 
-@dataclass(frozen=True)
+@record
 class ClientPolicies:
     """All of one client's policies (normally one at a time)."""
 
@@ -118,7 +118,7 @@ class ClientPolicies:
         return version if version is not None and version.covers_device(device_id) else None
 
 
-@dataclass(frozen=True)
+@record
 class CaseOpening:
     """A case as the month's allowance counts it."""
 

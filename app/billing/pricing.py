@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -15,10 +14,11 @@ from app.kernel.enums import Band, LineKind, Modality
 from app.kernel.errors import BillingError
 from app.kernel.fmt import case_label
 from app.kernel.limits import MAX_AMOUNT
+from app.kernel.records import field, record
 from app.kernel.timeline import Interval, SessionStatus
 
 
-@dataclass(frozen=True)
+@record
 class PolicyTerms:
     """What a client's policy changes on one session's bill."""
 
@@ -27,7 +27,7 @@ class PolicyTerms:
     covered_hours: int = 0
 
 
-@dataclass(frozen=True)
+@record
 class Credit:
     """An amount credited against the bill, e.g. an escalated support session (§7)."""
 
@@ -35,7 +35,7 @@ class Credit:
     amount: Decimal
 
 
-@dataclass(frozen=True)
+@record
 class SessionCharge:
     """Everything the engine needs to price one session."""
 
@@ -52,7 +52,7 @@ class SessionCharge:
     credits: tuple[Credit, ...] = ()
 
 
-@dataclass(frozen=True)
+@record
 class BillLine:
     kind: LineKind
     description: str
@@ -71,7 +71,7 @@ class BillLine:
         }
 
 
-@dataclass(frozen=True)
+@record
 class Bill:
     modality: Modality
     worked: timedelta
@@ -221,7 +221,7 @@ def reductions(
     return out
 
 
-@dataclass(frozen=True)
+@record
 class StoredSession:
     """A session as stored, with what pricing it needs besides its events."""
 

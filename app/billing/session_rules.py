@@ -9,7 +9,6 @@ The window enables its buttons from :func:`allowed_actions`; the services refuse
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from app.billing.tariff import Tariff
@@ -26,6 +25,7 @@ from app.kernel.enums import (
 )
 from app.kernel.fmt import case_label, format_datetime
 from app.kernel.limits import MAX_SESSION
+from app.kernel.records import record
 from app.kernel.timeline import (
     Entry,
     EventLike,
@@ -36,7 +36,7 @@ from app.kernel.timeline import (
 )
 
 
-@dataclass(frozen=True)
+@record
 class SessionState:
     """What the rules need to know about a session at one instant."""
 
@@ -324,7 +324,7 @@ def manual_session_refusal(
 
 
 # -- before a remote session (RULES §9) --------------------------------------------------------
-@dataclass(frozen=True)
+@record
 class Checklist:
     """RULES §9, recorded on a remote session before it starts."""
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import unicodedata
 from bisect import bisect_right
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
@@ -15,13 +14,14 @@ from app.billing.money import round_money
 from app.kernel.enums import Band, Modality
 from app.kernel.errors import BillingError
 from app.kernel.limits import MAX_AMOUNT
+from app.kernel.records import asdict, field, record, record_fields, replace
 
 
 def _default_windows() -> tuple[tuple[time, time], ...]:
     return ((time(9, 0), time(14, 0)), (time(16, 0), time(19, 0)))
 
 
-@dataclass(frozen=True)
+@record
 class Tariff:
     """Every number of RULES.md, editable by the business; receipts keep a snapshot."""
 
@@ -91,7 +91,7 @@ class Tariff:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Tariff:
         """Inverse of :meth:`to_dict`; unknown keys are ignored, missing ones keep defaults."""
-        known = {f.name: f for f in fields(cls)}
+        known = {f.name: f for f in record_fields(cls)}
         values: dict[str, Any] = {}
         default = cls()
         for key, raw in data.items():

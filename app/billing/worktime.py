@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from itertools import pairwise
 
@@ -12,13 +11,14 @@ from app.billing.tariff import Tariff
 from app.kernel.enums import Band
 from app.kernel.errors import BillingError, RuleError
 from app.kernel.limits import check_span
+from app.kernel.records import record
 from app.kernel.timeline import Interval
 
 MINUTE = timedelta(minutes=1)
 HOUR = timedelta(hours=1)
 
 
-@dataclass(frozen=True)
+@record
 class Slot:
     """One billable hour laid on the worked timeline (§4)."""
 
@@ -29,7 +29,7 @@ class Slot:
     first_instant: datetime  # real instant where the slot's worked time begins
 
 
-@dataclass(frozen=True)
+@record
 class WorkedTime:
     """The session's worked time: real segments with the gaps removed, in order."""
 

@@ -28,7 +28,6 @@ money totals are derived here.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -37,12 +36,13 @@ from app.billing.money import ZERO, round_money
 from app.billing.payments import payment_state
 from app.kernel.enums import Band, LineKind, Modality, ReceiptStatus
 from app.kernel.fmt import LOCAL_ZONE
+from app.kernel.records import record
 from app.kernel.timeline import ConsentRecord, Disconnection, answer_label, require_aware
 
 CHARGE_KINDS = frozenset({LineKind.HOURS, LineKind.COVERED, LineKind.QUOTED})
 
 
-@dataclass(frozen=True)
+@record
 class BusinessProfile:
     """The header of every document (from the business settings)."""
 
@@ -55,7 +55,7 @@ class BusinessProfile:
     timezone: str = LOCAL_ZONE  # documents show local time in this zone
 
 
-@dataclass(frozen=True)
+@record
 class ReceiptLine:
     """One row of the receipt's table. Charges are positive; discount and credits negative."""
 
@@ -67,7 +67,7 @@ class ReceiptLine:
     band: Band | None = None
 
 
-@dataclass(frozen=True)
+@record
 class ReceiptMoney:
     """The money part of a receipt, exactly as issued (a receipt keeps its own numbers).
 
@@ -142,7 +142,7 @@ def receipt_line(
     return ReceiptLine(kind, text, amount, hours, rate, band)
 
 
-@dataclass(frozen=True)
+@record
 class ReceiptDocument:
     """Everything a printed receipt shows (RULES §10). Built once when the receipt is issued
     (or re-built from the stored receipt, which keeps its own lines and totals)."""
@@ -217,7 +217,7 @@ class ReceiptDocument:
 # -- end-of-day summary ---------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@record
 class SummarySession:
     """One session of the day. ``amount`` is its charge before IVA (the bill's base);
     ``None`` when it still requires a quote."""
@@ -239,7 +239,7 @@ class SummarySession:
         require_aware(self.end, "El fin de la sesión")
 
 
-@dataclass(frozen=True)
+@record
 class ModalityTotal:
     modality: Modality
     sessions: int
@@ -248,7 +248,7 @@ class ModalityTotal:
     amount: Decimal
 
 
-@dataclass(frozen=True)
+@record
 class BandTotal:
     """Billable hours and their charge by band; ``band`` None is work at a quoted price (or
     still to quote): its hours and its money."""
@@ -270,7 +270,7 @@ PAYMENT_LABELS = {
 }
 
 
-@dataclass(frozen=True)
+@record
 class SummaryReceipt:
     """A receipt issued or cancelled on the day. ``base``/``iva``/``total`` as issued;
     ``paid``: what its payments add up to."""
@@ -299,7 +299,7 @@ class SummaryReceipt:
         return PAYMENT_LABELS[self.payment_status]
 
 
-@dataclass(frozen=True)
+@record
 class PendingCase:
     case_number: str
     client: str
@@ -312,7 +312,7 @@ class PendingCase:
         require_aware(self.deadline, "El plazo de seguimiento")
 
 
-@dataclass(frozen=True)
+@record
 class SummaryEscalation:
     case_number: str
     client: str
@@ -324,7 +324,7 @@ class SummaryEscalation:
         require_aware(self.at, "La fecha de escalamiento")
 
 
-@dataclass(frozen=True)
+@record
 class SummaryConsent:
     case_number: str
     client: str
@@ -339,7 +339,7 @@ class SummaryConsent:
         return answer_label(self.accepted)
 
 
-@dataclass(frozen=True)
+@record
 class SummaryDisconnection:
     case_number: str
     client: str
@@ -355,7 +355,7 @@ class SummaryDisconnection:
         return None if self.end is None else int((self.end - self.start).total_seconds() // 60)
 
 
-@dataclass(frozen=True)
+@record
 class DaySummary:
     """The end-of-day summary (corte del día, RULES §11) for one local date.
 

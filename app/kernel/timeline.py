@@ -9,14 +9,14 @@ function here reads the timeline through it."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, NamedTuple, Protocol
 
 from app.kernel.enums import EventKind, RemoteState
+from app.kernel.records import record
 
 
-@dataclass(frozen=True)
+@record
 class Interval:
     """A half-open real interval [start, end) of aware instants."""
 
@@ -126,7 +126,7 @@ _STOPS = {
 }
 
 
-@dataclass(frozen=True)
+@record
 class SessionStatus:
     ended: bool
     paused: bool
@@ -257,7 +257,7 @@ def require_aware(moment: datetime | None, what: str) -> None:
         raise ValueError(f"{what} debe llevar zona horaria.")
 
 
-@dataclass(frozen=True)
+@record
 class ConsentRecord:
     """One remote-control request (RULES §8). ``accepted`` None: the client never answered."""
 
@@ -280,7 +280,7 @@ class ConsentRecord:
         return answer_label(self.accepted)
 
 
-@dataclass(frozen=True)
+@record
 class Disconnection:
     """From a disconnection to the reconnection (``end`` None: the session ended disconnected)."""
 

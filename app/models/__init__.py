@@ -18,6 +18,7 @@ if TYPE_CHECKING:  # the names for the type checker; at run time __getattr__ loa
     from app.models.agenda import AppointmentChange as AppointmentChange
     from app.models.agenda import BlockedPeriod as BlockedPeriod
     from app.models.base import Base as Base
+    from app.models.ledger import BalanceTotal as BalanceTotal
     from app.models.ledger import BusinessSetting as BusinessSetting
     from app.models.ledger import FolioCounter as FolioCounter
     from app.models.ledger import Payment as Payment
@@ -43,6 +44,7 @@ _HOMES = {
     "AppointmentChange": "agenda",
     "BlockedPeriod": "agenda",
     "Base": "base",
+    "BalanceTotal": "ledger",
     "BusinessSetting": "ledger",
     "FolioCounter": "ledger",
     "Payment": "ledger",

@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     ForeignKey,
     Index,
     Integer,
@@ -103,6 +104,21 @@ class Payment(Base):
     received_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
     reference: Mapped[str] = mapped_column(String(120), default="")
     advisor_id: Mapped[int | None] = mapped_column(ForeignKey("advisors.id"))
+
+
+class BalanceTotal(Base):
+    """What one advisor's receipts add up to, in whole cents, kept by the database itself
+    (triggers of revision 0010) as receipts are issued and cancelled and payments recorded:
+    every receipt's total, the cancelled ones' totals, every payment on the advisor's receipts.
+    The corte's balance due at a day's close is these less what happened after the close,
+    instead of a pass over every receipt and payment. Nothing in the app writes this table."""
+
+    __tablename__ = "balance_totals"
+
+    advisor_id: Mapped[int] = mapped_column(ForeignKey("advisors.id"), primary_key=True)
+    issued_cents: Mapped[int] = mapped_column(BigInteger, server_default=text("0"))
+    cancelled_cents: Mapped[int] = mapped_column(BigInteger, server_default=text("0"))
+    paid_cents: Mapped[int] = mapped_column(BigInteger, server_default=text("0"))
 
 
 class BusinessSetting(Base):

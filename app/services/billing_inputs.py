@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from datetime import datetime
 
 from app.billing.policy import (
@@ -26,6 +25,7 @@ from app.billing.pricing import Bill, PolicyTerms, StoredSession, bill_session
 from app.billing.tariff import TariffHistory
 from app.kernel.enums import Modality
 from app.kernel.errors import BillingError
+from app.kernel.records import field, record
 from app.kernel.timeline import EventLike, derive_status
 from app.services.sql import (
     Execute,
@@ -123,7 +123,7 @@ def case_openings(
     return out
 
 
-@dataclass(frozen=True)
+@record
 class SessionFacts:
     """A stored session as pricing sees it, from an ORM row or a SQL row alike."""
 
@@ -161,7 +161,7 @@ def policy_terms_of(
     return out
 
 
-@dataclass(frozen=True)
+@record
 class Priced:
     """Bills by session id; ``refused`` holds the engine's message for any it could not price."""
 

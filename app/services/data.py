@@ -4,7 +4,6 @@ python-stdnum only, so a widget can use these without loading SQLAlchemy."""
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -12,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from app.kernel.enums import DeviceKind, PolicyBenefit
 from app.kernel.errors import RuleError
 from app.kernel.limits import MAX_TEXT, check_text, clip
+from app.kernel.records import asdict, record, replace
 
 if TYPE_CHECKING:  # the documents load when the first one is made, not with the window
     from app.documents.data import BusinessProfile as DocumentHeader
@@ -21,7 +21,7 @@ PROFILE_KEY = "business_profile"
 
 
 # -- clients and devices ------------------------------------------------------------------------
-@dataclass(frozen=True)
+@record
 class ClientData:
     """What the client form edits."""
 
@@ -74,7 +74,7 @@ def clean_rfc(value: str | None) -> str | None:
         raise RuleError(f"El RFC «{clip(value.strip())}» no es válido.") from None
 
 
-@dataclass(frozen=True)
+@record
 class DeviceData:
     kind: DeviceKind
     model: str = ""
@@ -101,7 +101,7 @@ class DeviceData:
 
 
 # -- policies ----------------------------------------------------------------------
-@dataclass(frozen=True)
+@record
 class PolicyData:
     """What the policy form edits. ``discount`` is a fraction: 0.20 is 20 %."""
 
@@ -115,7 +115,7 @@ class PolicyData:
 
 
 # -- the business --------------------------------------------------------------------------------
-@dataclass(frozen=True)
+@record
 class BusinessProfile:
     """What documents print about the business, and the receipt series."""
 
@@ -187,7 +187,7 @@ def clean_note(text: str, what: str = "La nota") -> str:
 BACKUPS_KEY = "backups"
 
 
-@dataclass(frozen=True)
+@record
 class BackupSettings:
     """How many backups rotation keeps, and an optional second folder (an external disk, an
     iCloud Drive folder) that receives a copy of each one."""

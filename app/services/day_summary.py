@@ -141,17 +141,29 @@ WHERE p.received_at >= :start AND p.received_at < :end{advisor}
 """
 # Everything still owed when the day closes: what was issued by then less what was cancelled by
 # then, less what was paid by then on receipts not cancelled by then (a payment always follows
-# its receipt). Four index ranges — the covering indexes of revision 0009 — instead of reading
-# every receipt and payment; summed in whole cents (exact even where SQLite keeps NUMERIC
-# amounts as floating point: each term is a whole number, and a sum of whole numbers below 2**53
-# is exact in a double; no CAST, which adds ~5 % to each pass). None when nothing matched.
+# its receipt). The database keeps each advisor's running totals of all of it (``balance_totals``,
+# revision 0010: every receipt's total, the cancelled ones', every payment), so "by then" is
+# those totals less what happened after the close — read from the covering indexes of revision
+# 0009 over the receipts and payments after it: nothing for today's corte, instead of a pass
+# over every receipt and payment. Summed in whole cents (exact even where SQLite keeps NUMERIC
+# amounts as floating point: each term is a whole number, and a sum of whole numbers below
+# 2**53 is exact in a double). None when nothing matched.
 _CENTS_OF = "SUM(ROUND({} * 100))"
-_ISSUED_BY = (
-    f"SELECT {_CENTS_OF.format('r.total')} FROM receipts r WHERE r.issued_at < :end{{advisor}}"
+_TOTALS = (
+    "SELECT SUM(t.issued_cents - t.cancelled_cents), SUM(t.paid_cents) FROM balance_totals t"
+    "{advisor}"
 )
-_CANCELLED_BY = (
-    f"SELECT {_CENTS_OF.format('r.total')} FROM receipts r "
-    "WHERE r.cancelled_at < :end AND r.issued_at < :end{advisor}"
+_ISSUED_AFTER = (
+    f"SELECT {_CENTS_OF.format('r.total')} FROM receipts r WHERE r.issued_at >= :end{{advisor}}"
+)
+# cancelled by now but not by then: cancelled after the close, or issued after it
+_CANCELLED_AFTER = (
+    f"SELECT {_CENTS_OF.format('r.total')} FROM receipts r WHERE r.cancelled_at IS NOT NULL"
+    " AND r.id IN (SELECT x.id FROM receipts x WHERE x.cancelled_at >= :end"
+    " UNION SELECT x.id FROM receipts x WHERE x.issued_at >= :end){advisor}"
+)
+_PAID_AFTER = (
+    f"SELECT {_CENTS_OF.format('p.amount')} FROM payments p WHERE p.received_at >= :end{{receipts}}"
 )
 _PAID_BY = (
     f"SELECT {_CENTS_OF.format('p.amount')} FROM payments p WHERE p.received_at < :end{{receipts}}"
@@ -394,11 +406,20 @@ def money_flows(
     def cents(sql: str) -> int:
         return int(execute(sql, params)[0][0] or 0)
 
-    charged = cents(_ISSUED_BY.format(advisor=by_advisor)) - cents(
-        _CANCELLED_BY.format(advisor=by_advisor)
+    of_receipts = _OF_ADVISOR if advisor_id is not None else ""
+    totals = execute(
+        _TOTALS.format(advisor=" WHERE t.advisor_id = :advisor" if advisor_id is not None else ""),
+        params,
+    )[0]
+    charged = (
+        int(totals[0] or 0)
+        - cents(_ISSUED_AFTER.format(advisor=by_advisor))
+        + cents(_CANCELLED_AFTER.format(advisor=by_advisor))
     )
-    paid = cents(_PAID_BY.format(receipts=_OF_ADVISOR if advisor_id is not None else "")) - cents(
-        _PAID_BY.format(receipts=_OF_CANCELLED.format(advisor=by_advisor))
+    paid = (
+        int(totals[1] or 0)
+        - cents(_PAID_AFTER.format(receipts=of_receipts))
+        - cents(_PAID_BY.format(receipts=_OF_CANCELLED.format(advisor=by_advisor)))
     )
     return received, max(ZERO, Decimal(charged - paid).scaleb(-2))
 
