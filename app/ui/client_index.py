@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from itertools import repeat
-from typing import TYPE_CHECKING, cast, overload
+from typing import TYPE_CHECKING, Any, Literal, cast, overload
 
 from app.kernel.search import ClientColumns, fold_joined, fold_utf8
 
@@ -289,7 +289,7 @@ class Signer:
         self.common = frozenset(int(c) for c in self._common if self._pair_ok(c))
         self._triples = np.asarray(triples, dtype=np.uint32)  # a triple's own bit: its place
         self._triple_order = np.argsort(self._triples, kind="stable")
-        self._prefixes = np.unique(self._triples >> np.uint32(8))  # their first pairs
+        self._prefixes = _distinct(self._triples >> np.uint32(8))  # their first pairs
         self.triples = frozenset(
             int(t) for t in self._triples if self._pair_ok(t >> 8) and in_word[t & 255]
         )
@@ -419,9 +419,28 @@ def _most_held(
     lowest code first."""
     import numpy as np
 
-    held = np.unique(rows[ok].astype(np.int64) << bits | codes[ok]) & ((1 << bits) - 1)
-    codes, counts = np.unique(held, return_counts=True)
+    held = _distinct(rows[ok].astype(np.int64) << bits | codes[ok]) & ((1 << bits) - 1)
+    codes, counts = _distinct(held, counts=True)
     return sorted(int(c) for c in codes[np.lexsort((codes, -counts))[:best]])
+
+
+@overload
+def _distinct(values: np.ndarray) -> np.ndarray: ...
+@overload
+def _distinct(values: np.ndarray, *, counts: Literal[True]) -> tuple[np.ndarray, np.ndarray]: ...
+def _distinct(values: np.ndarray, *, counts: bool = False) -> Any:
+    """The distinct values, sorted (and how often each occurs): ``np.unique`` without its
+    check for masked arrays, which imports ``numpy.ma`` (~1 MiB held for good, NumPy 2.4)."""
+    import numpy as np
+
+    ordered = np.sort(values, axis=None)
+    first = np.empty(len(ordered), dtype=bool)
+    first[:1] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
+    if not counts:
+        return ordered[first]
+    starts = np.flatnonzero(first)
+    return ordered[starts], np.diff(np.append(starts, len(ordered)))
 
 
 def _places(known: np.ndarray, order: np.ndarray, codes: np.ndarray) -> tuple[np.ndarray, ...]:
