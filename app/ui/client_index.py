@@ -167,13 +167,31 @@ def preload() -> None:
 class ClientIndex:
     """The search keys of a :class:`ClientColumns` and their signatures, both in
     accent-insensitive name order: position ``p`` is row ``by_name[p]``, row ``r`` is at
-    position ``rank[r]``."""
+    position ``rank[r]``.
 
-    keys: np.ndarray  # bytes (``S``): folded "name␟phone␟city␟rfc␟digits", UTF-8
+    The keys are one fixed-width array, as wide as all but the longest few (one row in
+    :data:`LONG_SHARE`) need: a single long name would otherwise widen every row (and one
+    client added with a 200-character name, 1,000,000 rows to 200 bytes each). The rows cut
+    (:attr:`long_rows`) keep their whole key beside (:attr:`long_keys`), where a searched word
+    is looked for too."""
+
+    keys: np.ndarray  # bytes (``S``): folded "name␟phone␟city␟rfc␟digits", UTF-8, cut
     by_name: np.ndarray  # row numbers, accent-insensitive name order
     rank: np.ndarray  # each row's position in name order
     signatures: np.ndarray  # uint8 (SIGNATURE_BYTES, rows): byte j of every signature
     signer: Signer  # how the signatures were made (and a searched word's is made)
+    long_rows: np.ndarray  # the rows whose key is cut, ascending
+    long_keys: np.ndarray  # their whole keys (``S``), likewise
+
+    def key(self, position: int) -> bytes:
+        """The whole key at a position in name order."""
+        import numpy as np
+
+        row = int(self.by_name[position])
+        slot = int(np.searchsorted(self.long_rows, row))
+        if slot < len(self.long_rows) and self.long_rows[slot] == row:
+            return bytes(self.long_keys[slot])
+        return bytes(self.keys[position])
 
     def keep(self, words: Sequence[bytes], at: np.ndarray | None = None) -> np.ndarray:
         """Which positions (all, or those ``at``) hold every folded word: a boolean each."""
@@ -190,33 +208,51 @@ class ClientIndex:
         unsure = [w for w in words if not self.signer.exact(w)]
         if unsure:  # the signatures may say yes by chance: look for the words themselves
             found = np.flatnonzero(ok)
-            keys = self.keys[found if at is None else at[found]]
+            where = found if at is None else at[found]
+            keys = self.keys[where]
             hit = np.ones(len(found), dtype=bool)
             for word in unsure:
                 hit &= np.strings.find(keys, word) >= 0
+            if len(self.long_rows):
+                hit |= self._held_past_the_cut(unsure, where)
             ok[found[~hit]] = False
         return ok
+
+    def _held_past_the_cut(self, words: Sequence[bytes], positions: np.ndarray) -> np.ndarray:
+        """Which of these positions are long rows whose whole key holds every word (their
+        cut key may miss a word that runs past the cut); a cut key holds nothing the whole
+        one does not."""
+        import numpy as np
+
+        held = np.ones(len(self.long_rows), dtype=bool)
+        for word in words:
+            held &= np.strings.find(self.long_keys, word) >= 0
+        if not held.any():
+            return np.zeros(len(positions), dtype=bool)
+        at = np.sort(self.rank[self.long_rows[held]])
+        slot = np.minimum(np.searchsorted(at, positions), len(at) - 1)
+        found: np.ndarray = at[slot] == positions
+        return found
 
     def placed(self, row: int, key: bytes) -> ClientIndex:
         """The index with row ``row`` (an existing one, or ``len(self.keys)`` for one more)
         holding ``key`` at its place in name order — as :func:`build_index` would place it
         (equal keys in row order) — one copy of each array and a move of the positions in
-        between, no folding or sorting of the other rows."""
+        between, no folding or sorting of the other rows. The keys keep their width (a
+        longer key is cut and kept whole beside)."""
         import numpy as np
 
         count = len(self.keys)
         was = int(self.rank[row]) if row < count else None
-        keys = self.keys
-        if keys.dtype.itemsize < len(key):
-            keys = keys.astype(f"S{len(key)}")
-        lo = int(np.searchsorted(keys, key, "left"))
-        hi = int(np.searchsorted(keys, key, "right"))
-        ties = self.by_name[lo:hi]
+        cut = key[: self.keys.dtype.itemsize]
+        lo = int(np.searchsorted(self.keys, cut, "left"))
+        hi = int(np.searchsorted(self.keys, cut, "right"))
+        # the rows whose cut key is the same: in order of whole key, then row
+        ties = [(self.key(p), int(self.by_name[p])) for p in range(lo, hi)]
         if was is not None:  # positions as if the row were taken out first
-            ties = ties[ties != row]
             lo -= was < lo
-        at = lo + int(np.searchsorted(ties, row))
-        keys = _moved(keys, was, at, key)
+        at = lo + sum(tie < (key, row) for tie in ties if tie[1] != row)
+        keys = _moved(self.keys, was, at, cut)
         by_name = _moved(self.by_name, was, at, row)
         signatures = _moved(self.signatures, was, at, self.signer.sign([key])[:, 0])
         if was is None:
@@ -227,7 +263,15 @@ class ClientIndex:
             rank = self.rank.copy()
             a, b = min(was, at), max(was, at) + 1
             rank[by_name[a:b]] = np.arange(a, b, dtype=ROWS)
-        return ClientIndex(keys, by_name, rank, signatures, self.signer)
+        long_rows, long_keys = self.long_rows, self.long_keys
+        slot = int(np.searchsorted(long_rows, row))
+        if slot < len(long_rows) and long_rows[slot] == row:
+            long_rows, long_keys = np.delete(long_rows, slot), np.delete(long_keys, slot)
+        if len(key) > len(cut):
+            width = max(long_keys.dtype.itemsize, len(key))
+            long_rows = np.insert(long_rows, slot, row)
+            long_keys = np.insert(long_keys.astype(f"S{width}"), slot, key)
+        return ClientIndex(keys, by_name, rank, signatures, self.signer, long_rows, long_keys)
 
 
 def _moved(values: np.ndarray, was: int | None, at: int, value: object) -> np.ndarray:
@@ -288,16 +332,39 @@ def build_index(columns: ClientColumns) -> ClientIndex:
         signer = signer or Signer.from_sample(block).tabulate()
         signatures[:, lo:hi] = signer.sign(block)
         blocks.append(np.array(block, dtype=np.bytes_))
-    keys = _joined(blocks, count)
-    by_name = np.argsort(keys, kind="stable").astype(ROWS)  # (NumPy lets go of the GIL)
-    keys = _taken(keys, by_name)
+    whole = _joined(blocks, count)
+    by_name = np.argsort(whole, kind="stable").astype(ROWS)  # (NumPy lets go of the GIL)
+    lengths = np.strings.str_len(whole)
+    width = _width(lengths)
+    keys = _taken(whole, by_name, width)
+    long_rows = np.flatnonzero(lengths > width).astype(ROWS)
+    long_keys = whole[long_rows]
+    del whole, lengths
     for column in signatures:  # row by row: each stays contiguous, one at a time in memory
         column[:] = column[by_name]
     rank = np.empty(count, dtype=ROWS)
     rank[by_name] = np.arange(count, dtype=ROWS)
     signer = signer or Signer(())
     signer.compact()  # the tables were for the build: 2.3 MiB less from now on
-    return ClientIndex(keys, by_name, rank, signatures, signer)
+    return ClientIndex(keys, by_name, rank, signatures, signer, long_rows, long_keys)
+
+
+#: At most one row in this many has its key cut (:class:`ClientIndex`).
+LONG_SHARE = 256
+#: A key this long or shorter is never cut.
+_NEVER_CUT = 64
+
+
+def _width(lengths: np.ndarray) -> int:
+    """The keys' width: all but one row in :data:`LONG_SHARE` fit (each at least
+    :data:`_NEVER_CUT` bytes, none wider than the longest)."""
+    import numpy as np
+
+    if not len(lengths):
+        return 1
+    longest = int(lengths.max())
+    fit = len(lengths) - 1 - len(lengths) // LONG_SHARE
+    return max(int(np.partition(lengths, fit)[fit]), min(longest, _NEVER_CUT), 1)
 
 
 #: Rows copied per C call where NumPy keeps the GIL (joining and reordering byte strings): a
@@ -322,11 +389,11 @@ def _joined(blocks: list[np.ndarray], count: int) -> np.ndarray:
     return keys
 
 
-def _taken(keys: np.ndarray, order: np.ndarray) -> np.ndarray:
-    """``keys[order]``, a slice at a time."""
+def _taken(keys: np.ndarray, order: np.ndarray, width: int) -> np.ndarray:
+    """``keys[order]`` cut at ``width`` bytes, a slice at a time."""
     import numpy as np
 
-    out = np.empty_like(keys)
+    out = np.empty(len(keys), dtype=f"S{width}")
     for lo in range(0, len(order), _COPY):
         out[lo : lo + _COPY] = keys[order[lo : lo + _COPY]]
     return out
