@@ -347,23 +347,31 @@ class ClientIndex:
             hit = np.ones(len(found), dtype=bool)
             for word in unsure:
                 hit &= np.strings.find(keys, word) >= 0
-            if len(self.long_rows):
-                hit |= self._held_past_the_cut(unsure, where)
+            past = self._held_past_the_cut(unsure, where) if len(self.long_rows) else None
+            if past is not None:
+                hit |= past
             ok[found[~hit]] = False
         return ok
 
-    def _held_past_the_cut(self, words: Sequence[bytes], positions: np.ndarray) -> np.ndarray:
-        """Which of these positions are long rows whose whole key holds every word (their
-        cut key may miss a word that runs past the cut); a cut key holds nothing the whole
-        one does not."""
+    def _held_past_the_cut(
+        self, words: Sequence[bytes], positions: np.ndarray
+    ) -> np.ndarray | None:
+        """Which of these positions are long rows whose whole key holds every word while
+        their cut key misses one (a word past the cut, or across it); None: none is. (A cut
+        key holds nothing its whole key does not.)"""
         import numpy as np
 
         held = np.ones(len(self.long_rows), dtype=bool)
         for word in words:
             held &= np.strings.find(self.long_keys, word) >= 0
-        if not held.any():
-            return np.zeros(len(positions), dtype=bool)
-        at = np.sort(self.rank[self.long_rows[held]])
+        cut = self.rank[self.long_rows[held]]
+        missed = np.zeros(len(cut), dtype=bool)
+        for word in words:
+            missed |= np.strings.find(self.keys[cut], word) < 0
+        cut = cut[missed]
+        if not len(cut):
+            return None
+        at = np.sort(cut)
         slot = np.minimum(np.searchsorted(at, positions), len(at) - 1)
         found: np.ndarray = at[slot] == positions
         return found
