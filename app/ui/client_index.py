@@ -1,11 +1,14 @@
 """The client list's data and search index, plain NumPy on plain values (no Qt): built on a
 worker thread at start-up, searched on every keystroke by :mod:`app.ui.client_model`.
 
-- :class:`PackedText`: a column of texts as one UTF-8 ``bytes`` and the offset of each field.
+- :class:`PackedText`: a column of texts as one UTF-8 ``bytes`` and the offset of each field;
+  :class:`PackedRows`: the four texts of every client as one UTF-8 ``bytes`` and one offset per
+  client (what the list holds), each field a :class:`RowColumn`.
 - :func:`build_index`: each client's searchable text (name, phone, city, RFC, phone digits),
   folded (case and accents removed: ``kernel.search.fold_utf8``, one ``bytes.translate`` per
-  block for Latin-1 text) into one NumPy *bytes* array, the rows in accent-insensitive name
-  order, and a *signature* per client: which letters, letter pairs and triples (hashed) its
+  block for Latin-1 text) into one NumPy *bytes* array as wide as all but the longest few need
+  (those kept whole beside), the rows in accent-insensitive name order, and a *signature* per
+  client (:mod:`app.ui.client_signer`): which letters, letter pairs and triples (hashed) its
   text holds, 40 bytes stored column by column.
 - :meth:`ClientIndex.keep`: a word's signature bits are checked on a few one-byte columns (a
   fast pass over the rows), and only the rows that pass are searched for the word itself
