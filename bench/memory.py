@@ -7,8 +7,8 @@
    on SQLite too), the services, the UI modules loaded at start-up.
 2. The real window at steady state (``bench/growth.py``'s child: loaded, then searched): its
    resident memory and peak, which heavy libraries are loaded (they should not be), what
-   ``linecache`` holds (PySide6's import hook used to fill it with every module's source), and
-   the client list's arrays (``nbytes``).
+   ``linecache`` holds (PySide6's import hook used to fill it with every module's source),
+   the client list's arrays (``nbytes``) and glibc's heaps (``mallinfo2``).
 
 Linux only (``/proc``). Memory does not depend on the machine's load.
 """
@@ -33,6 +33,10 @@ STEPS = [
     ("PySide6.QtWidgets + QApplication", "import PySide6.QtWidgets as w; a = w.QApplication([])"),
     ("app.ui.main_window", "import app.ui.main_window"),
     ("numpy", "import numpy"),
+    (
+        "asyncio without ssl (app.lean_imports)",
+        "from app.lean_imports import asyncio_without_ssl; asyncio_without_ssl()",
+    ),
     ("sqlalchemy.orm", "import sqlalchemy.orm"),
     ("sqlalchemy.dialects.postgresql", "import sqlalchemy.dialects.postgresql"),
     ("app.services.facade (models, services)", "import app.services.facade"),
@@ -56,7 +60,8 @@ print(json.dumps(out))
 """
 
 HEAVY = ["reportlab", "PIL", "holidays", "stdnum", "alembic", "icalendar", "PySide6.QtCharts",
-         "PySide6.QtSvg", "PySide6.QtPdf", "PySide6.QtPrintSupport"]  # fmt: skip
+         "PySide6.QtSvg", "PySide6.QtPdf", "PySide6.QtPrintSupport", "numpy.ma",
+         "ssl"]  # fmt: skip
 
 STEADY = """
         import linecache
@@ -67,10 +72,22 @@ STEADY = """
         index = model._index
         arrays = {f: getattr(index, f).nbytes for f in ("keys", "signatures", "by_name", "rank")}
         arrays["keys"] = [arrays["keys"], str(index.keys.dtype)]
-        arrays["columns (UTF-8 + offsets)"] = sum(
-            len(c._blob) + c._starts.nbytes for c in model._display)
+        arrays["long keys, whole"] = [index.long_keys.nbytes, f"{len(index.long_rows)} rows"]
+        rows = model._display[0].rows
+        arrays["texts (UTF-8 + offsets)"] = len(rows._blob) + rows._starts.nbytes
         arrays["ids"] = model._ids.nbytes
         out["arrays"] = arrays
+        import ctypes
+        class Info(ctypes.Structure):  # glibc's struct mallinfo2
+            _fields_ = [(n, ctypes.c_size_t) for n in ("arena", "ordblks", "smblks", "hblks",
+                        "hblkhd", "usmblks", "fsmblks", "uordblks", "fordblks", "keepcost")]
+        try:
+            libc = ctypes.CDLL("libc.so.6")
+            libc.mallinfo2.restype = Info
+            info = libc.mallinfo2()
+            out["malloc"] = [info.uordblks, info.fordblks, info.hblkhd]
+        except (OSError, AttributeError):
+            out["malloc"] = None
 """
 
 
@@ -122,6 +139,10 @@ def main() -> None:
     for name, size in out["arrays"].items():  # type: ignore[attr-defined]
         nbytes, dtype = size if isinstance(size, list) else (size, "")
         print(f"  list: {name:<28} {nbytes / 2**20:6.1f} MiB {dtype}")
+    if out.get("malloc"):
+        used, free, mapped = (x / 2**20 for x in out["malloc"])  # type: ignore[attr-defined]
+        print(f"  malloc (glibc): {used:.1f} MiB in use on its heaps, {free:.1f} free there, "
+              f"{mapped:.1f} in blocks of their own (mmap: the large arrays)")  # fmt: skip
 
 
 if __name__ == "__main__":

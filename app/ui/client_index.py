@@ -1,11 +1,14 @@
 """The client list's data and search index, plain NumPy on plain values (no Qt): built on a
 worker thread at start-up, searched on every keystroke by :mod:`app.ui.client_model`.
 
-- :class:`PackedText`: a column of texts as one UTF-8 ``bytes`` and the offset of each field.
+- :class:`PackedText`: a column of texts as one UTF-8 ``bytes`` and the offset of each field;
+  :class:`PackedRows`: the four texts of every client as one UTF-8 ``bytes`` and one offset per
+  client (what the list holds), each field a :class:`RowColumn`.
 - :func:`build_index`: each client's searchable text (name, phone, city, RFC, phone digits),
   folded (case and accents removed: ``kernel.search.fold_utf8``, one ``bytes.translate`` per
-  block for Latin-1 text) into one NumPy *bytes* array, the rows in accent-insensitive name
-  order, and a *signature* per client: which letters, letter pairs and triples (hashed) its
+  block for Latin-1 text) into one NumPy *bytes* array as wide as all but the longest few need
+  (those kept whole beside), the rows in accent-insensitive name order, and a *signature* per
+  client (:mod:`app.ui.client_signer`): which letters, letter pairs and triples (hashed) its
   text holds, 40 bytes stored column by column.
 - :meth:`ClientIndex.keep`: a word's signature bits are checked on a few one-byte columns (a
   fast pass over the rows), and only the rows that pass are searched for the word itself
@@ -17,12 +20,14 @@ interpreter back often while a worker builds the index.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from itertools import repeat
+from itertools import pairwise, repeat
 from typing import TYPE_CHECKING, cast, overload
 
 from app.kernel.search import ClientColumns, fold_joined, fold_utf8
+from app.ui.client_signer import SIGNATURE_BYTES, Signer
 
 if TYPE_CHECKING:
     import numpy as np
@@ -36,10 +41,6 @@ ROWS = "int32"
 #: Rows folded per block: each C call then holds the interpreter for a few milliseconds only.
 BLOCK = 4096
 _NOT_DIGITS = bytes(b for b in range(256) if not (48 <= b <= 57 or b == 0x1F))
-
-#: A client's signature (:class:`Signer`): five 64-bit words.
-SIGNATURE_BYTES = 40
-_HASH = 0x9E3779B1  # Knuth's multiplicative hash, on 32 bits
 
 
 class PackedText(Sequence[str]):
@@ -127,6 +128,126 @@ class PackedText(Sequence[str]):
         return PackedText(blob, starts)
 
 
+class PackedRows:
+    """The clients' four texts (name, phone, city, RFC) as one UTF-8 ``bytes``: each client's
+    fields joined by ``\x1f``, the clients end to end, and where each client starts — one
+    offset per client, not one per field (at 1,000,000 clients, 12 MiB less than four
+    :class:`PackedText`). :meth:`column` gives each field as a ``Sequence[str]``."""
+
+    __slots__ = ("_blob", "_starts")
+
+    def __init__(self, blob: bytes, starts: np.ndarray) -> None:
+        self._blob = blob  # clients separated by ``\x1e``
+        self._starts = starts  # client i is blob[starts[i] : starts[i + 1] - 1]
+
+    @classmethod
+    def from_columns(cls, columns: Sequence[Sequence[str]]) -> PackedRows:
+        """The four columns' texts, a block of clients at a time (``\x1f`` in a text: a
+        space, as :class:`PackedText` holds it)."""
+        import numpy as np
+
+        texts = [PackedText.from_texts(c) for c in columns]
+        count = len(texts[0])
+        parts, lengths = [], np.zeros(count + 1, dtype=np.int64)
+        for lo in range(0, count, BLOCK):
+            hi = min(lo + BLOCK, count)
+            fields = (t.raw(lo, hi).split(_FIELD.encode()) for t in texts)
+            rows = list(map(_FIELD.encode().join, zip(*fields, strict=True)))
+            parts.append(_ROW.encode().join(rows))
+            lengths[lo + 1 : hi + 1] = np.fromiter(map(len, rows), dtype=np.int64, count=hi - lo)
+        blob = _ROW.encode().join(parts)
+        lengths[1:] += 1  # each client's separator
+        starts = np.cumsum(lengths)
+        starts[-1:] = len(blob) + 1  # (no clients: the one offset)
+        return cls(blob, starts.astype(np.int32 if len(blob) < 2**31 - 1 else np.int64))
+
+    def __len__(self) -> int:
+        return len(self._starts) - 1
+
+    def field(self, row: int, column: int) -> str:
+        """One text, decoded (for a painted cell)."""
+        row_bytes = self._blob[self._starts[row] : self._starts[row + 1] - 1]
+        return row_bytes.split(_FIELD.encode(), column + 1)[column].decode()
+
+    def block(self, lo: int, hi: int) -> bytes:
+        """Clients ``lo`` to ``hi`` (excluded) as they are held: their fields separated by
+        ``\x1f``, the clients by ``\x1e`` (which a text may hold too: count them)."""
+        return self._blob[self._starts[lo] : self._starts[hi] - 1] if hi > lo else b""
+
+    def raw(self, lo: int, hi: int) -> list[bytes]:
+        """Clients ``lo`` to ``hi`` (excluded): each column's texts as UTF-8, separated by
+        ``\x1f`` (as :meth:`PackedText.raw`) — a Python loop over the clients."""
+        starts = self._starts[lo : hi + 1].tolist()
+        rows = [self._blob[a : b - 1].split(_FIELD.encode()) for a, b in pairwise(starts)]
+        if not rows:
+            return [b""] * len(COLUMNS)
+        return list(map(_FIELD.encode().join, zip(*rows, strict=True)))
+
+    def column(self, column: int) -> RowColumn:
+        return RowColumn(self, column)
+
+    def columns(self) -> list[RowColumn]:
+        return [RowColumn(self, c) for c in range(len(COLUMNS))]
+
+    def replaced(self, row: int, texts: Sequence[str]) -> PackedRows:
+        """The same clients with client ``row``'s texts set (``row == len(self)``: one client
+        more) — a copy of the bytes, no Python string per client."""
+        import numpy as np
+
+        value = _FIELD.join(t.replace(_FIELD, " ") for t in texts).encode()
+        count = len(self)
+        starts = self._starts.astype(np.int64)
+        if row == count:
+            blob = self._blob + _ROW.encode() + value if count else value
+            starts = np.append(np.minimum(starts, len(self._blob) + 1), len(blob) + 1)
+            starts[0] = 0
+        else:
+            lo, hi = int(starts[row]), int(starts[row + 1]) - 1
+            blob = self._blob[:lo] + value + self._blob[hi:]
+            starts[row + 1 :] += len(value) - (hi - lo)
+        return PackedRows(blob, starts.astype(np.int32 if len(blob) < 2**31 - 1 else np.int64))
+
+
+#: The texts a :class:`PackedRows` holds per client, in order.
+COLUMNS = ("name", "phone", "city", "rfc")
+
+
+class RowColumn(Sequence[str]):
+    """One field of every client of a :class:`PackedRows` (``texts[i]`` decodes one)."""
+
+    __slots__ = ("rows", "slot")
+
+    def __init__(self, rows: PackedRows, slot: int) -> None:
+        self.rows = rows
+        self.slot = slot  # which field: 0 name, 1 phone, 2 city, 3 RFC
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    @overload
+    def __getitem__(self, i: int) -> str: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[str]: ...
+    def __getitem__(self, i: int | slice) -> str | list[str]:
+        if isinstance(i, slice):
+            lo, hi, step = i.indices(len(self))
+            if step != 1:
+                return list(self)[i]
+            return self.raw(lo, hi).decode().split(_FIELD) if hi > lo else []
+        if i < 0:
+            i += len(self)
+        if not 0 <= i < len(self):
+            raise IndexError(i)
+        return self.rows.field(i, self.slot)
+
+    def raw(self, lo: int, hi: int) -> bytes:
+        """Fields ``lo`` to ``hi`` (excluded) as UTF-8, separated by ``\x1f``."""
+        return self.rows.raw(lo, hi)[self.slot]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self[0 : len(self)])
+
+
 def packed_columns(blobs: ClientBlobs) -> ClientColumns | None:
     """Columns over SQLite's one-row answer, packed (no Python string per field); None when a
     text held the separator itself (the services then read the clients row by row)."""
@@ -140,18 +261,31 @@ def packed_columns(blobs: ClientBlobs) -> ClientColumns | None:
     ]
     if len(ids) != blobs.count or any(t is None for t in texts):
         return None
-    return ClientColumns(cast("Sequence[int]", ids), *cast("list[PackedText]", texts))
+    rows = PackedRows.from_columns(cast("list[PackedText]", texts))
+    return ClientColumns(cast("Sequence[int]", ids), *rows.columns())
 
 
 def pack(columns: ClientColumns) -> ClientColumns:
-    """The same columns, packed (ids as a NumPy array, texts as :class:`PackedText`)."""
+    """The same columns, packed (ids as a NumPy array, texts as one :class:`PackedRows`)."""
     import numpy as np
 
-    if isinstance(columns.names, PackedText) and isinstance(columns.ids, np.ndarray):
+    if packed_rows(columns) is not None and isinstance(columns.ids, np.ndarray):
         return columns
     ids = compact_ids(np.asarray(columns.ids, dtype=np.int64))
     texts = (columns.names, columns.phones, columns.cities, columns.rfcs)
-    return ClientColumns(cast("Sequence[int]", ids), *map(PackedText.from_texts, texts))
+    return ClientColumns(cast("Sequence[int]", ids), *PackedRows.from_columns(texts).columns())
+
+
+def packed_rows(columns: ClientColumns) -> PackedRows | None:
+    """The :class:`PackedRows` behind these columns, if they are its four columns."""
+    texts = (columns.names, columns.phones, columns.cities, columns.rfcs)
+    if not all(isinstance(t, RowColumn) for t in texts):
+        return None
+    rows = cast("RowColumn", columns.names).rows
+    same = all(
+        t.rows is rows and t.slot == i for i, t in enumerate(cast("tuple[RowColumn, ...]", texts))
+    )
+    return rows if same else None
 
 
 def compact_ids(ids: np.ndarray) -> np.ndarray:
@@ -170,13 +304,31 @@ def preload() -> None:
 class ClientIndex:
     """The search keys of a :class:`ClientColumns` and their signatures, both in
     accent-insensitive name order: position ``p`` is row ``by_name[p]``, row ``r`` is at
-    position ``rank[r]``."""
+    position ``rank[r]``.
 
-    keys: np.ndarray  # bytes (``S``): folded "name␟phone␟city␟rfc␟digits", UTF-8
+    The keys are one fixed-width array, as wide as all but the longest few (one row in
+    :data:`LONG_SHARE`) need: a single long name would otherwise widen every row (and one
+    client added with a 200-character name, 1,000,000 rows to 200 bytes each). The rows cut
+    (:attr:`long_rows`) keep their whole key beside (:attr:`long_keys`), where a searched word
+    is looked for too."""
+
+    keys: np.ndarray  # bytes (``S``): folded "name␟phone␟city␟rfc␟digits", UTF-8, cut
     by_name: np.ndarray  # row numbers, accent-insensitive name order
     rank: np.ndarray  # each row's position in name order
     signatures: np.ndarray  # uint8 (SIGNATURE_BYTES, rows): byte j of every signature
     signer: Signer  # how the signatures were made (and a searched word's is made)
+    long_rows: np.ndarray  # the rows whose key is cut, ascending
+    long_keys: np.ndarray  # their whole keys (``S``), likewise
+
+    def key(self, position: int) -> bytes:
+        """The whole key at a position in name order."""
+        import numpy as np
+
+        row = int(self.by_name[position])
+        slot = int(np.searchsorted(self.long_rows, row))
+        if slot < len(self.long_rows) and self.long_rows[slot] == row:
+            return bytes(self.long_keys[slot])
+        return bytes(self.keys[position])
 
     def keep(self, words: Sequence[bytes], at: np.ndarray | None = None) -> np.ndarray:
         """Which positions (all, or those ``at``) hold every folded word: a boolean each."""
@@ -193,33 +345,59 @@ class ClientIndex:
         unsure = [w for w in words if not self.signer.exact(w)]
         if unsure:  # the signatures may say yes by chance: look for the words themselves
             found = np.flatnonzero(ok)
-            keys = self.keys[found if at is None else at[found]]
+            where = found if at is None else at[found]
+            keys = self.keys[where]
             hit = np.ones(len(found), dtype=bool)
             for word in unsure:
                 hit &= np.strings.find(keys, word) >= 0
+            past = self._held_past_the_cut(unsure, where) if len(self.long_rows) else None
+            if past is not None:
+                hit |= past
             ok[found[~hit]] = False
         return ok
+
+    def _held_past_the_cut(
+        self, words: Sequence[bytes], positions: np.ndarray
+    ) -> np.ndarray | None:
+        """Which of these positions are long rows whose whole key holds every word while
+        their cut key misses one (a word past the cut, or across it); None: none is. (A cut
+        key holds nothing its whole key does not.)"""
+        import numpy as np
+
+        held = np.ones(len(self.long_rows), dtype=bool)
+        for word in words:
+            held &= np.strings.find(self.long_keys, word) >= 0
+        cut = self.rank[self.long_rows[held]]
+        missed = np.zeros(len(cut), dtype=bool)
+        for word in words:
+            missed |= np.strings.find(self.keys[cut], word) < 0
+        cut = cut[missed]
+        if not len(cut):
+            return None
+        at = np.sort(cut)
+        slot = np.minimum(np.searchsorted(at, positions), len(at) - 1)
+        found: np.ndarray = at[slot] == positions
+        return found
 
     def placed(self, row: int, key: bytes) -> ClientIndex:
         """The index with row ``row`` (an existing one, or ``len(self.keys)`` for one more)
         holding ``key`` at its place in name order — as :func:`build_index` would place it
         (equal keys in row order) — one copy of each array and a move of the positions in
-        between, no folding or sorting of the other rows."""
+        between, no folding or sorting of the other rows. The keys keep their width (a
+        longer key is cut and kept whole beside)."""
         import numpy as np
 
         count = len(self.keys)
         was = int(self.rank[row]) if row < count else None
-        keys = self.keys
-        if keys.dtype.itemsize < len(key):
-            keys = keys.astype(f"S{len(key)}")
-        lo = int(np.searchsorted(keys, key, "left"))
-        hi = int(np.searchsorted(keys, key, "right"))
-        ties = self.by_name[lo:hi]
+        cut = key[: self.keys.dtype.itemsize]
+        lo = int(np.searchsorted(self.keys, cut, "left"))
+        hi = int(np.searchsorted(self.keys, cut, "right"))
+        # the rows whose cut key is the same: in order of whole key, then row
+        ties = [(self.key(p), int(self.by_name[p])) for p in range(lo, hi)]
         if was is not None:  # positions as if the row were taken out first
-            ties = ties[ties != row]
             lo -= was < lo
-        at = lo + int(np.searchsorted(ties, row))
-        keys = _moved(keys, was, at, key)
+        at = lo + sum(tie < (key, row) for tie in ties if tie[1] != row)
+        keys = _moved(self.keys, was, at, cut)
         by_name = _moved(self.by_name, was, at, row)
         signatures = _moved(self.signatures, was, at, self.signer.sign([key])[:, 0])
         if was is None:
@@ -230,7 +408,15 @@ class ClientIndex:
             rank = self.rank.copy()
             a, b = min(was, at), max(was, at) + 1
             rank[by_name[a:b]] = np.arange(a, b, dtype=ROWS)
-        return ClientIndex(keys, by_name, rank, signatures, self.signer)
+        long_rows, long_keys = self.long_rows, self.long_keys
+        slot = int(np.searchsorted(long_rows, row))
+        if slot < len(long_rows) and long_rows[slot] == row:
+            long_rows, long_keys = np.delete(long_rows, slot), np.delete(long_keys, slot)
+        if len(key) > len(cut):
+            width = max(long_keys.dtype.itemsize, len(key))
+            long_rows = np.insert(long_rows, slot, row)
+            long_keys = np.insert(long_keys.astype(f"S{width}"), slot, key)
+        return ClientIndex(keys, by_name, rank, signatures, self.signer, long_rows, long_keys)
 
 
 def _moved(values: np.ndarray, was: int | None, at: int, value: object) -> np.ndarray:
@@ -251,212 +437,29 @@ def _moved(values: np.ndarray, was: int | None, at: int, value: object) -> np.nd
     return out
 
 
-def client_key(fields: Sequence[PackedText], row: int) -> bytes:
+def client_key(rows: PackedRows, row: int) -> bytes:
     """Row ``row``'s search key (folded "name␟phone␟city␟rfc␟digits"), as the index holds it."""
-    return _block_keys([f.raw(row, row + 1) for f in fields], 1)[0]
+    return _rows_keys(rows, row, row + 1)[0]
 
 
-class Signer:
-    """How signatures are made: five 64-bit words per client — a bit for each letter a-z
-    and digit (other bytes hashed on the rest), a bit of its own for each of the 128 pairs of
-    bytes most clients hold (chosen from a sample: "ra", "ez"…, so a two-letter word is
-    answered by its bit alone), the other pairs hashed on 64 bits, and a bit of its own for
-    each of the 64 triples most clients hold ("lop", "ram", "228"…: a three-letter word among
-    them is answered by its bit alone too). Bytes that are never in a searched word (padding,
-    spaces, separators) set no bit.
-
-    What each pair of bytes sets is a formula of the pair (:meth:`_values`). While the index
-    is built, the formulas are laid out once as tables of all 65,536 pairs (2.3 MiB), for
-    look-ups over whole blocks; :meth:`compact` drops them, and a searched word's few pairs
-    are then worked out by the same formulas."""
-
-    def __init__(self, common: Sequence[int], triples: Sequence[int] = ()) -> None:
-        """``common``: the pairs with a bit of their own, as ``a << 8 | b`` (128 at most);
-        ``triples``: the triples with a bit of their own, as ``a << 16 | b << 8 | c`` (64 at
-        most)."""
-        import numpy as np
-
-        in_word = np.array([not chr(b).isspace() and b not in (0, 0x1E, 0x1F) for b in range(256)])
-        in_word[128:] = True  # UTF-8 bytes of letters beyond ASCII
-        letter = np.array([36 + b % 28 for b in range(256)], dtype=np.uint64)
-        letter[97:123] = np.arange(26)  # a-z and 0-9: a bit each
-        letter[48:58] = 26 + np.arange(10)
-        self._in_word = in_word
-        self._letters = np.where(in_word, np.uint64(1) << letter, np.uint64(0))
-        self._common = np.asarray(common, dtype=np.uint32)  # a pair's own bit: its place here
-        self._common_order = np.argsort(self._common, kind="stable")
-        self._own_words = (len(self._common) - 1) // 64 + 1 if len(self._common) else 1
-        self.common = frozenset(int(c) for c in self._common if self._pair_ok(c))
-        self._triples = np.asarray(triples, dtype=np.uint32)  # a triple's own bit: its place
-        self._triple_order = np.argsort(self._triples, kind="stable")
-        self._prefixes = np.unique(self._triples >> np.uint32(8))  # their first pairs
-        self.triples = frozenset(
-            int(t) for t in self._triples if self._pair_ok(t >> 8) and in_word[t & 255]
-        )
-        self._tables: tuple[np.ndarray, ...] | None = None
-        self._bits: dict[bytes, tuple[tuple[int, int], ...]] = {}
-
-    def _pair_ok(self, codes: np.ndarray | int) -> np.ndarray:
-        """Both bytes of the pair can be in a searched word."""
-        import numpy as np
-
-        codes = np.asarray(codes, dtype=np.uint32)
-        ok: np.ndarray = self._in_word[codes >> np.uint32(8)] & self._in_word[codes & 255]
-        return ok
-
-    def _values(self, codes: np.ndarray) -> tuple[np.ndarray, ...]:
-        """For pairs of bytes (``a << 8 | b``, uint32): the bits each sets in the pair words
-        (own bits, then hashed) and its slot among the own triples' first pairs (255: none),
-        for the triple it starts."""
-        import numpy as np
-
-        one, none = np.uint64(1), np.uint64(0)
-        ok = self._pair_ok(codes)
-        place, own = _places(self._common, self._common_order, codes)
-        own &= ok
-        words = [
-            np.where(own & (place // 64 == word), one << (place % 64).astype(np.uint64), none)
-            for word in range(self._own_words)
-        ]
-        words.append(np.where(ok & ~own, one << _hashed(codes), none))
-        slot = np.searchsorted(self._prefixes, codes)
-        slot[slot >= len(self._prefixes)] = 0
-        first = self._prefixes[slot] == codes if len(self._prefixes) else ok & False
-        return (*words, np.where(ok & first, slot, 255).astype(np.uint16))
-
-    def _triple_bits(self, codes: np.ndarray) -> np.ndarray:
-        """The own bit of (a pair's slot ``<< 8`` | the next byte), uint64 (0: none)."""
-        import numpy as np
-
-        slot, last = codes >> np.uint32(8), codes & np.uint32(255)
-        has = (slot < len(self._prefixes)) & self._in_word[last]
-        first = self._prefixes[np.where(has, slot, 0)] if len(self._prefixes) else slot
-        place, own = _places(self._triples, self._triple_order, (first << 8) | last)
-        return np.where(has & own, np.uint64(1) << place.astype(np.uint64), np.uint64(0))
-
-    def _lookup(self, codes: np.ndarray) -> tuple[np.ndarray, ...]:
-        """:meth:`_values` of these pairs: from the tables while building, else worked out."""
-        if self._tables is not None:
-            return tuple(table[codes] for table in self._tables[:-1])
-        return self._values(codes.astype("uint32"))
-
-    def _lookup_triples(self, codes: np.ndarray) -> np.ndarray:
-        """:meth:`_triple_bits`, likewise."""
-        if self._tables is not None:
-            bits: np.ndarray = self._tables[-1][codes]
-            return bits
-        return self._triple_bits(codes.astype("uint32"))
-
-    def tabulate(self) -> Signer:
-        """Lay the formulas out for all pairs (while the index is built)."""
-        import numpy as np
-
-        codes = np.arange(65536, dtype=np.uint32)
-        self._tables = (*self._values(codes), self._triple_bits(codes))
-        return self
-
-    def compact(self) -> None:
-        """Drop the tables: only searched words are signed from now on."""
-        self._tables = None
-
-    @classmethod
-    def from_sample(cls, keys: Sequence[bytes]) -> Signer:
-        """The 128 pairs and the 64 triples the most of these keys hold get a bit of their
-        own."""
-        import numpy as np
-
-        pairs, _, rows = _pairs(keys, rows=True)
-        plain = cls(())
-        valid = plain._pair_ok(pairs)
-        triples = (pairs[:-1].astype(np.int64) << 8) | (pairs[1:] & 255)
-        triple_ok = valid[:-1] & plain._in_word[pairs[1:] & 255]
-        return cls(
-            _most_held(rows, pairs, valid, 16, 128),
-            _most_held(rows[:-1], triples, triple_ok, 24, 64),
-        )
-
-    def sign(self, keys: Sequence[bytes]) -> np.ndarray:
-        """The signatures of a block of keys, as (SIGNATURE_BYTES, rows) uint8: a few table
-        look-ups over the keys laid end to end, OR-reduced per key (no loop per row)."""
-        import numpy as np
-
-        pairs, starts = _pairs(keys)
-        words = np.zeros((len(keys), SIGNATURE_BYTES // 8), dtype=np.uint64)
-        if len(keys):
-            *pair_words, slot = self._lookup(pairs)
-            words[:, 0] = np.bitwise_or.reduceat(self._letters[pairs >> 8], starts)
-            for k, values in enumerate(pair_words, start=1):
-                words[:, k] = np.bitwise_or.reduceat(values, starts)
-            triples = np.empty_like(pairs)  # the last one, like the last pair, sets no bit
-            triples[:-1], triples[-1] = (slot[:-1] << 8) | (pairs[1:] & 255), 255 << 8
-            words[:, -1] = np.bitwise_or.reduceat(self._lookup_triples(triples), starts)
-        return np.ascontiguousarray(words.view(np.uint8).T)
-
-    def bits(self, word: bytes) -> tuple[tuple[int, int], ...]:
-        """A searched word's signature, as (byte column, its bits) pairs."""
-        import numpy as np
-
-        if word not in self._bits:
-            signature = self.sign([word])[:, 0]
-            found = tuple((int(j), int(signature[j])) for j in np.flatnonzero(signature))
-            self._bits[word] = found
-        return self._bits[word]
-
-    def exact(self, word: bytes) -> bool:
-        """The signature bits are the answer: a lone ASCII letter or digit, or a pair or a
-        triple of bytes with a bit of its own."""
-        if len(word) == 1:
-            return word.isascii() and (word.isalpha() or word.isdigit())
-        if len(word) == 2:
-            return (word[0] << 8 | word[1]) in self.common
-        return len(word) == 3 and (word[0] << 16 | word[1] << 8 | word[2]) in self.triples
+#: Each client's phone (its second field) in a :meth:`PackedRows.block`.
+_PHONES = re.compile(b"(?:^|\x1e)[^\x1f\x1e]*\x1f([^\x1f\x1e]*)")
 
 
-def _most_held(
-    rows: np.ndarray, codes: np.ndarray, ok: np.ndarray, bits: int, best: int
-) -> list[int]:
-    """The ``best`` codes (of ``bits`` bits, where ``ok``) the most rows hold; ties: the
-    lowest code first."""
-    import numpy as np
-
-    held = np.unique(rows[ok].astype(np.int64) << bits | codes[ok]) & ((1 << bits) - 1)
-    codes, counts = np.unique(held, return_counts=True)
-    return sorted(int(c) for c in codes[np.lexsort((codes, -counts))[:best]])
-
-
-def _places(known: np.ndarray, order: np.ndarray, codes: np.ndarray) -> tuple[np.ndarray, ...]:
-    """Each code's place in ``known`` (``order`` sorts it) and whether it is there at all."""
-    import numpy as np
-
-    if not len(known):
-        return np.zeros(codes.shape, dtype=np.int64), np.zeros(codes.shape, dtype=bool)
-    at = np.minimum(np.searchsorted(known[order], codes), len(known) - 1)
-    place = order[at]
-    return place, known[place] == codes
-
-
-def _hashed(codes: np.ndarray) -> np.ndarray:
-    """A pair's (or a triple's) place among 64 bits: Knuth's hash on 32 bits, top 6."""
-    import numpy as np
-
-    return ((codes * np.uint32(_HASH)) >> np.uint32(26)).astype(np.uint64)
-
-
-def _pairs(keys: Sequence[bytes], *, rows: bool = False) -> tuple[np.ndarray, ...]:
-    """The keys laid end to end, each ending in a 0 byte, as the pair of bytes starting at
-    each position (``a << 8 | b``, uint16); where each key starts; (``rows``) each
-    position's key."""
-    import numpy as np
-
-    count = len(keys)
-    flat = np.frombuffer(b"\0".join(keys) + b"\0", dtype=np.uint8).astype(np.uint16)
-    lengths = np.fromiter(map(len, keys), dtype=np.int64, count=count) + 1
-    starts = np.concatenate(([0], np.cumsum(lengths)[:-1])).astype(np.int64)
-    pairs = np.empty_like(flat)  # the last pair, 0 and nothing, sets no bit
-    pairs[:-1], pairs[-1] = (flat[:-1] << 8) | flat[1:], 0
-    if not rows:
-        return pairs, starts
-    return pairs, starts, np.repeat(np.arange(count, dtype=np.int32), lengths)
+def _rows_keys(rows: PackedRows, lo: int, hi: int) -> list[bytes]:
+    """Folded keys of clients ``lo`` to ``hi`` (excluded) straight from their block of
+    :class:`PackedRows`: a few C calls over the block, no Python loop per row."""
+    block = rows.block(lo, hi)
+    joined = block.replace(_ROW.encode(), (_FIELD + _ROW).encode()) + _FIELD.encode()
+    phones = _FIELD.encode().join(_PHONES.findall(block))
+    digits = phones.translate(None, _NOT_DIGITS).split(_FIELD.encode())
+    folded = fold_utf8(joined)
+    if folded is None:  # beyond Latin-1: Unicode's own normalisation
+        folded = fold_joined(joined.decode()).encode()
+    keys = folded.split(_ROW.encode())
+    if len(keys) == len(digits) == hi - lo:
+        return list(map(bytes.__add__, keys, digits))
+    return _block_keys(rows.raw(lo, hi), hi - lo)  # a text held ``\x1e``: client by client
 
 
 def _block_keys(raw: Sequence[bytes], count: int) -> list[bytes]:
@@ -483,27 +486,50 @@ def build_index(columns: ClientColumns) -> ClientIndex:
     """Fold every client's searchable text, sort by name, sign (thread-safe: no Qt)."""
     import numpy as np
 
-    texts = [PackedText.from_texts(c) for c in (columns.names, columns.phones,
-                                                 columns.cities, columns.rfcs)]  # fmt: skip
+    rows = packed_rows(pack(columns))
+    assert rows is not None
     count = len(columns)
     signatures = np.empty((SIGNATURE_BYTES, count), dtype=np.uint8)
     blocks, signer = [], None
     for lo in range(0, count, BLOCK):
         hi = min(lo + BLOCK, count)
-        block = _block_keys([t.raw(lo, hi) for t in texts], hi - lo)
+        block = _rows_keys(rows, lo, hi)
         signer = signer or Signer.from_sample(block).tabulate()
         signatures[:, lo:hi] = signer.sign(block)
         blocks.append(np.array(block, dtype=np.bytes_))
-    keys = _joined(blocks, count)
-    by_name = np.argsort(keys, kind="stable").astype(ROWS)  # (NumPy lets go of the GIL)
-    keys = _taken(keys, by_name)
+    whole = _joined(blocks, count)
+    by_name = np.argsort(whole, kind="stable").astype(ROWS)  # (NumPy lets go of the GIL)
+    lengths = np.strings.str_len(whole)
+    width = _width(lengths)
+    keys = _taken(whole, by_name, width)
+    long_rows = np.flatnonzero(lengths > width).astype(ROWS)
+    long_keys = whole[long_rows]
+    del whole, lengths
     for column in signatures:  # row by row: each stays contiguous, one at a time in memory
         column[:] = column[by_name]
     rank = np.empty(count, dtype=ROWS)
     rank[by_name] = np.arange(count, dtype=ROWS)
     signer = signer or Signer(())
     signer.compact()  # the tables were for the build: 2.3 MiB less from now on
-    return ClientIndex(keys, by_name, rank, signatures, signer)
+    return ClientIndex(keys, by_name, rank, signatures, signer, long_rows, long_keys)
+
+
+#: At most one row in this many has its key cut (:class:`ClientIndex`).
+LONG_SHARE = 256
+#: A key this long or shorter is never cut.
+_NEVER_CUT = 64
+
+
+def _width(lengths: np.ndarray) -> int:
+    """The keys' width: all but one row in :data:`LONG_SHARE` fit (each at least
+    :data:`_NEVER_CUT` bytes, none wider than the longest)."""
+    import numpy as np
+
+    if not len(lengths):
+        return 1
+    longest = int(lengths.max())
+    fit = len(lengths) - 1 - len(lengths) // LONG_SHARE
+    return max(int(np.partition(lengths, fit)[fit]), min(longest, _NEVER_CUT), 1)
 
 
 #: Rows copied per C call where NumPy keeps the GIL (joining and reordering byte strings): a
@@ -528,11 +554,11 @@ def _joined(blocks: list[np.ndarray], count: int) -> np.ndarray:
     return keys
 
 
-def _taken(keys: np.ndarray, order: np.ndarray) -> np.ndarray:
-    """``keys[order]``, a slice at a time."""
+def _taken(keys: np.ndarray, order: np.ndarray, width: int) -> np.ndarray:
+    """``keys[order]`` cut at ``width`` bytes, a slice at a time."""
     import numpy as np
 
-    out = np.empty_like(keys)
+    out = np.empty(len(keys), dtype=f"S{width}")
     for lo in range(0, len(order), _COPY):
         out[lo : lo + _COPY] = keys[order[lo : lo + _COPY]]
     return out

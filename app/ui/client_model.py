@@ -24,17 +24,20 @@ from app.kernel.search import ClientColumns, fold_many, terms
 from app.ui.client_index import (  # the index's pieces, re-exported for the window and tests
     ROWS,
     ClientIndex,
+    PackedRows,
     PackedText,
+    RowColumn,
     build_index,
     client_key,
     compact_ids,
     pack,
     packed_columns,
+    packed_rows,
     preload,
 )
 
-__all__ = ["ClientIndex", "ClientTableModel", "PackedText", "build_index", "pack",
-           "packed_columns", "preload"]  # fmt: skip
+__all__ = ["ClientIndex", "ClientTableModel", "PackedRows", "PackedText", "RowColumn",
+           "build_index", "pack", "packed_columns", "preload"]  # fmt: skip
 
 if TYPE_CHECKING:
     import numpy as np
@@ -57,7 +60,7 @@ class ClientTableModel(QAbstractTableModel):
 
     # -- loading --------------------------------------------------------------
     def _set_columns(self, columns: ClientColumns, index: ClientIndex | None) -> None:
-        if len(columns) and not isinstance(columns.names, PackedText):
+        if len(columns) and packed_rows(columns) is None:
             columns = pack(columns)  # a few bytes per client, whatever the source
         self._ids: Sequence[int] = columns.ids
         self._display: list[Sequence[str]] = [
@@ -115,7 +118,8 @@ class ClientTableModel(QAbstractTableModel):
         import numpy as np
 
         values = (name, phone, city, rfc)
-        if not isinstance(self._display[0], PackedText):  # nothing loaded yet
+        rows = packed_rows(ClientColumns(self._ids, *self._display))
+        if rows is None:  # nothing loaded yet
             self.beginResetModel()
             self._set_columns(ClientColumns([client_id], *([v] for v in values)), None)
             self._build()
@@ -126,13 +130,12 @@ class ClientTableModel(QAbstractTableModel):
         row = int(found[0]) if len(found) else len(ids)
         if not len(found):
             ids = compact_ids(np.append(ids.astype(np.int64), client_id))
-        display = cast("list[PackedText]", self._display)
-        columns = [c.replaced(row, v) for c, v in zip(display, values, strict=True)]
+        rows = rows.replaced(row, values)
         index = self._index
         if index is not None:
-            index = index.placed(row, client_key(columns, row))
+            index = index.placed(row, client_key(rows, row))
         self.beginResetModel()
-        self._set_columns(ClientColumns(cast("Sequence[int]", ids), *columns), index)
+        self._set_columns(ClientColumns(cast("Sequence[int]", ids), *rows.columns()), index)
         if self._query.strip():
             self._build()
         self.endResetModel()

@@ -138,7 +138,8 @@ def test_a_client_added_or_changed_lands_where_a_fresh_index_puts_it(qapp, sort)
             continue
         final = ClientColumns(list(rows), *map(list, zip(*rows.values(), strict=True)))
         fresh_index = build_index(final)
-        assert np.array_equal(model._index.keys, fresh_index.keys)
+        whole = [model._index.key(p) for p in range(model.total)]
+        assert whole == [fresh_index.key(p) for p in range(len(final))]
         assert np.array_equal(model._index.by_name, fresh_index.by_name)
         fresh = ClientTableModel()
         fresh.load(final, fresh_index)
@@ -168,3 +169,45 @@ def test_the_first_client_of_an_empty_list_is_shown_and_found(qapp):
     assert shown(model) == [1]
     model.set_query("")
     assert shown(model) == [2, 1]  # name order
+
+
+def test_long_keys_are_cut_and_still_found_past_the_cut(qapp):
+    """A few very long clients do not widen every row's key: theirs are cut to the others'
+    width and kept whole beside, and a word anywhere in them (past the cut, across it, in
+    the phone's digits at the end) is found as in a plain search, typed or narrowed, in every
+    sort order; adding or editing a long client keeps the width."""
+    rnd = random.Random(7)
+    rows = [(i, text(rnd, 20) + " Pérez", text(rnd, 8), "Xalapa", "") for i in range(1500)]
+    tail = "zorro último gavilán"
+    for n, i in enumerate(range(0, 1500, 300)):  # 5: one row in 256 may be cut
+        rows[i] = (i, "Ana " + "x" * (40 + 17 * n) + " " + tail, "228 555 01" + str(n), "", "")
+    data = ClientColumns(*map(list, zip(*rows, strict=True)))
+    index, keys = build_index(data), reference(data)
+    longest = max(len(k.encode()) for k in keys.values())
+    assert index.keys.dtype.itemsize < longest  # cut: the long rows do not set the width
+    assert list(index.long_rows) == list(range(0, 1500, 300))
+    queries = ["zorro", "ultimo", "gavilan", "x zorro", "xxxxxxxx", "2285550", "5550 zorro", "ana"]
+    queries += ["xxxxxxxx" + "x" * 30 + " gav", "o u", "n g", "perez", "z"]
+    for sort in (None, (0, Qt.SortOrder.DescendingOrder), (2, Qt.SortOrder.AscendingOrder)):
+        model = ClientTableModel()
+        model.load(data, index)
+        if sort is not None:
+            model.sort(*sort)
+        for query in queries:
+            model.set_query("")
+            for i in range(1, len(query) + 1):
+                model.set_query(query[:i])
+                assert set(shown(model)) == expected(keys, query[:i]), query[:i]
+    model = ClientTableModel()
+    model.load(data, index)
+    width = model._index.keys.dtype.itemsize
+    model.upsert(5000, "Beto " + "y" * 300 + " colibrí", "", "", "")
+    model.upsert(300, "Ana corta", "", "", "")  # no longer long
+    assert model._index.keys.dtype.itemsize == width
+    assert list(model._index.long_rows) == [0, 600, 900, 1200, 1500]  # rows, not ids
+    model.set_query("colibri")
+    assert shown(model) == [5000]
+    model.set_query("ana corta")
+    assert shown(model) == [300]
+    model.set_query("zorro")
+    assert set(shown(model)) == {0, 600, 900, 1200}

@@ -2,6 +2,7 @@
 
 import random
 
+import pytest
 from PySide6.QtCore import Qt
 
 from app.kernel.search import ClientColumns
@@ -77,7 +78,7 @@ def test_the_list_shows_before_the_index_is_built(qapp):
 
 def test_packed_columns_hold_each_text_as_given(qapp):
     from app.services.client_list import ClientBlobs
-    from app.ui.client_model import PackedText, packed_columns
+    from app.ui.client_model import RowColumn, packed_columns
 
     names = ["Óscar Peña", "", "Ana López"]
     blobs = ClientBlobs(
@@ -91,7 +92,7 @@ def test_packed_columns_hold_each_text_as_given(qapp):
     columns = packed_columns(blobs)
     assert columns is not None
     assert [int(i) for i in columns.ids] == [7, 12, 1234]
-    assert isinstance(columns.names, PackedText)
+    assert isinstance(columns.names, RowColumn)  # one PackedRows: an offset per client
     assert list(columns.names) == names and columns.names[0] == "Óscar Peña"
     assert columns.names[-1] == "Ana López" and columns.names[1:3] == ["", "Ana López"]
     assert list(columns.phones) == ["(228) 812 0353", "", ""]
@@ -106,3 +107,34 @@ def test_packed_columns_hold_each_text_as_given(qapp):
     model.set_query("pena 0353")
     assert ids(model) == [7]
     assert model.row_of(7) == 0 and model.row_of(99) is None
+
+
+def test_packed_rows_hold_each_client_once_and_replace_one():
+    from app.ui.client_model import PackedRows
+
+    texts = [["Óscar Peña", "", "Ana\x1fLópez", "😀"], ["228", "", "1", ""],
+             ["Xalapa", "Córdoba", "", ""], ["", "GODE561231GR8", "", "x"]]  # fmt: skip
+    rows = PackedRows.from_columns(texts)
+    assert len(rows) == 4 and rows._starts.nbytes == 5 * 4  # one offset per client
+    expected = [[t.replace("\x1f", " ") for t in column] for column in texts]
+    assert [list(c) for c in rows.columns()] == expected
+    assert rows.field(2, 0) == "Ana López" and rows.column(3)[-3] == "GODE561231GR8"
+    assert rows.column(2)[1:3] == ["Córdoba", ""] and rows.column(0)[3:3] == []
+    assert rows.raw(1, 3) == [
+        b"\x1fAna L\xc3\xb3pez",
+        b"\x1f1",
+        "Córdoba\x1f".encode(),
+        b"GODE561231GR8\x1f",
+    ]
+    changed = rows.replaced(1, ["Zoé", "55", "", "R"]).replaced(4, ["Nuevo", "", "Xico", ""])
+    expected = [["Óscar Peña", "Zoé", "Ana López", "😀", "Nuevo"], ["228", "55", "1", "", ""],
+                ["Xalapa", "", "", "", "Xico"], ["", "R", "", "x", ""]]  # fmt: skip
+    assert [list(c) for c in changed.columns()] == expected
+    assert rows.column(0)[1] == ""  # the original is unchanged
+    empty = PackedRows.from_columns([[], [], [], []])
+    assert len(empty) == 0 and empty.raw(0, 0) == [b""] * 4
+    assert list(empty.replaced(0, ["A", "", "", ""]).column(0)) == ["A"]
+    with pytest.raises(IndexError):
+        rows.column(0)[4]
+    odd = PackedRows.from_columns([["A\x1eB", "C"], ["1", "2"], ["", ""], ["", ""]])
+    assert list(odd.column(0)) == ["A\x1eB", "C"] and odd.field(1, 1) == "2"  # as typed

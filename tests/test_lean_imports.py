@@ -1,0 +1,95 @@
+"""``app.lean_imports``: asyncio without ssl, and everything still works afterwards.
+
+Each check runs in a fresh interpreter: the test process itself has asyncio and ssl loaded.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+AFTER = """
+import sys
+from app.lean_imports import asyncio_without_ssl
+asyncio_without_ssl()
+import asyncio, asyncio.base_events, asyncio.sslproto
+assert asyncio.base_events.ssl is None and asyncio.sslproto.ssl is None
+assert "ssl" not in sys.modules, "ssl was loaded"
+from sqlalchemy import create_engine, text  # SQLAlchemy imports asyncio: already there
+import sqlalchemy.orm
+assert "ssl" not in sys.modules, "SQLAlchemy loaded ssl"
+from app.models.engine import make_engine
+for url in sys.argv[1:]:
+    engine = make_engine(url)
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT 1")).scalar() == 1
+    engine.dispose()
+asyncio.run(asyncio.sleep(0))  # an event loop still runs (without TLS transports)
+import ssl  # the block is gone: the real module loads
+assert ssl.create_default_context().verify_mode == ssl.CERT_REQUIRED
+print("ok")
+"""
+
+
+def run(code: str, *args: str) -> str:
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    proc = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code), *args],
+        capture_output=True, text=True, cwd=ROOT, env=env, timeout=120,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    return proc.stdout.strip()
+
+
+def test_asyncio_binds_no_ssl_and_ssl_still_imports_afterwards(tmp_path: Path) -> None:
+    assert run(AFTER, f"sqlite:///{tmp_path / 'x.sqlite3'}") == "ok"
+
+
+@pytest.mark.skipif(not os.environ.get("APPLEUSE_TEST_PG"), reason="APPLEUSE_TEST_PG not set")
+def test_postgresql_still_connects() -> None:
+    assert run(AFTER, os.environ["APPLEUSE_TEST_PG"]) == "ok"
+
+
+def test_nothing_changes_once_asyncio_or_ssl_is_loaded() -> None:
+    code = """
+    import sys, ssl, asyncio, asyncio.base_events
+    from app.lean_imports import asyncio_without_ssl
+    asyncio_without_ssl()
+    assert sys.modules["ssl"] is ssl and asyncio.base_events.ssl is ssl
+    print("ok")
+    """
+    assert run(code) == "ok"
+    code = """
+    import sys, ssl
+    from app.lean_imports import asyncio_without_ssl
+    asyncio_without_ssl()
+    import asyncio.base_events
+    assert asyncio.base_events.ssl is ssl
+    print("ok")
+    """
+    assert run(code) == "ok"
+
+
+def test_a_failing_asyncio_import_leaves_no_block() -> None:
+    code = """
+    import sys
+    sys.modules["asyncio.base_events"] = None  # asyncio's own import then fails
+    from app.lean_imports import asyncio_without_ssl
+    try:
+        asyncio_without_ssl()
+    except ImportError:
+        pass
+    else:
+        raise AssertionError("asyncio imported")
+    assert "ssl" not in sys.modules
+    import ssl
+    print("ok")
+    """
+    assert run(code) == "ok"
