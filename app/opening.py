@@ -6,10 +6,10 @@ root (:mod:`app.bootstrap`, here and now) and the start-up in the background
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from app import APP_NAME
+from app.kernel.records import record
 
 if TYPE_CHECKING:  # the window paints before anything heavy is imported
     from datetime import datetime
@@ -76,7 +76,7 @@ def services_clients(services: Services) -> tuple[ClientColumns, ClientIndex]:
     return read
 
 
-@dataclass
+@record(frozen=False)
 class Opened:
     """What :func:`prepare` hands back from its worker thread: plain objects, no Qt."""
 

@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass
+
+from app.kernel.records import record
 
 _COMBINING = re.compile(r"[\u0300-\u036f]")
 _SEPARATOR = "\x1f"  # unit separator: never typed by a person
@@ -74,7 +75,7 @@ def terms(query: str) -> list[str]:
     return fold(query).split()
 
 
-@dataclass(frozen=True)
+@record
 class ClientColumns:
     """Clients as parallel columns: cheap to build from one query, cheap to search."""
 

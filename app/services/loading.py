@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TypeVar
 
@@ -19,6 +18,7 @@ from app.billing.session_rules import follow_up_deadline
 from app.billing.tariff import Tariff, TariffHistory
 from app.kernel.enums import CaseState, ReceiptStatus
 from app.kernel.errors import NotFoundError, RuleError
+from app.kernel.records import record
 from app.kernel.timeline import Entry, SessionStatus, derive_status
 from app.models import Advisor, Case, Client, Device, Receipt, SessionEvent, WorkSession
 from app.services.billing_inputs import Priced, SessionFacts, price_sessions, tariff_history
@@ -72,7 +72,7 @@ def forget_tariffs(s: Session) -> None:
 
 
 # -- sessions ------------------------------------------------------------------------------------
-@dataclass
+@record(frozen=False)
 class LoadedSession:
     """A session row with its case and its events in order, and the state they give."""
 

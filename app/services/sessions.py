@@ -10,7 +10,6 @@ enables its buttons with.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -43,6 +42,7 @@ from app.kernel.enums import (
 from app.kernel.errors import NotFoundError, RuleError
 from app.kernel.fmt import case_label
 from app.kernel.limits import check_choice
+from app.kernel.records import record
 from app.models import Advisor, Case, Client, Device, SessionEvent, WorkSession
 from app.services.counters import CASE_SERIES, next_number
 from app.services.data import clean_note
@@ -61,7 +61,7 @@ from app.services.uow import Database
 from app.services.values import CaseView, SessionView
 
 
-@dataclass(frozen=True)
+@record
 class _NewSession:
     """What a new session row records besides its case."""
 

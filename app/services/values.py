@@ -3,7 +3,6 @@ kernel and billing values only: a widget imports them without loading SQLAlchemy
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -31,20 +30,21 @@ from app.kernel.enums import (
     SessionAction,
 )
 from app.kernel.fmt import case_label, policy_label
+from app.kernel.records import record
 from app.kernel.timeline import SessionStatus
 
 if TYPE_CHECKING:  # a policy's versions are read when a policy is shown
     from app.documents.policy_data import PolicyVersionView
 
 
-@dataclass(frozen=True)
+@record
 class AdvisorView:
     id: int
     name: str
     active: bool
 
 
-@dataclass(frozen=True)
+@record
 class ClientView:
     id: int
     name: str
@@ -57,7 +57,7 @@ class ClientView:
     active: bool
 
 
-@dataclass(frozen=True)
+@record
 class DeviceView:
     id: int
     client_id: int
@@ -69,7 +69,7 @@ class DeviceView:
     active: bool
 
 
-@dataclass(frozen=True)
+@record
 class CaseView:
     id: int
     number: int
@@ -89,7 +89,7 @@ class CaseView:
         return case_label(self.number)
 
 
-@dataclass(frozen=True)
+@record
 class EventView:
     seq: int
     kind: EventKind
@@ -101,7 +101,7 @@ class EventView:
     author: str = ""  # the advisor who entered a correction or a note
 
 
-@dataclass(frozen=True)
+@record
 class SessionView:
     id: int
     case: CaseView
@@ -179,7 +179,7 @@ class SessionView:
         return self.status.manual
 
 
-@dataclass(frozen=True)
+@record
 class ReceiptLineView:
     position: int
     kind: str
@@ -190,7 +190,7 @@ class ReceiptLineView:
     amount: Decimal
 
 
-@dataclass(frozen=True)
+@record
 class PaymentView:
     id: int
     receipt_id: int
@@ -200,7 +200,7 @@ class PaymentView:
     reference: str
 
 
-@dataclass(frozen=True)
+@record
 class ReceiptView:
     id: int
     folio: str
@@ -247,7 +247,7 @@ class ReceiptView:
         return payment_state(self.status, self.total, self.paid)
 
 
-@dataclass(frozen=True)
+@record
 class PolicyView:
     id: int
     client_id: int
@@ -263,7 +263,7 @@ class PolicyView:
         return policy_label(self.id)
 
 
-@dataclass(frozen=True)
+@record
 class ClassAllowance:
     event_class: EventClass
     used: int  # cases opened this month under the policy
@@ -282,7 +282,7 @@ class ClassAllowance:
         return self.used < self.expected
 
 
-@dataclass(frozen=True)
+@record
 class Allowance:
     policy_id: int
     version: int
@@ -305,7 +305,7 @@ class Allowance:
         return tuple(c.warning for c in (self.remote, self.in_person) if c.warning)
 
 
-@dataclass(frozen=True)
+@record
 class ReviewDue:
     policy_id: int
     client_id: int
@@ -313,7 +313,7 @@ class ReviewDue:
     review_date: date
 
 
-@dataclass(frozen=True)
+@record
 class ClientBalance:
     client_id: int
     client_name: str
@@ -322,7 +322,7 @@ class ClientBalance:
     oldest: datetime  # issue instant of the oldest receipt with something owed
 
 
-@dataclass(frozen=True)
+@record
 class Outstanding:
     clients: tuple[ClientBalance, ...]
 
@@ -331,7 +331,7 @@ class Outstanding:
         return sum((c.balance for c in self.clients), ZERO)
 
 
-@dataclass(frozen=True)
+@record
 class RepairTerms:
     """What prices a repair quote made now: the tariff (its office business rate is the labour
     rate, its IVA) and the policy discount on labour."""
@@ -344,7 +344,7 @@ class RepairTerms:
         return self.tariff.office_business_rate
 
 
-@dataclass(frozen=True)
+@record
 class BackupView:
     """One backup of the database: where, when (UTC), why, how big, how many rows."""
 

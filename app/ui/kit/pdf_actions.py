@@ -24,11 +24,11 @@ message through ``errors``. Each action ends with its signal (``previewed``, ``p
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QGridLayout, QPushButton, QWidget
 
+from app.kernel.records import record
 from app.ui.kit.operation import Operation
 
 __all__ = ["ACTION_TEXTS", "PdfActions", "PdfDocument"]
@@ -41,7 +41,7 @@ ACTION_TEXTS = {
 }
 
 
-@dataclass(frozen=True)
+@record
 class PdfDocument:
     """A document to show: its title (the preview's title, the file's suggested name) and how
     to render it — on a pool thread, so from plain values only, never from widgets."""
