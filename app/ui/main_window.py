@@ -115,7 +115,10 @@ class MainWindow(QMainWindow):
     def build_shell_part(self) -> bool:
         """The next part of :meth:`build_shell` (a short step of its own when loading in the
         background); True while parts remain."""
-        parts = (self._client_list, self._client_side, self._shell_layout, self._shell_wire)
+        parts = (
+            self._client_list, self._pending_cases, self._client_side, self._shell_layout,
+            self._shell_wire,
+        )  # fmt: skip
         if self._shell_parts < len(parts):
             self.prepare_shell()
             parts[self._shell_parts]()
@@ -207,9 +210,8 @@ class MainWindow(QMainWindow):
         self.policyButton.setObjectName("policyButton")
         self.policyButton.setEnabled(False)
 
-    def _client_side(self) -> None:
-        """The splitter: left, the clients (:meth:`_client_list`) and the pending cases;
-        right, a placeholder until the database is open."""
+    def _pending_cases(self) -> None:
+        """The pending cases' table and its button (placed by :meth:`_client_side`)."""
         self.pendingCasesTable = QTableWidget(0, 3)
         self.pendingCasesTable.setObjectName("pendingCasesTable")
         self.pendingCasesTable.setHorizontalHeaderLabels(
@@ -229,6 +231,9 @@ class MainWindow(QMainWindow):
         self.followUpButton.setObjectName("followUpButton")
         self.followUpButton.setEnabled(False)
 
+    def _client_side(self) -> None:
+        """The splitter: left, the clients (:meth:`_client_list`) and the pending cases
+        (:meth:`_pending_cases`); right, a placeholder until the database is open."""
         self.clientTable.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         left = QFrame()
         left.setMinimumWidth(480)
