@@ -136,9 +136,14 @@ class Loading:
         self.window.statusBar().showMessage(_LOADING[2])
         if not lock_database(self.window, self.url, interactive=self.interactive):
             return
+        self._background(_warm_shell, lambda _: self._shell())
+
+    def _open(self) -> None:
+        """The database on a worker, once the shell is built: the shell's steps and the
+        window's paints then do not wait for the interpreter while SQLAlchemy and the models
+        are imported (modules in C hold it for their whole import)."""
         url, clock = self.url, self.clock
         self._background(lambda: prepare(url, clock, warm=True), self._opened)
-        self._background(_warm_shell, lambda _: self._shell())
 
     def _shell(self) -> None:
         self.window.prepare_shell()
@@ -153,6 +158,7 @@ class Loading:
         self.window.clientSearch.textChanged.connect(lambda *_: self._status())
         self._shell_ready = True
         self._status()
+        self._open()
         opened = self._opened_early
         if opened is not None:
             self.later(lambda: self._opened(opened))

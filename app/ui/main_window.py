@@ -267,6 +267,7 @@ class MainWindow(QMainWindow):
         splitter.setStretchFactor(0, 4)
         splitter.setStretchFactor(1, 7)
         splitter.setChildrenCollapsible(False)
+        splitter.ensurePolished()  # styled here, not all at once when the layout shows it
         self.splitter = splitter
 
     def attach(
