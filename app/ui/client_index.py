@@ -43,7 +43,39 @@ BLOCK = 4096
 _NOT_DIGITS = bytes(b for b in range(256) if not (48 <= b <= 57 or b == 0x1F))
 
 
-class PackedText(Sequence[str]):
+class _Packed(Sequence[str]):
+    """Texts held packed: ``raw(lo, hi)`` gives fields ``lo`` to ``hi`` (excluded) as UTF-8
+    separated by ``\x1f``, ``_field(i)`` decodes one; indexing and slicing on top of them."""
+
+    __slots__ = ()
+
+    def raw(self, lo: int, hi: int) -> bytes:
+        raise NotImplementedError
+
+    def _field(self, i: int) -> str:
+        raise NotImplementedError
+
+    @overload
+    def __getitem__(self, i: int) -> str: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[str]: ...
+    def __getitem__(self, i: int | slice) -> str | list[str]:
+        if isinstance(i, slice):
+            lo, hi, step = i.indices(len(self))
+            if step != 1:
+                return list(self)[i]
+            return self.raw(lo, hi).decode().split(_FIELD) if hi > lo else []
+        if i < 0:
+            i += len(self)
+        if not 0 <= i < len(self):
+            raise IndexError(i)
+        return self._field(i)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self[0 : len(self)])
+
+
+class PackedText(_Packed):
     """A column of texts held as one UTF-8 ``bytes`` and the offset of each field — a few
     bytes per client instead of a Python string object each (a quarter of the memory, and no
     garbage for the collector to walk). ``texts[i]`` decodes one field, for the rows painted;
@@ -81,51 +113,12 @@ class PackedText(Sequence[str]):
     def __len__(self) -> int:
         return len(self._starts) - 1
 
-    @overload
-    def __getitem__(self, i: int) -> str: ...
-    @overload
-    def __getitem__(self, i: slice) -> list[str]: ...
-    def __getitem__(self, i: int | slice) -> str | list[str]:
-        if isinstance(i, slice):
-            lo, hi, step = i.indices(len(self))
-            if step != 1:
-                return list(self)[i]
-            return self.joined(lo, hi).split(_FIELD) if hi > lo else []
-        if i < 0:
-            i += len(self)
-        return self._blob[self._starts[i] : self._starts[i + 1] - 1].decode()
-
     def raw(self, lo: int, hi: int) -> bytes:
-        """Fields ``lo`` to ``hi`` (excluded) as UTF-8, separated by ``\\x1f``."""
+        """Fields ``lo`` to ``hi`` (excluded) as UTF-8, separated by ``\x1f``."""
         return self._blob[self._starts[lo] : self._starts[hi] - 1]
 
-    def joined(self, lo: int, hi: int) -> str:
-        """Fields ``lo`` to ``hi`` (excluded) as one string, separated by ``\\x1f``."""
-        return self.raw(lo, hi).decode()
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self[0 : len(self)])
-
-    def replaced(self, row: int, text: str) -> PackedText:
-        """The same column with field ``row`` set to ``text`` (``row == len(self)``: one field
-        more) — a copy of the bytes, no Python string per field."""
-        import numpy as np
-
-        value = text.replace(_FIELD, " ").encode()
-        count = len(self)
-        if count == 0:
-            return PackedText.from_texts([text])
-        if row == count:
-            blob = self._blob + _FIELD.encode() + value
-            starts = np.append(self._starts, len(blob) + 1)
-        else:
-            lo, hi = int(self._starts[row]), int(self._starts[row + 1]) - 1
-            blob = self._blob[:lo] + value + self._blob[hi:]
-            starts = self._starts.astype(np.int64 if len(blob) >= 2**31 - 1 else self._starts.dtype)
-            starts[row + 1 :] += len(value) - (hi - lo)
-        if len(blob) >= 2**31 - 1:
-            starts = starts.astype(np.int64)
-        return PackedText(blob, starts)
+    def _field(self, i: int) -> str:
+        return self._blob[self._starts[i] : self._starts[i + 1] - 1].decode()
 
 
 class PackedRows:
@@ -212,7 +205,7 @@ class PackedRows:
 COLUMNS = ("name", "phone", "city", "rfc")
 
 
-class RowColumn(Sequence[str]):
+class RowColumn(_Packed):
     """One field of every client of a :class:`PackedRows` (``texts[i]`` decodes one)."""
 
     __slots__ = ("rows", "slot")
@@ -224,28 +217,12 @@ class RowColumn(Sequence[str]):
     def __len__(self) -> int:
         return len(self.rows)
 
-    @overload
-    def __getitem__(self, i: int) -> str: ...
-    @overload
-    def __getitem__(self, i: slice) -> list[str]: ...
-    def __getitem__(self, i: int | slice) -> str | list[str]:
-        if isinstance(i, slice):
-            lo, hi, step = i.indices(len(self))
-            if step != 1:
-                return list(self)[i]
-            return self.raw(lo, hi).decode().split(_FIELD) if hi > lo else []
-        if i < 0:
-            i += len(self)
-        if not 0 <= i < len(self):
-            raise IndexError(i)
-        return self.rows.field(i, self.slot)
-
     def raw(self, lo: int, hi: int) -> bytes:
         """Fields ``lo`` to ``hi`` (excluded) as UTF-8, separated by ``\x1f``."""
         return self.rows.raw(lo, hi)[self.slot]
 
-    def __iter__(self) -> Iterator[str]:
-        return iter(self[0 : len(self)])
+    def _field(self, i: int) -> str:
+        return self.rows.field(i, self.slot)
 
 
 def packed_columns(blobs: ClientBlobs) -> ClientColumns | None:
