@@ -204,8 +204,13 @@ def close_database(window: MainWindow) -> bool:
     services = window.services
     if services is None:
         return False
+    from sqlalchemy.exc import DBAPIError
+
     engine = services.engine
-    engine.dispose()  # SQLite checkpoints its write-ahead log and removes it
+    try:
+        engine.dispose()  # SQLite checkpoints its write-ahead log and removes it
+    except DBAPIError:  # a connection that would not close: no seal, the next start checks
+        return False
     database = engine.url.database
     if engine.dialect.name != "sqlite" or not database or database == ":memory:":
         return False
