@@ -4,9 +4,9 @@ command line: one read transaction each, the clock injected (``today``: the loca
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy.orm import Session
 
@@ -27,6 +27,8 @@ from app.services.reports import (
 )
 from app.services.sql import Execute, Row, pyformat_execute, sqlite_execute
 from app.services.uow import Database, session_execute
+
+T = TypeVar("T")
 
 
 class ReportService:
@@ -90,18 +92,23 @@ def _rows_of(s: Session) -> Execute:
         # for this read only: a client's few rows, scattered, are found faster by walking the
         # indexes than by scanning every session and payment of the shop, which the default
         # cost of a random page (4, for disks) prefers — 70 ms of the server's 150 at 100,000
-        with driver.cursor() as cursor:
-            cursor.execute(_INDEX_WALKS)
+        _translated(lambda: driver.execute(_INDEX_WALKS))
     else:
         return session_execute(s)
     s.flush()
 
     def execute(sql: str, params: Mapping[str, Any]) -> Sequence[Row]:
-        try:
-            return rows(sql, params)
-        except Exception as exc:  # as the unit of work would: its Spanish fault
-            if is_database_error(exc):
-                raise translate(exc) from exc
-            raise
+        return _translated(lambda: rows(sql, params))
 
     return execute
+
+
+def _translated(work: Callable[[], T]) -> T:
+    """``work`` on the driver's own connection; its database fault as the unit of work says
+    it (the Spanish ``StorageError``)."""
+    try:
+        return work()
+    except Exception as exc:
+        if is_database_error(exc):
+            raise translate(exc) from exc
+        raise
