@@ -60,8 +60,6 @@ class Loading:
         self.list_ready = False  # the clients are shown and searchable
         self.steps = 0  # short GUI steps still queued
         self.working = 0  # worker jobs still running
-        self._shell_ready = False
-        self._opened_early: Opened | None = None  # the database came before the shell
         self._held = False  # the queued first reads wait for the warm-up
         self._queue: deque[Callable[[], None]] = deque()
         self._switch_interval = 0.005
@@ -156,20 +154,12 @@ class Loading:
             return
         # typing before the list is there: the count says it is coming, not "0 clientes"
         self.window.clientSearch.textChanged.connect(lambda *_: self._status())
-        self._shell_ready = True
         self._status()
         self._open()
-        opened = self._opened_early
-        if opened is not None:
-            self.later(lambda: self._opened(opened))
 
     def _opened(self, opened: Opened) -> None:
-        """The database is open (or could not be): its errors said, the advisor chosen, the
-        panels built in short steps — once the client side is there."""
-        if not self._shell_ready:
-            self._opened_early = opened
-            return
-        self._opened_early = None
+        """The database is open (or could not be; opened once the shell is there): its errors
+        said, the advisor chosen, the panels built in short steps."""
         self.services = finish_opening(
             self.window,
             opened,
