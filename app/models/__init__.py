@@ -70,6 +70,6 @@ def __getattr__(name: str) -> Any:
     home = _HOMES.get(name)
     if home is None:
         raise AttributeError(f"module 'app.models' has no attribute {name!r}")
-    for module in ("ledger", "people", "policy", "work", "agenda"):  # every table, for the mappers
+    for module in ("ledger", "people", "policy", "work", "agenda", "reporting"):  # every table
         import_module(f"app.models.{module}")
     return getattr(import_module(f"app.models.{home}"), name)
