@@ -121,86 +121,80 @@ WHERE excluded.token >= report_cache.token OR excluded.build <> report_cache.bui
 
 #: the dimensions cases are counted by: advisor, modality, client, state, and all (None)
 _DIMS = (1, 2, 3, 4, None)
+_DIM_KEY: dict[int | None, Any] = {1: 1, 2: 2, 3: 3, 4: 4, None: "*"}
 
 
 # -- one unit -----------------------------------------------------------------------------------
 
 
 class Unit:
-    """One day's or month's figures, as stored (plain values: ``marshal`` writes them)."""
+    """One day's or month's figures in their stored form (plain values ``marshal`` writes;
+    a group's sums as ``(sessions, cases, worked, billable, cents, lines)``, each line
+    ``(kind, band, hours as text, cents)``): merged as they are, made into ``Sum`` once."""
 
     __slots__ = (
-        "cancelled_before", "cases", "edges", "first", "issued", "last", "received", "repairs",
-        "sums",
+        "advisors", "bucket", "cancelled_before", "cases", "clients", "counts", "edges",
+        "issued", "modalities", "received", "repairs", "total",
     )  # fmt: skip
 
-    def __init__(self, first: date, last: date) -> None:
-        self.first = first
-        self.last = last
-        self.sums = PeriodSums()
+    def __init__(self) -> None:
+        self.total: tuple[Any, ...] = (0, 0, 0, 0, 0, ())
+        self.bucket: dict[str, tuple[Any, ...]] = {}  # by modality
+        self.advisors: dict[int, tuple[Any, ...]] = {}
+        self.modalities: dict[str, tuple[Any, ...]] = {}
+        self.clients: dict[int, tuple[Any, ...]] = {}
+        #: pending opened, escalations, consents accepted and declined, disconnections,
+        #: what the unit's issued receipts still owe (cents)
+        self.counts: tuple[int, ...] = (0, 0, 0, 0, 0, 0)
         #: distinct cases by dimension → key → count (the unit's own count)
-        self.cases: dict[int | None, dict[Any, int]] = {d: {} for d in _DIMS}
+        self.cases: dict[Any, dict[Any, int]] = {}
         #: (case, advisor, modality, client, state) of cases with sessions outside the unit
         self.edges: tuple[tuple[Any, ...], ...] = ()
         #: receipts issued in the unit, by their state now: count, base, IVA, total (cents)
-        self.issued: dict[str, tuple[int, int, int, int]] = {}
+        self.issued: dict[str, tuple[int, ...]] = {}
         #: receipts cancelled in the unit but issued before it: issued day (ordinal) and cents
-        self.cancelled_before: tuple[tuple[int, int, int, int], ...] = ()
+        self.cancelled_before: tuple[tuple[int, ...], ...] = ()
         self.received = 0  # cents
         self.repairs = 0
 
-    # the stored form
     def encode(self) -> bytes:
-        s = self.sums
-        bucket = s.buckets.get(0, {})
         return marshal.dumps(
-            (
-                _FORMAT,
-                _sum_out(s.total),
-                {m.value: _sum_out(g) for m, g in bucket.items()},
-                {a: _sum_out(g) for a, g in s.advisors.items()},
-                {m.value: _sum_out(g) for m, g in s.modalities.items()},
-                {c: _sum_out(g) for c, g in s.clients.items()},
-                (s.pending_opened, s.escalations, s.consents_accepted, s.consents_declined,
-                 s.disconnections, int(s.outstanding.scaleb(2))),
-                {("*" if d is None else d): counts for d, counts in self.cases.items()},
-                self.edges,
-                self.issued,
-                self.cancelled_before,
-                self.received,
-                self.repairs,
-            )
+            (_FORMAT, self.total, self.bucket, self.advisors, self.modalities, self.clients,
+             self.counts, self.cases, self.edges, self.issued, self.cancelled_before,
+             self.received, self.repairs)
         )  # fmt: skip
 
     @classmethod
-    def decode(cls, first: date, last: date, payload: bytes) -> Unit | None:
-        """The unit stored in ``payload``; None if it is not this layout (read anew)."""
+    def decode(cls, payload: bytes) -> Unit | None:
+        """The unit stored in ``payload``; None if it is not this layout (made anew)."""
         try:
             data = marshal.loads(payload)
-            if not isinstance(data, tuple) or len(data) != 13 or data[0] != _FORMAT:
-                return None
-            out = cls(first, last)
-            s = out.sums
-            s.total = _sum_in(data[1])
-            s.buckets[0] = {Modality(m): _sum_in(g) for m, g in data[2].items()}
-            s.advisors.update({int(a): _sum_in(g) for a, g in data[3].items()})
-            s.modalities.update({Modality(m): _sum_in(g) for m, g in data[4].items()})
-            s.clients.update({int(c): _sum_in(g) for c, g in data[5].items()})
-            pending, escalations, accepted, declined, cuts, owed = data[6]
-            s.pending_opened, s.escalations = int(pending), int(escalations)
-            s.consents_accepted, s.consents_declined = int(accepted), int(declined)
-            s.disconnections, s.outstanding = int(cuts), cents(owed)
-            out.cases = {(None if d == "*" else d): dict(c) for d, c in data[7].items()}
-            out.edges = tuple(tuple(e) for e in data[8])
-            out.issued = {str(k): tuple(v) for k, v in data[9].items()}
-            out.cancelled_before = tuple(tuple(x) for x in data[10])
-            out.received, out.repairs = int(data[11]), int(data[12])
-            return out
-        except (ValueError, TypeError, EOFError, KeyError, AttributeError):
+        except (ValueError, TypeError, EOFError):
             return None
+        if not isinstance(data, tuple) or len(data) != 13 or data[0] != _FORMAT:
+            return None
+        out = cls()
+        (_, out.total, out.bucket, out.advisors, out.modalities, out.clients, out.counts,
+         out.cases, out.edges, out.issued, out.cancelled_before, out.received,
+         out.repairs) = data  # fmt: skip
+        return out
+
+    @classmethod
+    def of(cls, sums: PeriodSums) -> Unit:
+        out = cls()
+        out.total = _raw(sums.total)
+        out.bucket = {m.value: _raw(g) for m, g in sums.buckets.get(0, {}).items()}
+        out.advisors = {a: _raw(g) for a, g in sums.advisors.items()}
+        out.modalities = {m.value: _raw(g) for m, g in sums.modalities.items()}
+        out.clients = {c: _raw(g) for c, g in sums.clients.items()}
+        out.counts = (
+            sums.pending_opened, sums.escalations, sums.consents_accepted,
+            sums.consents_declined, sums.disconnections, int(sums.outstanding.scaleb(2)),
+        )  # fmt: skip
+        return out
 
 
-def _sum_out(g: Sum) -> tuple[Any, ...]:
+def _raw(g: Sum) -> tuple[Any, ...]:
     lines = tuple(
         (k.value, b.value if b is not None else None, str(h), int(c))
         for (k, b), (h, c) in g.lines.items()
@@ -208,15 +202,41 @@ def _sum_out(g: Sum) -> tuple[Any, ...]:
     return (g.sessions, g.cases, g.worked_minutes, g.billable_hours, g.cents, lines)
 
 
-def _sum_in(data: Sequence[Any]) -> Sum:
-    sessions, cases, worked, billable, amount, lines = data
-    g = Sum(int(sessions), int(cases), int(worked), int(billable), int(amount))
-    for kind, band, hours, c in lines:
-        g.lines[(LineKind(kind), Band(band) if band is not None else None)] = [
-            Decimal(hours),
-            int(c),
-        ]
-    return g
+_KINDS = {k.value: k for k in LineKind}
+_HOURS: dict[str, Decimal] = {}  # a line's hours as text → Decimal (a handful of values)
+_BANDS: dict[str | None, Band | None] = {b.value: b for b in Band} | {None: None}
+
+
+class _Acc:
+    """A group's sums while units are merged (lines keyed by their stored text)."""
+
+    __slots__ = ("billable", "cents", "lines", "sessions", "worked")
+
+    def __init__(self) -> None:
+        self.sessions = self.worked = self.billable = self.cents = 0
+        self.lines: dict[tuple[str, str | None], list[Any]] = {}
+
+    def add(self, raw: Sequence[Any]) -> None:
+        self.sessions += raw[0]
+        self.worked += raw[2]
+        self.billable += raw[3]
+        self.cents += raw[4]
+        lines = self.lines
+        for kind, band, hours, amount in raw[5]:
+            value = _HOURS.get(hours)
+            if value is None:
+                value = _HOURS[hours] = Decimal(hours)
+            got = lines.get((kind, band))
+            if got is None:
+                lines[(kind, band)] = [value, amount]
+            else:
+                got[0] += value
+                got[1] += amount
+
+    def done(self, cases: int = 0) -> Sum:
+        g = Sum(self.sessions, cases, self.worked, self.billable, self.cents)
+        g.lines = {(_KINDS[k], _BANDS[b]): v for (k, b), v in self.lines.items()}
+        return g
 
 
 def _advisor(advisor_id: int | None, alias: str) -> tuple[str, dict[str, Any]]:
@@ -229,8 +249,7 @@ def compute_unit(
     execute: Execute, first: date, last: date, advisor_id: int | None, now: datetime
 ) -> tuple[Unit, bool]:
     """The unit's figures from the rows, and whether it may be kept (no session running)."""
-    out = Unit(first, last)
-    out.sums = sum_period(execute, [(first, last)], advisor_id, now)
+    out = Unit.of(sum_period(execute, [(first, last)], advisor_id, now))
     start, end = corte.local_day_bounds(first)[0], corte.local_day_bounds(last)[1]
     by_session, params = _advisor(advisor_id, "s")
     by_receipt, _ = _advisor(advisor_id, "r")
@@ -244,8 +263,9 @@ def compute_unit(
             counted[d].add((None if d is None else case[d], case[0]))
         if row[5]:
             edges.append(case)
-    for d, pairs in counted.items():
-        out.cases[d] = dict(Counter(key for key, _ in pairs))
+    out.cases = {
+        _DIM_KEY[d]: dict(Counter(key for key, _ in pairs)) for d, pairs in counted.items()
+    }
     out.edges = tuple(edges)
     for status, count, base, iva, total in execute(_ISSUED.format(advisor=by_receipt), params):
         out.issued[str(status)] = (int(count), int(base or 0), int(iva or 0), int(total or 0))
@@ -253,8 +273,7 @@ def compute_unit(
         (_local_ordinal(at), int(base), int(iva), int(total))
         for at, base, iva, total in execute(_CANCELLED_BEFORE.format(advisor=by_receipt), params)
     )
-    received, _ = corte.money_flows(execute, start, end, advisor_id)
-    out.received = int(received.scaleb(2))
+    out.received = int(corte.received_between(execute, start, end, advisor_id).scaleb(2))
     out.repairs = int(execute(_REPAIRS_ACCEPTED.format(advisor=by_receipt), params)[0][0] or 0)
     running = bool(execute(_RUNNING.format(where=where), params))
     return out, not running
@@ -337,10 +356,13 @@ def period_figures(
     advisor_id: int | None,
     now: datetime,
     fresh: list[CacheRow] | None = None,
+    *,
+    detail: bool = True,
 ) -> PeriodFigures:
     """The figures of the sessions started in ``spans`` (consecutive buckets), of one advisor
     or all: stored units where their token and build still hold, the others from the rows
-    (added to ``fresh`` when they may be kept, for the caller to store with :data:`STORE`)."""
+    (added to ``fresh`` when they may be kept, for the caller to store with :data:`STORE`).
+    Without ``detail`` (a comparison) only the totals, cases, receipts and payments."""
     today = to_local(now, LOCAL_ZONE).date()
     plan = plan_units(spans, today)
     first, last = spans[0][0], spans[-1][1]
@@ -360,69 +382,74 @@ def period_figures(
         if scope is not None:
             hit = stored.get((scope, a))
             if hit is not None and hit[0] == token and hit[1] == build:
-                unit = Unit.decode(a, b, hit[2])
+                unit = Unit.decode(hit[2])
         if unit is None:
             unit, keep = compute_unit(execute, a, b, advisor_id, now)
             if scope is not None and keep and fresh is not None:
                 fresh.append((scope, a, key, token, build, unit.encode()))
         units.append((n, unit))
-    return merge(units, first)
+    return merge(units, first, detail=detail)
 
 
-def merge(units: Iterable[tuple[int, Unit]], first: date) -> PeriodFigures:
+def merge(units: Iterable[tuple[int, Unit]], first: date, *, detail: bool = True) -> PeriodFigures:
     """The period's figures from its units (``n``: the unit's bucket), ``first`` its first day."""
-    out = PeriodFigures()
-    s = out.sums
-    counts: dict[int | None, dict[Any, int]] = {d: defaultdict(int) for d in _DIMS}
+    total = _Acc()
+    buckets: dict[int, dict[str, _Acc]] = defaultdict(lambda: defaultdict(_Acc))
+    groups: dict[str, dict[Any, _Acc]] = {
+        name: defaultdict(_Acc) for name in ("advisors", "modalities", "clients")
+    }
+    counts = [0] * 6
+    cases: dict[Any, dict[Any, int]] = {_DIM_KEY[d]: defaultdict(int) for d in _DIMS}
     seen: dict[int | None, Counter[tuple[Any, Any]]] = {d: Counter() for d in _DIMS}
     issued: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    out = PeriodFigures()
     received = 0
     for n, u in units:
-        _add(s.total, u.sums.total)
-        bucket = s.buckets[n]
-        for m, g in u.sums.buckets.get(0, {}).items():
-            _add(bucket.setdefault(m, Sum()), g)
-        for a, g in u.sums.advisors.items():
-            _add(s.advisors[a], g)
-        for m, g in u.sums.modalities.items():
-            _add(s.modalities[m], g)
-        for c, g in u.sums.clients.items():
-            _add(s.clients[c], g)
-        s.pending_opened += u.sums.pending_opened
-        s.escalations += u.sums.escalations
-        s.consents_accepted += u.sums.consents_accepted
-        s.consents_declined += u.sums.consents_declined
-        s.disconnections += u.sums.disconnections
-        s.outstanding += u.sums.outstanding
+        total.add(u.total)
+        bucket = buckets[n]
+        for m, raw in u.bucket.items():
+            bucket[m].add(raw)
+        for name, by in (("advisors", u.advisors), ("modalities", u.modalities),
+                         ("clients", u.clients if detail else {})):  # fmt: skip
+            into = groups[name]
+            for k, raw in by.items():
+                into[k].add(raw)
+        for i, x in enumerate(u.counts):
+            counts[i] += x
         for d, by_key in u.cases.items():
+            into_cases = cases[d]
             for k, c in by_key.items():
-                counts[d][k] += c
+                into_cases[k] += c
         for d in _DIMS:  # a case with sessions in several units: once per unit here
             seen[d].update({(None if d is None else e[d], e[0]) for e in u.edges})
         for status, figures in u.issued.items():
             got = issued[status]
             for i, x in enumerate(figures):
                 got[i] += x
-        for day, base, iva, total in u.cancelled_before:
+        for day, base, iva, amount in u.cancelled_before:
             if day < first.toordinal():  # else it was issued in the period: counted there
                 got = issued[ReceiptStatus.CANCELLED.value]
-                got[0] += 1
-                got[1] += base
-                got[2] += iva
-                got[3] += total
+                for i, x in enumerate((1, base, iva, amount)):
+                    got[i] += x
         received += u.received
         out.repairs += u.repairs
     for d in _DIMS:  # … and once over the period
         for (k, _), times in seen[d].items():
-            counts[d][k] -= times - 1
-    for a, c in counts[1].items():
-        s.advisors[int(a)].cases = c
-    for m, c in counts[2].items():
-        s.modalities[Modality(m)].cases = c
-    for cl, c in counts[3].items():
-        s.clients[int(cl)].cases = c
-    out.states = {CaseState(k): c for k, c in counts[4].items() if c}
-    out.case_count = counts[None].get(None, 0)
+            cases[_DIM_KEY[d]][k] -= times - 1
+    s = out.sums
+    s.total = total.done()
+    for n, bucket in buckets.items():
+        s.buckets[n] = {Modality(m): g.done() for m, g in bucket.items()}
+    s.advisors.update({int(a): g.done(cases[1].get(a, 0)) for a, g in groups["advisors"].items()})
+    s.modalities.update(
+        {Modality(m): g.done(cases[2].get(m, 0)) for m, g in groups["modalities"].items()}
+    )
+    s.clients.update({int(c): g.done(cases[3].get(c, 0)) for c, g in groups["clients"].items()})
+    (s.pending_opened, s.escalations, s.consents_accepted, s.consents_declined,
+     s.disconnections) = counts[:5]  # fmt: skip
+    s.outstanding = cents(counts[5])
+    out.states = {CaseState(k): c for k, c in cases[4].items() if c}
+    out.case_count = cases["*"].get(None, 0)
     s.receipts = {
         ReceiptStatus(k): (v[0], cents(v[1]), cents(v[2]), cents(v[3]))
         for k, v in issued.items()
@@ -430,20 +457,6 @@ def merge(units: Iterable[tuple[int, Unit]], first: date) -> PeriodFigures:
     }
     out.received = cents(received)
     return out
-
-
-def _add(into: Sum, g: Sum) -> None:
-    into.sessions += g.sessions
-    into.worked_minutes += g.worked_minutes
-    into.billable_hours += g.billable_hours
-    into.cents += g.cents
-    for line, (hours, amount) in g.lines.items():
-        got = into.lines.get(line)
-        if got is None:
-            into.lines[line] = [hours, amount]
-        else:
-            got[0] += hours
-            got[1] += amount
 
 
 def store_params(rows: Sequence[CacheRow]) -> list[dict[str, Any]]:

@@ -170,7 +170,7 @@ def build_period_report(
     if compare:
         previous = previous_period(first, last)
         if previous[0] >= date(2000, 1, 1):
-            before = period_figures(execute, [previous], advisor_id, now, fresh)
+            before = period_figures(execute, [previous], advisor_id, now, fresh, detail=False)
             comparison = _compare(totals, case_count, before)
         else:
             previous = None
