@@ -1,14 +1,16 @@
 """The period report's sums of closed local days and months, kept between runs (issue 14).
 
 A year holds hundreds of thousands of sessions, and a year's sums cost tens of seconds to make
-from the rows; yet only today's change. So the report is made of **units** — a calendar month
-that lies inside one bucket and has ended, else single days — and each unit's figures are
-:func:`app.services.period_sums.sum_period` over it (the same code as ever, so the same
-figures), plus its cases, receipts, payments received and repairs accepted. A unit before today
-with no running session is stored in ``report_cache`` (revision 0011) with:
+from the rows; yet mostly only today's change. So the report is made of **units** — a calendar
+month that lies inside one bucket and has ended, else single days through today — and each
+unit's figures are :func:`app.services.period_sums.sum_period` over it (the same code as ever,
+so the same figures), plus its cases, receipts, payments received and repairs accepted. A unit
+with no running session (whose bill would grow with the clock) is stored in ``report_cache``
+(revision 0011) with:
 
 - the **token**: the total of the ``report_versions`` counters of the UTC dates the unit covers
-  and of the ``all`` counter, read in the same transaction as the figures. The database's
+  and of the ``all`` counter, read in the same transaction as the figures and before them
+  (so a write committed in between can only make the stored unit look stale). The database's
   triggers raise those counters in the transaction of any write a report reads (a session, its
   events, a receipt, a payment, a case, a policy, a repair, a tariff); counters only go up, so
   any such write changes the token and the stored unit is no longer used;
@@ -249,7 +251,8 @@ def compute_unit(
     execute: Execute, first: date, last: date, advisor_id: int | None, now: datetime
 ) -> tuple[Unit, bool]:
     """The unit's figures from the rows, and whether it may be kept (no session running)."""
-    out = Unit.of(sum_period(execute, [(first, last)], advisor_id, now))
+    # cases by group are counted below, with those that reach outside the unit
+    out = Unit.of(sum_period(execute, [(first, last)], advisor_id, now, group_cases=False))
     start, end = corte.local_day_bounds(first)[0], corte.local_day_bounds(last)[1]
     by_session, params = _advisor(advisor_id, "s")
     by_receipt, _ = _advisor(advisor_id, "r")
@@ -290,12 +293,12 @@ def plan_units(
     spans: Sequence[tuple[date, date]], today: date
 ) -> list[tuple[int, str | None, date, date]]:
     """Each bucket's units: (bucket, scope, first, last). A calendar month inside the bucket
-    that ended before ``today`` is one unit; other days before today one each; the days from
-    today on one unit per bucket, never stored (scope None)."""
+    that ended before ``today`` is one unit; other days through today one each; the days
+    after today one unit per bucket, never stored (scope None: nothing happened there yet)."""
     out: list[tuple[int, str | None, date, date]] = []
     for n, (a, b) in enumerate(spans):
         day = a
-        while day <= b and day < today:
+        while day <= b and day <= today:
             month_end = _month_last(day)
             if day.day == 1 and month_end <= b and month_end < today:
                 out.append((n, MONTH, day, month_end))
