@@ -18,7 +18,7 @@ import pytest
 from sqlalchemy import text
 
 from app.documents.report_data import PeriodReport
-from app.kernel.enums import Modality
+from app.kernel.enums import Modality, Outcome
 from app.services import period_cache
 from app.services.correction_data import ManualSession
 from app.services.reports import build_period_report
@@ -248,3 +248,25 @@ def test_stored_units_make_the_same_report(
     assert again == []  # every closed unit was read back
     with sqlite3.connect(random_db) as conn:
         conn.execute("DELETE FROM report_cache")
+
+
+def test_a_case_is_counted_once_when_a_later_day_joins_it(
+    shop: Shop, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    script = play(shop)
+    sv, clock = shop.services, shop.clock
+    sv.sessions.end(script.running_session, Outcome.RESOLVED)
+    clock.set(local(29, 11))
+    pending = sv.sessions.start(shop.beto, shop.ramon, Modality.OFFICE).id
+    clock.set(local(29, 11, 30))
+    case = sv.sessions.end(pending, Outcome.FOLLOW_UP).case.id
+    clock.set(local(30, 9))
+    period = (date(2026, 11, 23), date(2026, 11, 30))
+    before = sv.reports.period(*period)  # Sunday 29 kept: its pending case ends there so far
+    clock.set(local(30, 10))
+    follow = sv.sessions.follow_up(case).id  # Monday 30: the same case, today
+    clock.set(local(30, 10, 20))
+    sv.sessions.end(follow, Outcome.RESOLVED)
+    after = sv.reports.period(*period)
+    assert after.case_count == before.case_count  # the same case, counted once
+    assert after == from_rows(shop, monkeypatch, *period)
