@@ -74,7 +74,7 @@ STEADY = """
         arrays["keys"] = [arrays["keys"], str(index.keys.dtype)]
         arrays["long keys, whole"] = [index.long_keys.nbytes, f"{len(index.long_rows)} rows"]
         rows = model._display[0].rows
-        arrays["texts (UTF-8 + offsets)"] = len(rows._blob) + rows._starts.nbytes
+        arrays["texts (compressed + offsets)"] = rows.nbytes
         arrays["ids"] = model._ids.nbytes
         out["arrays"] = arrays
         import ctypes

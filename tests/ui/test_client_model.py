@@ -138,3 +138,43 @@ def test_packed_rows_hold_each_client_once_and_replace_one():
         rows.column(0)[4]
     odd = PackedRows.from_columns([["A\x1eB", "C"], ["1", "2"], ["", ""], ["", ""]])
     assert list(odd.column(0)) == ["A\x1eB", "C"] and odd.field(1, 1) == "2"  # as typed
+
+
+def test_packed_rows_are_held_compressed_and_read_alike_across_chunks():
+    """The texts are compressed a chunk of clients at a time: every field, every slice across
+    chunks and every replacement (inside a chunk, at its edges, one client more at a chunk's
+    end) reads as the texts themselves."""
+    import random
+
+    from app.ui.client_texts import CACHED, CHUNK, PackedRows
+
+    rnd = random.Random(4)
+    pool = ["Ana", "López", "Peña", "Xalapa-Enríquez", "228 555", "GODE561231GR8", "😀", "\x1e", ""]
+    count = 3 * CHUNK + 17
+    texts = [[" ".join(rnd.choices(pool, k=rnd.randint(0, 4))) for _ in range(count)]
+             for _ in range(4)]  # fmt: skip
+    rows = PackedRows.from_columns(texts)
+    plain = sum(len("\x1f".join(r).encode()) + 1 for r in zip(*texts, strict=True))
+    assert rows.nbytes < plain / 2  # compressed (plus one 4-byte offset per client)
+    assert [list(c) for c in rows.columns()] == texts
+    assert all(rows.field(r, c) == texts[c][r] for r in range(count) for c in range(4))
+    assert 0 < len(rows._cache) <= CACHED  # the chunks read lately, no more
+    for lo, hi in ((0, count), (CHUNK - 1, CHUNK + 1), (5, 2 * CHUNK + 3), (count - 1, count)):
+        assert rows.raw(lo, hi) == ["\x1f".join(c[lo:hi]).encode() for c in texts]
+        assert (
+            rows.block(lo, hi)
+            == "\x1e".join("\x1f".join(c[r] for c in texts) for r in range(lo, hi)).encode()
+        )
+    changed = rows
+    for row in (0, CHUNK - 1, CHUNK, 2 * CHUNK + 5, count, count + 1):
+        value = [f"Nuevo {row}", "", "Córdoba", "x" * (row % 7)]
+        changed = changed.replaced(row, value)
+        for column, text in zip(texts, value, strict=True):
+            if row < len(column):
+                column[row] = text
+            else:
+                column.append(text)
+        assert [list(c) for c in changed.columns()] == texts, row
+    full = PackedRows.from_columns([[str(i) for i in range(CHUNK)], *[[""] * CHUNK] * 3])
+    more = full.replaced(CHUNK, ["otro", "1", "", ""])  # a new chunk
+    assert len(more._chunks) == 2 and list(more.column(0))[-2:] == [str(CHUNK - 1), "otro"]
