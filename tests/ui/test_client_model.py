@@ -158,7 +158,7 @@ def test_packed_rows_are_held_compressed_and_read_alike_across_chunks():
     assert rows.nbytes < plain / 2  # compressed (plus one 4-byte offset per client)
     assert [list(c) for c in rows.columns()] == texts
     assert all(rows.field(r, c) == texts[c][r] for r in range(count) for c in range(4))
-    assert 0 < len(rows._cache) <= CACHED  # the chunks read lately, no more
+    assert 0 < len(rows._cache) <= CACHED and 0 < len(rows._painted) <= CACHED  # lately read
     for lo, hi in ((0, count), (CHUNK - 1, CHUNK + 1), (5, 2 * CHUNK + 3), (count - 1, count)):
         assert rows.raw(lo, hi) == ["\x1f".join(c[lo:hi]).encode() for c in texts]
         assert (
