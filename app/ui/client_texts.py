@@ -103,20 +103,25 @@ class PackedText(_Packed):
 
 class PackedRows:
     """The clients' four texts (name, phone, city, RFC) as UTF-8, each client's fields joined
-    by ``\x1f``, the clients end to end separated by ``\x1e`` — held compressed, a chunk of
-    :data:`CHUNK` clients at a time (``zlib``), with where each client starts in the texts laid
-    end to end: one offset per client, not one per field. A painted cell decompresses its
-    chunk (~8 µs; the last :data:`CACHED` chunks are kept). :meth:`column` gives each field as
-    a ``Sequence[str]``.
+    by ``\x1f``, the clients end to end separated by ``\x1e``, with where each client starts:
+    one offset per client, not one per field. :meth:`column` gives each field as a
+    ``Sequence[str]``.
 
-    Names, phones and cities repeat a lot from one client to the next: at 100,000 clients of
-    the benchmark the texts take 2.6 MiB instead of 5.6 (a real list compresses less)."""
+    Built as one ``bytes`` (:meth:`from_columns`: what the search index is folded from);
+    :meth:`compressed` gives the same texts held a chunk of :data:`CHUNK` clients at a time,
+    compressed (``zlib``): what the list keeps once loaded. A painted cell then decompresses
+    its chunk (~8 µs; the last :data:`CACHED` chunks and clients are kept). Names, phones and
+    cities repeat a lot from one client to the next: at 100,000 clients of the benchmark the
+    texts take 2.6 MiB instead of 5.6 (a real list compresses less)."""
 
-    __slots__ = ("_cache", "_chunks", "_painted", "_starts")
+    __slots__ = ("_blob", "_cache", "_chunks", "_painted", "_starts")
 
-    def __init__(self, chunks: list[bytes], starts: np.ndarray) -> None:
-        self._chunks = chunks  # chunk c: clients c * CHUNK … joined by ``\x1e``, compressed
+    def __init__(
+        self, starts: np.ndarray, blob: bytes = b"", chunks: list[bytes] | None = None
+    ) -> None:
         self._starts = starts  # client i is texts[starts[i] : starts[i + 1] - 1]
+        self._blob = blob  # the texts (not compressed)
+        self._chunks = chunks  # or chunk c: clients c * CHUNK … joined by ``\x1e``, compressed
         self._cache: dict[int, bytes] = {}  # chunks decompressed lately, oldest first
         self._painted: dict[int, list[str]] = {}  # clients' fields decoded lately
 
@@ -128,47 +133,69 @@ class PackedRows:
 
         texts = [PackedText.from_texts(c) for c in columns]
         count = len(texts[0])
-        chunks, lengths = [], np.zeros(count + 1, dtype=np.int64)
+        parts, lengths = [], np.zeros(count + 1, dtype=np.int64)
         for lo in range(0, count, BLOCK):
             hi = min(lo + BLOCK, count)
             fields = (t.raw(lo, hi).split(_FIELD_B) for t in texts)
             rows = list(map(_FIELD_B.join, zip(*fields, strict=True)))
+            parts.append(_ROW_B.join(rows))
             lengths[lo + 1 : hi + 1] = np.fromiter(map(len, rows), dtype=np.int64, count=hi - lo)
-            chunks += [
-                _compress(_ROW_B.join(rows[k : k + CHUNK])) for k in range(0, hi - lo, CHUNK)
-            ]
+        blob = _ROW_B.join(parts)
         lengths[1:] += 1  # each client's separator
         starts = np.cumsum(lengths)
-        starts[0] = 0 if count else 1  # (no clients: the one offset)
-        return cls(chunks, _offsets(starts))
+        starts[-1:] = len(blob) + 1  # (no clients: the one offset)
+        return cls(_offsets(starts), blob)
+
+    def compressed(self) -> PackedRows:
+        """The same texts held compressed, a chunk of :data:`CHUNK` clients at a time (thread
+        safe: a new object; ~1 s at 1,000,000 clients, on a worker)."""
+        if self._chunks is not None:
+            return self
+        starts, count, blob = self._starts, len(self), self._blob
+        bounds = [int(starts[min(c, count)]) for c in range(0, count + CHUNK, CHUNK)]
+        chunks = [_compress(blob[a : b - 1]) for a, b in pairwise(bounds) if b > a]
+        return PackedRows(starts, chunks=chunks)
 
     def __len__(self) -> int:
         return len(self._starts) - 1
 
     @property
     def nbytes(self) -> int:
-        """What the texts take: the compressed chunks and the offsets."""
-        return sum(map(len, self._chunks)) + self._starts.nbytes
+        """What the texts take: the bytes (or the compressed chunks) and the offsets."""
+        held = len(self._blob) if self._chunks is None else sum(map(len, self._chunks))
+        return held + self._starts.nbytes
 
     def _chunk(self, c: int) -> bytes:
         """Chunk ``c`` decompressed (kept among the last :data:`CACHED`)."""
         text = self._cache.get(c)
         if text is None:
+            assert self._chunks is not None
             text = zlib.decompress(self._chunks[c])
             if len(self._cache) >= CACHED:
                 del self._cache[next(iter(self._cache))]
             self._cache[c] = text
         return text
 
+    def _texts(self, lo: int, hi: int) -> tuple[bytes, int]:
+        """Texts holding clients ``lo`` to ``hi`` (excluded; ``hi > lo``), and where they
+        start among all the texts."""
+        if self._chunks is None:
+            return self._blob, 0
+        first, last = lo // CHUNK, (hi - 1) // CHUNK
+        if first == last:
+            text = self._chunk(first)
+        else:  # (many chunks: not kept)
+            text = _ROW_B.join(map(zlib.decompress, self._chunks[first : last + 1]))
+        return text, int(self._starts[first * CHUNK])
+
     def field(self, row: int, column: int) -> str:
         """One text, decoded (for a painted cell: the client's four are decoded at once and
         kept for the other cells of its row, with the last :data:`CACHED` clients')."""
         fields = self._painted.get(row)
         if fields is None:
-            c = row // CHUNK
-            base = int(self._starts[c * CHUNK])
+            text, base = self._texts(row, row + 1)
             a, b = int(self._starts[row]) - base, int(self._starts[row + 1]) - 1 - base
-            fields = self._chunk(c)[a:b].decode().split(_FIELD)
+            fields = text[a:b].decode().split(_FIELD)
             if len(self._painted) >= CACHED:
                 del self._painted[next(iter(self._painted))]
             self._painted[row] = fields
@@ -179,12 +206,7 @@ class PackedRows:
         ``\x1f``, the clients by ``\x1e`` (which a text may hold too: count them)."""
         if hi <= lo:
             return b""
-        first, last = lo // CHUNK, (hi - 1) // CHUNK
-        if first == last:
-            text = self._chunk(first)
-        else:  # (a block of the index: not kept)
-            text = _ROW_B.join(map(zlib.decompress, self._chunks[first : last + 1]))
-        base = int(self._starts[first * CHUNK])
+        text, base = self._texts(lo, hi)
         return text[int(self._starts[lo]) - base : int(self._starts[hi]) - 1 - base]
 
     def raw(self, lo: int, hi: int) -> list[bytes]:
@@ -205,25 +227,30 @@ class PackedRows:
 
     def replaced(self, row: int, texts: Sequence[str]) -> PackedRows:
         """The same clients with client ``row``'s texts set (``row == len(self)``: one client
-        more) — only that client's chunk compressed again, no Python string per client."""
+        more), held the same way — a copy of the bytes, or only that client's chunk
+        compressed again; no Python string per client."""
         import numpy as np
 
         value = _FIELD.join(t.replace(_FIELD, " ") for t in texts).encode()
-        count, c = len(self), row // CHUNK
-        starts, chunks = self._starts.astype(np.int64), list(self._chunks)
-        if row == count:
-            if count % CHUNK:  # the last chunk has room
-                chunks[c] = _compress(self._chunk(c) + _ROW_B + value)
-            else:
-                chunks.append(_compress(value))
-            starts = np.append(starts, starts[-1] + len(value) + 1)
-            starts[0] = 0
+        count, starts = len(self), self._starts.astype(np.int64)
+        if self._chunks is None:
+            text, base, chunks = self._blob, 0, None
         else:
-            text, base = self._chunk(c), int(starts[c * CHUNK])
-            a, b = int(starts[row]) - base, int(starts[row + 1]) - 1 - base
-            chunks[c] = _compress(text[:a] + value + text[b:])
+            c, chunks = row // CHUNK, list(self._chunks)
+            base = int(starts[c * CHUNK]) if count else 0
+            text = self._chunk(c) if c < len(chunks) else b""
+        a = int(starts[row]) - base if row < count else len(text) + bool(text)
+        b = int(starts[row + 1]) - 1 - base if row < count else len(text)
+        text = text[:a] + (_ROW_B if a > b else b"") + value + text[b:]
+        if row < count:
             starts[row + 1 :] += len(value) - (b - a)
-        return PackedRows(chunks, _offsets(starts))
+        else:
+            starts = np.append(np.minimum(starts, a + base), a + base + len(value) + 1)
+            starts[0] = 0
+        if chunks is None:
+            return PackedRows(_offsets(starts), text)
+        chunks[c : c + 1] = [_compress(text)]
+        return PackedRows(_offsets(starts), chunks=chunks)
 
 
 #: Clients per compressed chunk of a :class:`PackedRows` (:data:`BLOCK` is a multiple).
