@@ -15,6 +15,7 @@ from app.opening import (
     lock_database,
     prepare,
     read_clients,
+    release_memory,
     services_clients,
     warm_reads,
 )
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
     from app.opening import Opened
     from app.services.facade import Services
     from app.ui.client_index import ClientIndex
+    from app.ui.client_texts import PackedRows
     from app.ui.main_window import MainWindow
 
 
@@ -230,6 +232,19 @@ class Loading:
         self.window.show_clients(*read)
         self.list_ready = True
         self._status()
+        model = self.window.clientModel
+        rows = model.texts()
+        if rows is not None:  # once shown: the texts compressed on a worker, then held so
+
+            def compress() -> PackedRows:
+                held = rows.compressed()
+                release_memory()
+                return held
+
+            def hold(held: PackedRows) -> None:
+                model.hold_texts(rows, held)
+
+            self._background(compress, hold)
 
     def _status(self) -> None:
         """What is still loading, in the status bar (cleared when all is there)."""

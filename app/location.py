@@ -50,12 +50,11 @@ def lock_file(url: str) -> Path:
     beside it, named after its real path (``…/x.sqlite3``, ``…/./x.sqlite3``, a symlink or a
     relative path are one database, one lock, for every user of the machine); a server's
     lock is kept in the user data folder, one per server, port, database and user."""
-    import hashlib
-
     path = sqlite_file(url)
     if path is not None:
         real = path.expanduser().resolve()
         return real.with_name(f".{real.name}.lock")
+    import hashlib  # (not for a SQLite file: see app/lean_imports.py)
     from urllib.parse import urlsplit
 
     parts = urlsplit(url)

@@ -111,9 +111,9 @@ def prepare(url: str, clock: Callable[[], datetime], *, warm: bool = False) -> O
             checker = threading.Thread(target=lambda: found.update(p=sqlite_quick_check(path)))
             checker.start()
     try:
-        from app.lean_imports import asyncio_without_ssl
+        from app.lean_imports import lean_database_imports
 
-        asyncio_without_ssl()  # before SQLAlchemy imports asyncio (app/lean_imports.py)
+        lean_database_imports()  # before SQLAlchemy imports them (app/lean_imports.py)
         from app.models import engine as db
 
         opened.engine = db.make_engine(url)

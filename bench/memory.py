@@ -34,8 +34,8 @@ STEPS = [
     ("app.ui.main_window", "import app.ui.main_window"),
     ("numpy", "import numpy"),
     (
-        "asyncio without ssl (app.lean_imports)",
-        "from app.lean_imports import asyncio_without_ssl; asyncio_without_ssl()",
+        "hashlib, asyncio without OpenSSL (lean_imports)",
+        "from app.lean_imports import lean_database_imports; lean_database_imports()",
     ),
     ("sqlalchemy.orm", "import sqlalchemy.orm"),
     ("sqlalchemy.dialects.postgresql", "import sqlalchemy.dialects.postgresql"),
@@ -61,7 +61,7 @@ print(json.dumps(out))
 
 HEAVY = ["reportlab", "PIL", "holidays", "stdnum", "alembic", "icalendar", "PySide6.QtCharts",
          "PySide6.QtSvg", "PySide6.QtPdf", "PySide6.QtPrintSupport", "numpy.ma",
-         "ssl"]  # fmt: skip
+         "ssl", "_hashlib"]  # fmt: skip
 
 STEADY = """
         import linecache
@@ -74,7 +74,7 @@ STEADY = """
         arrays["keys"] = [arrays["keys"], str(index.keys.dtype)]
         arrays["long keys, whole"] = [index.long_keys.nbytes, f"{len(index.long_rows)} rows"]
         rows = model._display[0].rows
-        arrays["texts (UTF-8 + offsets)"] = len(rows._blob) + rows._starts.nbytes
+        arrays["texts (compressed + offsets)"] = rows.nbytes
         arrays["ids"] = model._ids.nbytes
         out["arrays"] = arrays
         import ctypes

@@ -1,9 +1,8 @@
 """The client list's data and search index, plain NumPy on plain values (no Qt): built on a
 worker thread at start-up, searched on every keystroke by :mod:`app.ui.client_model`.
 
-- :class:`PackedText`: a column of texts as one UTF-8 ``bytes`` and the offset of each field;
-  :class:`PackedRows`: the four texts of every client as one UTF-8 ``bytes`` and one offset per
-  client (what the list holds), each field a :class:`RowColumn`.
+- :func:`packed_columns`, :func:`pack`: the clients' texts packed (:mod:`app.ui.client_texts`:
+  :class:`PackedRows`, compressed a chunk at a time, one offset per client).
 - :func:`build_index`: each client's searchable text (name, phone, city, RFC, phone digits),
   folded (case and accents removed: ``kernel.search.fold_utf8``, one ``bytes.translate`` per
   block for Latin-1 text) into one NumPy *bytes* array as wide as all but the longest few need
@@ -21,13 +20,16 @@ interpreter back often while a worker builds the index.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import pairwise, repeat
-from typing import TYPE_CHECKING, cast, overload
+from itertools import repeat
+from typing import TYPE_CHECKING, cast
 
 from app.kernel.search import ClientColumns, fold_joined, fold_utf8
 from app.ui.client_signer import SIGNATURE_BYTES, Signer
+from app.ui.client_texts import BLOCK, PackedRows, PackedText, RowColumn
+
+__all__ = ["ClientIndex", "PackedRows", "PackedText", "RowColumn", "build_index", "pack"]
 
 if TYPE_CHECKING:
     import numpy as np
@@ -38,191 +40,7 @@ _FIELD = "\x1f"  # between a client's fields (never typed by a person)
 _ROW = "\x1e"  # between clients
 #: Row numbers (sort orders, the rows shown): 4 bytes each.
 ROWS = "int32"
-#: Rows folded per block: each C call then holds the interpreter for a few milliseconds only.
-BLOCK = 4096
 _NOT_DIGITS = bytes(b for b in range(256) if not (48 <= b <= 57 or b == 0x1F))
-
-
-class _Packed(Sequence[str]):
-    """Texts held packed: ``raw(lo, hi)`` gives fields ``lo`` to ``hi`` (excluded) as UTF-8
-    separated by ``\x1f``, ``_field(i)`` decodes one; indexing and slicing on top of them."""
-
-    __slots__ = ()
-
-    def raw(self, lo: int, hi: int) -> bytes:
-        raise NotImplementedError
-
-    def _field(self, i: int) -> str:
-        raise NotImplementedError
-
-    @overload
-    def __getitem__(self, i: int) -> str: ...
-    @overload
-    def __getitem__(self, i: slice) -> list[str]: ...
-    def __getitem__(self, i: int | slice) -> str | list[str]:
-        if isinstance(i, slice):
-            lo, hi, step = i.indices(len(self))
-            if step != 1:
-                return list(self)[i]
-            return self.raw(lo, hi).decode().split(_FIELD) if hi > lo else []
-        if i < 0:
-            i += len(self)
-        if not 0 <= i < len(self):
-            raise IndexError(i)
-        return self._field(i)
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self[0 : len(self)])
-
-
-class PackedText(_Packed):
-    """A column of texts held as one UTF-8 ``bytes`` and the offset of each field — a few
-    bytes per client instead of a Python string object each (a quarter of the memory, and no
-    garbage for the collector to walk). ``texts[i]`` decodes one field, for the rows painted;
-    a slice decodes a block at once."""
-
-    __slots__ = ("_blob", "_starts")
-
-    def __init__(self, blob: bytes, starts: np.ndarray) -> None:
-        self._blob = blob
-        self._starts = starts  # field i is blob[starts[i] : starts[i + 1] - 1]
-
-    @classmethod
-    def from_blob(cls, blob: bytes, count: int) -> PackedText | None:
-        """``count`` fields separated by ``\\x1f`` (None when the count does not match)."""
-        import numpy as np
-
-        if count == 0:
-            return cls(b"", np.array([1], dtype=np.int64))
-        seps = np.flatnonzero(np.frombuffer(blob, dtype=np.uint8) == 0x1F)
-        if len(seps) != count - 1:
-            return None
-        starts = np.empty(count + 1, dtype=np.int32 if len(blob) < 2**31 - 1 else np.int64)
-        starts[0], starts[1:-1], starts[-1] = 0, seps + 1, len(blob) + 1
-        return cls(blob, starts)
-
-    @classmethod
-    def from_texts(cls, texts: Sequence[str]) -> PackedText:
-        if isinstance(texts, PackedText):
-            return texts
-        blob = _FIELD.join(t.replace(_FIELD, " ") for t in texts).encode()
-        packed = cls.from_blob(blob, len(texts))
-        assert packed is not None
-        return packed
-
-    def __len__(self) -> int:
-        return len(self._starts) - 1
-
-    def raw(self, lo: int, hi: int) -> bytes:
-        """Fields ``lo`` to ``hi`` (excluded) as UTF-8, separated by ``\x1f``."""
-        return self._blob[self._starts[lo] : self._starts[hi] - 1]
-
-    def _field(self, i: int) -> str:
-        return self._blob[self._starts[i] : self._starts[i + 1] - 1].decode()
-
-
-class PackedRows:
-    """The clients' four texts (name, phone, city, RFC) as one UTF-8 ``bytes``: each client's
-    fields joined by ``\x1f``, the clients end to end, and where each client starts — one
-    offset per client, not one per field (at 1,000,000 clients, 12 MiB less than four
-    :class:`PackedText`). :meth:`column` gives each field as a ``Sequence[str]``."""
-
-    __slots__ = ("_blob", "_starts")
-
-    def __init__(self, blob: bytes, starts: np.ndarray) -> None:
-        self._blob = blob  # clients separated by ``\x1e``
-        self._starts = starts  # client i is blob[starts[i] : starts[i + 1] - 1]
-
-    @classmethod
-    def from_columns(cls, columns: Sequence[Sequence[str]]) -> PackedRows:
-        """The four columns' texts, a block of clients at a time (``\x1f`` in a text: a
-        space, as :class:`PackedText` holds it)."""
-        import numpy as np
-
-        texts = [PackedText.from_texts(c) for c in columns]
-        count = len(texts[0])
-        parts, lengths = [], np.zeros(count + 1, dtype=np.int64)
-        for lo in range(0, count, BLOCK):
-            hi = min(lo + BLOCK, count)
-            fields = (t.raw(lo, hi).split(_FIELD.encode()) for t in texts)
-            rows = list(map(_FIELD.encode().join, zip(*fields, strict=True)))
-            parts.append(_ROW.encode().join(rows))
-            lengths[lo + 1 : hi + 1] = np.fromiter(map(len, rows), dtype=np.int64, count=hi - lo)
-        blob = _ROW.encode().join(parts)
-        lengths[1:] += 1  # each client's separator
-        starts = np.cumsum(lengths)
-        starts[-1:] = len(blob) + 1  # (no clients: the one offset)
-        return cls(blob, starts.astype(np.int32 if len(blob) < 2**31 - 1 else np.int64))
-
-    def __len__(self) -> int:
-        return len(self._starts) - 1
-
-    def field(self, row: int, column: int) -> str:
-        """One text, decoded (for a painted cell)."""
-        row_bytes = self._blob[self._starts[row] : self._starts[row + 1] - 1]
-        return row_bytes.split(_FIELD.encode(), column + 1)[column].decode()
-
-    def block(self, lo: int, hi: int) -> bytes:
-        """Clients ``lo`` to ``hi`` (excluded) as they are held: their fields separated by
-        ``\x1f``, the clients by ``\x1e`` (which a text may hold too: count them)."""
-        return self._blob[self._starts[lo] : self._starts[hi] - 1] if hi > lo else b""
-
-    def raw(self, lo: int, hi: int) -> list[bytes]:
-        """Clients ``lo`` to ``hi`` (excluded): each column's texts as UTF-8, separated by
-        ``\x1f`` (as :meth:`PackedText.raw`) — a Python loop over the clients."""
-        starts = self._starts[lo : hi + 1].tolist()
-        rows = [self._blob[a : b - 1].split(_FIELD.encode()) for a, b in pairwise(starts)]
-        if not rows:
-            return [b""] * len(COLUMNS)
-        return list(map(_FIELD.encode().join, zip(*rows, strict=True)))
-
-    def column(self, column: int) -> RowColumn:
-        return RowColumn(self, column)
-
-    def columns(self) -> list[RowColumn]:
-        return [RowColumn(self, c) for c in range(len(COLUMNS))]
-
-    def replaced(self, row: int, texts: Sequence[str]) -> PackedRows:
-        """The same clients with client ``row``'s texts set (``row == len(self)``: one client
-        more) — a copy of the bytes, no Python string per client."""
-        import numpy as np
-
-        value = _FIELD.join(t.replace(_FIELD, " ") for t in texts).encode()
-        count = len(self)
-        starts = self._starts.astype(np.int64)
-        if row == count:
-            blob = self._blob + _ROW.encode() + value if count else value
-            starts = np.append(np.minimum(starts, len(self._blob) + 1), len(blob) + 1)
-            starts[0] = 0
-        else:
-            lo, hi = int(starts[row]), int(starts[row + 1]) - 1
-            blob = self._blob[:lo] + value + self._blob[hi:]
-            starts[row + 1 :] += len(value) - (hi - lo)
-        return PackedRows(blob, starts.astype(np.int32 if len(blob) < 2**31 - 1 else np.int64))
-
-
-#: The texts a :class:`PackedRows` holds per client, in order.
-COLUMNS = ("name", "phone", "city", "rfc")
-
-
-class RowColumn(_Packed):
-    """One field of every client of a :class:`PackedRows` (``texts[i]`` decodes one)."""
-
-    __slots__ = ("rows", "slot")
-
-    def __init__(self, rows: PackedRows, slot: int) -> None:
-        self.rows = rows
-        self.slot = slot  # which field: 0 name, 1 phone, 2 city, 3 RFC
-
-    def __len__(self) -> int:
-        return len(self.rows)
-
-    def raw(self, lo: int, hi: int) -> bytes:
-        """Fields ``lo`` to ``hi`` (excluded) as UTF-8, separated by ``\x1f``."""
-        return self.rows.raw(lo, hi)[self.slot]
-
-    def _field(self, i: int) -> str:
-        return self.rows.field(i, self.slot)
 
 
 def packed_columns(blobs: ClientBlobs) -> ClientColumns | None:
@@ -460,13 +278,18 @@ def _block_keys(raw: Sequence[bytes], count: int) -> list[bytes]:
 
 
 def build_index(columns: ClientColumns) -> ClientIndex:
-    """Fold every client's searchable text, sort by name, sign (thread-safe: no Qt)."""
+    """Fold every client's searchable text, sort by name, sign (thread-safe: no Qt).
+
+    The keys are cut to their width as they are joined, and put in name order in place (a
+    sort of the array itself), so the whole keys and the ordered ones are never held at once:
+    at 1,000,000 clients that was ~80 MB at the start-up's peak."""
     import numpy as np
 
     rows = packed_rows(pack(columns))
     assert rows is not None
     count = len(columns)
     signatures = np.empty((SIGNATURE_BYTES, count), dtype=np.uint8)
+    lengths = np.empty(count, dtype=np.int32)
     blocks, signer = [], None
     for lo in range(0, count, BLOCK):
         hi = min(lo + BLOCK, count)
@@ -474,14 +297,15 @@ def build_index(columns: ClientColumns) -> ClientIndex:
         signer = signer or Signer.from_sample(block).tabulate()
         signatures[:, lo:hi] = signer.sign(block)
         blocks.append(np.array(block, dtype=np.bytes_))
-    whole = _joined(blocks, count)
-    by_name = np.argsort(whole, kind="stable").astype(ROWS)  # (NumPy lets go of the GIL)
-    lengths = np.strings.str_len(whole)
+        lengths[lo:hi] = np.fromiter(map(len, block), dtype=np.int32, count=hi - lo)
     width = _width(lengths)
-    keys = _taken(whole, by_name, width)
     long_rows = np.flatnonzero(lengths > width).astype(ROWS)
-    long_keys = whole[long_rows]
-    del whole, lengths
+    long_keys = _long_keys(blocks, long_rows)
+    del lengths
+    keys = _joined(blocks, count, width)  # cut at ``width``; the blocks freed
+    by_name = np.argsort(keys, kind="stable").astype(ROWS)  # (NumPy lets go of the GIL)
+    keys.sort()  # in place: the same bytes as keys[by_name] (equal keys are equal bytes)
+    _untie(keys, by_name, long_rows, long_keys)
     for column in signatures:  # row by row: each stays contiguous, one at a time in memory
         column[:] = column[by_name]
     rank = np.empty(count, dtype=ROWS)
@@ -515,27 +339,71 @@ def _width(lengths: np.ndarray) -> int:
 _COPY = 1 << 16
 
 
-def _joined(blocks: list[np.ndarray], count: int) -> np.ndarray:
-    """The blocks' keys in one array (each block freed once copied), a slice at a time."""
+def _long_keys(blocks: list[np.ndarray], long_rows: np.ndarray) -> np.ndarray:
+    """The whole keys of these rows (ascending), taken from the blocks of :data:`BLOCK`."""
     import numpy as np
 
     width = max((b.dtype.itemsize for b in blocks), default=1)
+    keys = np.empty(len(long_rows), dtype=f"S{width}")
+    for i, row in enumerate(long_rows.tolist()):
+        keys[i] = blocks[row // BLOCK][row % BLOCK]
+    return keys
+
+
+def _joined(blocks: list[np.ndarray], count: int, width: int) -> np.ndarray:
+    """The blocks' keys, cut at ``width`` bytes, in one array (each block freed once
+    copied), a slice at a time."""
+    import numpy as np
+
     keys = np.empty(count, dtype=f"S{width}")
     lo = 0
     while blocks:
         block = blocks.pop(0)
         for at in range(0, len(block), _COPY):
-            part = block[at : at + _COPY]
-            keys[lo + at : lo + at + len(part)] = part
+            end = min(at + _COPY, len(block))
+            keys[lo + at : lo + end] = block[at:end]  # (a longer key: its first bytes)
         lo += len(block)
+        del block
+        if len(blocks) % _TRIM == 0:  # the blocks copied so far: their memory given back
+            release_heap()
     return keys
 
 
-def _taken(keys: np.ndarray, order: np.ndarray, width: int) -> np.ndarray:
-    """``keys[order]`` cut at ``width`` bytes, a slice at a time."""
+#: Blocks joined between two :func:`release_heap` calls (each ~1 ms).
+_TRIM = 32
+
+
+def _untie(
+    keys: np.ndarray, by_name: np.ndarray, long_rows: np.ndarray, long_keys: np.ndarray
+) -> None:
+    """Where a long row's cut key equals other rows' keys, order those rows by their whole
+    keys, then by row — as a sort of the whole keys would (``by_name`` changed in place; the
+    cut keys, all equal there, are already in place)."""
     import numpy as np
 
-    out = np.empty(len(keys), dtype=f"S{width}")
-    for lo in range(0, len(order), _COPY):
-        out[lo : lo + _COPY] = keys[order[lo : lo + _COPY]]
-    return out
+    if not len(long_rows):
+        return
+    cut = long_keys.astype(keys.dtype)  # each long row's key as cut
+    los = np.searchsorted(keys, cut, "left")
+    his = np.searchsorted(keys, cut, "right")
+    for lo, hi in sorted({(int(a), int(b)) for a, b in zip(los, his, strict=True) if b - a > 1}):
+        tied = by_name[lo:hi].tolist()
+        whole = {}
+        for row in tied:
+            slot = int(np.searchsorted(long_rows, row))
+            held = slot < len(long_rows) and long_rows[slot] == row
+            whole[row] = bytes(long_keys[slot]) if held else bytes(keys[lo])
+        by_name[lo:hi] = sorted(tied, key=lambda row: (whole[row], row))
+
+
+def release_heap() -> None:
+    """Freed memory on the C heap handed back to the system (glibc's ``malloc_trim``;
+    elsewhere nothing to do): the keys' blocks, a few hundred kilobytes each, stay on the
+    heap when freed."""
+    import ctypes
+    import sys
+    from contextlib import suppress
+
+    if sys.platform.startswith("linux"):
+        with suppress(OSError, AttributeError):  # not glibc (musl…): nothing to trim
+            ctypes.CDLL("libc.so.6").malloc_trim(0)

@@ -140,6 +140,18 @@ class ClientTableModel(QAbstractTableModel):
             self._build()
         self.endResetModel()
 
+    def texts(self) -> PackedRows | None:
+        """The clients' texts as the list holds them (None before any is loaded)."""
+        return packed_rows(ClientColumns(self._ids, *self._display)) if self.total else None
+
+    def hold_texts(self, rows: PackedRows, held: PackedRows) -> bool:
+        """Hold the same texts another way (``rows.compressed()``, made on a worker thread)
+        — unless the list changed meanwhile. Nothing to repaint: the cells read alike."""
+        if self.texts() is not rows or len(held) != len(rows):
+            return False
+        self._display = list(held.columns())
+        return True
+
     # -- searching and sorting ------------------------------------------------
     def set_query(self, text: str) -> None:
         old, new = " ".join(terms(self._query)), " ".join(terms(text))

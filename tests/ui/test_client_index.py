@@ -211,3 +211,23 @@ def test_long_keys_are_cut_and_still_found_past_the_cut(qapp):
     assert shown(model) == [300]
     model.set_query("zorro")
     assert set(shown(model)) == {0, 600, 900, 1200}
+
+
+def test_rows_whose_cut_keys_are_equal_are_in_the_order_of_their_whole_keys():
+    """The keys are cut before they are sorted (and sorted in place): rows equal up to the cut
+    are still in the order of their whole keys, then of their rows, as a sort of the whole
+    keys puts them."""
+    rnd = random.Random(9)
+    rows = [(i, text(rnd, 12), text(rnd, 6), "Xalapa", "") for i in range(1024)]
+    stem = "Ana " + "x" * 90
+    for i, tail in ((10, "zeta"), (20, "beta"), (30, "alfa"), (40, "alfa")):  # 4 in 1,024
+        rows[i] = (i, f"{stem} {tail}", "", "", "")  # cut within the stem: equal keys
+    rows[50] = (50, stem[:70], "", "", "")  # the longest that is not cut
+    data = ClientColumns(*map(list, zip(*rows, strict=True)))
+    index, keys = build_index(data), reference(data)
+    assert index.keys.dtype.itemsize == len(keys[50].encode())
+    assert list(index.long_rows) == [10, 20, 30, 40]
+    order = sorted(keys, key=lambda row: (keys[row].encode(), row))
+    assert list(index.by_name) == order
+    assert [index.key(p) for p in range(len(order))] == [keys[r].encode() for r in order]
+    assert list(index.rank[index.by_name]) == list(range(len(order)))

@@ -138,3 +138,72 @@ def test_packed_rows_hold_each_client_once_and_replace_one():
         rows.column(0)[4]
     odd = PackedRows.from_columns([["A\x1eB", "C"], ["1", "2"], ["", ""], ["", ""]])
     assert list(odd.column(0)) == ["A\x1eB", "C"] and odd.field(1, 1) == "2"  # as typed
+
+
+def test_packed_rows_are_held_compressed_and_read_alike_across_chunks():
+    """Compressed a chunk of clients at a time, the texts read as before: every field, every
+    slice across chunks and every replacement (inside a chunk, at its edges, one client more
+    at a chunk's end, the first of an empty list) reads as the texts themselves."""
+    import random
+
+    from app.ui.client_texts import CACHED, CHUNK, PackedRows
+
+    rnd = random.Random(4)
+    pool = ["Ana", "López", "Peña", "Xalapa-Enríquez", "228 555", "GODE561231GR8", "😀", "\x1e", ""]
+    count = 3 * CHUNK + 17
+    texts = [[" ".join(rnd.choices(pool, k=rnd.randint(0, 4))) for _ in range(count)]
+             for _ in range(4)]  # fmt: skip
+    plain = PackedRows.from_columns(texts)
+    rows = plain.compressed()
+    assert rows.compressed() is rows and rows._chunks is not None and plain._chunks is None
+    assert rows.nbytes < plain.nbytes / 2  # (plus one 4-byte offset per client)
+    assert [list(c) for c in rows.columns()] == texts
+    assert all(rows.field(r, c) == texts[c][r] for r in range(count) for c in range(4))
+    assert 0 < len(rows._cache) <= CACHED and 0 < len(rows._painted) <= CACHED  # lately read
+    for lo, hi in ((0, count), (CHUNK - 1, CHUNK + 1), (5, 2 * CHUNK + 3), (count - 1, count)):
+        assert rows.raw(lo, hi) == plain.raw(lo, hi)
+        assert rows.block(lo, hi) == plain.block(lo, hi)
+    for row in (
+        0,
+        CHUNK - 1,
+        CHUNK,
+        2 * CHUNK + 5,
+        count,
+        count + 1,
+        *range(count + 2, 4 * CHUNK + 1),
+    ):
+        value = [f"Nuevo {row}", "", "Córdoba", "x" * (row % 7)]
+        rows, plain = rows.replaced(row, value), plain.replaced(row, value)
+        for column, text in zip(texts, value, strict=True):
+            if row < len(column):
+                column[row] = text
+            else:
+                column.append(text)
+        assert rows._chunks is not None and plain._chunks is None
+        assert [list(c) for c in rows.columns()] == texts == [list(c) for c in plain.columns()]
+    assert len(rows._chunks) == 4 * CHUNK // CHUNK + 1  # one client more: a chunk more
+    empty = PackedRows.from_columns([[], [], [], []]).compressed()
+    first = empty.replaced(0, ["A", "1", "", ""]).replaced(1, ["B", "", "", ""])
+    assert [list(c) for c in first.columns()] == [["A", "B"], ["1", ""], ["", ""], ["", ""]]
+
+
+def test_the_list_holds_its_texts_compressed_unless_it_changed_meanwhile(qapp):
+    from app.ui.client_model import ClientTableModel
+
+    names = ["Óscar Peña", "Ana López", "Lucía Muñoz"]
+    model = ClientTableModel()
+    assert model.texts() is None
+    model.load(ClientColumns([1, 2, 3], names, ["228", "", "1"], ["Xalapa"] * 3, [""] * 3))
+    model.set_query("pena")
+    rows = model.texts()
+    assert rows is not None and rows._chunks is None
+    assert model.hold_texts(rows, rows.compressed())
+    held = model.texts()
+    assert held is not None and held._chunks is not None and held is not rows
+    assert model.rowCount() == 1 and model.index(0, 0).data() == "Óscar Peña"
+    model.set_query("")
+    assert [model.index(r, 0).data() for r in range(3)] == names
+    model.upsert(4, "Zoé", "", "", "")  # a client added while the texts were compressed
+    assert not model.hold_texts(held, held.compressed())  # (they are no longer the list's)
+    assert not model.hold_texts(model.texts(), rows.compressed())  # not the same clients
+    assert model.total == 4 and model.index(3, 0).data() == "Zoé"

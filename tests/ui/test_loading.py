@@ -109,6 +109,8 @@ def test_the_window_answers_while_a_large_database_loads(
         if all(w in fold(f"{name} {phone} xalapa") for w in ("oscar", "pena", "4"))
     }
     assert shown == expected and len(shown) > 100
+    texts = model.texts()  # once shown, compressed on a worker and held so (issue 11)
+    assert texts is not None and texts._chunks is not None
     assert window.services is not None and window.advisor is not None
     assert window.advisor.name == "Ana"
     assert window.sessionMenu is not None  # the second step of attach ran
