@@ -43,8 +43,14 @@ def asyncio_without_ssl() -> None:
 
 
 def hashlib_without_openssl() -> None:
-    """Import :mod:`hashlib` with CPython's own hashes, without OpenSSL; see the module."""
+    """Import :mod:`hashlib` with CPython's own hashes, without OpenSSL; see the module. A
+    Python built without its own MD5 or SHA-256 (some distributions leave hashing to OpenSSL
+    alone) gets :mod:`hashlib` imported again, with OpenSSL."""
     _import_without("hashlib", "_hashlib")
+    hashlib = sys.modules.get("hashlib")
+    if hashlib is not None and not all(hasattr(hashlib, n) for n in ("md5", "sha1", "sha256")):
+        del sys.modules["hashlib"]
+        __import__("hashlib")
 
 
 def _import_without(name: str, blocked: str) -> None:

@@ -149,6 +149,20 @@ def test_nothing_changes_once_hashlib_or_openssl_is_loaded() -> None:
     assert run(code) == "ok"
 
 
+def test_a_python_without_its_own_md5_keeps_openssl_hashes() -> None:
+    code = """
+    import sys
+    sys.modules["_md5"] = None  # as a Python built to hash with OpenSSL alone
+    from app.lean_imports import hashlib_without_openssl
+    hashlib_without_openssl()
+    import hashlib
+    assert "_hashlib" in sys.modules
+    assert hashlib.md5(b"abc").hexdigest() == "900150983cd24fb0d6963f7d28e17f72"
+    print("ok")
+    """
+    assert run(code) == "ok"
+
+
 def test_the_window_opens_a_sqlite_file_without_openssl(tmp_path: Path) -> None:
     """The real start-up (the composition root, here and now): neither ``ssl`` nor OpenSSL's
     hashes are loaded once the window is filled."""
