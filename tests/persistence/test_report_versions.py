@@ -327,3 +327,15 @@ def test_down_and_up_again_removes_and_restores_every_trigger(fresh_engine: Any)
     assert counters(fresh_engine) == {}  # nothing filled: a missing counter is 0
     shop.worked(at(24, 10), at(24, 10, 30), client=shop.ramon)
     assert set(counters(fresh_engine)) == {"2026-11-24"}
+
+
+def test_an_instant_sqlite_cannot_parse_still_lets_the_row_in(shop: Shop) -> None:
+    """A start written by hand as ``… 16:00:00+00`` (SQLite's ``date`` reads no such offset):
+    the row is stored and its text's date raised."""
+    sid = shop.worked(at(20, 10), at(20, 10, 30))
+    watch = Watch(shop.engine)
+    stamp = "2026-11-24 16:00:00+00"
+    with shop.engine.begin() as conn:
+        conn.execute(text("UPDATE sessions SET started_at = :t WHERE id = :s"),
+                     {"t": stamp, "s": sid})  # fmt: skip
+    assert watch.raised() == {"2026-11-20", "2026-11-24"}

@@ -148,15 +148,20 @@ def _upsert(r: Raise, day: str, counter: str) -> str:
     )
 
 
+_SQLITE_DAY = "COALESCE(date(x.t), substr(x.t, 1, 10))"
+
+
 def sqlite_statements() -> list[str]:
-    """One trigger per raise; SQLite keeps instants as UTC text (``date`` takes its day)."""
+    """One trigger per raise. SQLite keeps instants as UTC text: ``date`` takes its day (and
+    turns one written with an offset to UTC); text it cannot read (an offset such as ``+00``)
+    gives its first ten characters, so a counter never refuses the writer's row."""
     out = []
     for r in RAISES:
         when = " OR ".join(f"OLD.{c} IS NOT NEW.{c}" for c in r.changed)
         out.append(
             f"CREATE TRIGGER report_versions_{r.name} AFTER {r.event} ON {r.table}"
             + (f" WHEN {when}" if when else "")
-            + f" BEGIN {_upsert(r, 'date(x.t)', 'report_versions')}; END"
+            + f" BEGIN {_upsert(r, _SQLITE_DAY, 'report_versions')}; END"
         )
     return out
 
