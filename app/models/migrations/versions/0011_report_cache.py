@@ -137,14 +137,18 @@ def _instants(r: Raise) -> str:
     return " UNION ALL ".join(s.format(row=row) for row in rows for s in r.sources)
 
 
-def _upsert(r: Raise, day: str, counter: str) -> str:
-    """The statement that raises ``r``'s counters (``day`` turns ``x.t`` into its key)."""
+def _upsert(r: Raise, day: str, counter: str, *, once: bool) -> str:
+    """The statement that raises ``r``'s counters (``day`` turns ``x.t`` into its key).
+    ``once``: each key once, in key order (PostgreSQL: an upsert may not touch a row twice,
+    and rows locked in one order cannot deadlock within the statement); SQLite takes the rows
+    one by one under its single writer, so a date that comes twice is simply raised twice."""
     bump = f" ON CONFLICT (key) DO UPDATE SET n = {counter}.n + 1"
     if not r.sources:
         return f"INSERT INTO report_versions (key, n) VALUES ('all', 1){bump}"
+    distinct, order = (" DISTINCT", " ORDER BY 1") if once else ("", "")
     return (
-        f"INSERT INTO report_versions (key, n) SELECT DISTINCT {day}, 1"
-        f" FROM ({_instants(r)}) x WHERE x.t IS NOT NULL ORDER BY 1{bump}"
+        f"INSERT INTO report_versions (key, n) SELECT{distinct} {day}, 1"
+        f" FROM ({_instants(r)}) x WHERE x.t IS NOT NULL{order}{bump}"
     )
 
 
@@ -161,7 +165,7 @@ def sqlite_statements() -> list[str]:
         out.append(
             f"CREATE TRIGGER report_versions_{r.name} AFTER {r.event} ON {r.table}"
             + (f" WHEN {when}" if when else "")
-            + f" BEGIN {_upsert(r, _SQLITE_DAY, 'report_versions')}; END"
+            + f" BEGIN {_upsert(r, _SQLITE_DAY, 'report_versions', once=False)}; END"
         )
     return out
 
@@ -174,7 +178,9 @@ def postgres_statements() -> list[str]:
     out = []
     for r in RAISES:
         when = " OR ".join(f"OLD.{c} IS DISTINCT FROM NEW.{c}" for c in r.changed)
-        upsert = _upsert(r, _PG_DAY, "v").replace("report_versions (", "report_versions AS v (")
+        upsert = _upsert(r, _PG_DAY, "v", once=True).replace(
+            "report_versions (", "report_versions AS v ("
+        )
         out += [
             f"CREATE FUNCTION appleuse_report_{r.name}() RETURNS trigger LANGUAGE plpgsql"
             " SECURITY DEFINER SET search_path FROM CURRENT AS $$"
