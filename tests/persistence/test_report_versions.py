@@ -339,3 +339,38 @@ def test_an_instant_sqlite_cannot_parse_still_lets_the_row_in(shop: Shop) -> Non
         conn.execute(text("UPDATE sessions SET started_at = :t WHERE id = :s"),
                      {"t": stamp, "s": sid})  # fmt: skip
     assert watch.raised() == {"2026-11-20", "2026-11-24"}
+
+
+def test_on_postgresql_a_role_that_cannot_write_the_counters_still_raises_them(
+    shop: Shop,
+) -> None:
+    """The app's role needs only SELECT on ``report_versions``: the triggers' functions run
+    as their owner (``SECURITY DEFINER``)."""
+    if shop.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite has no roles")
+    sid = shop.worked(at(20, 10), at(20, 10, 30))
+    role = "appleuse_report_versions_test"
+    setup = (
+        f"DO $$ BEGIN CREATE ROLE {role}; EXCEPTION WHEN duplicate_object THEN NULL; END $$",
+        f"GRANT USAGE ON SCHEMA public TO {role}",
+        f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {role}",
+        f"REVOKE INSERT, UPDATE, DELETE ON report_versions FROM {role}",
+    )
+    with shop.engine.begin() as conn:
+        for sql in setup:
+            conn.execute(text(sql))
+    watch = Watch(shop.engine)
+    try:
+        with shop.engine.begin() as conn:
+            conn.execute(text(f"SET LOCAL ROLE {role}"))
+            conn.execute(text("UPDATE sessions SET advisor_id = :b WHERE id = :s"),
+                         {"b": shop.beto, "s": sid})  # fmt: skip
+        assert watch.raised() == {"2026-11-20"}
+        with pytest.raises(Exception, match="permission denied"), shop.engine.begin() as conn:
+            conn.execute(text(f"SET LOCAL ROLE {role}"))
+            conn.execute(text("UPDATE report_versions SET n = 0"))
+        assert watch.raised() == set()
+    finally:
+        with shop.engine.begin() as conn:
+            conn.execute(text(f"DROP OWNED BY {role}"))
+            conn.execute(text(f"DROP ROLE {role}"))
