@@ -396,12 +396,28 @@ def money_flows(
 ) -> tuple[Decimal, Decimal]:
     """Payments received in [start, end), and what the receipts in force at ``end`` still owe
     then (one advisor's receipts, or all)."""
+    return received_between(execute, start, end, advisor_id), balance_due(execute, end, advisor_id)
+
+
+def received_between(
+    execute: Execute, start: datetime, end: datetime, advisor_id: int | None
+) -> Decimal:
+    """Payments received in [start, end) (on one advisor's receipts, or all)."""
     params: dict[str, Any] = {"start": start, "end": end}
     by_advisor = ""
     if advisor_id is not None:
         by_advisor = " AND r.advisor_id = :advisor"
         params["advisor"] = advisor_id
-    received = money(execute(_RECEIVED.format(advisor=by_advisor), params)[0][0] or 0)
+    return money(execute(_RECEIVED.format(advisor=by_advisor), params)[0][0] or 0)
+
+
+def balance_due(execute: Execute, end: datetime, advisor_id: int | None) -> Decimal:
+    """What the receipts in force at ``end`` still owe then (one advisor's receipts, or all)."""
+    params: dict[str, Any] = {"end": end}
+    by_advisor = ""
+    if advisor_id is not None:
+        by_advisor = " AND r.advisor_id = :advisor"
+        params["advisor"] = advisor_id
 
     def cents(sql: str) -> int:
         return int(execute(sql, params)[0][0] or 0)
@@ -421,7 +437,7 @@ def money_flows(
         - cents(_PAID_AFTER.format(receipts=of_receipts))
         - cents(_PAID_BY.format(receipts=_OF_CANCELLED.format(advisor=by_advisor)))
     )
-    return received, max(ZERO, Decimal(charged - paid).scaleb(-2))
+    return max(ZERO, Decimal(charged - paid).scaleb(-2))
 
 
 class _Parts:

@@ -209,11 +209,12 @@ def sum_period(
     now: datetime,
     *,
     detail: bool = True,
+    group_cases: bool = True,
 ) -> PeriodSums:
     """The sums of the sessions started in the local days of ``spans`` (consecutive buckets,
     each ``(first, last)``), of one advisor or all, and the receipts issued or cancelled in
-    them; ``detail`` adds clients, cases by group and event counts (the comparison needs only
-    the totals)."""
+    them; ``detail`` adds clients, cases by group (unless not ``group_cases``) and event
+    counts (the comparison needs only the totals)."""
     start = corte.local_day_bounds(spans[0][0])[0]
     end = corte.local_day_bounds(spans[-1][1])[1]
     where, params = _advisor(advisor_id)
@@ -230,10 +231,11 @@ def sum_period(
     _unbilled(execute, spans, in_range, params, now, out)
     if detail:
         _clients(execute, in_range, params, out)
-        for adv, count in execute(_CASES_BY.format(key="advisor_id", where=in_range), params):
-            out.advisors[int(adv)].cases = int(count)
-        for mod, count in execute(_CASES_BY.format(key="modality", where=in_range), params):
-            out.modalities[Modality(mod)].cases = int(count)
+        if group_cases:
+            for adv, n in execute(_CASES_BY.format(key="advisor_id", where=in_range), params):
+                out.advisors[int(adv)].cases = int(n)
+            for mod, n in execute(_CASES_BY.format(key="modality", where=in_range), params):
+                out.modalities[Modality(mod)].cases = int(n)
         _events(execute, in_range, params, out)
     _receipts(execute, advisor_id, params, out)
     return out

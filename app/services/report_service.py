@@ -3,21 +3,25 @@ command line: one read transaction each, the clock injected (``today``: the loca
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from typing import Any, TypeVar
 
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from app.documents.data import DaySummary
 from app.documents.report_data import PeriodReport
 from app.kernel.clock import Clock
+from app.kernel.errors import StorageError
 from app.kernel.fmt import LOCAL_ZONE, to_local
 from app.models import Advisor
 from app.services.client_history import ClientHistory, build_client_history
 from app.services.faults import is_database_error, translate
 from app.services.loading import get_or_fail
+from app.services.period_cache import STORE, CacheRow, store_params
 from app.services.reports import (
     Preset,
     build_period_corte,
@@ -25,7 +29,7 @@ from app.services.reports import (
     check_period,
     preset_period,
 )
-from app.services.sql import Execute, Row, pyformat_execute, sqlite_execute
+from app.services.sql import Execute, Row, pyformat_execute, sqlite_execute, sqlite_params
 from app.services.uow import Database, session_execute
 
 T = TypeVar("T")
@@ -48,15 +52,33 @@ class ReportService:
     ) -> PeriodReport:
         """The report for local dates ``first``–``last``, one advisor or all (``None``)."""
         check_period(first, last)
+        fresh: list[CacheRow] = []
 
         def work(s: Session) -> PeriodReport:
             if advisor_id is not None:
                 get_or_fail(s, Advisor, advisor_id)
             return build_period_report(
-                session_execute(s), first, last, advisor_id, self.clock(), compare=compare
-            )
+                session_execute(s), first, last, advisor_id, self.clock(), compare=compare,
+                fresh=fresh,
+            )  # fmt: skip
 
-        return self.db.read(work)
+        report = self.db.read(work)
+        if fresh:
+            self._keep(fresh)
+        return report
+
+    def _keep(self, rows: list[CacheRow]) -> None:
+        """Store the sums of closed days and months the report made anew, for the next one. A
+        database that cannot take them (read-only, full, busy) keeps none: the report was
+        made, and the next one makes them again."""
+
+        def work(s: Session) -> None:
+            statement = text(STORE)
+            for params in store_params(rows):
+                s.execute(statement, sqlite_params(params) if on_sqlite(s) else params)
+
+        with contextlib.suppress(StorageError):
+            self.db.write(work)
 
     def period_corte(self, first: date, last: date, advisor_id: int | None = None) -> DaySummary:
         """The corte del día over the period (one row per session, receipt…), for the CSV."""
@@ -112,3 +134,7 @@ def _translated(work: Callable[[], T]) -> T:
         if is_database_error(exc):
             raise translate(exc) from exc
         raise
+
+
+def on_sqlite(s: Session) -> bool:
+    return s.get_bind().dialect.name == "sqlite"

@@ -63,7 +63,8 @@ from app.services.billing_inputs import (
     price_sessions,
     tariff_history,
 )
-from app.services.period_sums import PeriodSums, Sum, modality_totals, sum_period
+from app.services.period_cache import CacheRow, PeriodFigures, client_names, period_figures
+from app.services.period_sums import PeriodSums, Sum, modality_totals
 from app.services.sql import Execute, in_list
 
 __all__ = [
@@ -124,17 +125,6 @@ def check_period(first: date, last: date) -> tuple[date, date]:
 
 # -- the extra statements (counts, no rule) -----------------------------------------------------
 
-_CASE_STATES = """
-SELECT c.state, COUNT(DISTINCT c.id)
-FROM cases c
-WHERE c.id IN (SELECT s.case_id FROM sessions s WHERE {where})
-GROUP BY c.state
-"""
-_REPAIRS_ACCEPTED = """
-SELECT COUNT(*) FROM repairs r
-WHERE r.status = 'accepted' AND r.decided_at >= :start AND r.decided_at < :end{advisor}
-"""
-
 
 def _where(start: datetime, end: datetime, advisor_id: int | None) -> tuple[str, dict[str, Any]]:
     where = corte.DAY_SESSIONS
@@ -158,27 +148,30 @@ def build_period_report(
     compare: bool = True,
     policies: bool = True,
     top: int = 10,
+    fresh: list[CacheRow] | None = None,
 ) -> PeriodReport:
     """The report for the local dates ``first``–``last`` (both included), one advisor or all
     (``None``), with the previous period of equal length when ``compare`` and the policies'
-    use when ``policies``."""
+    use when ``policies``. The sums of closed days and months come from those stored while
+    they still hold (:mod:`app.services.period_cache`); those made anew that may be kept are
+    added to ``fresh``, for the caller to store."""
     check_period(first, last)
     names = {int(k): v for k, v in execute(corte.ADVISORS, {})}
     if advisor_id is not None and advisor_id not in names:
         raise NotFoundError(f"El asesor {advisor_id} no existe.")
     granularity, spans = bucket_spans(first, last)
-    sums = sum_period(execute, [(a, b) for _, a, b in spans], advisor_id, now)
-    totals = _totals(execute, sums, first, last, advisor_id, now)
-    start, end = corte.local_day_bounds(first)[0], corte.local_day_bounds(last)[1]
-    case_count, states = _case_states(execute, start, end, advisor_id)
+    figures = period_figures(execute, [(a, b) for _, a, b in spans], advisor_id, now, fresh)
+    sums = figures.sums
+    sums.client_names = client_names(execute, (c for c, g in sums.clients.items() if g.sessions))
+    totals = _totals(execute, figures, last, advisor_id, now)
+    case_count, states = figures.case_count, _states(figures)
     previous = None
     comparison: tuple[Comparison, ...] = ()
     if compare:
         previous = previous_period(first, last)
         if previous[0] >= date(2000, 1, 1):
-            comparison = _compare(
-                execute, totals, case_count, previous[0], previous[1], advisor_id, now
-            )
+            before = period_figures(execute, [previous], advisor_id, now, fresh, detail=False)
+            comparison = _compare(totals, case_count, before)
         else:
             previous = None
     clients = {sums.client_names.get(c, ""): g for c, g in sums.clients.items()}
@@ -217,17 +210,11 @@ def build_period_corte(
 
 
 def _totals(
-    execute: Execute,
-    sums: PeriodSums,
-    first: date,
-    last: date,
-    advisor_id: int | None,
-    now: datetime,
+    execute: Execute, figures: PeriodFigures, last: date, advisor_id: int | None, now: datetime
 ) -> PeriodTotals:
     """The corte's totals from the period's sums."""
+    sums = figures.sums
     t = sums.total
-    start, end = corte.local_day_bounds(first)[0], corte.local_day_bounds(last)[1]
-    received, balance_due = corte.money_flows(execute, start, end, advisor_id)
     last_start, last_end = corte.local_day_bounds(last)
     tariffs = tariff_history(execute)
     names = {int(k): v for k, v in execute(corte.ADVISORS, {})}
@@ -246,9 +233,9 @@ def _totals(
         iva=issued[2],
         total=issued[3],
         cancelled_total=cancelled[3],
-        payments_received=received,
+        payments_received=figures.received,
         outstanding=sums.outstanding,
-        balance_due=balance_due,
+        balance_due=corte.balance_due(execute, last_end, advisor_id),
         pending_opened=sums.pending_opened,
         pending_expiring=corte.expiring_cases(
             execute, last_start, last_end, advisor_id, tariffs.at(now), names
@@ -318,34 +305,19 @@ _STATE_ORDER = (
 )  # fmt: skip
 
 
-def _case_states(
-    execute: Execute, start: datetime, end: datetime, advisor_id: int | None
-) -> tuple[int, tuple[StateCount, ...]]:
+def _states(figures: PeriodFigures) -> tuple[StateCount, ...]:
     """Cases with a session in the period by their state now, and repairs accepted in it."""
-    where, params = _where(start, end, advisor_id)
-    counts = {CaseState(s): int(n) for s, n in execute(_CASE_STATES.format(where=where), params)}
-    by_advisor = " AND r.advisor_id = :advisor" if advisor_id is not None else ""
-    repairs = int(execute(_REPAIRS_ACCEPTED.format(advisor=by_advisor), params)[0][0] or 0)
-    out = [StateCount(state.label, counts.get(state, 0)) for state in _STATE_ORDER]
-    out.append(StateCount("Reparaciones aceptadas", repairs))
-    return sum(counts.values()), tuple(out)
+    out = [StateCount(state.label, figures.states.get(state, 0)) for state in _STATE_ORDER]
+    out.append(StateCount("Reparaciones aceptadas", figures.repairs))
+    return tuple(out)
 
 
-def _compare(
-    execute: Execute,
-    now: PeriodTotals,
-    cases: int,
-    first: date,
-    last: date,
-    advisor_id: int | None,
-    at: datetime,
-) -> tuple[Comparison, ...]:
-    """This period's figures beside those of ``first``–``last`` (the previous one)."""
-    sums = sum_period(execute, [(first, last)], advisor_id, at, detail=False)
-    start, end = corte.local_day_bounds(first)[0], corte.local_day_bounds(last)[1]
-    received, _ = corte.money_flows(execute, start, end, advisor_id)
+def _compare(now: PeriodTotals, cases: int, before: PeriodFigures) -> tuple[Comparison, ...]:
+    """This period's figures beside the previous one's (``before``)."""
+    sums = before.sums
     issued = sums.receipts.get(ReceiptStatus.ISSUED, (0, ZERO, ZERO, ZERO))
-    cases_before = _case_states(execute, start, end, advisor_id)[0]
+    cases_before = before.case_count
+    received = before.received
     t = sums.total
 
     def outside(by_band: Iterable[doc.BandTotal]) -> Decimal:
