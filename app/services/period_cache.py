@@ -63,20 +63,24 @@ CacheRow = tuple[str, date, int, int, str, bytes]
 
 @lru_cache(maxsize=1)
 def build_key() -> str:
-    """A digest of the sources whose figures a unit holds (rules, kernel, read models) and of
-    the interpreter (the payload is ``marshal``'s): a release with other rules or code never
-    uses what another stored. Without sources (a frozen build), the release's version."""
-    from app import __version__
+    """A digest of the sources whose figures a unit holds (rules, kernel, read models,
+    documents' figures), of the installed release and of the interpreter (the payload is
+    ``marshal``'s): a release with other rules or code never uses what another stored."""
+    from importlib import metadata  # ~0.1 s of imports: only once a report is asked for
 
+    try:
+        release = metadata.version("appleuse-soporte")
+    except metadata.PackageNotFoundError:
+        release = "0"
     root = Path(__file__).resolve().parent.parent
-    digest = hashlib.sha256(f"{_FORMAT}:{__version__}:{sys.version_info[:2]}".encode())
+    digest = hashlib.sha256(f"{_FORMAT}:{release}:{sys.version_info[:2]}".encode())
     try:
         for folder in ("billing", "kernel", "services", "documents"):
             for path in sorted((root / folder).glob("*.py")):
                 digest.update(path.name.encode())
                 digest.update(path.read_bytes())
     except OSError:
-        pass
+        pass  # a build without sources: the release's number stands for them
     return digest.hexdigest()[:32]
 
 
@@ -325,7 +329,10 @@ def _tokens(execute: Execute, first: date, last: date) -> tuple[dict[date, int],
         if key == "all":
             everything = int(n)
         else:
-            counters[date.fromisoformat(str(key))] = int(n)
+            try:
+                counters[date.fromisoformat(str(key))] = int(n)
+            except ValueError:
+                everything += int(n)  # a key that is no date: let it weigh on every unit
     return counters, everything
 
 

@@ -8,7 +8,8 @@ only while that total is unchanged, so a write anywhere in its days makes it sta
 
 What raises what (the UTC date of each instant; a NULL instant raises nothing):
 
-- ``sessions`` inserted, updated or deleted: its ``started_at`` (before and after);
+- ``sessions`` inserted, updated or deleted: its ``started_at`` (before and after) and those
+  of the other sessions of its case;
 - ``session_events`` inserted: its session's ``started_at``;
 - ``receipts`` inserted or updated (cancelled): its session's ``started_at``, its
   ``issued_at`` and ``cancelled_at``; ``receipt_lines`` inserted: the receipt's session's;
@@ -70,6 +71,7 @@ def _client_sessions(client: str) -> str:
 _SESSION = "SELECT s.started_at AS t FROM sessions s WHERE s.id = {row}.session_id"
 _RECEIPT = "SELECT r.{col} AS t FROM receipts r WHERE r.id = {{row}}.receipt_id"
 _CASE_SESSIONS = "SELECT s.started_at AS t FROM sessions s WHERE s.case_id = {row}.id"
+_SAME_CASE = "SELECT s.started_at AS t FROM sessions s WHERE s.case_id = {row}.case_id"
 _POLICY_CLIENT = (
     _client_sessions("{row}.client_id")
     + " AND EXISTS (SELECT 1 FROM policies p WHERE p.client_id = {row}.client_id)"
@@ -78,7 +80,9 @@ _POLICY_CLIENT = (
 _ALLOWANCE = ("opened_at", "modality", "device_id", "client_id", "number")
 
 _SOURCES: dict[str, tuple[str, ...]] = {
-    "sessions": ("SELECT {row}.started_at AS t",),
+    # and the other sessions of its case: a case reaching past a stored day or month is
+    # counted once over a period by what each of its days knows (``period_cache`` edges)
+    "sessions": ("SELECT {row}.started_at AS t", _SAME_CASE),
     "session_events": (_SESSION,),
     "receipts": (_SESSION, "SELECT {row}.issued_at AS t", "SELECT {row}.cancelled_at AS t"),
     "receipt_lines": (
