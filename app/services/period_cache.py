@@ -38,21 +38,15 @@ from pathlib import Path
 from typing import Any
 
 from app.billing.money import ZERO
+from app.billing.policy import add_months
 from app.kernel.enums import Band, CaseState, LineKind, Modality, ReceiptStatus
 from app.kernel.fmt import LOCAL_ZONE, to_local
 from app.services import day_summary as corte
+from app.services.period_sums import CENTS as _CENTS
 from app.services.period_sums import PeriodSums, Sum, cents, sum_period
 from app.services.sql import Execute, calendar_day, in_list, instant
 
-__all__ = [
-    "STORE",
-    "CacheRow",
-    "PeriodFigures",
-    "build_key",
-    "client_names",
-    "period_figures",
-    "store_params",
-]
+__all__ = ["CacheRow", "PeriodFigures", "build_key", "client_names", "period_figures", "store"]
 
 DAY, MONTH = "day", "month"
 _FORMAT = 1  # the payload's layout; part of the build key
@@ -95,7 +89,6 @@ WHERE {where}
 GROUP BY s.case_id, s.advisor_id, s.modality, c.client_id, c.state
 """
 _RUNNING = "SELECT 1 FROM sessions s WHERE {where} AND s.ended_at IS NULL LIMIT 1"
-_CENTS = "CAST(ROUND({} * 100) AS BIGINT)"
 _ISSUED = f"""
 SELECT r.status, COUNT(*), SUM({_CENTS.format("r.base")}), SUM({_CENTS.format("r.iva")}),
        SUM({_CENTS.format("r.total")})
@@ -117,7 +110,7 @@ _CACHED = """
 SELECT scope, first, token, build, payload FROM report_cache
 WHERE advisor_id = :advisor AND first >= :lo AND first <= :hi
 """
-STORE = """
+_STORE = """
 INSERT INTO report_cache (scope, first, advisor_id, token, build, payload)
 VALUES (:scope, :first, :advisor, :token, :build, :payload)
 ON CONFLICT (scope, first, advisor_id) DO UPDATE SET
@@ -316,8 +309,7 @@ def plan_units(
 
 
 def _month_last(day: date) -> date:
-    following = date(day.year + day.month // 12, day.month % 12 + 1, 1)
-    return following - timedelta(days=1)
+    return add_months(day.replace(day=1), 1) - timedelta(days=1)
 
 
 def _tokens(execute: Execute, first: date, last: date) -> tuple[dict[date, int], int]:
@@ -371,7 +363,7 @@ def period_figures(
 ) -> PeriodFigures:
     """The figures of the sessions started in ``spans`` (consecutive buckets), of one advisor
     or all: stored units where their token and build still hold, the others from the rows
-    (added to ``fresh`` when they may be kept, for the caller to store with :data:`STORE`).
+    (added to ``fresh`` when they may be kept, for the caller to :func:`store`).
     Without ``detail`` (a comparison) only the totals, cases, receipts and payments."""
     today = to_local(now, LOCAL_ZONE).date()
     plan = plan_units(spans, today)
@@ -469,13 +461,14 @@ def merge(units: Iterable[tuple[int, Unit]], first: date, *, detail: bool = True
     return out
 
 
-def store_params(rows: Sequence[CacheRow]) -> list[dict[str, Any]]:
-    """The parameters of :data:`STORE` for each of ``rows``."""
-    return [
-        {"scope": scope, "first": first, "advisor": advisor, "token": token,
-         "build": build, "payload": payload}
-        for scope, first, advisor, token, build, payload in rows
-    ]  # fmt: skip
+def store(execute: Execute, rows: Sequence[CacheRow]) -> None:
+    """Keep ``rows`` (a newer token or another build replaces what is stored)."""
+    for scope, first, advisor, token, build, payload in rows:
+        execute(
+            _STORE,
+            {"scope": scope, "first": first, "advisor": advisor, "token": token,
+             "build": build, "payload": payload},
+        )  # fmt: skip
 
 
 def client_names(execute: Execute, ids: Iterable[int]) -> dict[int, str]:

@@ -55,12 +55,13 @@ def cents(value: Any) -> Decimal:
 _BUCKETS = "WITH b(n, lo, hi) AS (VALUES {values})"
 _IN_BUCKET = "JOIN sessions s ON s.started_at >= b.lo AND s.started_at < b.hi"
 _RUNNING = "CASE WHEN s.ended_at IS NULL THEN 1 ELSE 0 END"
-_CENTS = "CAST(ROUND({} * 100) AS BIGINT)"
+#: a money column summed in whole cents (SQLite may keep a NUMERIC as a double)
+CENTS = "CAST(ROUND({} * 100) AS BIGINT)"
 # Every session once (LEFT JOIN), with its issued receipt's stored figures when it has one.
 _BY_BUCKET = f"""
 SELECT b.n, s.advisor_id, s.modality, s.outcome, {_RUNNING}, COUNT(*), COUNT(r.id),
        COALESCE(SUM(r.worked_minutes), 0), COALESCE(SUM(r.billable_hours), 0),
-       COALESCE(SUM({_CENTS.format("r.base")}), 0)
+       COALESCE(SUM({CENTS.format("r.base")}), 0)
 FROM b {_IN_BUCKET}
 LEFT JOIN receipts r ON r.session_id = s.id AND r.status = 'issued'
 WHERE {{advisor}}
@@ -68,7 +69,7 @@ GROUP BY b.n, s.advisor_id, s.modality, s.outcome, {_RUNNING}
 """
 _LINES_BY_BUCKET = f"""
 SELECT b.n, s.advisor_id, s.modality, l.kind, l.band, SUM(l.hours),
-       SUM({_CENTS.format("l.amount")})
+       SUM({CENTS.format("l.amount")})
 FROM b {_IN_BUCKET}
 JOIN receipts r ON r.session_id = s.id AND r.status = 'issued'
 JOIN receipt_lines l ON l.receipt_id = r.id
@@ -78,14 +79,14 @@ GROUP BY b.n, s.advisor_id, s.modality, l.kind, l.band
 _BY_CLIENT = f"""
 SELECT c.client_id, cl.name, COUNT(*), COUNT(DISTINCT s.case_id),
        COALESCE(SUM(r.worked_minutes), 0), COALESCE(SUM(r.billable_hours), 0),
-       COALESCE(SUM({_CENTS.format("r.base")}), 0)
+       COALESCE(SUM({CENTS.format("r.base")}), 0)
 FROM sessions s JOIN cases c ON c.id = s.case_id JOIN clients cl ON cl.id = c.client_id
 LEFT JOIN receipts r ON r.session_id = s.id AND r.status = 'issued'
 WHERE {{where}}
 GROUP BY c.client_id, cl.name
 """
 _LINES_BY_CLIENT = f"""
-SELECT c.client_id, l.kind, l.band, SUM(l.hours), SUM({_CENTS.format("l.amount")})
+SELECT c.client_id, l.kind, l.band, SUM(l.hours), SUM({CENTS.format("l.amount")})
 FROM sessions s JOIN cases c ON c.id = s.case_id
 JOIN receipts r ON r.session_id = s.id AND r.status = 'issued'
 JOIN receipt_lines l ON l.receipt_id = r.id
@@ -99,16 +100,16 @@ _UNBILLED = (
     " AND NOT EXISTS (SELECT 1 FROM receipts x WHERE x.session_id = s.id AND x.status = 'issued')"
 )
 _RECEIPTS = f"""
-SELECT r.status, COUNT(*), SUM({_CENTS.format("r.base")}), SUM({_CENTS.format("r.iva")}),
-       SUM({_CENTS.format("r.total")})
+SELECT r.status, COUNT(*), SUM({CENTS.format("r.base")}), SUM({CENTS.format("r.iva")}),
+       SUM({CENTS.format("r.total")})
 FROM receipts r WHERE {{where}}
 GROUP BY r.status
 """
 # What the period's issued receipts still owe (each at least zero), as the corte adds it up.
 _OWED = f"""
 SELECT COALESCE(SUM(CASE WHEN x.owed > 0 THEN x.owed ELSE 0 END), 0) FROM (
-    SELECT {_CENTS.format("r.total")} - COALESCE((
-        SELECT SUM({_CENTS.format("p.amount")}) FROM payments p WHERE p.receipt_id = r.id
+    SELECT {CENTS.format("r.total")} - COALESCE((
+        SELECT SUM({CENTS.format("p.amount")}) FROM payments p WHERE p.receipt_id = r.id
     ), 0) AS owed
     FROM receipts r
     WHERE r.status = 'issued' AND r.issued_at >= :start AND r.issued_at < :end{{advisor}}

@@ -9,7 +9,6 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from typing import Any, TypeVar
 
-from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from app.documents.data import DaySummary
@@ -21,7 +20,7 @@ from app.models import Advisor
 from app.services.client_history import ClientHistory, build_client_history
 from app.services.faults import is_database_error, translate
 from app.services.loading import get_or_fail
-from app.services.period_cache import STORE, CacheRow, store_params
+from app.services.period_cache import CacheRow, store
 from app.services.reports import (
     Preset,
     build_period_corte,
@@ -29,7 +28,7 @@ from app.services.reports import (
     check_period,
     preset_period,
 )
-from app.services.sql import Execute, Row, pyformat_execute, sqlite_execute, sqlite_params
+from app.services.sql import Execute, Row, pyformat_execute, sqlite_execute
 from app.services.uow import Database, session_execute
 
 T = TypeVar("T")
@@ -72,13 +71,8 @@ class ReportService:
         database that cannot take them (read-only, full, busy) keeps none: the report was
         made, and the next one makes them again."""
 
-        def work(s: Session) -> None:
-            statement = text(STORE)
-            for params in store_params(rows):
-                s.execute(statement, sqlite_params(params) if on_sqlite(s) else params)
-
         with contextlib.suppress(StorageError):
-            self.db.write(work)
+            self.db.write(lambda s: store(session_execute(s), rows))
 
     def period_corte(self, first: date, last: date, advisor_id: int | None = None) -> DaySummary:
         """The corte del día over the period (one row per session, receipt…), for the CSV."""
@@ -134,7 +128,3 @@ def _translated(work: Callable[[], T]) -> T:
         if is_database_error(exc):
             raise translate(exc) from exc
         raise
-
-
-def on_sqlite(s: Session) -> bool:
-    return s.get_bind().dialect.name == "sqlite"

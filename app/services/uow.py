@@ -87,12 +87,14 @@ class Database:
 
 def session_execute(s: Session) -> Execute:
     """The read models' SQL seam (:mod:`app.services.sql`) over this unit of work's connection;
-    pending ORM changes are flushed first, so the plain SQL sees them."""
+    pending ORM changes are flushed first, so the plain SQL sees them. A statement without rows
+    (an insert) gives none."""
     on_sqlite = s.get_bind().dialect.name == "sqlite"
 
     def execute(sql: str, params: Mapping[str, Any]) -> Sequence[Sequence[Any]]:
         s.flush()
         bound = sqlite_params(params) if on_sqlite else dict(params)
-        return [tuple(r) for r in s.execute(text(sql), bound)]
+        result = s.connection().execute(text(sql), bound)
+        return [tuple(r) for r in result] if result.returns_rows else []
 
     return execute

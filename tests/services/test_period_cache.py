@@ -22,7 +22,7 @@ from app.kernel.enums import Modality, Outcome
 from app.services import period_cache
 from app.services.correction_data import ManualSession
 from app.services.reports import build_period_report
-from app.services.sql import open_sqlite_readonly, sqlite_execute, sqlite_params
+from app.services.sql import open_sqlite_readonly, sqlite_execute
 from bench.summary_cli import build
 from tests.services.conftest import Shop
 from tests.services.report_script import MX, WEEK, local, play
@@ -241,8 +241,7 @@ def test_stored_units_make_the_same_report(
     cold = report(fresh)
     assert fresh  # closed days and months to keep
     with sqlite3.connect(random_db) as conn:
-        for params in period_cache.store_params(fresh):
-            conn.execute(period_cache.STORE, sqlite_params(params))
+        period_cache.store(sqlite_execute(conn), fresh)
     again: list[period_cache.CacheRow] = []
     assert report(again) == cold
     assert again == []  # every closed unit was read back
