@@ -248,8 +248,7 @@ def compute_unit(
     execute: Execute, first: date, last: date, advisor_id: int | None, now: datetime
 ) -> tuple[Unit, bool]:
     """The unit's figures from the rows, and whether it may be kept (no session running)."""
-    # cases by group are counted below, with those that reach outside the unit
-    out = Unit.of(sum_period(execute, [(first, last)], advisor_id, now, group_cases=False))
+    out = Unit.of(sum_period(execute, [(first, last)], advisor_id, now))
     start, end = corte.local_day_bounds(first)[0], corte.local_day_bounds(last)[1]
     by_session, params = _advisor(advisor_id, "s")
     by_receipt, _ = _advisor(advisor_id, "r")

@@ -93,9 +93,6 @@ JOIN receipt_lines l ON l.receipt_id = r.id
 WHERE {{where}}
 GROUP BY c.client_id, l.kind, l.band
 """
-_CASES_BY = (
-    "SELECT s.{key}, COUNT(DISTINCT s.case_id) FROM sessions s WHERE {where} GROUP BY s.{key}"
-)
 _UNBILLED = (
     " AND NOT EXISTS (SELECT 1 FROM receipts x WHERE x.session_id = s.id AND x.status = 'issued')"
 )
@@ -208,14 +205,11 @@ def sum_period(
     spans: Sequence[tuple[date, date]],
     advisor_id: int | None,
     now: datetime,
-    *,
-    detail: bool = True,
-    group_cases: bool = True,
 ) -> PeriodSums:
     """The sums of the sessions started in the local days of ``spans`` (consecutive buckets,
-    each ``(first, last)``), of one advisor or all, and the receipts issued or cancelled in
-    them; ``detail`` adds clients, cases by group (unless not ``group_cases``) and event
-    counts (the comparison needs only the totals)."""
+    each ``(first, last)``), of one advisor or all, by client too, their consent and
+    disconnection records, and the receipts issued or cancelled in them. Cases by group are
+    counted by ``period_cache`` (once over a period whose days are summed apart)."""
     start = corte.local_day_bounds(spans[0][0])[0]
     end = corte.local_day_bounds(spans[-1][1])[1]
     where, params = _advisor(advisor_id)
@@ -230,14 +224,8 @@ def sum_period(
     _billed(execute, buckets, where, params, out)
     in_range = f"{corte.DAY_SESSIONS} AND {where}"
     _unbilled(execute, spans, in_range, params, now, out)
-    if detail:
-        _clients(execute, in_range, params, out)
-        if group_cases:
-            for adv, n in execute(_CASES_BY.format(key="advisor_id", where=in_range), params):
-                out.advisors[int(adv)].cases = int(n)
-            for mod, n in execute(_CASES_BY.format(key="modality", where=in_range), params):
-                out.modalities[Modality(mod)].cases = int(n)
-        _events(execute, in_range, params, out)
+    _clients(execute, in_range, params, out)
+    _events(execute, in_range, params, out)
     _receipts(execute, advisor_id, params, out)
     return out
 
