@@ -119,6 +119,12 @@ def effective_timeline(events: Iterable[EventLike]) -> list[Entry]:
     return [r[3] for r in ranked]
 
 
+#: The stored kinds a consent record (:func:`consent_records`) or a disconnection
+#: (:func:`disconnections`) comes from — the corrected timeline adds disconnections only from
+#: DISCONNECTION_ADDED: a session with none of them has no such record.
+CONSENT_KINDS = frozenset({EventKind.REMOTE_REQUESTED})
+CUT_KINDS = frozenset({EventKind.DISCONNECTED, EventKind.DISCONNECTION_ADDED})
+
 _STOPS = {
     EventKind.REMOTE_STOPPED_BY_CLIENT,
     EventKind.REMOTE_STOPPED_BY_ADVISOR,

@@ -29,6 +29,7 @@ from app.kernel.enums import (
     PaymentArrangement,
     RemoteTool,
 )
+from app.kernel.timeline import CONSENT_KINDS, CUT_KINDS
 from app.models.base import Base
 from app.models.types import Money, StrEnumType, UTCDateTime
 
@@ -58,12 +59,23 @@ class Case(Base):
 RUNNING_WHERE = "ended_at IS NULL"
 
 
+#: The events the partial index ``ix_session_events_records`` holds (revision 0012): those a
+#: consent record or a disconnection comes from (``kernel.timeline``). "Has this session such
+#: a record?" (``client_history``) is then read from the index alone, not from every event.
+#: A query's condition must be this text for the database to use the index.
+RECORDS_WHERE = f"kind IN ({', '.join(sorted(repr(k.value) for k in CONSENT_KINDS | CUT_KINDS))})"
+
+
 def postgresql_options() -> None:
-    """Give the model's partial index its PostgreSQL WHERE (for ``create_all`` and Alembic's
-    comparisons on PostgreSQL); ``make_engine`` calls it for a PostgreSQL URL."""
-    table = cast(Table, WorkSession.__table__)
-    index = next(i for i in table.indexes if i.name == "uq_sessions_running_advisor")
-    index.dialect_kwargs["postgresql_where"] = text(RUNNING_WHERE)
+    """Give the models' partial indexes their PostgreSQL WHERE (for ``create_all`` and
+    Alembic's comparisons on PostgreSQL); ``make_engine`` calls it for a PostgreSQL URL."""
+    for model, name, where in (
+        (WorkSession, "uq_sessions_running_advisor", RUNNING_WHERE),
+        (SessionEvent, "ix_session_events_records", RECORDS_WHERE),
+    ):
+        table = cast(Table, model.__table__)
+        index = next(i for i in table.indexes if i.name == name)
+        index.dialect_kwargs["postgresql_where"] = text(where)
 
 
 class WorkSession(Base):
@@ -114,7 +126,10 @@ class SessionEvent(Base):
     NOTE row."""
 
     __tablename__ = "session_events"
-    __table_args__ = (UniqueConstraint("session_id", "seq"),)
+    __table_args__ = (
+        UniqueConstraint("session_id", "seq"),
+        Index("ix_session_events_records", "session_id", sqlite_where=text(RECORDS_WHERE)),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id"), index=True)

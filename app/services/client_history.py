@@ -52,7 +52,8 @@ from app.kernel.fmt import (
     format_time,
     policy_label,
 )
-from app.kernel.timeline import Entry, consent_records, disconnections
+from app.kernel.timeline import CONSENT_KINDS, CUT_KINDS, Entry, consent_records, disconnections
+from app.models.work import RECORDS_WHERE
 from app.services.billing_inputs import price_sessions, tariff_history
 from app.services.day_summary import read_sessions
 from app.services.sql import (
@@ -129,23 +130,20 @@ SELECT id, number, state, opened_at, closed_at, summary, modality FROM cases
 WHERE client_id = :client
 """
 _CLIENT_SESSIONS = "s.case_id IN (SELECT c.id FROM cases c WHERE c.client_id = :client)"
-#: The events a consent record or a disconnection comes from (``kernel.timeline``: the
-#: corrected timeline adds disconnections only from "disconnection_added"). A session's
-#: timeline is read for its records only when it has one of them (and then only for the kind
-#: it has); the sessions without an issued receipt are read whole anyway, to be priced.
-_CONSENT_KINDS = frozenset({EventKind.REMOTE_REQUESTED})
-_CUT_KINDS = frozenset({EventKind.DISCONNECTED, EventKind.DISCONNECTION_ADDED})
-_RECORD_KINDS = ", ".join(sorted(repr(k.value) for k in _CONSENT_KINDS | _CUT_KINDS))
+#: A session's timeline is read for its records only when it has an event a consent record or
+#: a disconnection comes from (``kernel.timeline``), and then only for the kind it has; the
+#: sessions without an issued receipt are read whole anyway, to be priced.
 # Each session as a line: only what the line shows (the full rows are read for the unbilled),
 # and whether it has a record (then its events are read) — a probe of the session's events
 # (LIMIT 1), never EXISTS: PostgreSQL would hash every consent and disconnection of every
-# client for it (a scan of all the events: 80 ms at 100,000 sessions).
+# client for it (a scan of all the events: 80 ms at 100,000 sessions). Its condition is the
+# partial index's (``RECORDS_WHERE``): the probe reads that small index, not the events.
 # By a subquery on the client (PostgreSQL walks its index with the history's random_page_cost:
 # see ``report_service``), in the index's order: lines at one instant keep one order anywhere.
 _SESSION_LINES = f"""
 SELECT s.id, s.case_id, s.advisor_id, s.modality, s.started_at, s.outcome,
        (SELECT 1 FROM session_events x WHERE x.session_id = s.id
-        AND x.kind IN ({_RECORD_KINDS}) LIMIT 1) IS NOT NULL
+        AND x.{RECORDS_WHERE} LIMIT 1) IS NOT NULL
 FROM sessions s WHERE {_CLIENT_SESSIONS} ORDER BY s.case_id, s.id
 """
 _EVENTS = """
@@ -416,8 +414,8 @@ class _Events(NamedTuple):
     cuts: set[int]
 
 
-_CONSENT_VALUES = frozenset(k.value for k in _CONSENT_KINDS)
-_CUT_VALUES = frozenset(k.value for k in _CUT_KINDS)
+_CONSENT_VALUES = frozenset(k.value for k in CONSENT_KINDS)
+_CUT_VALUES = frozenset(k.value for k in CUT_KINDS)
 
 
 def _read_events(execute: Execute, ids: Sequence[int]) -> _Events:

@@ -147,3 +147,31 @@ def test_upgrade_from_previous_revision_keeps_data(empty_db_url: str) -> None:
     _migrate(engine, "0001", down=True)
     assert current_revision(engine) == "0001"
     engine.dispose()
+
+
+def test_history_probe_reads_the_partial_index_of_records(fresh_engine: Engine) -> None:
+    """Revision 0012's index holds what the model's RECORDS_WHERE says, and the history's
+    "has this session a record?" is answered from it: were the query's condition and the
+    index's to drift apart, the database would read every event again."""
+    from sqlalchemy import text
+
+    from app.models.work import RECORDS_WHERE
+    from app.services.client_history import _SESSION_LINES
+
+    with fresh_engine.connect() as conn:
+        if fresh_engine.dialect.name == "sqlite":
+            made = conn.execute(
+                text("SELECT sql FROM sqlite_master WHERE name = 'ix_session_events_records'")
+            ).scalar_one()
+            assert made.endswith(f"WHERE {RECORDS_WHERE}")
+            plan = conn.execute(text(f"EXPLAIN QUERY PLAN {_SESSION_LINES}"), {"client": 1})
+        else:
+            made = conn.execute(
+                text("SELECT indexdef FROM pg_indexes WHERE indexname = :name"),
+                {"name": "ix_session_events_records"},
+            ).scalar_one()
+            for kind in ("disconnected", "disconnection_added", "remote_requested"):
+                assert f"'{kind}'" in made and kind in RECORDS_WHERE
+            conn.execute(text("SET LOCAL enable_seqscan = off"))
+            plan = conn.execute(text(f"EXPLAIN {_SESSION_LINES}"), {"client": 1})
+        assert "ix_session_events_records" in " ".join(str(row[-1]) for row in plan)
