@@ -234,6 +234,14 @@ def _init(cls: type, fields: tuple[Field, ...]) -> Callable[..., None]:
 
     def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
         given = len(args)
+        if given == count and not kwargs and type(self) is cls:
+            # every field, in order (the common call): one C call instead of a Python loop
+            # setting each field (a record of eight fields: 3.9 → 1.2–2 µs). A subclass goes
+            # the long way: it may make a field a property.
+            self.__dict__.update(zip(names, args, strict=True))
+            if post:
+                self.__post_init__()
+            return
         if given > count:
             raise TypeError(
                 f"{title} takes {count + 1} positional arguments but {given + 1} were given"

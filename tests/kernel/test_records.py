@@ -53,7 +53,8 @@ def _both(frozen: bool = True) -> list[Any]:
 def test_construction_repr_and_equality_match_dataclass(frozen: bool) -> None:
     ref, ours = _both(frozen)
     for args, kwargs in [((1,), {}), ((1, 2), {}), ((), {"x": 3, "tags": ("a",)}),
-                         ((1,), {"y": 5, "extra": [9]})]:  # fmt: skip
+                         ((1,), {"y": 5, "extra": [9]}),
+                         ((1, 2, ("a",), [7]), {})]:  # fmt: skip (the last: every field)
         a, b = ref(*args, **kwargs), ours(*args, **kwargs)
         assert repr(a) == repr(b)
         assert asdict(a) == asdict(b) == records.asdict(b)
@@ -61,6 +62,9 @@ def test_construction_repr_and_equality_match_dataclass(frozen: bool) -> None:
     assert ours(1, extra=[1]) == ours(1, extra=[2])  # compare=False
     assert ours(1) != ours(2) and ours(1) != ref(1)  # another class is never equal
     assert ours(1).extra is not ours(1).extra  # default_factory: one list each
+    with pytest.raises(ValueError, match="x < 0"):  # every field given: __post_init__ too
+        ours(-1, 2, (), [])
+    assert list(vars(ours(1, 2, (), [3]))) == ["x", "y", "tags", "extra"]
     assert [f.name for f in fields(ours)] == ["x", "y", "tags", "extra"]
     assert ours.__match_args__ == ref.__match_args__ and ours.kind == "point"
     assert ours.__doc__ == "A point with a label."
