@@ -52,9 +52,13 @@ def _both(frozen: bool = True) -> list[Any]:
 @pytest.mark.parametrize("frozen", [True, False])
 def test_construction_repr_and_equality_match_dataclass(frozen: bool) -> None:
     ref, ours = _both(frozen)
-    for args, kwargs in [((1,), {}), ((1, 2), {}), ((), {"x": 3, "tags": ("a",)}),
-                         ((1,), {"y": 5, "extra": [9]}),
-                         ((1, 2, ("a",), [7]), {})]:  # fmt: skip (the last: every field)
+    for args, kwargs in [
+        ((1,), {}),
+        ((1, 2), {}),
+        ((), {"x": 3, "tags": ("a",)}),
+        ((1,), {"y": 5, "extra": [9]}),
+        ((1, 2, ("a",), [7]), {}),
+    ]:  # fmt: skip (the last: every field)
         a, b = ref(*args, **kwargs), ours(*args, **kwargs)
         assert repr(a) == repr(b)
         assert asdict(a) == asdict(b) == records.asdict(b)
