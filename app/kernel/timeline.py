@@ -313,9 +313,11 @@ _CONTROL_STOPS = _STOPS | {EventKind.ENDED}
 
 
 def _effective(events: Sequence[_Event]) -> list[Entry]:
-    """Stored events (ORM rows, SQL rows) as the corrected timeline."""
+    """Stored events (ORM rows, SQL rows, entries read already) as the corrected timeline."""
     return effective_timeline(
-        Entry(e.kind, e.at, getattr(e, "span_start", None), getattr(e, "span_end", None))
+        e
+        if type(e) is Entry
+        else Entry(e.kind, e.at, getattr(e, "span_start", None), getattr(e, "span_end", None))
         for e in events
     )
 
