@@ -18,6 +18,7 @@ from app import APP_NAME, ORGANIZATION
 from app.opening import (  # the steps, re-exported for the tests
     Opened,
     close_database,
+    end_background_work,
     finish_opening,
     lock_database,
     migrate,
@@ -42,7 +43,7 @@ def run(
     clock: Callable[[], datetime] | None = None,
     advisor_name: str | None = None,
 ) -> Any:
-    from PySide6.QtCore import QThreadPool, QTimer
+    from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
     from app.ui.main_window import MainWindow
@@ -67,9 +68,7 @@ def run(
 
     window.firstPainted.connect(lambda: QTimer.singleShot(0, load))
     status = app.exec()
-    # A quit while the start-up's last jobs run (the list, the warm-up): they end first, as
-    # a worker thread still running Python while the interpreter shuts down crashes it.
-    QThreadPool.globalInstance().waitForDone()
+    end_background_work(window)  # the start-up's last jobs, a report: reads stopped at once
     close_database(window)
     return status
 

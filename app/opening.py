@@ -192,6 +192,25 @@ def warm_reads(services: Services) -> None:
         services.agenda.due()
 
 
+def end_background_work(window: MainWindow) -> None:
+    """After the event loop: the jobs still running end first (a worker thread still running
+    Python while the interpreter shuts down crashes it) — the database reads among them
+    stopped at once (``Database.stop_reads``), so that a long report never holds the quit;
+    writes run to their commit."""
+    from PySide6.QtCore import QThreadPool
+
+    pool = QThreadPool.globalInstance()
+    while not pool.waitForDone(_STOP_EVERY_MS):
+        services = window.services
+        if services is not None:
+            services.db.stop_reads()
+
+
+#: How often the reads still running are told to stop while the app closes (a read between
+#: two statements is stopped at its next).
+_STOP_EVERY_MS = 50
+
+
 def close_database(window: MainWindow) -> bool:
     """After the window closed (the event loop ended, the start-up's jobs done): the
     database's connections closed and, for a SQLite file, the seal that lets the next start

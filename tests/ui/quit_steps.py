@@ -1,10 +1,15 @@
 """Run in a fresh process by ``test_quit.py``: the real app (``run``, event loop and all) on
 the database given, an advisor's steps — add a client, edit them, start a session, a
-disconnection — then the Quit shortcut. The exit code tells how the process ended."""
+disconnection — then the Quit shortcut. The exit code tells how the process ended.
+
+With ``reading`` after the database: instead of the steps, a read that never ends by itself
+(as the first report of a very large database nearly is) runs in the background when the
+advisor quits; the app must still end."""
 
 from __future__ import annotations
 
 import sys
+import threading
 from typing import Any
 
 from PySide6.QtCore import QTimer
@@ -63,6 +68,33 @@ def steps(window: Any) -> None:
     QTimer.singleShot(0, lambda: quit_by_keyboard(window))
 
 
+#: A statement that runs until it is stopped (SQLite: counts for ever).
+ENDLESS = "WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c) SELECT count(*) FROM c"
+
+
+def read_for_ever_then_quit(window: Any) -> None:
+    from sqlalchemy import text
+
+    from app.ui.kit.operation import Operation
+
+    running = threading.Event()
+
+    def endless(s: Any) -> object:
+        running.set()
+        return s.execute(text(ENDLESS)).scalar()
+
+    Operation(window, lambda: window.services.db.read(endless)).run_in_background()
+
+    def once_running() -> None:
+        if not running.is_set():
+            QTimer.singleShot(10, once_running)
+            return
+        print("reading", flush=True)
+        quit_by_keyboard(window)
+
+    once_running()
+
+
 def quit_by_keyboard(window: Any) -> None:
     if not window.isActiveWindow():  # a dialog just closed: shortcuts go to the active window
         window.activateWindow()
@@ -87,7 +119,10 @@ def wait_until_ready() -> None:
     if not ready:
         QTimer.singleShot(20, wait_until_ready)
         return
-    steps(ready[0])
+    if sys.argv[2:] == ["reading"]:
+        read_for_ever_then_quit(ready[0])
+    else:
+        steps(ready[0])
 
 
 if __name__ == "__main__":
