@@ -213,15 +213,26 @@ def explain_postgresql(engine: Any, client: int) -> None:
 
 
 def window(history: Any, runs: int) -> None:
-    """What the history window adds: each line's cells and search text, made once off the GUI
-    thread, then what a kind or a text typed costs (picking lines; on the GUI thread)."""
+    """What the history window adds: the history made ready off the GUI thread, the cells of
+    the lines its columns are fitted to (the newest hundred; the others are made when shown),
+    the search texts at the first search, then what a kind or a text typed costs (picking
+    lines; on the GUI thread)."""
     import os
 
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from app.ui.client_history_dialog import matching, prepare
 
     wall, cpu, prepared = timed(lambda: prepare(history), runs)
-    line("  ventana: celdas y textos de búsqueda (una vez)", wall, cpu, "fuera del hilo GUI")
+    line("  ventana: lista para mostrar", wall, cpu, "fuera del hilo GUI")
+
+    def newest_cells() -> list[Any]:
+        ready = prepare(history)
+        return [ready.row(n) for n in range(100)]
+
+    wall, cpu, _ = timed(newest_cells, runs)
+    line("  ventana: celdas de los 100 renglones más recientes", wall, cpu, "al mostrarse")
+    wall, cpu, _ = timed(lambda: matching(prepare(history), None, "c-0"), runs)
+    line("  ventana: primera búsqueda (sus textos, una vez)", wall, cpu, "«c-0»")
     for kind, text in ((None, "c-0"), (None, "recibo a-09"), ("Pago", "")):
         wall, cpu, picked = timed(lambda k=kind, t=text: matching(prepared, k, t), runs)
         shown = f"{len(picked):,} renglones"

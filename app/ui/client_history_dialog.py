@@ -4,21 +4,22 @@ disconnections, receipts and cancellations, payments, the policy and its reviews
 the agenda — filtered by kind and by text; a line with a receipt opens it, a cita opens its
 detail and changes (double-click, Intro or "Abrir").
 
-The history is read by ``services.reports.client_history`` off the GUI thread, and there
-too each line's cells and the text a search looks in are made, once: choosing a kind or typing
-in the search box then only picks lines (a 5,000-line history in a few milliseconds), and the
-columns keep the widths fitted when it arrived (no measuring of thousands of rows per key
-typed). The receipt's PDF is rendered off the GUI thread too, and so is the cita
-(``AppointmentDetailDialog``).
+The history is read by ``services.reports.client_history`` off the GUI thread. A line's
+cells are made when the table first shows the line (a few dozen of thousands; all of them only
+when a column is sorted), and the texts a search looks in at the first search, once: choosing
+a kind or typing in the search box then only picks lines (a 5,000-line history in a few
+milliseconds), and the columns keep the widths fitted when it arrived (no measuring of
+thousands of rows per key typed). The receipt's PDF is rendered off the GUI thread too, and so
+is the cita (``AppointmentDetailDialog``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, overload
 
-from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -54,28 +55,64 @@ HEADERS = ("Fecha", "Tipo", "Caso", "Concepto", "Detalle", "Importe")
 _FIT_ROWS = 100
 
 
-class Prepared(NamedTuple):
-    """A history ready to show: each line's cells and the text a search looks in (casefolded
-    title, detail and case, as ``ClientHistory.only`` matches), by line."""
+class Prepared:
+    """A history ready to show: each line's cells, made when first asked for (an amount's
+    cell once per figure: a client's lines repeat a few dozen figures), and the texts a search
+    looks in (casefolded title, detail and case, as ``ClientHistory.only`` matches), made at
+    the first search. Used on the GUI thread once made."""
 
-    history: ClientHistory
-    rows: tuple[tuple[Cell, ...], ...]
-    haystacks: tuple[str, ...]
+    def __init__(self, history: ClientHistory) -> None:
+        self.history = history
+        self.rows = _Rows(self, range(len(history.entries)))
+        amounts = {e.amount for e in history.entries}
+        self._amounts: dict[Decimal | None, Cell] = {None: ("", 0.0)}
+        self._amounts.update((a, (format_money(a), float(a))) for a in amounts if a is not None)
+        self._made: dict[int, tuple[Cell, ...]] = {}
+        self._haystacks: tuple[str, ...] | None = None
+
+    def row(self, n: int) -> tuple[Cell, ...]:
+        """Line ``n``'s cells."""
+        found = self._made.get(n)
+        if found is None:
+            e = self.history.entries[n]
+            found = self._made[n] = _row(e, self._amounts[e.amount])
+        return found
+
+    @property
+    def made(self) -> int:
+        """How many lines' cells were made so far."""
+        return len(self._made)
+
+    @property
+    def haystacks(self) -> tuple[str, ...]:
+        if self._haystacks is None:
+            entries = self.history.entries
+            self._haystacks = tuple(f"{e.title} {e.detail} {e.case}".casefold() for e in entries)
+        return self._haystacks
+
+
+class _Rows(Sequence[tuple[Cell, ...]]):
+    """The cells of some lines (by index), each made when the table asks for it."""
+
+    def __init__(self, prepared: Prepared, picked: Sequence[int]) -> None:
+        self.prepared, self.picked = prepared, picked
+
+    def __len__(self) -> int:
+        return len(self.picked)
+
+    @overload
+    def __getitem__(self, i: int) -> tuple[Cell, ...]: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[tuple[Cell, ...]]: ...
+    def __getitem__(self, i: int | slice) -> tuple[Cell, ...] | list[tuple[Cell, ...]]:
+        if isinstance(i, slice):
+            return [self.prepared.row(n) for n in self.picked[i]]
+        return self.prepared.row(self.picked[i])
 
 
 def prepare(history: ClientHistory) -> Prepared:
-    """The cells and search texts of every line (run off the GUI thread). An amount's cell is
-    made once per figure (a client's lines repeat a few dozen figures)."""
-    entries = history.entries
-    amounts: dict[Decimal | None, Cell] = {None: ("", 0.0)}
-    amounts.update(
-        (a, (format_money(a), float(a))) for a in {e.amount for e in entries} if a is not None
-    )
-    return Prepared(
-        history,
-        tuple(_row(n, e, amounts[e.amount]) for n, e in enumerate(entries)),
-        tuple(f"{e.title} {e.detail} {e.case}".casefold() for e in entries),
-    )
+    """The history ready to show (run off the GUI thread)."""
+    return Prepared(history)
 
 
 def matching(prepared: Prepared, kind: str | None, text: str) -> list[int]:
@@ -190,7 +227,7 @@ class ClientHistoryDialog(QDialog):
         self.openButton.clicked.connect(self.open_selected)
         self.loading = True
         history = services.reports.client_history
-        Operation(self, lambda: prepare(history(client_id))).success(self._show).finished(
+        Operation(self, lambda: prepare(history(client_id))).success(self.show_history).finished(
             self._arrived
         ).run_in_background()
 
@@ -201,7 +238,8 @@ class ClientHistoryDialog(QDialog):
         self.loading = False
         self.loaded.emit()
 
-    def _show(self, prepared: Prepared) -> None:
+    def show_history(self, prepared: Prepared) -> None:
+        """Show a history read (its lines' cells made as they are shown)."""
         self.prepared = prepared
         self.history = history = prepared.history
         self.titleLabel.setText(f"Historial de {history.client_name}")
@@ -237,9 +275,9 @@ class ClientHistoryDialog(QDialog):
         if prepared is None:
             return
         picked = matching(prepared, self.kindCombo.currentData(), self.searchEdit.text())
-        entries, rows = prepared.history.entries, prepared.rows
+        entries = prepared.history.entries
         self.shown = tuple(entries[n] for n in picked)
-        self.table.rows.set_rows([rows[n] for n in picked])
+        self.table.rows.set_rows(_Rows(prepared, picked))
         self._selection_changed()
 
     def request_agenda(self, appointment: AppointmentView) -> None:
@@ -252,8 +290,9 @@ class ClientHistoryDialog(QDialog):
         rows = self.table.selectionModel().selectedRows()
         if not rows or self.history is None:
             return None
-        # the date's raw value carries the line's index in the whole history
-        return self.history.entries[int(rows[0].data(Qt.ItemDataRole.UserRole + 1)[1])]
+        proxy = self.table.model()
+        assert isinstance(proxy, QSortFilterProxyModel)
+        return self.shown[proxy.mapToSource(rows[0]).row()]  # the model's rows: the lines shown
 
     def _selection_changed(self, *_: Any) -> None:
         entry = self.selected_entry()
@@ -292,9 +331,9 @@ class ClientHistoryDialog(QDialog):
         Operation(self, render).success(show).run_in_background()
 
 
-def _row(n: int, e: HistoryEntry, amount: Cell) -> tuple[Cell, ...]:
+def _row(e: HistoryEntry, amount: Cell) -> tuple[Cell, ...]:
     return (
-        (format_datetime(e.at), (e.at.timestamp(), n)),  # the raw value keeps the line's index
+        (format_datetime(e.at), e.at.timestamp()),  # a number: what the table sorts by
         (e.kind, e.kind),
         (e.case, e.case),
         (e.title, e.title),

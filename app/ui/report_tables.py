@@ -34,11 +34,13 @@ class RowsModel(QAbstractTableModel):
         super().__init__(parent)
         self.headers = tuple(headers)
         self.right = frozenset(right)
-        self._rows: tuple[tuple[Cell, ...], ...] = ()
+        self._rows: Sequence[Sequence[Cell]] = ()
 
     def set_rows(self, rows: Sequence[Sequence[Cell]]) -> None:
+        """Show ``rows``, kept as given (not to be changed afterwards): a sequence that makes
+        each row when asked makes only those shown (a few dozen of thousands)."""
         self.beginResetModel()
-        self._rows = tuple(tuple(r) for r in rows)
+        self._rows = rows
         self.endResetModel()
 
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008

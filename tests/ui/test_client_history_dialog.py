@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 from pypdf import PdfReader
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QDialog
 
 from app.kernel.enums import Modality, Outcome
@@ -175,10 +175,11 @@ def test_a_cita_is_shown_in_the_agenda_window(qtbot: Any, shop: Shop) -> None:
 
 
 def test_filtering_picks_prepared_lines_as_only_does(qtbot: Any, shop: Shop) -> None:
-    """Each line's cells and search text are made once, off the GUI thread; a kind or a text
-    then only picks lines: the same lines as ``ClientHistory.only``, in order, each row still
-    opening its own line (the date's raw value is the line's index in the whole history), and
-    the columns keep their fitted widths."""
+    """Each line's cells are made once, when first shown, and the search texts once, at the
+    first search; a kind or a text then only picks lines: the same lines as
+    ``ClientHistory.only``, in order, each row still opening its own line (the date's raw
+    value is the line's index in the whole history), and the columns keep their fitted
+    widths."""
     play(shop)
     dialog = ClientHistoryDialog(shop.services, shop.ramon)
     qtbot.addWidget(dialog)
@@ -198,3 +199,41 @@ def test_filtering_picks_prepared_lines_as_only_does(qtbot: Any, shop: Shop) -> 
             dialog.table.selectRow(model.rowCount() - 1)
             assert dialog.selected_entry() == expected[-1]
     assert [dialog.table.columnWidth(c) for c in range(6)] == widths
+
+
+def _payment_line(n: int) -> Any:
+    from datetime import UTC, datetime, timedelta
+    from decimal import Decimal
+
+    from app.services.client_history import HistoryEntry
+
+    at = datetime(2026, 11, 30, 18, tzinfo=UTC) - timedelta(hours=n)
+    return HistoryEntry(at, "Pago", f"Pago al recibo A-{n:06d}", "Efectivo", Decimal(n % 7 + 1))
+
+
+def test_a_long_history_makes_only_the_cells_it_shows(qtbot: Any, shop: Shop) -> None:
+    """Thousands of lines: the table makes the cells of the lines it fits its columns to and
+    shows, all of them only when a column is sorted (then in the column's order); a search's
+    texts are made at the first search."""
+    from app.services.client_history import ClientHistory
+    from app.ui.client_history_dialog import prepare
+
+    dialog = ClientHistoryDialog(shop.services, shop.ramon)
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: not dialog.loading)
+    prepared = prepare(ClientHistory(1, "Ramón", tuple(map(_payment_line, range(3000)))))
+    assert prepared.made == 0
+    dialog.show_history(prepared)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    assert 0 < prepared.made <= 150  # the newest hundred the columns fit, those on screen
+    view = dialog.table.model()
+    assert view.rowCount() == 3000 and view.index(0, 3).data() == "Pago al recibo A-000000"
+    dialog.searchEdit.setText("a-002999")  # the search texts, made now
+    assert [e.title for e in dialog.shown] == ["Pago al recibo A-002999"]
+    dialog.searchEdit.clear()
+    dialog.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)  # by date: oldest first
+    assert prepared.made == 3000
+    assert view.index(0, 3).data() == "Pago al recibo A-002999"
+    dialog.table.selectRow(0)  # a row sorted elsewhere still opens its own line
+    assert dialog.selected_entry() == prepared.history.entries[2999]
