@@ -124,6 +124,11 @@ def effective_timeline(events: Iterable[EventLike]) -> list[Entry]:
 #: DISCONNECTION_ADDED: a session with none of them has no such record.
 CONSENT_KINDS = frozenset({EventKind.REMOTE_REQUESTED})
 CUT_KINDS = frozenset({EventKind.DISCONNECTED, EventKind.DISCONNECTION_ADDED})
+#: The same, as the condition on a stored event's ``kind`` of the partial index
+#: ``ix_session_events_records`` (revision 0012): "has this session such a record?" is then
+#: read from that small index alone. A query's condition must be this very text for the
+#: database to use the index.
+RECORDS_WHERE = f"kind IN ({', '.join(sorted(repr(k.value) for k in CONSENT_KINDS | CUT_KINDS))})"
 
 _STOPS = {
     EventKind.REMOTE_STOPPED_BY_CLIENT,

@@ -29,7 +29,7 @@ from app.kernel.enums import (
     PaymentArrangement,
     RemoteTool,
 )
-from app.kernel.timeline import CONSENT_KINDS, CUT_KINDS
+from app.kernel.timeline import RECORDS_WHERE
 from app.models.base import Base
 from app.models.types import Money, StrEnumType, UTCDateTime
 
@@ -57,13 +57,6 @@ class Case(Base):
 #: and PostgreSQL's only when a PostgreSQL engine is made (:func:`postgresql_options`):
 #: declaring it imports SQLAlchemy's PostgreSQL dialect, ~70 ms of every SQLite start-up.
 RUNNING_WHERE = "ended_at IS NULL"
-
-
-#: The events the partial index ``ix_session_events_records`` holds (revision 0012): those a
-#: consent record or a disconnection comes from (``kernel.timeline``). "Has this session such
-#: a record?" (``client_history``) is then read from the index alone, not from every event.
-#: A query's condition must be this text for the database to use the index.
-RECORDS_WHERE = f"kind IN ({', '.join(sorted(repr(k.value) for k in CONSENT_KINDS | CUT_KINDS))})"
 
 
 def postgresql_options() -> None:

@@ -52,8 +52,14 @@ from app.kernel.fmt import (
     format_time,
     policy_label,
 )
-from app.kernel.timeline import CONSENT_KINDS, CUT_KINDS, Entry, consent_records, disconnections
-from app.models.work import RECORDS_WHERE
+from app.kernel.timeline import (
+    CONSENT_KINDS,
+    CUT_KINDS,
+    RECORDS_WHERE,
+    Entry,
+    consent_records,
+    disconnections,
+)
 from app.services.billing_inputs import price_sessions, tariff_history
 from app.services.day_summary import read_sessions
 from app.services.sql import (

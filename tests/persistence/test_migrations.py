@@ -155,7 +155,7 @@ def test_history_probe_reads_the_partial_index_of_records(fresh_engine: Engine) 
     index's to drift apart, the database would read every event again."""
     from sqlalchemy import text
 
-    from app.models.work import RECORDS_WHERE
+    from app.kernel.timeline import RECORDS_WHERE
     from app.services.client_history import _SESSION_LINES
 
     with fresh_engine.connect() as conn:
