@@ -34,16 +34,22 @@ def test_emitting_a_signal_keeps_every_reference(qtbot):
     assert (sys.getrefcount(True), sys.getrefcount(False)) == before
 
 
-def test_quitting_after_a_day_s_steps_is_clean_thirty_times_in_a_row(tmp_path):
+def _fresh_env(home):
+    """The real app in a fresh process, with its settings and data under ``home``."""
     env = {
         **os.environ,
         "QT_QPA_PLATFORM": "offscreen",
-        "HOME": str(tmp_path),
-        "XDG_CONFIG_HOME": str(tmp_path / "config"),
-        "XDG_DATA_HOME": str(tmp_path / "data"),
+        "HOME": str(home),
+        "XDG_CONFIG_HOME": str(home / "config"),
+        "XDG_DATA_HOME": str(home / "data"),
         "PYTHONPATH": str(ROOT),
     }
     env.pop("APPLEUSE_DB", None)
+    return env
+
+
+def test_quitting_after_a_day_s_steps_is_clean_thirty_times_in_a_row(tmp_path):
+    env = _fresh_env(tmp_path)
     url = f"sqlite:///{tmp_path / 'quit.sqlite3'}"
     for attempt in range(30):
         done = subprocess.run(
@@ -60,15 +66,7 @@ def test_quitting_after_a_day_s_steps_is_clean_thirty_times_in_a_row(tmp_path):
 def test_quitting_while_a_long_read_runs_stops_it(tmp_path):
     """The first report of a large database reads for minutes: quitting then ends the app at
     once (the read is interrupted), and still cleanly (sealed)."""
-    env = {
-        **os.environ,
-        "QT_QPA_PLATFORM": "offscreen",
-        "HOME": str(tmp_path),
-        "XDG_CONFIG_HOME": str(tmp_path / "config"),
-        "XDG_DATA_HOME": str(tmp_path / "data"),
-        "PYTHONPATH": str(ROOT),
-    }
-    env.pop("APPLEUSE_DB", None)
+    env = _fresh_env(tmp_path)
     url = f"sqlite:///{tmp_path / 'quit.sqlite3'}"
     done = subprocess.run(
         [sys.executable, "-X", "faulthandler", str(STEPS), url, "reading"],
