@@ -88,7 +88,7 @@ def builder(name: str) -> Callable[[Path, int], Any]:
         return build_summary
     from bigdb import build as build_big
 
-    return lambda path, sessions: build_big(path, sessions, sessions)
+    return lambda path, sessions: build_big(path, sessions, sessions, counting=True)
 
 
 def builds(name: str, sessions: int, runs: int, work: Path) -> None:
