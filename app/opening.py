@@ -39,14 +39,10 @@ def read_clients(path: Path | None) -> tuple[ClientColumns, ClientIndex] | None:
 
 def release_memory() -> None:
     """Hand the memory the loading freed (SQLite's answer, the folded blocks) back to the
-    system: glibc keeps it otherwise (``malloc_trim``; elsewhere nothing to do)."""
-    import ctypes
-    import sys
-    from contextlib import suppress
+    system: glibc keeps it otherwise (``client_index.release_heap``)."""
+    from app.ui.client_index import release_heap
 
-    if sys.platform.startswith("linux"):
-        with suppress(OSError, AttributeError):  # not glibc (musl…): nothing to trim
-            ctypes.CDLL("libc.so.6").malloc_trim(0)
+    release_heap()
 
 
 def keep_memory_lean() -> None:

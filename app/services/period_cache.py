@@ -42,8 +42,7 @@ from app.billing.policy import add_months
 from app.kernel.enums import Band, CaseState, LineKind, Modality, ReceiptStatus
 from app.kernel.fmt import LOCAL_ZONE, to_local
 from app.services import day_summary as corte
-from app.services.period_sums import CENTS as _CENTS
-from app.services.period_sums import PeriodSums, Sum, cents, sum_period
+from app.services.period_sums import CENTS, PeriodSums, Sum, cents, sum_period
 from app.services.sql import Execute, calendar_day, in_list, instant
 
 __all__ = ["CacheRow", "PeriodFigures", "build_key", "client_names", "period_figures", "store"]
@@ -90,14 +89,14 @@ GROUP BY s.case_id, s.advisor_id, s.modality, c.client_id, c.state
 """
 _RUNNING = "SELECT 1 FROM sessions s WHERE {where} AND s.ended_at IS NULL LIMIT 1"
 _ISSUED = f"""
-SELECT r.status, COUNT(*), SUM({_CENTS.format("r.base")}), SUM({_CENTS.format("r.iva")}),
-       SUM({_CENTS.format("r.total")})
+SELECT r.status, COUNT(*), SUM({CENTS.format("r.base")}), SUM({CENTS.format("r.iva")}),
+       SUM({CENTS.format("r.total")})
 FROM receipts r WHERE r.issued_at >= :start AND r.issued_at < :end{{advisor}}
 GROUP BY r.status
 """
 _CANCELLED_BEFORE = f"""
-SELECT r.issued_at, {_CENTS.format("r.base")}, {_CENTS.format("r.iva")},
-       {_CENTS.format("r.total")}
+SELECT r.issued_at, {CENTS.format("r.base")}, {CENTS.format("r.iva")},
+       {CENTS.format("r.total")}
 FROM receipts r
 WHERE r.cancelled_at >= :start AND r.cancelled_at < :end AND r.issued_at < :start{{advisor}}
 """
