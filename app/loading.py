@@ -7,7 +7,7 @@ from __future__ import annotations
 import gc
 from collections import deque
 from collections.abc import Callable
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from app.opening import (
     finish_opening,
@@ -233,6 +233,19 @@ class Loading:
         self.list_ready = True
         self._status()
         model = self.window.clientModel
+        index = read[1]
+
+        def mark() -> tuple[tuple[bytes, Any], ...]:
+            from app.ui.client_index import common_words
+
+            return common_words(index)
+
+        # once shown: the words many clients hold marked on a worker (a search then skips
+        # their rows), then searched with
+        def hold_marks(commons: tuple[tuple[bytes, Any], ...]) -> None:
+            model.hold_commons(index, commons)
+
+        self._background(mark, hold_marks)
         rows = model.texts()
         if rows is not None:  # once shown: the texts compressed on a worker, then held so
 

@@ -16,6 +16,7 @@ NumPy is imported then, not at start.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any, cast
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
@@ -150,6 +151,15 @@ class ClientTableModel(QAbstractTableModel):
         if self.texts() is not rows or len(held) != len(rows):
             return False
         self._display = list(held.columns())
+        return True
+
+    def hold_commons(self, index: ClientIndex, commons: tuple[tuple[bytes, Any], ...]) -> bool:
+        """Search with these common words' marks (``client_index.common_words(index)``, made
+        on a worker thread) — unless the list changed meanwhile. The rows found are the same,
+        only found sooner."""
+        if self._index is not index:
+            return False
+        self._index = replace(index, commons=commons)
         return True
 
     # -- searching and sorting ------------------------------------------------

@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from app.kernel.search import ClientColumns, fold_joined, fold_many, fold_utf8, terms
-from app.ui.client_index import Signer, build_index
+from app.ui.client_index import Signer, build_index, common_words
 from app.ui.client_model import ClientTableModel
 
 POOL = [*"abcdeélñoóuüzALÑÓ0123456789 -.,'&", "ß", "ł", "ø", "µ", "½", "İ", "😀", "\t"]
@@ -232,3 +232,57 @@ def test_rows_whose_cut_keys_are_equal_are_in_the_order_of_their_whole_keys():
     assert list(index.by_name) == order
     assert [index.key(p) for p in range(len(order))] == [keys[r].encode() for r in order]
     assert list(index.rank[index.by_name]) == list(range(len(order)))
+
+
+def test_words_most_clients_hold_are_marked_and_the_search_finds_the_same(qapp):
+    """The words many clients hold (the area code, the city, a frequent surname) are marked
+    once, a bit per row: a typed word part of one is known to be held there without a search.
+    The rows found are exactly a plain search's — typed, narrowed, in every sort order, past
+    a long row's cut — and stay so as clients are added or edited."""
+    rnd = random.Random(5)
+    cities = ["Xalapa-Enríquez", "Xalapa-Enríquez", "Xalapa Centro", "Coatepec", "Xico"]
+    areas = ["228", "228", "2282", "229"]  # "(2282)": held by the signatures, not the word
+    rows = [
+        (i, text(rnd, 10) + rnd.choice([" López", " Ruiz"]), f"({rnd.choice(areas)}) {i}",
+         rnd.choice(cities), "")
+        for i in range(3000)
+    ]  # fmt: skip
+    for i in range(0, 3000, 500):  # long rows: cut before their city
+        rows[i] = (i, "Ana " + "y" * 70, "(228) 1", "Xalapa-Enríquez", "")
+    data = ClientColumns(*map(list, zip(*rows, strict=True)))
+    index, keys = build_index(data), reference(data)
+    assert index.commons == () and len(index.long_rows) == 6
+    commons = common_words(index)
+    words = [word for word, _ in commons]
+    assert {b"(228)", b"xalapa-enriquez", b"lopez", b"coatepec"} <= set(words)
+    for word, bits in commons:  # each mark: the positions whose key holds the word
+        marked = np.flatnonzero(np.unpackbits(bits, count=len(index.keys)))
+        assert set(index.by_name[marked]) <= {r for r, k in keys.items() if word.decode() in k}
+    queries = ["(228) 1", "xalapa-enriquez", "enriq lopez", "228 x", "lop", "(22", "pez (2"]
+    queries += ["xalapa 228 ruiz", "yyyy xal", "o"]
+    for sort in (None, (0, Qt.SortOrder.DescendingOrder), (2, Qt.SortOrder.AscendingOrder)):
+        model = ClientTableModel()
+        model.load(data, index)
+        assert model.hold_commons(index, commons)
+        assert model._index._surely_held(b"xala") is not None  # (the marks are used)
+        if sort is not None:
+            model.sort(*sort)
+        for query in queries:
+            model.set_query("")
+            for i in range(1, len(query) + 1):
+                model.set_query(query[:i])
+                assert set(shown(model)) == expected(keys, query[:i]), query[:i]
+    # added and edited clients keep their marks in place
+    edits = [
+        (9000, "Zoé López", "(228) 5", "Xalapa-Enríquez", ""),
+        (7, "Beto Ruiz", "(2282) 1", "Puebla", ""),  # no longer holds "(228)"
+        (500, "Ana corta", "(228) 2", "Xico", ""),  # no longer long
+    ]
+    for row in edits:
+        model.upsert(*row)
+        keys.update(reference(ClientColumns(*([v] for v in row))))
+    assert [word for word, _ in model._index.commons] == words
+    for query in ["(228)", "xalapa-e lopez", "zoe", "ruiz (2282", "(228) 2 xico", "228", "lop"]:
+        model.set_query(query)
+        assert set(shown(model)) == expected(keys, query), query
+    assert not model.hold_commons(index, commons)  # the list changed meanwhile: not taken

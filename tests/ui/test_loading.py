@@ -111,6 +111,8 @@ def test_the_window_answers_while_a_large_database_loads(
     assert shown == expected and len(shown) > 100
     texts = model.texts()  # once shown, compressed on a worker and held so (issue 11)
     assert texts is not None and texts._chunks is not None
+    # and the words every client holds marked on a worker, for the search to skip (issue 11)
+    assert {b"(228)", b"xalapa"} <= {word for word, _ in model._index.commons}
     assert window.services is not None and window.advisor is not None
     assert window.advisor.name == "Ana"
     assert window.sessionMenu is not None  # the second step of attach ran
