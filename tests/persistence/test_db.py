@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from datetime import UTC, datetime, timedelta, timezone
@@ -36,6 +37,24 @@ def test_instants_round_trip_as_aware_utc(engine: Engine) -> None:
     assert stored.tzinfo is not None and stored.utcoffset() == timedelta(0)
     assert stored == local
     assert stored == datetime(2026, 11, 24, 16, 0, 30, 123456, tzinfo=UTC)
+
+
+@pytest.mark.skipif(not os.environ.get("APPLEUSE_TEST_PG"), reason="needs PostgreSQL")
+def test_postgresql_sessions_are_in_utc_whatever_the_server_default(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The session's zone is UTC even where the server (or the client's environment) says
+    otherwise: a stored instant comes back in UTC as is, and a text without an offset is read
+    as UTC."""
+    monkeypatch.setenv("PGTZ", "America/Mexico_City")  # what libpq would send otherwise
+    engine = make_engine(os.environ["APPLEUSE_TEST_PG"])
+    try:
+        with engine.connect() as conn:
+            assert conn.exec_driver_sql("SHOW TimeZone").scalar() == "UTC"
+            noon = conn.exec_driver_sql("SELECT TIMESTAMPTZ '2026-12-01 12:00'").scalar()
+    finally:
+        engine.dispose()
+    assert noon == datetime(2026, 12, 1, 12, 0, tzinfo=UTC) and noon.tzinfo is UTC
 
 
 def test_naive_instants_are_refused(engine: Engine) -> None:
