@@ -70,9 +70,20 @@ def digits(text: str) -> str:
     return "".join(c for c in text if c.isdigit())
 
 
+#: The marks a phone number is written with, besides its digits and spaces.
+_PHONE_MARKS = re.compile(r"[()+\-./]")
+
+
 def terms(query: str) -> list[str]:
-    """The folded words of a query; every one must match (AND)."""
-    return fold(query).split()
+    """The folded words of a query; every one must match (AND). A word of digits and the
+    marks a phone is written with ("228-921-8343", "(228)", "921.83") is its digits: a
+    client's phone is found among its digits however it was typed, or stored."""
+    words = fold(query).split()
+    for i, word in enumerate(words):
+        bare = _PHONE_MARKS.sub("", word)
+        if bare != word and bare.isascii() and bare.isdigit():
+            words[i] = bare
+    return words
 
 
 @record

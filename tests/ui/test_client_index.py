@@ -286,3 +286,9 @@ def test_words_most_clients_hold_are_marked_and_the_search_finds_the_same(qapp):
         model.set_query(query)
         assert set(shown(model)) == expected(keys, query), query
     assert not model.hold_commons(index, commons)  # the list changed meanwhile: not taken
+
+
+def test_a_word_of_digits_and_phone_marks_is_searched_as_its_digits():
+    assert terms("(228) 812-0353") == ["228", "8120353"]
+    assert terms("+52 228.812.0353 1/2") == ["52", "2288120353", "12"]
+    assert terms("Ext. 12 C-0 (ana) -") == ["ext.", "12", "c-0", "(ana)", "-"]

@@ -66,6 +66,26 @@ def test_search_ignores_accents_and_matches_phone_digits(qapp):
     assert sorted(ids(model)) == [1, 2]
 
 
+def test_a_phone_is_found_however_its_marks_are_typed(qapp):
+    """A phone typed with dashes, dots or parentheses finds the client whose phone was
+    stored with spaces (and the other way round): a word of digits and those marks is looked
+    for among the phone's digits. Before, "228-812-0353" found nobody."""
+    model = ClientTableModel()
+    model.load(ClientColumns([1, 2, 3], ["Óscar Peña", "Ana López", "Raúl (ext. 12)"],
+                             ["(228) 812 0353", "228-555-0101", "55 1234 5678"],
+                             ["Xalapa", "Coatepec", "CDMX"], ["", "", ""]))  # fmt: skip
+    found = {
+        "228-812-0353": [1], "228.812.0353": [1], "(228)812-0353": [1], "812-03": [1],
+        "(228) 555 0101": [2], "228 555-0101": [2], "(55) 1234-5678": [3], "(228)": [1, 2],
+        "ext. 12": [3], "(ext": [3], "ana 555-0101": [2], "ana 812-0353": [],
+    }  # fmt: skip
+    for query, expected in found.items():
+        model.set_query("")
+        for i in range(1, len(query) + 1):  # typed, the list narrowing as it goes
+            model.set_query(query[:i])
+        assert sorted(ids(model)) == expected, query
+
+
 def test_the_list_shows_before_the_index_is_built(qapp):
     model = ClientTableModel()
     model.load(ClientColumns([5, 6], ["Zoe", "Álvaro"], ["", ""], ["", ""], ["", ""]))
