@@ -77,12 +77,15 @@ _PHONE_MARKS = re.compile(r"[()+\-./]")
 def terms(query: str) -> list[str]:
     """The folded words of a query; every one must match (AND). A word of digits and the
     marks a phone is written with ("228-921-8343", "(228)", "921.83") is its digits: a
-    client's phone is found among its digits however it was typed, or stored."""
-    words = fold(query).split()
-    for i, word in enumerate(words):
+    client's phone is found among its digits however it was typed, or stored. Marks alone
+    ("(", "-") are no word: typing a phone's first "(" does not empty the list."""
+    words = []
+    for word in fold(query).split():
         bare = _PHONE_MARKS.sub("", word)
-        if bare != word and bare.isascii() and bare.isdigit():
-            words[i] = bare
+        if bare == word or not bare.isascii() or not (bare.isdigit() or not bare):
+            words.append(word)
+        elif bare:  # (marks alone, such as the "(" a phone starts with, say nothing)
+            words.append(bare)
     return words
 
 

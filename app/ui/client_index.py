@@ -3,7 +3,8 @@ worker thread at start-up, searched on every keystroke by :mod:`app.ui.client_mo
 
 - :func:`packed_columns`, :func:`pack`: the clients' texts packed (:mod:`app.ui.client_texts`:
   :class:`PackedRows`, compressed a chunk at a time, one offset per client).
-- :func:`build_index`: each client's searchable text (name, phone, city, RFC, phone digits),
+- :func:`build_index`: each client's searchable text (name, city, RFC, the phone's digits: a
+  phone typed with its marks is searched as its digits, ``kernel.search.terms``),
   folded (case and accents removed: ``kernel.search.fold_utf8``, one ``bytes.translate`` per
   block for Latin-1 text) into one NumPy *bytes* array as wide as all but the longest few need
   (those kept whole beside), the rows in accent-insensitive name order, and a *signature* per
@@ -110,7 +111,7 @@ class ClientIndex:
     (:attr:`long_rows`) keep their whole key beside (:attr:`long_keys`), where a searched word
     is looked for too."""
 
-    keys: np.ndarray  # bytes (``S``): folded "name␟phone␟city␟rfc␟digits", UTF-8, cut
+    keys: np.ndarray  # bytes (``S``): folded "name␟city␟rfc␟digits", UTF-8, cut
     by_name: np.ndarray  # row numbers, accent-insensitive name order
     rank: np.ndarray  # each row's position in name order
     signatures: np.ndarray  # uint8 (SIGNATURE_BYTES, rows): byte j of every signature
@@ -264,20 +265,23 @@ def _moved(values: np.ndarray, was: int | None, at: int, value: object) -> np.nd
 
 
 def client_key(rows: PackedRows, row: int) -> bytes:
-    """Row ``row``'s search key (folded "name␟phone␟city␟rfc␟digits"), as the index holds it."""
+    """Row ``row``'s search key (folded "name␟city␟rfc␟digits"), as the index holds it."""
     return _rows_keys(rows, row, row + 1)[0]
 
 
 #: Each client's phone (its second field) in a :meth:`PackedRows.block`.
 _PHONES = re.compile(b"(?:^|\x1e)[^\x1f\x1e]*\x1f([^\x1f\x1e]*)")
+#: The same, with its separator before it: taken out of the key (its digits go at the end).
+_PHONE_FIELDS = re.compile(b"((?:^|\x1e)[^\x1f\x1e]*)\x1f[^\x1f\x1e]*")
 
 
 def _rows_keys(rows: PackedRows, lo: int, hi: int) -> list[bytes]:
     """Folded keys of clients ``lo`` to ``hi`` (excluded) straight from their block of
     :class:`PackedRows`: a few C calls over the block, no Python loop per row."""
     block = rows.block(lo, hi)
-    joined = block.replace(_ROW.encode(), (_FIELD + _ROW).encode()) + _FIELD.encode()
     phones = _FIELD.encode().join(_PHONES.findall(block))
+    block = _PHONE_FIELDS.sub(b"\\1", block)
+    joined = block.replace(_ROW.encode(), (_FIELD + _ROW).encode()) + _FIELD.encode()
     digits = phones.translate(None, _NOT_DIGITS).split(_FIELD.encode())
     folded = fold_utf8(joined)
     if folded is None:  # beyond Latin-1: Unicode's own normalisation
@@ -290,10 +294,12 @@ def _rows_keys(rows: PackedRows, lo: int, hi: int) -> list[bytes]:
 
 def _block_keys(raw: Sequence[bytes], count: int) -> list[bytes]:
     """Folded keys of a block of clients (names, phones, cities, RFCs: each UTF-8, fields
-    split by ``\x1f``): a few C calls over the block, no Python loop per row."""
-    columns = [c.split(_FIELD.encode()) for c in raw]
+    split by ``\x1f``; the phones' digits at the end): a few C calls over the block, no
+    Python loop per row."""
+    columns = [c.split(_FIELD.encode()) for c in (raw[0], raw[2], raw[3])]
     joined = _ROW.encode().join(map(_FIELD.encode().join, zip(*columns, repeat(b""))))
     digits = raw[1].translate(None, _NOT_DIGITS).split(_FIELD.encode())
+    phones = raw[1].split(_FIELD.encode())
     folded = fold_utf8(joined)
     if folded is None:  # beyond Latin-1: Unicode's own normalisation
         folded = fold_joined(joined.decode()).encode()
@@ -303,8 +309,8 @@ def _block_keys(raw: Sequence[bytes], count: int) -> list[bytes]:
     # a text held a separator itself: fold that block row by row (never in practice)
     return [
         (_FIELD.join(fold_joined(v.decode().replace(_ROW, " ")) for v in row) + _FIELD).encode()
-        + "".join(c for c in row[1].decode() if c.isascii() and c.isdigit()).encode()
-        for row in zip(*columns, strict=True)
+        + "".join(c for c in phone.decode() if c.isascii() and c.isdigit()).encode()
+        for *row, phone in zip(*columns, phones, strict=True)
     ]
 
 
@@ -351,26 +357,35 @@ def build_index(columns: ClientColumns) -> ClientIndex:
 _COMMON_SHARE = 32
 _SAMPLE = 4096
 _COMMONS = 32
+#: The digits of a phone's area code (in Mexico two or three: "228", "55 1…" counts as "551").
+_AREA = 3
 #: The bytes between the words of a key.
 _BETWEEN = re.compile(b"[\x1f ]+")
 
 
 def common_words(index: ClientIndex) -> tuple[tuple[bytes, np.ndarray], ...]:
     """The words (of two bytes or more) many of the index's keys hold — the city, the area
-    code, a frequent surname — each with the positions whose key holds it, one bit each
-    (found by :meth:`ClientIndex.keep`, as a search would: the rarer the word, the cheaper).
-    A word typed that is part of one ("228", "xala") is then known to be held there without
-    a search: at 1,000,000 clients a search of every key costs ~50 ms a keystroke."""
+    code (a phone's first digits), a frequent surname — each with the positions whose key
+    holds it, one bit each (found by :meth:`ClientIndex.keep`, as a search would: the rarer
+    the word, the cheaper). A word typed that is part of one ("228", "xala") is then known to
+    be held there without a search: at 1,000,000 clients a search of every key costs ~50 ms
+    a keystroke."""
     import numpy as np
 
     count = len(index.keys)
     if not count:
         return ()
     sample = index.keys[:: max(1, count // _SAMPLE)].tolist()
-    held = Counter(w for key in sample for w in set(_BETWEEN.split(key)) if len(w) > 1)
+    held: Counter[bytes] = Counter()
+    for key in sample:
+        held.update({w for w in _BETWEEN.split(key) if len(w) > 1})
+        # and a phone's area code: the first three of its digits (the key's last field)
+        digits = key.rpartition(_FIELD.encode())[2]
+        if len(digits) > _AREA and digits[:_AREA] not in key[: -len(digits)]:
+            held[digits[:_AREA]] += 1
     least = len(sample) / _COMMON_SHARE
-    words = [word for word, times in held.most_common(_COMMONS) if times >= least]
-    return tuple((word, np.packbits(index.keep([word]))) for word in words)
+    commons = [word for word, times in held.most_common(_COMMONS) if times >= least]
+    return tuple((word, np.packbits(index.keep([word]))) for word in commons)
 
 
 #: A word's candidates are searched in place once more than one row in this many are (a copy
@@ -379,7 +394,7 @@ _DENSE = 4
 #: At most one row in this many has its key cut (:class:`ClientIndex`).
 LONG_SHARE = 256
 #: A key this long or shorter is never cut.
-_NEVER_CUT = 64
+_NEVER_CUT = 48
 
 
 def _width(lengths: np.ndarray) -> int:

@@ -25,11 +25,11 @@ def columns(rnd, n):
 
 
 def reference(data):
-    """Each client's folded fields, for a plain substring search."""
+    """Each client's folded fields (the phone as its digits), for a plain substring search."""
     keys = {}
     for i, name, phone, city, rfc in zip(*data.__dict__.values(), strict=True):
         digits = "".join(c for c in phone if c.isascii() and c.isdigit())
-        keys[i] = "\x1f".join(fold_joined(t) for t in (name, phone, city, rfc, digits))
+        keys[i] = "\x1f".join(fold_joined(t) for t in (name, city, rfc, digits))
     return keys
 
 
@@ -240,8 +240,10 @@ def test_words_most_clients_hold_are_marked_and_the_search_finds_the_same(qapp):
     The rows found are exactly a plain search's — typed, narrowed, in every sort order, past
     a long row's cut — and stay so as clients are added or edited."""
     rnd = random.Random(5)
-    cities = ["Xalapa-Enríquez", "Xalapa-Enríquez", "Xalapa Centro", "Coatepec", "Xico"]
-    areas = ["228", "228", "2282", "229"]  # "(2282)": held by the signatures, not the word
+    # "Xalapa-Enriq Enríquez" passes the signatures of "xalapa-enriquez" (its letters, pairs
+    # and triples) but does not hold it: a mark misplaced would show it
+    cities = ["Xalapa-Enríquez", "Xalapa-Enríquez", "Xalapa-Enriq Enríquez", "Coatepec", "Xico"]
+    areas = ["228", "228", "2282", "229"]
     rows = [
         (i, text(rnd, 10) + rnd.choice([" López", " Ruiz"]), f"({rnd.choice(areas)}) {i}",
          rnd.choice(cities), "")
@@ -251,15 +253,15 @@ def test_words_most_clients_hold_are_marked_and_the_search_finds_the_same(qapp):
         rows[i] = (i, "Ana " + "y" * 70, "(228) 1", "Xalapa-Enríquez", "")
     data = ClientColumns(*map(list, zip(*rows, strict=True)))
     index, keys = build_index(data), reference(data)
-    assert index.commons == () and len(index.long_rows) == 6
+    assert index.commons == () and set(range(0, 3000, 500)) <= set(index.long_rows)
     commons = common_words(index)
     words = [word for word, _ in commons]
-    assert {b"(228)", b"xalapa-enriquez", b"lopez", b"coatepec"} <= set(words)
+    assert {b"228", b"xalapa-enriquez", b"lopez", b"coatepec"} <= set(words)  # 228: area code
     for word, bits in commons:  # each mark: the positions whose key holds the word
         marked = np.flatnonzero(np.unpackbits(bits, count=len(index.keys)))
         assert set(index.by_name[marked]) <= {r for r, k in keys.items() if word.decode() in k}
     queries = ["(228) 1", "xalapa-enriquez", "enriq lopez", "228 x", "lop", "(22", "pez (2"]
-    queries += ["xalapa 228 ruiz", "yyyy xal", "o"]
+    queries += ["xalapa 228 ruiz", "yyyy xal", "o", "enriquez", "xalapa-enriquez lopez"]
     for sort in (None, (0, Qt.SortOrder.DescendingOrder), (2, Qt.SortOrder.AscendingOrder)):
         model = ClientTableModel()
         model.load(data, index)
@@ -275,14 +277,14 @@ def test_words_most_clients_hold_are_marked_and_the_search_finds_the_same(qapp):
     # added and edited clients keep their marks in place
     edits = [
         (9000, "Zoé López", "(228) 5", "Xalapa-Enríquez", ""),
-        (7, "Beto Ruiz", "(2282) 1", "Puebla", ""),  # no longer holds "(228)"
+        (7, "Beto López", "(229) 1", "Xalapa-Enriq Enríquez", ""),  # holds neither now
         (500, "Ana corta", "(228) 2", "Xico", ""),  # no longer long
     ]
     for row in edits:
         model.upsert(*row)
         keys.update(reference(ClientColumns(*([v] for v in row))))
     assert [word for word, _ in model._index.commons] == words
-    for query in ["(228)", "xalapa-e lopez", "zoe", "ruiz (2282", "(228) 2 xico", "228", "lop"]:
+    for query in ["(228)", "xalapa-enriquez lop", "zoe", "beto 229", "(228) 2 xico", "enriquez"]:
         model.set_query(query)
         assert set(shown(model)) == expected(keys, query), query
     assert not model.hold_commons(index, commons)  # the list changed meanwhile: not taken
@@ -291,4 +293,4 @@ def test_words_most_clients_hold_are_marked_and_the_search_finds_the_same(qapp):
 def test_a_word_of_digits_and_phone_marks_is_searched_as_its_digits():
     assert terms("(228) 812-0353") == ["228", "8120353"]
     assert terms("+52 228.812.0353 1/2") == ["52", "2288120353", "12"]
-    assert terms("Ext. 12 C-0 (ana) -") == ["ext.", "12", "c-0", "(ana)", "-"]
+    assert terms("Ext. 12 C-0 (ana) - ( ") == ["ext.", "12", "c-0", "(ana)"]
