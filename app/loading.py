@@ -233,19 +233,7 @@ class Loading:
         self.list_ready = True
         self._status()
         model = self.window.clientModel
-        index = read[1]
-
-        def mark() -> tuple[tuple[bytes, Any], ...]:
-            from app.ui.client_index import common_words
-
-            return common_words(index)
-
-        # once shown: the words many clients hold marked on a worker (a search then skips
-        # their rows), then searched with
-        def hold_marks(commons: tuple[tuple[bytes, Any], ...]) -> None:
-            model.hold_commons(index, commons)
-
-        self._background(mark, hold_marks)
+        self.mark_common_words(read[1])
         rows = model.texts()
         if rows is not None:  # once shown: the texts compressed on a worker, then held so
 
@@ -258,6 +246,25 @@ class Loading:
                 model.hold_texts(rows, held)
 
             self._background(compress, hold)
+
+    def mark_common_words(self, index: ClientIndex) -> None:
+        """Once the list is shown: the words many clients hold marked on a worker
+        (``client_index.common_words``; a search then skips their rows), then searched with —
+        marked again for the list as it is if a client was added or edited meanwhile."""
+        model = self.window.clientModel
+
+        def mark() -> tuple[tuple[bytes, Any], ...]:
+            from app.ui.client_index import common_words
+
+            return common_words(index)
+
+        def hold(commons: tuple[tuple[bytes, Any], ...]) -> None:
+            if not model.hold_commons(index, commons):
+                now = model.search_index
+                if now is not None and now is not index and not now.commons:
+                    self.mark_common_words(now)
+
+        self._background(mark, hold)
 
     def _status(self) -> None:
         """What is still loading, in the status bar (cleared when all is there)."""

@@ -269,3 +269,8 @@ class ClientTableModel(QAbstractTableModel):
     @property
     def indexed(self) -> bool:
         return self._index is not None
+
+    @property
+    def search_index(self) -> ClientIndex | None:
+        """The search index the list searches with (None until built)."""
+        return self._index

@@ -125,6 +125,27 @@ def test_the_window_answers_while_a_large_database_loads(
     assert len(turns) >= 6, turns
     assert sys.getswitchinterval() == interval  # back to normal once loaded
 
+    # The list changed while its common words were being marked (here: loaded anew, its
+    # index not marked yet): the marks made for the old list are not taken, and the list as
+    # it is gets its own.
+    from app.kernel.search import ClientColumns
+    from app.ui.client_index import build_index
+
+    old = model.search_index
+    rows = client_rows()
+    columns = ClientColumns(
+        list(range(1, CLIENTS + 1)), *(list(c) for c in list(zip(*rows, strict=True))[:2]),
+        ["Xalapa"] * CLIENTS, [""] * CLIENTS,
+    )  # fmt: skip
+    model.load(columns, build_index(columns))
+    assert old is not None and old.commons and not model.search_index.commons
+    loading.mark_common_words(old)
+    qtbot.waitUntil(lambda: bool(model.search_index.commons), timeout=60_000)
+    assert model.search_index is not old
+    assert {b"228", b"xalapa"} <= {word for word, _ in model.search_index.commons}
+    model.set_query("oscar pena 4")
+    assert {model.index(r, 0).data() for r in range(model.rowCount())} == expected
+
 
 def test_a_damaged_file_is_refused_by_the_check_that_runs_beside_the_imports(
     qtbot: Any, ui_clock: Any, tmp_path: Path
