@@ -262,7 +262,9 @@ class Loading:
         def mark() -> tuple[tuple[bytes, Any], ...]:
             from app.ui.client_index import common_words
 
-            return common_words(index)
+            commons = common_words(index)
+            release_memory()  # the searches' masks and copies, freed: given back
+            return commons
 
         def hold(commons: tuple[tuple[bytes, Any], ...]) -> None:
             if not model.hold_commons(index, commons):
