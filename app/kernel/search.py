@@ -82,10 +82,9 @@ def terms(query: str) -> list[str]:
     words = []
     for word in fold(query).split():
         bare = _PHONE_MARKS.sub("", word)
-        if bare == word or not bare.isascii() or not (bare.isdigit() or not bare):
-            words.append(word)
-        elif bare:  # (marks alone, such as the "(" a phone starts with, say nothing)
-            words.append(bare)
+        if not bare:
+            continue  # marks alone, such as the "(" a phone starts with, say nothing
+        words.append(bare if bare.isascii() and bare.isdigit() else word)
     return words
 
 

@@ -13,8 +13,8 @@ worker thread at start-up, searched on every keystroke by :mod:`app.ui.client_mo
 - :meth:`ClientIndex.keep`: a word's signature bits are checked on a few one-byte columns (a
   fast pass over the rows), and only the rows that pass are searched for the word itself
   (``np.strings.find``); a one-letter or one-digit word needs no search at all. Nor do the
-  rows holding a *common word* the searched one is part of ("(228)", the city: marked once,
-  one bit a row, when the index is built).
+  rows holding a *common word* the searched one is part of (the area code "228", the city:
+  :func:`common_words`, marked once, one bit a row, on a worker once the list is shown).
 
 Each block of rows is a few C calls of a few milliseconds, so the GUI thread gets the
 interpreter back often while a worker builds the index.
