@@ -25,9 +25,13 @@ processes started side by side with a bare PySide6 window (and a bare window tha
 
 The machine is shared: compare the CPU ratios, which the load of other processes barely moves.
 ``PYTHONDONTWRITEBYTECODE`` is unset and the package precompiled first, so start-ups do not
-recompile it. Goals (issue 11): gap ≤ 50 ms at 100k and ≤ 100 ms at 1M; services ready ≤ 1.5×
-(bare + sqlalchemy.orm) at 100k; search ≤ 16 ms at 100k and ≤ 50 ms at 1M; RSS ≤ 130 MiB at
-100k and ≤ 400 MiB at 1M, peak ≤ 1.5× steady.
+recompile it. Every window, the bare ones too, starts as ``make run`` starts the app: ``python
+-OO`` (docstrings and asserts left out: ~5 MiB less resident, the same CPU); ``--plain``
+starts them without it, as ``appleuse`` or ``python -m app`` do.
+
+Goals (issue 11): gap ≤ 50 ms at 100k and ≤ 100 ms at 1M; services ready ≤ 1.5× (bare +
+sqlalchemy.orm) at 100k; search ≤ 16 ms at 100k and ≤ 50 ms at 1M; RSS ≤ 130 MiB at 100k and
+≤ 400 MiB at 1M, peak ≤ 1.5× steady.
 """
 
 from __future__ import annotations
@@ -184,10 +188,14 @@ main(["--db", os.environ["BENCH_DB"], "--advisor", os.environ["BENCH_ADVISOR"]])
 )
 
 
+#: How the windows are started: as ``make run`` starts the app (``--plain``: none).
+FLAGS = ["-OO"]
+
+
 def spawn(code: str, env: dict[str, str]) -> tuple[float, dict[str, object]]:
     t0 = time.time()
     proc = subprocess.run(
-        [sys.executable, "-c", code], env=env, capture_output=True, text=True, cwd=ROOT,
+        [sys.executable, *FLAGS, "-c", code], env=env, capture_output=True, text=True, cwd=ROOT,
         timeout=900,
     )  # fmt: skip
     lines = proc.stdout.strip().splitlines()
@@ -322,7 +330,12 @@ def main() -> None:
     parser.add_argument("--sizes", default="10000,100000,1000000")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--db-dir", default=os.path.join(tempfile.gettempdir(), "appleuse-growth"))
+    parser.add_argument(
+        "--plain", action="store_true", help="windows started without -OO (as `appleuse` starts)"
+    )
     args = parser.parse_args()
+    if args.plain:
+        FLAGS.clear()
     folder = Path(args.db_dir)
     folder.mkdir(parents=True, exist_ok=True)
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
@@ -336,9 +349,10 @@ def main() -> None:
         XDG_DATA_HOME=str(folder / "data"),
         XDG_CONFIG_HOME=str(folder / "config"),
     )
-    subprocess.run([sys.executable, "-m", "compileall", "-q", "app"], cwd=ROOT, env=env)
+    subprocess.run([sys.executable, *FLAGS, "-m", "compileall", "-q", "app"], cwd=ROOT, env=env)
     load = os.getloadavg()
     print(f"load average {load[0]:.1f} {load[1]:.1f} {load[2]:.1f} on {os.cpu_count()} CPUs")
+    print(f"windows started as: python {' '.join([*FLAGS, '-c …'])}")
     rows: list[tuple[int, dict[str, float]]] = []
     for size in (int(s) for s in args.sizes.split(",")):
         print(f"\n{size:,} clients, {size:,} sessions (median of {args.runs})", flush=True)

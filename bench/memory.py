@@ -1,6 +1,8 @@
 """What the window's resident memory is made of (issue 11), each part measured in a fresh process.
 
-    python bench/memory.py [--clients 100000] [--db-dir DIR]
+    python bench/memory.py [--clients 100000] [--db-dir DIR] [--plain]
+
+Every process starts as ``make run`` starts the app, ``python -OO`` (``--plain``: without).
 
 1. Imports: resident memory (``/proc/self/statm``) after each step of a fresh process — Qt,
    the window's module, NumPy, SQLAlchemy (and its PostgreSQL dialect, which the models load
@@ -27,7 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(Path(__file__).resolve().parent)]  # this checkout's app
 
 from bigdb import ADVISOR, build  # noqa: E402
-from growth import APP, spawn  # noqa: E402
+from growth import APP, FLAGS, spawn  # noqa: E402
 
 STEPS = [
     ("PySide6.QtWidgets + QApplication", "import PySide6.QtWidgets as w; a = w.QApplication([])"),
@@ -93,7 +95,7 @@ STEADY = """
 
 def imports(env: dict[str, str]) -> list[tuple[str, float]]:
     proc = subprocess.run(
-        [sys.executable, "-c", IMPORTS, json.dumps(STEPS)],
+        [sys.executable, *FLAGS, "-c", IMPORTS, json.dumps(STEPS)],
         env=env, capture_output=True, text=True, cwd=ROOT, check=True,
     )  # fmt: skip
     return [tuple(x) for x in json.loads(proc.stdout)]  # type: ignore[misc]
@@ -110,7 +112,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=100_000)
     parser.add_argument("--db-dir", default=os.path.join(tempfile.gettempdir(), "appleuse-growth"))
+    parser.add_argument("--plain", action="store_true", help="without -OO")
     args = parser.parse_args()
+    if args.plain:
+        FLAGS.clear()
     folder = Path(args.db_dir)
     folder.mkdir(parents=True, exist_ok=True)
     db = folder / f"growth-{args.clients}.sqlite3"  # the same files as bench/growth.py
@@ -123,7 +128,7 @@ def main() -> None:
         BENCH_WORDS="lopez hernandez,ramon 228", BENCH_COMMON="xalapa",
         XDG_DATA_HOME=str(folder / "data"), XDG_CONFIG_HOME=str(folder / "config"),
     )  # fmt: skip
-    subprocess.run([sys.executable, "-m", "compileall", "-q", "app"], cwd=ROOT, env=env)
+    subprocess.run([sys.executable, *FLAGS, "-m", "compileall", "-q", "app"], cwd=ROOT, env=env)
     print("Imports, one fresh process (resident MiB after each step, and its cost):")
     previous = None
     for name, mib in imports(env):
