@@ -5,8 +5,8 @@
 Every process starts as ``make run`` starts the app, ``python -OO`` (``--plain``: without).
 
 1. Imports: resident memory (``/proc/self/statm``) after each step of a fresh process — Qt,
-   the window's module, NumPy, SQLAlchemy (and its PostgreSQL dialect, which the models load
-   on SQLite too), the services, the UI modules loaded at start-up.
+   the window's module, NumPy, SQLAlchemy, the services (the models, and SQLite's dialect: on
+   SQLite PostgreSQL's is never imported), the UI modules loaded at start-up.
 2. The real window at steady state (``bench/growth.py``'s child: loaded, then searched): its
    resident memory and peak, which heavy libraries are loaded (they should not be), what
    ``linecache`` holds (PySide6's import hook used to fill it with every module's source),
@@ -40,7 +40,6 @@ STEPS = [
         "from app.lean_imports import lean_database_imports; lean_database_imports()",
     ),
     ("sqlalchemy.orm", "import sqlalchemy.orm"),
-    ("sqlalchemy.dialects.postgresql", "import sqlalchemy.dialects.postgresql"),
     ("app.services.facade (models, services)", "import app.services.facade"),
     (
         "UI modules loaded at start-up",
